@@ -1,0 +1,2 @@
+//! The mailwire command-line tool.
+fn main() {}

@@ -1,0 +1,1 @@
+//! A minimal RFC 5322 message builder.

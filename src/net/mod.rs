@@ -1,0 +1,1 @@
+//! The connection layer: TCP, TLS, STARTTLS, limits, timeouts and the transcript.

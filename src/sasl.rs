@@ -1,0 +1,1 @@
+//! SASL mechanisms shared by SMTP and IMAP.

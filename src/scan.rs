@@ -1,0 +1,171 @@
+//! Byte scanning and line splitting shared by the SMTP and IMAP codecs.
+//!
+//! Both protocols are line-oriented with CRLF endings, and both must refuse a peer that
+//! never ends its line. The splitter here is the one place that knows how to find a line
+//! end quickly and how to stop looking once a limit is passed.
+//!
+//! ```
+//! use mailwire::scan::{next_line, LineError};
+//!
+//! let line = next_line(b"250 OK\r\nrest", 512).unwrap().unwrap();
+//! assert_eq!(line.content, b"250 OK");
+//! assert_eq!(line.consumed, 8);
+//! assert!(next_line(b"250 partial", 512).unwrap().is_none());
+//! assert!(matches!(next_line(&[b'x'; 600], 512), Err(LineError::TooLong { .. })));
+//! ```
+
+use core::fmt;
+
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Marks the bytes of `word` that are zero (the lowest marked byte is exact; bytes above
+/// it may be marked falsely, which is why callers only ever use the lowest mark).
+#[inline(always)]
+fn zero_byte_marks(word: u64) -> u64 {
+    word.wrapping_sub(LOW_BITS) & !word & HIGH_BITS
+}
+
+/// Position of the first `needle` in `haystack`, examining eight bytes per step.
+#[inline]
+pub fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
+    let pattern = LOW_BITS.wrapping_mul(u64::from(needle));
+    let (words, tail) = haystack.as_chunks::<8>();
+    for (index, word) in words.iter().enumerate() {
+        let marks = zero_byte_marks(u64::from_le_bytes(*word) ^ pattern);
+        if marks != 0 {
+            return Some(index * 8 + (marks.trailing_zeros() / 8) as usize);
+        }
+    }
+    let base = words.len() * 8;
+    tail.iter().position(|&b| b == needle).map(|p| base + p)
+}
+
+/// Position of the first CR or LF in `haystack`, examining eight bytes per step.
+#[inline]
+pub fn find_cr_or_lf(haystack: &[u8]) -> Option<usize> {
+    let cr = LOW_BITS.wrapping_mul(u64::from(b'\r'));
+    let lf = LOW_BITS.wrapping_mul(u64::from(b'\n'));
+    let (words, tail) = haystack.as_chunks::<8>();
+    for (index, word) in words.iter().enumerate() {
+        let word = u64::from_le_bytes(*word);
+        let marks = zero_byte_marks(word ^ cr) | zero_byte_marks(word ^ lf);
+        if marks != 0 {
+            return Some(index * 8 + (marks.trailing_zeros() / 8) as usize);
+        }
+    }
+    let base = words.len() * 8;
+    tail.iter()
+        .position(|&b| b == b'\r' || b == b'\n')
+        .map(|p| base + p)
+}
+
+/// One line found at the start of a buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line<'a> {
+    /// The line without its ending.
+    pub content: &'a [u8],
+    /// Bytes taken from the buffer, ending included.
+    pub consumed: usize,
+    /// True when the line ended with a bare LF instead of CRLF.
+    pub bare_lf: bool,
+}
+
+/// Why a line could not be taken from a buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LineError {
+    /// No line end within `limit` bytes: the peer is sending an endless line.
+    TooLong {
+        /// The limit in force, in bytes without the line ending.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LineError::TooLong { limit } => write!(
+                f,
+                "line longer than {limit} bytes without a line end; the peer is not speaking \
+                 the protocol or the line limit is too low"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LineError {}
+
+/// Takes the first line of `buf`, accepting CRLF or a bare LF as its end.
+///
+/// Returns `Ok(None)` when more bytes are needed, and an error as soon as the buffer holds
+/// more than `max_len` bytes (plus the ending) with no LF, so a caller never buffers an
+/// endless line.
+#[inline]
+pub fn next_line(buf: &[u8], max_len: usize) -> Result<Option<Line<'_>>, LineError> {
+    // The ending may be CRLF, so a line of max_len content bytes needs max_len + 2 bytes.
+    let window = &buf[..buf.len().min(max_len.saturating_add(2))];
+    match find_byte(b'\n', window) {
+        Some(lf) => {
+            let crlf = lf > 0 && buf[lf - 1] == b'\r';
+            let end = if crlf { lf - 1 } else { lf };
+            if end > max_len {
+                return Err(LineError::TooLong { limit: max_len });
+            }
+            Ok(Some(Line {
+                content: &buf[..end],
+                consumed: lf + 1,
+                bare_lf: !crlf,
+            }))
+        }
+        None if window.len() < max_len.saturating_add(2) => Ok(None),
+        None => Err(LineError::TooLong { limit: max_len }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_byte_agrees_with_a_plain_scan_at_every_offset() {
+        let mut data: Vec<u8> = (0..200u8).map(|i| i.wrapping_mul(7) | 1).collect();
+        for needle_at in 0..data.len() {
+            let saved = data[needle_at];
+            data[needle_at] = 0;
+            assert_eq!(find_byte(0, &data), Some(needle_at));
+            data[needle_at] = saved;
+        }
+        assert_eq!(find_byte(0, &data), None);
+        assert_eq!(find_byte(b'\n', b""), None);
+    }
+
+    #[test]
+    fn find_cr_or_lf_finds_the_first_of_either() {
+        assert_eq!(find_cr_or_lf(b"abcdefghij\nkl\r"), Some(10));
+        assert_eq!(find_cr_or_lf(b"abcdefghijklmno\r\n"), Some(15));
+        assert_eq!(find_cr_or_lf(b"\r"), Some(0));
+        assert_eq!(find_cr_or_lf(b"no line end here at all"), None);
+        // 0x8A and 0x8D differ from LF and CR only in the high bit.
+        assert_eq!(find_cr_or_lf(&[0x8a, 0x8d, 0x0b, 0x0c, 0x8a, 0x8d, 0, 0, b'\n']), Some(8));
+    }
+
+    #[test]
+    fn lines_end_with_crlf_or_bare_lf() {
+        let line = next_line(b"a\r\nb", 10).unwrap().unwrap();
+        assert_eq!((line.content, line.consumed, line.bare_lf), (&b"a"[..], 3, false));
+        let line = next_line(b"a\nb", 10).unwrap().unwrap();
+        assert_eq!((line.content, line.consumed, line.bare_lf), (&b"a"[..], 2, true));
+        let line = next_line(b"\r\n", 10).unwrap().unwrap();
+        assert_eq!(line.content, b"");
+    }
+
+    #[test]
+    fn the_limit_counts_content_not_the_ending() {
+        assert!(next_line(b"12345\r\n", 5).unwrap().is_some());
+        assert!(next_line(b"12345\n", 5).unwrap().is_some());
+        assert_eq!(next_line(b"123456\r\n", 5), Err(LineError::TooLong { limit: 5 }));
+        assert_eq!(next_line(b"12345\r", 5), Ok(None));
+        assert_eq!(next_line(b"1234567", 5), Err(LineError::TooLong { limit: 5 }));
+    }
+}

@@ -1,0 +1,1 @@
+//! SMTP codec: replies, EHLO capabilities, commands and DATA, both directions, no I/O.

@@ -1,0 +1,3 @@
+//! SMTP submission: the sans-IO codec and (feature `client`) the client.
+
+pub mod codec;

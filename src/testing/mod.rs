@@ -1,0 +1,1 @@
+//! A scripted loopback server for protocol tests.
