@@ -1,0 +1,426 @@
+//! One client connection: plain TCP, implicit TLS, or plain upgraded by STARTTLS.
+
+use core::fmt;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use rustls::ClientConfig;
+use rustls::pki_types::{CertificateDer, ServerName};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::timeout;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
+
+use super::buffer::ReadBuffer;
+use super::connect;
+use super::error::NetError;
+use super::options::{ConnectOptions, Timeouts};
+use super::stream::MaybeTls;
+use super::tls::describe;
+use super::transcript::{Direction, Transcript};
+use crate::limits::Limits;
+use crate::scan::{LineError, next_line};
+
+/// No configuration makes a connection hold more unread input than this.
+pub const MAX_BUFFER: usize = 1 << 30;
+
+/// A connection to one server, for SMTP or IMAP alike: it reads into a bounded buffer the
+/// protocol code parses from, writes under a timeout, and can be upgraded to TLS once.
+pub struct Connection {
+    stream: MaybeTls<TlsStream<TcpStream>>,
+    host: String,
+    port: u16,
+    tls: Arc<ClientConfig>,
+    timeouts: Timeouts,
+    read_timeout: Duration,
+    limits: Limits,
+    buffer: ReadBuffer,
+    transcript: Option<Box<dyn Transcript>>,
+    broken_by: Option<&'static str>,
+}
+
+impl Connection {
+    /// Connects over plain TCP, trying every address `host` resolves to in turn, all
+    /// within the connect timeout.
+    pub async fn connect(
+        host: &str,
+        port: u16,
+        options: &ConnectOptions,
+    ) -> Result<Self, NetError> {
+        let tcp = connect::open(host, port, options.timeouts.connect).await?;
+        Ok(Self::from_tcp(tcp, host, port, options))
+    }
+
+    /// Connects and starts TLS at once (implicit TLS, as on ports 465 and 993). The
+    /// certificate must be valid for `host` exactly as given, DNS name or IP address.
+    pub async fn connect_tls(
+        host: &str,
+        port: u16,
+        options: &ConnectOptions,
+    ) -> Result<Self, NetError> {
+        // A name TLS cannot check is refused before any packet is sent.
+        server_name(host, port)?;
+        let mut connection = Self::connect(host, port, options).await?;
+        connection.handshake().await?;
+        Ok(connection)
+    }
+
+    /// Wraps an already connected socket; `host` is the name TLS will verify.
+    pub fn from_tcp(tcp: TcpStream, host: &str, port: u16, options: &ConnectOptions) -> Self {
+        Connection {
+            stream: MaybeTls::Plain(tcp),
+            host: host.to_owned(),
+            port,
+            tls: options.tls.client_config().clone(),
+            timeouts: options.timeouts,
+            read_timeout: options.timeouts.read,
+            limits: options.limits,
+            buffer: ReadBuffer::default(),
+            transcript: None,
+            broken_by: None,
+        }
+    }
+
+    /// Starts TLS on a plain connection (STARTTLS), after the server's go-ahead was read.
+    ///
+    /// Refuses with [`NetError::BufferedBeforeTls`] if any byte beyond the go-ahead has
+    /// already arrived: a server (or an attacker) that sends more before TLS is trying to
+    /// plant replies that would later look as if they came through TLS.
+    pub async fn upgrade(&mut self) -> Result<(), NetError> {
+        if self.is_tls() {
+            return Err(NetError::AlreadyTls {
+                host: self.host.clone(),
+                port: self.port,
+            });
+        }
+        if self.buffer.len() > 0 {
+            return Err(NetError::BufferedBeforeTls {
+                host: self.host.clone(),
+                port: self.port,
+                bytes: self.buffer.len(),
+            });
+        }
+        self.handshake().await
+    }
+
+    async fn handshake(&mut self) -> Result<(), NetError> {
+        self.usable()?;
+        let name = server_name(&self.host, self.port)?;
+        let tcp = match std::mem::replace(&mut self.stream, MaybeTls::Gone) {
+            MaybeTls::Plain(tcp) => tcp,
+            other => {
+                self.stream = other;
+                return Err(NetError::AlreadyTls {
+                    host: self.host.clone(),
+                    port: self.port,
+                });
+            }
+        };
+        // From here on the socket belongs to the handshake; if it fails, nothing of the
+        // connection is trustworthy any more.
+        self.broken_by = Some("a failed TLS handshake");
+        let connector = TlsConnector::from(self.tls.clone());
+        let limit = self.timeouts.connect;
+        match timeout(limit, connector.connect(name, tcp)).await {
+            Err(_) => Err(self.timeout("TLS handshake", limit)),
+            Ok(Err(error)) => Err(self.io_error("TLS handshake", error)),
+            Ok(Ok(tls)) => {
+                self.stream = MaybeTls::Tls(Box::new(tls));
+                self.broken_by = None;
+                Ok(())
+            }
+        }
+    }
+
+    /// True once TLS is up, by implicit TLS or STARTTLS.
+    pub fn is_tls(&self) -> bool {
+        self.stream.is_tls()
+    }
+
+    /// The host as dialled.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port as dialled.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The limits this connection enforces.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The certificates the server presented, leaf first, once TLS is up.
+    pub fn peer_certificates(&self) -> Option<&[CertificateDer<'static>]> {
+        match &self.stream {
+            MaybeTls::Tls(tls) => tls.get_ref().1.peer_certificates(),
+            _ => None,
+        }
+    }
+
+    /// The TLS version agreed with the server, once TLS is up.
+    pub fn tls_version(&self) -> Option<rustls::ProtocolVersion> {
+        match &self.stream {
+            MaybeTls::Tls(tls) => tls.get_ref().1.protocol_version(),
+            _ => None,
+        }
+    }
+
+    /// Sets (or with `None` removes) the transcript hook.
+    pub fn set_transcript(&mut self, transcript: Option<Box<dyn Transcript>>) {
+        self.transcript = transcript;
+    }
+
+    /// Changes how long a read may wait; clients set it per protocol phase (a short one
+    /// for a greeting, a long one for IDLE).
+    pub fn set_read_timeout(&mut self, timeout: Duration) {
+        self.read_timeout = timeout;
+    }
+
+    /// How long a read may wait.
+    pub fn read_timeout(&self) -> Duration {
+        self.read_timeout
+    }
+
+    /// Bytes read and not yet consumed.
+    pub fn buffered(&self) -> &[u8] {
+        self.buffer.unread()
+    }
+
+    /// Drops `n` bytes from the front of [`buffered`](Self::buffered) (all of them if
+    /// fewer are there).
+    pub fn consume(&mut self, n: usize) {
+        self.buffer.consume(n);
+    }
+
+    /// Most unread bytes the buffer holds: `Limits::message_len`, but at least one
+    /// longest line and at most [`MAX_BUFFER`].
+    pub fn buffer_limit(&self) -> usize {
+        let message = usize::try_from(self.limits.message_len).unwrap_or(usize::MAX);
+        message
+            .max(self.limits.line_len.saturating_add(2))
+            .min(MAX_BUFFER)
+    }
+
+    /// Bytes the read buffer has allocated (never more than [`buffer_limit`](Self::buffer_limit)).
+    pub fn buffer_allocated(&self) -> usize {
+        self.buffer.allocated()
+    }
+
+    /// Reads at least one more byte into the buffer, waiting at most the read timeout.
+    /// Returns how many arrived.
+    pub async fn fill(&mut self) -> Result<usize, NetError> {
+        self.usable()?;
+        let limit = self.buffer_limit();
+        let Some(room) = self.buffer.room(limit) else {
+            return Err(NetError::BufferFull {
+                host: self.host.clone(),
+                port: self.port,
+                limit,
+            });
+        };
+        let wait = self.read_timeout;
+        // A read that times out has taken nothing from the socket or from rustls, so the
+        // connection stays usable (a client may wait again, as IDLE does).
+        let read = match timeout(wait, self.stream.read(room)).await {
+            Err(_) => return Err(self.timeout("reading", wait)),
+            Ok(Err(error)) => return Err(self.io_error("reading", error)),
+            Ok(Ok(read)) => read,
+        };
+        if read == 0 {
+            return Err(NetError::Closed {
+                host: self.host.clone(),
+                port: self.port,
+                operation: "reading",
+            });
+        }
+        self.buffer.commit(read);
+        if let Some(transcript) = self.transcript.as_mut() {
+            transcript.record(Direction::Received, self.buffer.last(read));
+        }
+        Ok(read)
+    }
+
+    /// Reads one line (CRLF or bare LF) and returns it without its ending; refuses a line
+    /// longer than `Limits::line_len`.
+    pub async fn read_line(&mut self) -> Result<Vec<u8>, NetError> {
+        loop {
+            match next_line(self.buffer.unread(), self.limits.line_len) {
+                Ok(Some(line)) => {
+                    let content = line.content.to_vec();
+                    let consumed = line.consumed;
+                    self.buffer.consume(consumed);
+                    return Ok(content);
+                }
+                Ok(None) => {
+                    self.fill().await?;
+                }
+                Err(LineError::TooLong { limit }) => {
+                    return Err(NetError::LineTooLong {
+                        host: self.host.clone(),
+                        port: self.port,
+                        limit,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Writes and flushes `bytes` within the write timeout; the transcript sees them.
+    pub async fn write_all(&mut self, bytes: &[u8]) -> Result<(), NetError> {
+        if let Some(transcript) = self.transcript.as_mut() {
+            transcript.record(Direction::Sent, bytes);
+        }
+        self.send(bytes).await
+    }
+
+    /// Writes `bytes` (a password, an AUTH payload) while the transcript sees `redacted`.
+    pub async fn write_secret(&mut self, bytes: &[u8], redacted: &[u8]) -> Result<(), NetError> {
+        if let Some(transcript) = self.transcript.as_mut() {
+            transcript.record(Direction::Sent, redacted);
+        }
+        self.send(bytes).await
+    }
+
+    async fn send(&mut self, bytes: &[u8]) -> Result<(), NetError> {
+        self.usable()?;
+        let limit = self.timeouts.write;
+        let stream = &mut self.stream;
+        let written = timeout(limit, async {
+            stream.write_all(bytes).await?;
+            // rustls may hold the last records until flushed.
+            stream.flush().await
+        })
+        .await;
+        match written {
+            Ok(Ok(())) => Ok(()),
+            Err(_) => {
+                // Part of the bytes may be out: the peer's view of the stream is unknown.
+                self.broken_by = Some("a write that timed out");
+                Err(self.timeout("writing", limit))
+            }
+            Ok(Err(error)) => {
+                self.broken_by = Some("a failed write");
+                Err(self.io_error("writing", error))
+            }
+        }
+    }
+
+    /// Pushes out anything written but held back, within the write timeout.
+    pub async fn flush(&mut self) -> Result<(), NetError> {
+        self.usable()?;
+        let limit = self.timeouts.write;
+        match timeout(limit, self.stream.flush()).await {
+            Ok(Ok(())) => Ok(()),
+            Err(_) => Err(self.timeout("flushing", limit)),
+            Ok(Err(error)) => Err(self.io_error("flushing", error)),
+        }
+    }
+
+    /// Ends the connection politely: TLS close_notify, then TCP shutdown, within the
+    /// write timeout.
+    pub async fn shutdown(&mut self) -> Result<(), NetError> {
+        self.usable()?;
+        let limit = self.timeouts.write;
+        match timeout(limit, self.stream.shutdown()).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) if error.kind() == io::ErrorKind::NotConnected => Ok(()),
+            Err(_) => Err(self.timeout("shutting down", limit)),
+            Ok(Err(error)) => Err(self.io_error("shutting down", error)),
+        }
+    }
+
+    fn usable(&self) -> Result<(), NetError> {
+        match self.broken_by {
+            Some(cause) => Err(NetError::Broken {
+                host: self.host.clone(),
+                port: self.port,
+                cause,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn timeout(&self, operation: &'static str, after: Duration) -> NetError {
+        NetError::Timeout {
+            host: self.host.clone(),
+            port: self.port,
+            operation,
+            after,
+        }
+    }
+
+    fn io_error(&self, operation: &'static str, error: io::Error) -> NetError {
+        let host = self.host.clone();
+        let port = self.port;
+        let kind = error.kind();
+        if error
+            .get_ref()
+            .is_some_and(|inner| inner.is::<rustls::Error>())
+        {
+            if let Some(Ok(tls)) = error
+                .into_inner()
+                .map(|inner| inner.downcast::<rustls::Error>())
+            {
+                let (kind, reason) = describe(&tls, &host);
+                return NetError::Tls {
+                    host,
+                    port,
+                    kind,
+                    reason,
+                    source: Some(*tls),
+                };
+            }
+            return NetError::Io {
+                host,
+                port,
+                operation,
+                source: io::Error::from(kind),
+            };
+        }
+        match kind {
+            io::ErrorKind::UnexpectedEof
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::BrokenPipe => NetError::Closed {
+                host,
+                port,
+                operation,
+            },
+            _ => NetError::Io {
+                host,
+                port,
+                operation,
+                source: error,
+            },
+        }
+    }
+}
+
+fn server_name(host: &str, port: u16) -> Result<ServerName<'static>, NetError> {
+    ServerName::try_from(host.to_owned()).map_err(|_| NetError::InvalidServerName {
+        host: host.to_owned(),
+        port,
+    })
+}
+
+impl fmt::Debug for Connection {
+    // Buffered bytes may hold secrets or mail: only their count is shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.is_tls())
+            .field("buffered_len", &self.buffer.len())
+            .field("read_timeout", &self.read_timeout)
+            .field("timeouts", &self.timeouts)
+            .field("limits", &self.limits)
+            .field("transcript", &self.transcript.is_some())
+            .field("broken_by", &self.broken_by)
+            .finish()
+    }
+}
