@@ -2,6 +2,7 @@
 
 use core::fmt;
 use std::io;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -147,6 +148,15 @@ impl Connection {
     /// The port as dialled.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The address actually connected to (one of those `host` resolved to).
+    pub fn peer_addr(&self) -> Option<SocketAddr> {
+        match &self.stream {
+            MaybeTls::Plain(tcp) => tcp.peer_addr().ok(),
+            MaybeTls::Tls(tls) => tls.get_ref().0.peer_addr().ok(),
+            MaybeTls::Gone => None,
+        }
     }
 
     /// The limits this connection enforces.

@@ -182,7 +182,11 @@ fn describe_certificate(error: &CertificateError, host: &str) -> (TlsFailure, St
             TlsFailure::WrongName,
             format!(
                 "certificate is for another name: it names {} but {host:?} was dialled",
-                presented.join(", ")
+                presented
+                    .iter()
+                    .map(|name| plain_name(name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         ),
         C::NotValidForName => (
@@ -221,6 +225,16 @@ fn describe_certificate(error: &CertificateError, host: &str) -> (TlsFailure, St
     }
 }
 
+/// rustls lists presented names as `DnsName("a.example")` or `IpAddress(192.0.2.1)`; a
+/// user wants only the name.
+fn plain_name(presented: &str) -> &str {
+    presented
+        .split_once('(')
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .map(|inner| inner.trim_matches('"'))
+        .unwrap_or(presented)
+}
+
 /// `YYYY-MM-DD` in UTC, without a date crate (Hinnant's days-to-civil).
 fn utc_date(time: &UnixTime) -> String {
     let days = (time.as_secs() / 86_400) as i64 + 719_468;
@@ -254,6 +268,16 @@ mod tests {
         assert_eq!(utc_date(&leap_day), "2000-02-29");
         let later = UnixTime::since_unix_epoch(std::time::Duration::from_secs(1_767_225_599));
         assert_eq!(utc_date(&later), "2025-12-31");
+    }
+
+    #[test]
+    fn presented_names_lose_their_wrapping() {
+        assert_eq!(
+            plain_name("DnsName(\"mail.example.org\")"),
+            "mail.example.org"
+        );
+        assert_eq!(plain_name("IpAddress(192.0.2.1)"), "192.0.2.1");
+        assert_eq!(plain_name("mail.example.org"), "mail.example.org");
     }
 
     #[test]

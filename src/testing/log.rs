@@ -188,12 +188,14 @@ impl fmt::Display for ScriptError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "script step {} ({}): {}; the client had sent \"{}\"",
-            self.step,
-            self.action,
-            self.failure,
-            shown(&self.log.received)
-        )
+            "script step {} ({}): {}; ",
+            self.step, self.action, self.failure
+        )?;
+        if self.log.received.is_empty() {
+            f.write_str("the client had sent nothing")
+        } else {
+            write!(f, "the client had sent \"{}\"", shown(&self.log.received))
+        }
     }
 }
 
