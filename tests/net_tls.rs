@@ -146,6 +146,39 @@ async fn starttls_refuses_bytes_injected_after_the_go_ahead() {
     assert_eq!(error.log.received, b"EHLO client.example\r\nSTARTTLS\r\n");
 }
 
+#[tokio::test]
+async fn bytes_injected_in_a_later_packet_break_the_handshake() {
+    let ca = TestCa::new();
+    let leaf = ca.leaf(&["localhost"]);
+    let script = Script::new(Mode::Plain)
+        .send(b"220 mx.example.org ESMTP\r\n")
+        .expect_exact("EHLO client.example")
+        .send(b"250-mx.example.org\r\n250 STARTTLS\r\n")
+        .expect_exact("STARTTLS")
+        .send(b"220 go ahead\r\n")
+        .stall(Duration::from_millis(50))
+        .send(b"250 injected\r\n")
+        .starttls(leaf.server_config());
+    let server = ScriptedServer::start(script).await.unwrap();
+
+    let mut client = Connection::connect("localhost", server.port(), &ca.options())
+        .await
+        .unwrap();
+    until_go_ahead(&mut client).await;
+    // Usually the injected line arrives once the handshake has begun, and rustls takes it
+    // for a broken TLS record; on a slow machine it may already be buffered. Either way
+    // the upgrade must fail.
+    let error = client.upgrade().await.unwrap_err();
+    assert!(
+        matches!(error, NetError::BufferedBeforeTls { .. })
+            || error.tls_failure() == Some(TlsFailure::NotTls),
+        "{error:?}"
+    );
+    assert!(!client.is_tls());
+    drop(client);
+    assert!(server.finish().await.is_err());
+}
+
 /// Dials `host` with implicit TLS at a server presenting `leaf`; returns the client's
 /// error and checks the server saw the handshake fail.
 async fn refused(leaf: &Leaf, ca: &TestCa, host: &str) -> NetError {
