@@ -118,8 +118,12 @@ pub fn next_line(buf: &[u8], max_len: usize) -> Result<Option<Line<'_>>, LineErr
                 bare_lf: !crlf,
             }))
         }
-        None if window.len() < max_len.saturating_add(2) => Ok(None),
-        None => Err(LineError::TooLong { limit: max_len }),
+        // Past max_len content bytes, only the CR of a CRLF may still come.
+        None => match window.get(max_len) {
+            None => Ok(None),
+            Some(b'\r') if window.len() == max_len + 1 => Ok(None),
+            Some(_) => Err(LineError::TooLong { limit: max_len }),
+        },
     }
 }
 
@@ -147,15 +151,24 @@ mod tests {
         assert_eq!(find_cr_or_lf(b"\r"), Some(0));
         assert_eq!(find_cr_or_lf(b"no line end here at all"), None);
         // 0x8A and 0x8D differ from LF and CR only in the high bit.
-        assert_eq!(find_cr_or_lf(&[0x8a, 0x8d, 0x0b, 0x0c, 0x8a, 0x8d, 0, 0, b'\n']), Some(8));
+        assert_eq!(
+            find_cr_or_lf(&[0x8a, 0x8d, 0x0b, 0x0c, 0x8a, 0x8d, 0, 0, b'\n']),
+            Some(8)
+        );
     }
 
     #[test]
     fn lines_end_with_crlf_or_bare_lf() {
         let line = next_line(b"a\r\nb", 10).unwrap().unwrap();
-        assert_eq!((line.content, line.consumed, line.bare_lf), (&b"a"[..], 3, false));
+        assert_eq!(
+            (line.content, line.consumed, line.bare_lf),
+            (&b"a"[..], 3, false)
+        );
         let line = next_line(b"a\nb", 10).unwrap().unwrap();
-        assert_eq!((line.content, line.consumed, line.bare_lf), (&b"a"[..], 2, true));
+        assert_eq!(
+            (line.content, line.consumed, line.bare_lf),
+            (&b"a"[..], 2, true)
+        );
         let line = next_line(b"\r\n", 10).unwrap().unwrap();
         assert_eq!(line.content, b"");
     }
@@ -164,8 +177,23 @@ mod tests {
     fn the_limit_counts_content_not_the_ending() {
         assert!(next_line(b"12345\r\n", 5).unwrap().is_some());
         assert!(next_line(b"12345\n", 5).unwrap().is_some());
-        assert_eq!(next_line(b"123456\r\n", 5), Err(LineError::TooLong { limit: 5 }));
+        assert_eq!(
+            next_line(b"123456\r\n", 5),
+            Err(LineError::TooLong { limit: 5 })
+        );
         assert_eq!(next_line(b"12345\r", 5), Ok(None));
-        assert_eq!(next_line(b"1234567", 5), Err(LineError::TooLong { limit: 5 }));
+        assert_eq!(
+            next_line(b"1234567", 5),
+            Err(LineError::TooLong { limit: 5 })
+        );
+        // A sixth content byte can only be the CR of CRLF; anything else is over the limit.
+        assert_eq!(
+            next_line(b"123456", 5),
+            Err(LineError::TooLong { limit: 5 })
+        );
+        assert_eq!(
+            next_line(b"12345\rx", 5),
+            Err(LineError::TooLong { limit: 5 })
+        );
     }
 }
