@@ -534,21 +534,36 @@ impl fmt::Display for ReplyError {
 
 impl std::error::Error for ReplyError {}
 
-/// The reply code in the first three bytes of `head`, checking as many digits as there are.
-/// Returns the offset of the first bad digit on failure.
-#[inline]
+/// True for the three digits of a reply code: 2-5, then 0-5 (RFC 5321 section 4.2), then
+/// any digit.
+#[inline(always)]
+fn is_code(first: u8, second: u8, third: u8) -> bool {
+    first.wrapping_sub(b'2') < 4 && second.wrapping_sub(b'0') < 6 && third.wrapping_sub(b'0') < 10
+}
+
+/// Offset of the first byte of `head` (up to three) that cannot be part of a reply code.
 fn check_code_digits(head: &[u8]) -> Result<(), usize> {
-    for (index, &byte) in head.iter().take(3).enumerate() {
-        let ok = match index {
-            0 => matches!(byte, b'2'..=b'5'),
-            1 => matches!(byte, b'0'..=b'5'),
-            _ => byte.is_ascii_digit(),
-        };
-        if !ok {
-            return Err(index);
-        }
+    let allowed = [b'2'..=b'5', b'0'..=b'5', b'0'..=b'9'];
+    match head
+        .iter()
+        .zip(allowed)
+        .position(|(byte, range)| !range.contains(byte))
+    {
+        Some(bad) => Err(bad),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// The error for a complete line that does not start with a reply code.
+#[cold]
+fn bad_code(content: &[u8], line: usize, offset: usize) -> ReplyError {
+    let bad = check_code_digits(content)
+        .err()
+        .unwrap_or(content.len().min(3));
+    ReplyError::BadCode {
+        line,
+        offset: offset + bad,
+    }
 }
 
 /// The code as a number, for three bytes already checked by [`check_code_digits`].
@@ -590,20 +605,9 @@ pub fn parse_reply<'a>(input: &'a [u8], limits: &Limits) -> Result<Parsed<Reply<
             }
         };
         let content = line.content;
-        let digits = match (check_code_digits(content), content) {
-            (Ok(()), [a, b, c, ..]) => [*a, *b, *c],
-            (Ok(()), short) => {
-                return Err(ReplyError::BadCode {
-                    line: line_number,
-                    offset: offset + short.len(),
-                });
-            }
-            (Err(bad), _) => {
-                return Err(ReplyError::BadCode {
-                    line: line_number,
-                    offset: offset + bad,
-                });
-            }
+        let digits = match content {
+            [a, b, c, ..] if is_code(*a, *b, *c) => [*a, *b, *c],
+            _ => return Err(bad_code(content, line_number, offset)),
         };
         match first_code {
             None => first_code = Some(digits),
