@@ -640,6 +640,15 @@ fn check_path(field: &'static str, path: &str, may_be_empty: bool) -> Result<(),
     if path.is_empty() && !may_be_empty {
         return Err(CommandError::Empty { field });
     }
+    // An address never starts with '@'; a source route (`@relay:user@host`) does, and
+    // RFC 5321 says not to send one.
+    if path.starts_with('@') {
+        return Err(CommandError::ForbiddenByte {
+            field,
+            byte: b'@',
+            position: 0,
+        });
+    }
     forbidden(field, path, |byte| {
         is_control(byte) || matches!(byte, b' ' | b'<' | b'>')
     })
@@ -672,10 +681,26 @@ fn check_parameter(param: &Parameter<'_>) -> Result<(), CommandError> {
 }
 
 fn check_argument(argument: &str) -> Result<(), CommandError> {
+    let field = "argument";
     if argument.is_empty() {
-        return Err(CommandError::Empty { field: "argument" });
+        return Err(CommandError::Empty { field });
     }
-    forbidden("argument", argument, is_control)
+    // Spaces around an argument are not part of it: a server trims them away.
+    if argument.starts_with(' ') {
+        return Err(CommandError::ForbiddenByte {
+            field,
+            byte: b' ',
+            position: 0,
+        });
+    }
+    if argument.ends_with(' ') {
+        return Err(CommandError::ForbiddenByte {
+            field,
+            byte: b' ',
+            position: argument.len() - 1,
+        });
+    }
+    forbidden(field, argument, is_control)
 }
 
 fn check_mechanism(mechanism: &str) -> Result<(), CommandError> {
