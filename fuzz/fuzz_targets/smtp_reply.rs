@@ -3,7 +3,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use mailwire::limits::Limits;
-use mailwire::smtp::codec::{Parsed, parse_reply};
+use mailwire::smtp::codec::{Parsed, ReplyParser, parse_reply};
 
 fuzz_target!(|data: &[u8]| {
     let limits = Limits::default().with_line_len(256).with_reply_lines(32);
@@ -35,6 +35,16 @@ fuzz_target!(|data: &[u8]| {
             Ok(Parsed::Incomplete)
         );
         rest = &rest[consumed..];
+    }
+    // Arriving in pieces changes nothing.
+    let mut parser = ReplyParser::new();
+    for cut in [data.len() / 3, data.len() / 2, data.len() * 3 / 4, data.len()] {
+        let prefix = &data[..cut];
+        let resumed = parser.parse(prefix, &limits);
+        assert_eq!(resumed, parse_reply(prefix, &limits));
+        if !matches!(resumed, Ok(Parsed::Incomplete)) {
+            break;
+        }
     }
     if let Err(error) = parse_reply(rest, &limits) {
         let _ = error.to_string();

@@ -28,6 +28,7 @@ mod command;
 mod data;
 mod ehlo;
 mod reply;
+mod reply_parse;
 
 pub use command::{
     AuthResponse, Command, CommandError, Parameter, auth_response_line, parse_auth_response,
@@ -35,9 +36,8 @@ pub use command::{
 };
 pub use data::{DataDecoder, DataEncoder, DataError, DataStatus, decode_data, encode_data};
 pub use ehlo::{Capabilities, EhloError};
-pub use reply::{
-    EnhancedCode, OwnedReply, Reply, ReplyCode, ReplyError, ReplyLines, ReplyTextLines, parse_reply,
-};
+pub use reply::{EnhancedCode, OwnedReply, Reply, ReplyCode, ReplyLines, ReplyTextLines};
+pub use reply_parse::{ReplyError, ReplyParser, parse_reply};
 
 /// The outcome of parsing from the front of a buffer that may not hold a whole item yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
