@@ -25,15 +25,14 @@
 //! ```
 
 mod command;
+mod command_parse;
 mod data;
 mod ehlo;
 mod reply;
 mod reply_parse;
 
-pub use command::{
-    AuthResponse, Command, CommandError, Parameter, auth_response_line, parse_auth_response,
-    parse_command, parse_command_line,
-};
+pub use command::{Command, CommandError, Parameter, auth_response_line};
+pub use command_parse::{AuthResponse, parse_auth_response, parse_command, parse_command_line};
 pub use data::{DataDecoder, DataEncoder, DataError, DataStatus, decode_data, encode_data};
 pub use ehlo::{Capabilities, EhloError};
 pub use reply::{EnhancedCode, OwnedReply, Reply, ReplyCode, ReplyLines, ReplyTextLines};
