@@ -25,19 +25,18 @@
 //! ```
 
 mod command;
+mod command_parse;
 mod data;
 mod ehlo;
 mod reply;
+mod reply_parse;
 
-pub use command::{
-    AuthResponse, Command, CommandError, Parameter, auth_response_line, parse_auth_response,
-    parse_command, parse_command_line,
-};
+pub use command::{Command, CommandError, Parameter, auth_response_line};
+pub use command_parse::{AuthResponse, parse_auth_response, parse_command, parse_command_line};
 pub use data::{DataDecoder, DataEncoder, DataError, DataStatus, decode_data, encode_data};
 pub use ehlo::{Capabilities, EhloError};
-pub use reply::{
-    EnhancedCode, OwnedReply, Reply, ReplyCode, ReplyError, ReplyLines, ReplyTextLines, parse_reply,
-};
+pub use reply::{EnhancedCode, OwnedReply, Reply, ReplyCode, ReplyLines, ReplyTextLines};
+pub use reply_parse::{ReplyError, ReplyParser, parse_reply};
 
 /// The outcome of parsing from the front of a buffer that may not hold a whole item yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

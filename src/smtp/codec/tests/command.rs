@@ -136,7 +136,21 @@ fn a_submission_session_encodes_word_for_word() {
 
 #[test]
 fn anything_that_would_break_the_line_is_refused_before_writing() {
-    let refused: [(Command<'_>, &str); 12] = [
+    let refused: [(Command<'_>, &str); 15] = [
+        (
+            Command::RcptTo {
+                forward_path: "@relay.example:user@host",
+                params: vec![],
+            },
+            "recipient address",
+        ),
+        (Command::Expn { argument: "   " }, "argument"),
+        (
+            Command::Noop {
+                argument: Some("trailing "),
+            },
+            "argument",
+        ),
         (
             Command::Ehlo {
                 domain: "a\r\nQUIT",
@@ -314,6 +328,10 @@ fn servers_read_commands_as_clients_really_send_them() {
         },
         "source routes are accepted and ignored"
     );
+    assert!(matches!(
+        parse_error(b"RCPT TO:<@relay.example>\r\n"),
+        CommandError::ForbiddenByte { byte: b'@', .. }
+    ));
     assert_eq!(
         parsed(b"RCPT TO:postmaster\r\n"),
         Command::RcptTo {

@@ -1,6 +1,8 @@
 use super::whole_reply;
 use crate::limits::Limits;
-use crate::smtp::codec::{EnhancedCode, OwnedReply, Parsed, ReplyCode, ReplyError, parse_reply};
+use crate::smtp::codec::{
+    EnhancedCode, OwnedReply, Parsed, ReplyCode, ReplyError, ReplyParser, parse_reply,
+};
 
 const POSTFIX_EHLO: &[u8] = b"250-localhost\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-VRFY\r\n\
 250-ETRN\r\n250-STARTTLS\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250-SMTPUTF8\r\n\
@@ -361,4 +363,45 @@ fn errors_say_where_in_words() {
         message.contains("line 2") && message.contains("0x5f"),
         "{message}"
     );
+}
+
+#[test]
+fn a_reply_arriving_byte_by_byte_parses_as_if_whole() {
+    let limits = Limits::default().with_line_len(40).with_reply_lines(8);
+    let mut long_line = b"250-ok\r\n250 ".to_vec();
+    long_line.extend(std::iter::repeat_n(b'x', 60));
+    let transcripts: [&[u8]; 7] = [
+        POSTFIX_EHLO,
+        b"250-a\n250-b\n250 c\n",
+        b"334 \r\n",
+        b"250-a\r\n251 b\r\n",
+        b"250-a\r\n2x",
+        b"HTTP/1.1 200 OK\r\n",
+        &long_line,
+    ];
+    for wire in transcripts {
+        let mut parser = ReplyParser::new();
+        for end in 0..=wire.len() {
+            let prefix = &wire[..end];
+            let resumed = parser.parse(prefix, &limits);
+            assert_eq!(resumed, parse_reply(prefix, &limits), "{prefix:?}");
+            if !matches!(resumed, Ok(Parsed::Incomplete)) {
+                break;
+            }
+        }
+    }
+}
+
+#[test]
+fn a_parser_given_another_buffer_starts_over() {
+    let mut parser = ReplyParser::new();
+    let limits = Limits::default();
+    assert_eq!(
+        parser.parse(b"250-first\r\n250-sec", &limits),
+        Ok(Parsed::Incomplete)
+    );
+    let Ok(Parsed::Complete(reply, _)) = parser.parse(b"221 bye\r\n", &limits) else {
+        panic!("a shorter buffer is a new reply");
+    };
+    assert_eq!(reply.code(), ReplyCode::CLOSING);
 }
