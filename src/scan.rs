@@ -118,8 +118,12 @@ pub fn next_line(buf: &[u8], max_len: usize) -> Result<Option<Line<'_>>, LineErr
                 bare_lf: !crlf,
             }))
         }
-        None if window.len() < max_len.saturating_add(2) => Ok(None),
-        None => Err(LineError::TooLong { limit: max_len }),
+        // Past max_len content bytes, only the CR of a CRLF may still come.
+        None => match window.get(max_len) {
+            None => Ok(None),
+            Some(b'\r') if window.len() == max_len + 1 => Ok(None),
+            Some(_) => Err(LineError::TooLong { limit: max_len }),
+        },
     }
 }
 
@@ -180,6 +184,15 @@ mod tests {
         assert_eq!(next_line(b"12345\r", 5), Ok(None));
         assert_eq!(
             next_line(b"1234567", 5),
+            Err(LineError::TooLong { limit: 5 })
+        );
+        // A sixth content byte can only be the CR of CRLF; anything else is over the limit.
+        assert_eq!(
+            next_line(b"123456", 5),
+            Err(LineError::TooLong { limit: 5 })
+        );
+        assert_eq!(
+            next_line(b"12345\rx", 5),
             Err(LineError::TooLong { limit: 5 })
         );
     }

@@ -34,9 +34,11 @@
 
 mod certs;
 mod conn;
+pub mod demo;
 mod log;
 mod script;
 mod server;
+pub mod smtp;
 
 pub use certs::server_config_from_pem;
 pub use conn::ServerConn;

@@ -1,0 +1,252 @@
+//! The listener, the mail it has taken, and waiting for mail.
+
+use core::fmt;
+use std::future::poll_fn;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Poll, Waker};
+use std::time::Duration;
+
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::{JoinHandle, JoinSet};
+
+use super::config::SmtpServerConfig;
+use super::session;
+
+/// One message the server accepted (answered `250 ... queued`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReceivedMail {
+    /// The `MAIL FROM` address without angle brackets; empty for the null sender `<>`.
+    pub sender: String,
+    /// The accepted `RCPT TO` addresses, in order, without angle brackets.
+    pub recipients: Vec<String>,
+    /// The message as sent: dot-stuffing removed, CRLF line ends, without the final
+    /// `.` line (for BDAT, the chunks joined).
+    pub data: Vec<u8>,
+    /// The user the client authenticated as, if it did.
+    pub authenticated_as: Option<String>,
+    /// True if the message came over TLS (implicit or STARTTLS).
+    pub tls: bool,
+    /// The `MAIL FROM` parameters, keywords upper-cased (`SIZE`, `BODY`, `SMTPUTF8`...).
+    pub params: Vec<(String, Option<String>)>,
+}
+
+impl ReceivedMail {
+    /// The message as text, with any invalid UTF-8 replaced.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.data).into_owned()
+    }
+}
+
+/// [`SmtpServer::wait_for`] gave up: fewer messages arrived than were awaited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WaitTimeout {
+    /// How many messages were awaited.
+    pub wanted: usize,
+    /// How long.
+    pub after: Duration,
+    /// The messages that did arrive.
+    pub received: Vec<ReceivedMail>,
+}
+
+impl fmt::Display for WaitTimeout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the test SMTP server received {} of the {} messages awaited within {:?}; check the \
+             client's transcript for a refused command",
+            self.received.len(),
+            self.wanted,
+            self.after
+        )
+    }
+}
+
+impl std::error::Error for WaitTimeout {}
+
+#[derive(Default)]
+struct Mailbox {
+    mails: Vec<ReceivedMail>,
+    waiters: Vec<Waker>,
+}
+
+/// What every session of one server shares.
+pub(super) struct Shared {
+    pub(super) config: SmtpServerConfig,
+    mailbox: Mutex<Mailbox>,
+    last_queue_id: AtomicU64,
+    active: AtomicUsize,
+}
+
+impl Shared {
+    fn mailbox(&self) -> MutexGuard<'_, Mailbox> {
+        // A session that panicked while holding the lock left the list whole (pushes are
+        // the only change), so its contents are still good.
+        self.mailbox.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Keeps `mail` and wakes whoever waits for mail; returns its queue id.
+    pub(super) fn deliver(&self, mail: ReceivedMail) -> u64 {
+        let id = self.last_queue_id.fetch_add(1, Ordering::Relaxed) + 1;
+        let waiters = {
+            let mut mailbox = self.mailbox();
+            mailbox.mails.push(mail);
+            std::mem::take(&mut mailbox.waiters)
+        };
+        waiters.into_iter().for_each(Waker::wake);
+        id
+    }
+
+    /// Counts a new connection in, unless the server is full.
+    fn admit(self: &Arc<Self>) -> Option<Admission> {
+        let limit = self.config.max_connections;
+        self.active
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |active| {
+                (active < limit).then_some(active + 1)
+            })
+            .ok()
+            .map(|_| Admission(self.clone()))
+    }
+}
+
+/// A connection counted against `max_connections`, until dropped.
+pub(super) struct Admission(Arc<Shared>);
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        self.0.active.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// A real SMTP submission server on loopback, for tests and demos.
+///
+/// It serves any number of connections at once (up to the configured maximum) until it
+/// is dropped or [shut down](Self::shutdown), and keeps every message it accepts. See the
+/// [module documentation](super) for an example.
+pub struct SmtpServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for SmtpServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpServer")
+            .field("addr", &self.addr)
+            .field("config", &self.shared.config)
+            .field("received", &self.shared.mailbox().mails.len())
+            .finish()
+    }
+}
+
+impl SmtpServer {
+    /// Listens on an ephemeral port of 127.0.0.1 and serves in a tokio task.
+    pub async fn start(config: SmtpServerConfig) -> io::Result<Self> {
+        Self::start_at(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
+    }
+
+    /// Like [`start`](Self::start), on a chosen address (say `[::1]:0`).
+    pub async fn start_at(addr: SocketAddr, config: SmtpServerConfig) -> io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            config,
+            mailbox: Mutex::default(),
+            last_queue_id: AtomicU64::new(0),
+            active: AtomicUsize::new(0),
+        });
+        let task = tokio::spawn(accept_all(listener, shared.clone()));
+        Ok(SmtpServer {
+            addr,
+            shared,
+            task: Some(task),
+        })
+    }
+
+    /// The port clients should dial.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Every message accepted so far, in the order the server accepted them.
+    pub fn received(&self) -> Vec<ReceivedMail> {
+        self.shared.mailbox().mails.clone()
+    }
+
+    /// Waits until at least `count` messages have been accepted, for `within` at most, and
+    /// returns all of them.
+    pub async fn wait_for(
+        &self,
+        count: usize,
+        within: Duration,
+    ) -> Result<Vec<ReceivedMail>, WaitTimeout> {
+        let arrived = poll_fn(|cx| {
+            let mut mailbox = self.shared.mailbox();
+            if mailbox.mails.len() >= count {
+                return Poll::Ready(mailbox.mails.clone());
+            }
+            if !mailbox
+                .waiters
+                .iter()
+                .any(|waiter| waiter.will_wake(cx.waker()))
+            {
+                mailbox.waiters.push(cx.waker().clone());
+            }
+            Poll::Pending
+        });
+        tokio::time::timeout(within, arrived)
+            .await
+            .map_err(|_| WaitTimeout {
+                wanted: count,
+                after: within,
+                received: self.received(),
+            })
+    }
+
+    /// Stops listening and ends every connection at once (clients see the connection
+    /// close), then returns the messages accepted.
+    pub async fn shutdown(mut self) -> Vec<ReceivedMail> {
+        if let Some(task) = self.task.take() {
+            task.abort();
+            // Aborted (or, impossibly, finished): either way the sessions are gone.
+            let _ = task.await;
+        }
+        self.received()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+async fn accept_all(listener: TcpListener, shared: Arc<Shared>) {
+    // Aborting this task drops the set, which aborts every session in it.
+    let mut sessions = JoinSet::new();
+    loop {
+        let tcp: TcpStream = match listener.accept().await {
+            Ok((tcp, _)) => tcp,
+            Err(_) => {
+                // Out of file descriptors or a connection reset before accept: wait a
+                // little instead of spinning, then go on serving.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        while sessions.try_join_next().is_some() {}
+        let admission = shared.admit();
+        sessions.spawn(session::serve(tcp, shared.clone(), admission));
+    }
+}
