@@ -168,24 +168,32 @@ fn lenient_base64() -> GeneralPurpose {
     )
 }
 
+/// Longest encoded word the decoder looks at, in bytes. RFC 2047 allows 75; senders
+/// exceed that, but a bound keeps decoding linear on hostile input full of `=?`.
+const MAX_DECODED_WORD: usize = 1024;
+
 /// Parses `=?charset?enc?text?=` at the start of `input`; `None` when it is not a
 /// well-formed encoded word in a charset this module can decode.
 fn parse_encoded_word(input: &str) -> Option<EncodedWord> {
-    let body = input.strip_prefix("=?")?;
-    let (charset, rest) = body.split_once('?')?;
+    // Every delimiter is ASCII, so byte positions found here are char boundaries.
+    let window = input.as_bytes().get(..input.len().min(MAX_DECODED_WORD))?;
+    let body = window.strip_prefix(b"=?")?;
+    let charset_end = body.iter().position(|&b| b == b'?')?;
+    let charset = core::str::from_utf8(body.get(..charset_end)?).ok()?;
     let charset = Charset::from_label(charset)?;
-    let mut rest_chars = rest.chars();
-    let encoding = rest_chars.next()?.to_ascii_uppercase();
-    let rest = rest_chars.as_str().strip_prefix('?')?;
-    let end = rest.find("?=")?;
-    let text = &rest[..end];
-    if text.bytes().any(|b| b == b'?' || b.is_ascii_whitespace()) {
+    let rest = body.get(charset_end + 1..)?;
+    let (&encoding, rest) = rest.split_first()?;
+    let rest = rest.strip_prefix(b"?")?;
+    let end = rest.windows(2).position(|pair| pair == b"?=")?;
+    let text = rest.get(..end)?;
+    if text.iter().any(|&b| b == b'?' || b.is_ascii_whitespace()) {
         return None;
     }
-    let bytes = match encoding {
-        'B' => lenient_base64().decode(text).ok()?,
-        'Q' => {
-            let raw = text.as_bytes();
+    let len = window.len() - rest.len() + end + 2;
+    let bytes = match encoding.to_ascii_uppercase() {
+        b'B' => lenient_base64().decode(text).ok()?,
+        b'Q' => {
+            let raw = text;
             let mut bytes = Vec::with_capacity(raw.len());
             let mut i = 0;
             while let Some(&byte) = raw.get(i) {
@@ -209,7 +217,6 @@ fn parse_encoded_word(input: &str) -> Option<EncodedWord> {
         }
         _ => return None,
     };
-    let len = input.len() - rest.len() + end + 2;
     Some(EncodedWord {
         charset,
         bytes,
@@ -436,8 +443,14 @@ pub fn mime_parameter(name: &str, value: &str) -> String {
     }
 
     let mut segments: Vec<String> = vec![String::from("UTF-8''")];
-    for byte in value.bytes() {
-        let piece_len = if is_attribute_char(byte) { 1 } else { 3 };
+    let mut buffer = [0; 4];
+    for c in value.chars() {
+        // A character's bytes stay in one segment: some readers decode segments apart.
+        let bytes = c.encode_utf8(&mut buffer).as_bytes();
+        let piece_len: usize = bytes
+            .iter()
+            .map(|&b| if is_attribute_char(b) { 1 } else { 3 })
+            .sum();
         if segments
             .last()
             .is_some_and(|s| s.len() + piece_len > MAX_SEGMENT)
@@ -445,12 +458,14 @@ pub fn mime_parameter(name: &str, value: &str) -> String {
             segments.push(String::new());
         }
         if let Some(segment) = segments.last_mut() {
-            if is_attribute_char(byte) {
-                segment.push(char::from(byte));
-            } else {
-                segment.push('%');
-                segment.push(char::from(HEX[usize::from(byte >> 4)]));
-                segment.push(char::from(HEX[usize::from(byte & 0x0f)]));
+            for &byte in bytes {
+                if is_attribute_char(byte) {
+                    segment.push(char::from(byte));
+                } else {
+                    segment.push('%');
+                    segment.push(char::from(HEX[usize::from(byte >> 4)]));
+                    segment.push(char::from(HEX[usize::from(byte & 0x0f)]));
+                }
             }
         }
     }
@@ -579,6 +594,16 @@ mod tests {
     }
 
     #[test]
+    fn decode_words_stays_linear_on_hostile_input() {
+        // Every "=?" opens a word that never closes; a decoder that searched to the end
+        // each time would take minutes here.
+        let hostile = "=?UTF-8?Q?a".repeat(20_000);
+        assert_eq!(decode_words(&hostile), hostile);
+        let long_word = format!("=?UTF-8?Q?{}?=", "a".repeat(2000));
+        assert_eq!(decode_words(&long_word), long_word);
+    }
+
+    #[test]
     fn qp_roundtrips_the_awkward_lines() {
         let long_line = "x".repeat(200);
         let text = format!(
@@ -678,21 +703,27 @@ mod tests {
             } else {
                 encoded
             };
-            let bytes = encoded.as_bytes();
-            let mut i = 0;
-            while i < bytes.len() {
-                if bytes[i] == b'%' {
-                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-                    value.push(u8::from_str_radix(hex, 16).unwrap());
-                    i += 3;
-                } else {
-                    assert!(is_attribute_char(bytes[i]));
-                    value.push(bytes[i]);
-                    i += 1;
-                }
-            }
+            value.extend(percent_decode(encoded));
         }
         String::from_utf8(value).unwrap()
+    }
+
+    fn percent_decode(encoded: &str) -> Vec<u8> {
+        let bytes = encoded.as_bytes();
+        let mut value = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                value.push(u8::from_str_radix(hex, 16).unwrap());
+                i += 3;
+            } else {
+                assert!(is_attribute_char(bytes[i]));
+                value.push(bytes[i]);
+                i += 1;
+            }
+        }
+        value
     }
 
     #[test]
@@ -713,16 +744,28 @@ mod tests {
         let written = mime_parameter("filename", long);
         assert!(written.starts_with("filename*0*=UTF-8''Quartalsbericht%20f%C3%BCr"));
         assert!(written.contains("; filename*1*="));
-        for piece in written.split("; ") {
-            assert!(piece.len() <= 70, "{piece}");
-        }
+        let euros = "€".repeat(30);
         for value in [
             "report.pdf",
             "say \"hi\".txt",
             "résumé.pdf",
             long,
+            &euros,
             &"a".repeat(300),
         ] {
+            let written = mime_parameter("filename", value);
+            for piece in written.split("; ") {
+                assert!(piece.len() <= 70, "{piece}");
+                // Each segment holds whole characters: some readers decode them apart.
+                let (_, segment) = piece.split_once('=').unwrap();
+                let segment = segment.trim_start_matches("UTF-8''");
+                if !segment.starts_with('"') {
+                    assert!(
+                        String::from_utf8(percent_decode(segment)).is_ok(),
+                        "{piece}"
+                    );
+                }
+            }
             assert_eq!(
                 decode_parameter("filename", &mime_parameter("filename", value)),
                 value
