@@ -1,14 +1,73 @@
 //! mailwire: SMTP and IMAP on the wire.
 //!
-//! (Crate documentation with a runnable example is written when the public API settles.)
+//! Three layers, each usable alone:
+//!
+//! - **Codecs** ([`smtp::codec`], pure, no I/O): bytes in, values out, and back, for both
+//!   directions of each protocol, so clients, servers, proxies and fuzzers share them.
+//!   Parsers borrow from the input, never panic, and bound every allocation by
+//!   [`limits::Limits`]. `default-features = false` builds this layer alone (nom and
+//!   base64 are its only dependencies).
+//! - **Connection** ([`net`], feature `client`): TCP with a timeout on every wait,
+//!   implicit TLS or STARTTLS through rustls (an upgrade refuses bytes that arrived before
+//!   it), bounded reads, and a transcript hook that never sees a password.
+//! - **Clients** ([`smtp::Client`], feature `client`): the protocol's state machine with
+//!   typed methods and errors that say which server, which step, and what to try.
+//!
+//! Around them: [`message`] builds RFC 5322 messages, [`sasl`] speaks PLAIN and LOGIN,
+//! [`provider`] knows iCloud's settings and fallbacks, and [`testing`] (feature
+//! `testing`) runs scripted and real SMTP servers on loopback for tests.
+//!
+//! ```
+//! use mailwire::limits::Limits;
+//! use mailwire::smtp::codec::{encode_data, parse_reply, Parsed};
+//!
+//! // A server's reply, parsed without copying.
+//! let wire = b"250-smtp.example.org\r\n250 2.0.0 Ok: queued as 4AB2C\r\n";
+//! let Parsed::Complete(reply, used) = parse_reply(wire, &Limits::default())? else {
+//!     unreachable!("the whole reply is there");
+//! };
+//! assert_eq!((reply.code().get(), used), (250, wire.len()));
+//!
+//! // Message data for DATA: line ends made CRLF, leading dots doubled, one final dot.
+//! let data = encode_data(b"Subject: hi\n\n.hidden\nbye")?;
+//! assert_eq!(data, b"Subject: hi\r\n\r\n..hidden\r\nbye\r\n.\r\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Sending through iCloud (an app-specific password is required):
+//!
+//! ```no_run
+//! # async fn send() -> Result<(), Box<dyn std::error::Error>> {
+//! use mailwire::message::{Mailbox, MessageBuilder};
+//! use mailwire::provider::ICLOUD;
+//! use mailwire::sasl::Credentials;
+//! use mailwire::smtp::connect_with_fallback;
+//!
+//! let password = std::env::var("MAILWIRE_PASSWORD")?;
+//! let credentials = Credentials::new("name@icloud.com", password)?;
+//! // Port 587 with STARTTLS, then 465 with implicit TLS, as Apple advises.
+//! let (mut client, _route) =
+//!     connect_with_fallback(ICLOUD.smtp, |b| b.credentials(credentials.clone())).await?;
+//! let message = MessageBuilder::new()
+//!     .from(Mailbox::new("name@icloud.com")?)
+//!     .to(Mailbox::new("friend@example.org")?)
+//!     .subject("Hello")
+//!     .text_body("Sent with mailwire.")
+//!     .build()?;
+//! client.send(&message).await?;
+//! client.quit().await?;
+//! # Ok(()) }
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod limits;
 pub mod message;
+pub mod provider;
 pub mod sasl;
 pub mod scan;
+pub mod security;
 pub mod smtp;
 
 #[cfg(feature = "client")]
@@ -16,3 +75,8 @@ pub mod net;
 
 #[cfg(feature = "testing")]
 pub mod testing;
+
+/// The README's examples, compiled as doc tests so they cannot rot.
+#[cfg(all(doctest, feature = "client"))]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

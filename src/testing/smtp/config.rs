@@ -9,20 +9,7 @@ use rustls::ServerConfig;
 use crate::limits::Limits;
 use crate::smtp::codec::OwnedReply;
 
-/// How the server protects its connections.
-///
-/// (Same variants as the client's choice of protection, so a test can pair them.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Security {
-    /// TLS from the first byte, as on port 465.
-    ImplicitTls,
-    /// Plain text until the client sends STARTTLS, as on port 587. STARTTLS is offered and
-    /// required before AUTH and MAIL, as Postfix's submission service does it.
-    StartTls,
-    /// No TLS at all; STARTTLS is not offered.
-    Plaintext,
-}
+pub use crate::security::Security;
 
 type RecipientPolicy = Arc<dyn Fn(&str) -> Option<OwnedReply> + Send + Sync>;
 

@@ -1,2 +1,0 @@
-//! The mailwire command-line tool.
-fn main() {}

@@ -1,0 +1,334 @@
+//! What can go wrong in an SMTP session, phase by phase.
+
+use core::fmt;
+use std::time::Duration;
+
+use crate::net::NetError;
+use crate::smtp::codec::{CommandError, DataError, OwnedReply, ReplyError};
+
+/// The step of an SMTP session an error happened in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Phase {
+    /// Opening the TCP connection (and the TLS handshake for implicit TLS).
+    Connect,
+    /// Waiting for the server's `220` greeting.
+    Greeting,
+    /// `EHLO` (or `HELO` in plaintext).
+    Ehlo,
+    /// `STARTTLS` and the TLS handshake that follows.
+    StartTls,
+    /// `AUTH`.
+    Auth,
+    /// `MAIL FROM`.
+    MailFrom,
+    /// `RCPT TO`.
+    RcptTo,
+    /// `DATA` and its `354` go-ahead.
+    Data,
+    /// Sending the message and waiting for the final reply.
+    DataEnd,
+    /// `RSET`.
+    Rset,
+    /// `NOOP`.
+    Noop,
+    /// `QUIT`.
+    Quit,
+}
+
+impl Phase {
+    /// A few words for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Phase::Connect => "connecting",
+            Phase::Greeting => "waiting for the greeting",
+            Phase::Ehlo => "EHLO",
+            Phase::StartTls => "STARTTLS",
+            Phase::Auth => "authentication",
+            Phase::MailFrom => "MAIL FROM",
+            Phase::RcptTo => "RCPT TO",
+            Phase::Data => "DATA",
+            Phase::DataEnd => "sending the message",
+            Phase::Rset => "RSET",
+            Phase::Noop => "NOOP",
+            Phase::Quit => "QUIT",
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// One recipient the server refused, with its reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecipientRejection {
+    /// The address as given.
+    pub recipient: String,
+    /// The server's reply to its `RCPT TO`.
+    pub reply: OwnedReply,
+}
+
+/// An SMTP client error: which server, which phase, and what the server said.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The network or TLS layer failed.
+    Net {
+        /// Where in the session.
+        phase: Phase,
+        /// What the connection layer reported.
+        source: NetError,
+    },
+    /// The server sent bytes that are not an SMTP reply.
+    Protocol {
+        /// `host:port`.
+        server: String,
+        /// Where in the session.
+        phase: Phase,
+        /// What was wrong with the bytes.
+        source: ReplyError,
+    },
+    /// The server answered with a code this step does not accept.
+    Rejected {
+        /// `host:port`.
+        server: String,
+        /// Where in the session.
+        phase: Phase,
+        /// The reply as received.
+        reply: OwnedReply,
+    },
+    /// The server does not offer STARTTLS, and encryption was required.
+    StartTlsNotOffered {
+        /// `host:port`.
+        server: String,
+    },
+    /// The server does not offer any mechanism this client speaks (PLAIN, LOGIN).
+    AuthNotOffered {
+        /// `host:port`.
+        server: String,
+        /// Mechanisms the server did offer.
+        offered: Vec<String>,
+    },
+    /// The server refused the credentials (`535`).
+    AuthFailed {
+        /// `host:port`.
+        server: String,
+        /// The reply as received.
+        reply: OwnedReply,
+        /// Advice for this server, such as iCloud's app-specific passwords.
+        hint: Option<&'static str>,
+    },
+    /// A value given by the caller cannot go on the wire; nothing was sent.
+    InvalidInput {
+        /// Which value (sender, recipient, EHLO name…).
+        field: &'static str,
+        /// Why.
+        source: CommandError,
+    },
+    /// The message body cannot be sent as DATA (a line over 998 octets); nothing was sent.
+    InvalidMessage {
+        /// Why.
+        source: DataError,
+    },
+    /// The caller gave no recipient.
+    NoRecipients,
+    /// The message is larger than the server's advertised `SIZE`; nothing was sent.
+    MessageTooLarge {
+        /// `host:port`.
+        server: String,
+        /// Bytes the message takes on the wire.
+        size: u64,
+        /// The server's limit.
+        limit: u64,
+    },
+    /// The message needs an extension the server does not offer (`8BITMIME`, `SMTPUTF8`).
+    ExtensionMissing {
+        /// `host:port`.
+        server: String,
+        /// The extension's keyword.
+        extension: &'static str,
+        /// Why the message needs it.
+        reason: String,
+    },
+    /// Recipients were refused, so the message was not sent (the transaction was reset).
+    RecipientsRejected {
+        /// `host:port`.
+        server: String,
+        /// Recipients that were accepted before the transaction was abandoned.
+        accepted: Vec<String>,
+        /// Recipients refused, with the server's replies.
+        rejected: Vec<RecipientRejection>,
+    },
+    /// The overall deadline passed.
+    DeadlineExceeded {
+        /// `host:port`.
+        server: String,
+        /// Where in the session.
+        phase: Phase,
+        /// The deadline that was configured.
+        deadline: Duration,
+    },
+    /// An earlier failure left the connection in an unknown state; open a new one.
+    Broken {
+        /// `host:port`.
+        server: String,
+        /// What broke it.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// The server's reply behind this error, when there is one.
+    pub fn reply(&self) -> Option<&OwnedReply> {
+        match self {
+            Error::Rejected { reply, .. } | Error::AuthFailed { reply, .. } => Some(reply),
+            _ => None,
+        }
+    }
+
+    /// True when trying again later may succeed (a `4xx` reply, a timeout, a lost
+    /// connection), false when the same request will fail the same way.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Rejected { reply, .. } => reply.code.is_transient(),
+            Error::Net { source, .. } => !matches!(source, NetError::Tls { .. }),
+            Error::DeadlineExceeded { .. } | Error::Broken { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Net { phase, source } => write!(f, "{source} (while {phase})"),
+            Error::Protocol {
+                server,
+                phase,
+                source,
+            } => write!(
+                f,
+                "{server}: the reply to {phase} is not valid SMTP: {source}; is this an SMTP \
+                 server, and is the TLS mode right?"
+            ),
+            Error::Rejected {
+                server,
+                phase,
+                reply,
+            } => {
+                write!(f, "{server}: {phase} refused: {reply}")?;
+                if reply.code.get() == 421 {
+                    f.write_str(" (the server is closing the connection; try again later)")?;
+                } else if reply.code.is_transient() {
+                    f.write_str(" (a temporary failure; try again later)")?;
+                }
+                Ok(())
+            }
+            Error::StartTlsNotOffered { server } => write!(
+                f,
+                "{server}: the server does not offer STARTTLS, so nothing was sent; use \
+                 implicit TLS (often port 465) if the server has it"
+            ),
+            Error::AuthNotOffered { server, offered } => {
+                write!(
+                    f,
+                    "{server}: the server offers no login mechanism this client speaks"
+                )?;
+                if offered.is_empty() {
+                    f.write_str(" (it offers no AUTH at all")?;
+                } else {
+                    write!(f, " (it offers {}", offered.join(", "))?;
+                }
+                f.write_str("; this client speaks PLAIN and LOGIN)")
+            }
+            Error::AuthFailed {
+                server,
+                reply,
+                hint,
+            } => {
+                write!(
+                    f,
+                    "{server}: the user name or password was refused: {reply}"
+                )?;
+                match hint {
+                    Some(hint) => write!(f, "; {hint}"),
+                    None => f.write_str("; check the user name and password"),
+                }
+            }
+            Error::InvalidInput { field, source } => {
+                write!(f, "the {field} cannot be sent: {source}; nothing was sent")
+            }
+            Error::InvalidMessage { source } => {
+                write!(f, "the message cannot be sent: {source}; nothing was sent")
+            }
+            Error::NoRecipients => f.write_str("the message has no recipient; nothing was sent"),
+            Error::MessageTooLarge {
+                server,
+                size,
+                limit,
+            } => write!(
+                f,
+                "{server}: the message takes {size} bytes but the server accepts at most \
+                 {limit}; nothing was sent"
+            ),
+            Error::ExtensionMissing {
+                server,
+                extension,
+                reason,
+            } => write!(
+                f,
+                "{server}: {reason}, but the server does not offer {extension}; nothing was sent"
+            ),
+            Error::RecipientsRejected {
+                server,
+                accepted,
+                rejected,
+            } => {
+                write!(f, "{server}: the message was not sent: ")?;
+                for (index, rejection) in rejected.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "<{}> refused ({})", rejection.recipient, rejection.reply)?;
+                }
+                if !accepted.is_empty() {
+                    write!(
+                        f,
+                        "; {} other recipient(s) were accepted but nothing was delivered to \
+                         them either",
+                        accepted.len()
+                    )?;
+                }
+                Ok(())
+            }
+            Error::DeadlineExceeded {
+                server,
+                phase,
+                deadline,
+            } => write!(
+                f,
+                "{server}: the session's deadline of {} s passed while {phase}",
+                deadline.as_secs_f64()
+            ),
+            Error::Broken { server, reason } => write!(
+                f,
+                "{server}: this connection can no longer be used ({reason}); open a new one"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Net { source, .. } => Some(source),
+            Error::Protocol { source, .. } => Some(source),
+            Error::InvalidInput { source, .. } => Some(source),
+            Error::InvalidMessage { source } => Some(source),
+            _ => None,
+        }
+    }
+}

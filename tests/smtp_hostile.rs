@@ -1,0 +1,682 @@
+//! The SMTP client against servers that misbehave on purpose (the scripted server).
+//! Each case ends in a clear, typed error with nothing secret or mail-related sent.
+#![cfg(feature = "testing")]
+
+mod support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mailwire::net::{NetError, TlsConfig, TlsFailure};
+use mailwire::sasl::Credentials;
+use mailwire::security::Security;
+use mailwire::smtp::codec::ReplyError;
+use mailwire::smtp::{ClientBuilder, Envelope, Error, Phase, Timeouts};
+use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
+use rustls::ServerConfig;
+use support::certs::{TestCa, self_signed};
+
+const PASSWORD: &str = "s3cret-app-password";
+const GREETING: &[u8] = b"220 mx.test ESMTP\r\n";
+const EHLO_BEFORE_TLS: &[u8] = b"250-mx.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n\
+250-STARTTLS\r\n250-ENHANCEDSTATUSCODES\r\n250 8BITMIME\r\n";
+const EHLO_AFTER_TLS: &[u8] = b"250-mx.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n\
+250-AUTH PLAIN LOGIN\r\n250-ENHANCEDSTATUSCODES\r\n250 8BITMIME\r\n";
+const EHLO_PLAIN: &[u8] = b"250-mx.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n";
+const SHORT: Duration = Duration::from_millis(400);
+
+fn credentials() -> Credentials {
+    Credentials::new("user@mx.test", PASSWORD).unwrap()
+}
+
+fn client(port: u16, security: Security, ca: &TestCa) -> ClientBuilder {
+    ClientBuilder::new("localhost", port)
+        .security(security)
+        .tls(TlsConfig::only_roots_pem(ca.pem().as_bytes()).unwrap())
+        .timeouts(Timeouts::all(Duration::from_secs(5)))
+        .credentials(credentials())
+}
+
+/// Greeting and the first EHLO, as a STARTTLS server says them.
+fn starttls_opening() -> Script {
+    Script::new(Mode::Plain)
+        .send(GREETING)
+        .expect_prefix("EHLO ")
+        .send(EHLO_BEFORE_TLS)
+}
+
+/// After the client gives up, what it sent must hold no secret and no mail command.
+fn assert_nothing_sensitive(log: &ServerLog) {
+    let text = log.received_text();
+    for forbidden in ["AUTH", "MAIL FROM", "RCPT TO", "DATA", PASSWORD] {
+        assert!(
+            !text.contains(forbidden),
+            "{forbidden:?} was sent: {text:?}"
+        );
+    }
+}
+
+async fn finish(server: ScriptedServer) -> ServerLog {
+    match server.finish().await {
+        Ok(log) => log,
+        Err(error) => error.log.clone(),
+    }
+}
+
+#[tokio::test]
+async fn a_server_without_starttls_gets_nothing_but_ehlo() {
+    let ca = TestCa::new();
+    let script = Script::new(Mode::Plain)
+        .send(GREETING)
+        .expect_prefix("EHLO ")
+        .send(b"250-mx.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n");
+    let server = ScriptedServer::start(script).await.unwrap();
+    let result = client(server.port(), Security::StartTls, &ca)
+        .connect()
+        .await;
+    assert!(
+        matches!(result, Err(Error::StartTlsNotOffered { .. })),
+        "{result:?}"
+    );
+    drop(result);
+    let log = finish(server).await;
+    assert_nothing_sensitive(&log);
+    assert!(log.received_text().starts_with("EHLO "));
+}
+
+#[tokio::test]
+async fn a_refused_starttls_stops_the_session() {
+    let ca = TestCa::new();
+    let script = starttls_opening()
+        .expect_exact("STARTTLS")
+        .send(b"454 4.7.0 TLS not available due to local problem\r\n");
+    let server = ScriptedServer::start(script).await.unwrap();
+    let result = client(server.port(), Security::StartTls, &ca)
+        .connect()
+        .await;
+    match &result {
+        Err(Error::Rejected {
+            phase: Phase::StartTls,
+            reply,
+            ..
+        }) => {
+            assert_eq!(reply.code.get(), 454)
+        }
+        other => panic!("expected STARTTLS refused, got {other:?}"),
+    }
+    let message = result.unwrap_err().to_string();
+    assert!(
+        message.contains("localhost:") && message.contains("454"),
+        "{message}"
+    );
+    let log = finish(server).await;
+    assert_nothing_sensitive(&log);
+}
+
+#[tokio::test]
+async fn lines_injected_after_the_starttls_go_ahead_abort_the_upgrade() {
+    let ca = TestCa::new();
+    let tls = ca.leaf(&["localhost"]).server_config();
+    let script = starttls_opening()
+        .expect_exact("STARTTLS")
+        .send_and_starttls(
+            b"220 2.0.0 Ready to start TLS\r\n250-mx.test\r\n250 AUTH PLAIN\r\n",
+            tls,
+        );
+    let server = ScriptedServer::start(script).await.unwrap();
+    let result = client(server.port(), Security::StartTls, &ca)
+        .connect()
+        .await;
+    match &result {
+        Err(Error::Net {
+            phase: Phase::StartTls,
+            source: NetError::BufferedBeforeTls { bytes, .. },
+        }) => assert_eq!(*bytes, "250-mx.test\r\n250 AUTH PLAIN\r\n".len()),
+        other => panic!("expected the injection to be refused, got {other:?}"),
+    }
+    drop(result);
+    let log = finish(server).await;
+    assert!(!log.tls_established);
+    assert_nothing_sensitive(&log);
+}
+
+fn bad_certificates(ca: &TestCa) -> Vec<(&'static str, Arc<ServerConfig>, TlsFailure)> {
+    vec![
+        (
+            "self-signed",
+            self_signed(&["localhost"]).server_config(),
+            TlsFailure::UnknownIssuer,
+        ),
+        (
+            "wrong name",
+            ca.leaf(&["mail.example.org"]).server_config(),
+            TlsFailure::WrongName,
+        ),
+        (
+            "expired",
+            ca.expired_leaf(&["localhost"]).server_config(),
+            TlsFailure::Expired,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn bad_certificates_are_refused_with_implicit_tls() {
+    let ca = TestCa::new();
+    for (what, tls, failure) in bad_certificates(&ca) {
+        let server = ScriptedServer::start(Script::new(Mode::ImplicitTls(tls)).send(GREETING))
+            .await
+            .unwrap();
+        let result = client(server.port(), Security::ImplicitTls, &ca)
+            .connect()
+            .await;
+        match &result {
+            Err(Error::Net {
+                phase: Phase::Connect,
+                source,
+            }) => {
+                assert_eq!(source.tls_failure(), Some(failure), "{what}: {source}")
+            }
+            other => panic!("{what}: expected a TLS error, got {other:?}"),
+        }
+        drop(result);
+        assert_nothing_sensitive(&finish(server).await);
+    }
+}
+
+#[tokio::test]
+async fn bad_certificates_are_refused_after_starttls() {
+    let ca = TestCa::new();
+    for (what, tls, failure) in bad_certificates(&ca) {
+        let script = starttls_opening()
+            .expect_exact("STARTTLS")
+            .send_and_starttls(b"220 2.0.0 Ready to start TLS\r\n", tls);
+        let server = ScriptedServer::start(script).await.unwrap();
+        let result = client(server.port(), Security::StartTls, &ca)
+            .connect()
+            .await;
+        match &result {
+            Err(Error::Net {
+                phase: Phase::StartTls,
+                source,
+            }) => {
+                assert_eq!(source.tls_failure(), Some(failure), "{what}: {source}")
+            }
+            other => panic!("{what}: expected a TLS error, got {other:?}"),
+        }
+        let message = result.unwrap_err().to_string();
+        assert!(message.contains("localhost"), "{what}: {message}");
+        assert_nothing_sensitive(&finish(server).await);
+    }
+}
+
+#[tokio::test]
+async fn a_stalling_server_times_out() {
+    let ca = TestCa::new();
+    let script = Script::new(Mode::Plain)
+        .send(GREETING)
+        .expect_prefix("EHLO ")
+        .stall(Duration::from_secs(10));
+    let server = ScriptedServer::start(script).await.unwrap();
+    let started = Instant::now();
+    let result = client(server.port(), Security::StartTls, &ca)
+        .timeouts(Timeouts::all(SHORT))
+        .connect()
+        .await;
+    match &result {
+        Err(Error::Net {
+            phase: Phase::Ehlo,
+            source,
+        }) => assert!(source.is_timeout(), "{source}"),
+        other => panic!("expected a timeout in EHLO, got {other:?}"),
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+    drop(result);
+    finish(server).await;
+}
+
+#[tokio::test]
+async fn the_overall_deadline_cuts_a_slow_server_short() {
+    let ca = TestCa::new();
+    // Each byte alone is on time; the whole greeting is not.
+    let script = Script::new(Mode::Plain).send_slowly(GREETING, 1, Duration::from_millis(150));
+    let server = ScriptedServer::start(script).await.unwrap();
+    let started = Instant::now();
+    let result = client(server.port(), Security::StartTls, &ca)
+        .timeouts(Timeouts::all(Duration::from_secs(1)))
+        .deadline(Duration::from_millis(500))
+        .connect()
+        .await;
+    assert!(
+        matches!(result, Err(Error::DeadlineExceeded { .. })),
+        "{result:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    drop(result);
+    finish(server).await;
+}
+
+#[tokio::test]
+async fn an_endless_reply_line_is_cut_off_at_the_line_limit() {
+    let ca = TestCa::new();
+    let script = Script::new(Mode::Plain)
+        .send(b"220-")
+        .send_forever(b"x".repeat(4096), 64 << 20);
+    let server = ScriptedServer::start(script).await.unwrap();
+    let result = client(server.port(), Security::StartTls, &ca)
+        .connect()
+        .await;
+    match &result {
+        Err(Error::Protocol {
+            phase: Phase::Greeting,
+            source: ReplyError::LineTooLong { .. },
+            ..
+        }) => {}
+        Err(Error::Net {
+            phase: Phase::Greeting,
+            source: NetError::BufferFull { .. },
+        }) => {}
+        other => panic!("expected the line limit to stop the reply, got {other:?}"),
+    }
+    drop(result);
+    let log = finish(server).await;
+    assert!(
+        log.sent < 32 << 20,
+        "the client stopped reading long before 64 MB ({})",
+        log.sent
+    );
+}
+
+#[tokio::test]
+async fn garbage_instead_of_a_greeting_is_a_protocol_error() {
+    let ca = TestCa::new();
+    for garbage in [
+        &b"HTTP/1.1 400 Bad Request\r\n\r\n"[..],
+        &b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n"[..],
+        &b"2200 nope\r\n"[..],
+    ] {
+        let server = ScriptedServer::start(Script::new(Mode::Plain).send(garbage))
+            .await
+            .unwrap();
+        let result = client(server.port(), Security::StartTls, &ca)
+            .connect()
+            .await;
+        assert!(
+            matches!(
+                result,
+                Err(Error::Protocol {
+                    phase: Phase::Greeting,
+                    ..
+                })
+            ),
+            "{garbage:?}: {result:?}"
+        );
+        drop(result);
+        assert_nothing_sensitive(&finish(server).await);
+    }
+}
+
+#[tokio::test]
+async fn a_refusing_greeting_is_reported_with_its_text() {
+    let ca = TestCa::new();
+    for (greeting, code) in [
+        (&b"554 5.3.2 mx.test no service for you\r\n"[..], 554),
+        (&b"421 4.3.2 mx.test too busy, try later\r\n"[..], 421),
+    ] {
+        let server = ScriptedServer::start(Script::new(Mode::Plain).send(greeting))
+            .await
+            .unwrap();
+        let result = client(server.port(), Security::StartTls, &ca)
+            .connect()
+            .await;
+        match &result {
+            Err(
+                error @ Error::Rejected {
+                    phase: Phase::Greeting,
+                    reply,
+                    ..
+                },
+            ) => {
+                assert_eq!(reply.code.get(), code);
+                assert!(error.to_string().contains("mx.test"), "{error}");
+            }
+            other => panic!("expected a refused greeting, got {other:?}"),
+        }
+        drop(result);
+        assert!(
+            finish(server).await.received.is_empty(),
+            "nothing is sent after a refusal"
+        );
+    }
+}
+
+/// A plaintext session up to AUTH's success, for the transaction tests.
+fn plaintext_session() -> Script {
+    Script::new(Mode::Plain)
+        .send(GREETING)
+        .expect_prefix("EHLO ")
+        .send(b"250-mx.test\r\n250-PIPELINING\r\n250-AUTH PLAIN\r\n250-SIZE 1000000\r\n250 ENHANCEDSTATUSCODES\r\n")
+        .expect_prefix("AUTH PLAIN ")
+        .send(b"235 2.7.0 Authentication successful\r\n")
+}
+
+fn plaintext_client(port: u16) -> ClientBuilder {
+    ClientBuilder::new("127.0.0.1", port)
+        .security(Security::Plaintext)
+        .timeouts(Timeouts::all(Duration::from_secs(5)))
+        .credentials(credentials())
+}
+
+#[tokio::test]
+async fn a_421_in_the_middle_of_a_transaction_ends_the_session_cleanly() {
+    let script = plaintext_session()
+        .expect_prefix("MAIL FROM:<user@mx.test>")
+        .send(b"421 4.3.2 Service shutting down and closing transmission channel\r\n")
+        .close();
+    let server = ScriptedServer::start(script).await.unwrap();
+    let mut client = plaintext_client(server.port()).connect().await.unwrap();
+    let envelope = Envelope::new("user@mx.test", ["friend@example.org"]);
+    match client
+        .send_raw(&envelope, b"Subject: x\r\n\r\nbody\r\n")
+        .await
+    {
+        Err(Error::Rejected {
+            phase: Phase::MailFrom,
+            reply,
+            ..
+        }) => assert_eq!(reply.code.get(), 421),
+        other => panic!("expected the 421, got {other:?}"),
+    }
+    match client
+        .send_raw(&envelope, b"Subject: x\r\n\r\nbody\r\n")
+        .await
+    {
+        Err(Error::Broken { reason, .. }) => assert!(reason.contains("421"), "{reason}"),
+        other => panic!("a closed session must refuse further work, got {other:?}"),
+    }
+    drop(client);
+    let log = finish(server).await;
+    let text = log.received_text();
+    assert!(
+        !text.contains("RSET") && !text.contains("DATA"),
+        "nothing after 421: {text:?}"
+    );
+}
+
+#[tokio::test]
+async fn cr_or_lf_in_an_address_is_refused_before_anything_is_sent() {
+    let script = plaintext_session()
+        .expect_exact("NOOP")
+        .send(b"250 2.0.0 Ok\r\n");
+    let server = ScriptedServer::start(script).await.unwrap();
+    let mut client = plaintext_client(server.port()).connect().await.unwrap();
+    for (sender, recipient) in [
+        (
+            "user@mx.test",
+            "friend@example.org\r\nRCPT TO:<victim@example.org>",
+        ),
+        (
+            "user@mx.test\nRCPT TO:<victim@example.org>",
+            "friend@example.org",
+        ),
+        ("user@mx.test", "friend@example.org\0"),
+        ("user@mx.test", "friend@example.org\rDATA"),
+    ] {
+        let envelope = Envelope::new(sender, [recipient]);
+        let result = client
+            .send_raw(&envelope, b"Subject: x\r\n\r\nbody\r\n")
+            .await;
+        assert!(
+            matches!(result, Err(Error::InvalidInput { .. })),
+            "{recipient:?}: {result:?}"
+        );
+    }
+    client.noop().await.expect("the session is still usable");
+    drop(client);
+    let text = finish(server).await.received_text();
+    assert!(!text.contains("MAIL") && !text.contains("RCPT"), "{text:?}");
+    assert!(text.contains("NOOP"));
+}
+
+#[tokio::test]
+async fn cr_or_lf_in_a_header_is_refused_by_the_builder() {
+    use mailwire::message::{Mailbox, MessageBuilder};
+    let base = || {
+        MessageBuilder::new()
+            .from(Mailbox::new("user@mx.test").unwrap())
+            .to(Mailbox::new("friend@example.org").unwrap())
+    };
+    assert!(
+        base()
+            .subject("hi\r\nBcc: victim@example.org")
+            .build()
+            .is_err()
+    );
+    assert!(base().header("X-Note", "a\nb").build().is_err());
+    assert!(base().header("X-Bad\r\nName", "v").build().is_err());
+    assert!(Mailbox::new("friend@example.org\r\n").is_err());
+    assert!(Mailbox::with_name("Eve\r\nBcc: x@y", "eve@example.org").is_err());
+}
+
+#[tokio::test]
+async fn a_refused_recipient_stops_the_message_and_resets_the_transaction() {
+    let script = plaintext_session()
+        .expect_prefix("MAIL FROM:<user@mx.test>")
+        .expect_exact("RCPT TO:<good@example.org>")
+        .expect_exact("RCPT TO:<bad@example.org>")
+        .send(b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550 5.1.1 <bad@example.org>: User unknown\r\n")
+        .expect_exact("RSET")
+        .send(b"250 2.0.0 Ok\r\n");
+    let server = ScriptedServer::start(script).await.unwrap();
+    let mut client = plaintext_client(server.port()).connect().await.unwrap();
+    let envelope = Envelope::new("user@mx.test", ["good@example.org", "bad@example.org"]);
+    match client
+        .send_raw(&envelope, b"Subject: x\r\n\r\nbody\r\n")
+        .await
+    {
+        Err(Error::RecipientsRejected {
+            accepted, rejected, ..
+        }) => {
+            assert_eq!(accepted, ["good@example.org"]);
+            assert_eq!(rejected.len(), 1);
+            assert_eq!(rejected[0].recipient, "bad@example.org");
+            assert_eq!(rejected[0].reply.code.get(), 550);
+        }
+        other => panic!("expected the refused recipient, got {other:?}"),
+    }
+    drop(client);
+    let log = server.finish().await.expect("the script ran to its end");
+    assert!(!log.received_text().contains("DATA"));
+}
+
+#[tokio::test]
+async fn partial_delivery_when_allowed_sends_to_the_accepted_recipients() {
+    let script = plaintext_session()
+        .expect_prefix("MAIL FROM:<user@mx.test> SIZE=")
+        .expect_exact("RCPT TO:<good@example.org>")
+        .expect_exact("RCPT TO:<bad@example.org>")
+        .send(b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n550 5.1.1 User unknown\r\n")
+        .expect_exact("DATA")
+        .send(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+        .read_until("\r\n.\r\n")
+        .send(b"250 2.0.0 Ok: queued as ABC123\r\n");
+    let server = ScriptedServer::start(script).await.unwrap();
+    let mut client = plaintext_client(server.port())
+        .allow_partial_delivery(true)
+        .pipelining(true)
+        .connect()
+        .await
+        .unwrap();
+    let envelope = Envelope::new("user@mx.test", ["good@example.org", "bad@example.org"]);
+    let report = client
+        .send_raw(&envelope, b"Subject: x\r\n\r\n.hidden dot\r\n")
+        .await
+        .expect("sent to the accepted recipient");
+    assert_eq!(report.accepted, ["good@example.org"]);
+    assert_eq!(report.rejected[0].recipient, "bad@example.org");
+    assert!(report.reply.text().contains("ABC123"));
+    drop(client);
+    let log = server.finish().await.expect("the script ran to its end");
+    assert!(
+        log.received_text()
+            .ends_with("Subject: x\r\n\r\n..hidden dot\r\n.\r\n")
+    );
+}
+
+#[tokio::test]
+async fn plain_refused_for_another_reason_falls_back_to_login_but_535_does_not() {
+    let ca = TestCa::new();
+    let tls = ca.leaf(&["localhost"]).server_config();
+    let fallback = starttls_opening()
+        .expect_exact("STARTTLS")
+        .send_and_starttls(b"220 2.0.0 Ready\r\n", Arc::clone(&tls))
+        .expect_prefix("EHLO ")
+        .send(EHLO_AFTER_TLS)
+        .expect_prefix("AUTH PLAIN ")
+        .send(b"504 5.5.4 Mechanism not available here\r\n")
+        .expect_exact("AUTH LOGIN")
+        .send(b"334 VXNlcm5hbWU6\r\n")
+        .expect_exact("dXNlckBteC50ZXN0")
+        .send(b"334 UGFzc3dvcmQ6\r\n")
+        .expect_line(|line| line == b"czNjcmV0LWFwcC1wYXNzd29yZA==")
+        .send(b"235 2.7.0 Authentication successful\r\n");
+    let server = ScriptedServer::start(fallback).await.unwrap();
+    let client_session = client(server.port(), Security::StartTls, &ca)
+        .connect()
+        .await
+        .unwrap();
+    assert_eq!(client_session.authenticated_as(), Some("user@mx.test"));
+    drop(client_session);
+    server
+        .finish()
+        .await
+        .expect("PLAIN then LOGIN, as scripted");
+
+    let refused = starttls_opening()
+        .expect_exact("STARTTLS")
+        .send_and_starttls(b"220 2.0.0 Ready\r\n", tls)
+        .expect_prefix("EHLO ")
+        .send(EHLO_AFTER_TLS)
+        .expect_prefix("AUTH PLAIN ")
+        .send(b"535 5.7.8 Error: authentication failed\r\n");
+    let server = ScriptedServer::start(refused).await.unwrap();
+    let result = client(server.port(), Security::StartTls, &ca)
+        .connect()
+        .await;
+    let error = result.expect_err("535 is final");
+    assert!(matches!(error, Error::AuthFailed { .. }), "{error:?}");
+    for shown in [error.to_string(), format!("{error:?}")] {
+        assert!(!shown.contains(PASSWORD), "the password leaked: {shown}");
+    }
+    drop(error);
+    let log = finish(server).await;
+    assert!(
+        !log.received_text().contains("AUTH LOGIN"),
+        "no LOGIN after 535"
+    );
+}
+
+#[tokio::test]
+async fn capabilities_from_before_tls_are_forgotten() {
+    let ca = TestCa::new();
+    let tls = ca.leaf(&["localhost"]).server_config();
+    // AUTH is offered only in the plaintext EHLO, which an attacker could have forged.
+    let script = Script::new(Mode::Plain)
+        .send(GREETING)
+        .expect_prefix("EHLO ")
+        .send(b"250-mx.test\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n")
+        .expect_exact("STARTTLS")
+        .send_and_starttls(b"220 2.0.0 Ready\r\n", tls)
+        .expect_prefix("EHLO ")
+        .send(b"250-mx.test\r\n250 8BITMIME\r\n");
+    let server = ScriptedServer::start(script).await.unwrap();
+    let result = client(server.port(), Security::StartTls, &ca)
+        .connect()
+        .await;
+    assert!(
+        matches!(result, Err(Error::AuthNotOffered { .. })),
+        "{result:?}"
+    );
+    drop(result);
+    let log = finish(server).await;
+    assert!(log.tls_established);
+    assert_nothing_sensitive(&log);
+}
+
+#[tokio::test]
+async fn plaintext_is_never_chosen_silently() {
+    let ca = TestCa::new();
+    // A server that answers EHLO with 502 in a STARTTLS session gets no HELO fallback.
+    let script = Script::new(Mode::Plain)
+        .send(GREETING)
+        .expect_prefix("EHLO ")
+        .send(b"502 5.5.2 Error: command not recognized\r\n");
+    let server = ScriptedServer::start(script).await.unwrap();
+    let result = client(server.port(), Security::StartTls, &ca)
+        .connect()
+        .await;
+    assert!(
+        matches!(
+            result,
+            Err(Error::Rejected {
+                phase: Phase::Ehlo,
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    drop(result);
+    let text = finish(server).await.received_text();
+    assert!(!text.contains("HELO"), "{text:?}");
+
+    // In plaintext mode, asked for by name, the old HELO is acceptable.
+    let script = Script::new(Mode::Plain)
+        .send(GREETING)
+        .expect_prefix("EHLO ")
+        .send(b"502 5.5.2 Error: command not recognized\r\n")
+        .expect_prefix("HELO ")
+        .send(b"250 mx.test\r\n");
+    let server = ScriptedServer::start(script).await.unwrap();
+    let session = ClientBuilder::new("127.0.0.1", server.port())
+        .security(Security::Plaintext)
+        .connect()
+        .await
+        .expect("HELO fallback in plaintext");
+    assert!(!session.capabilities().pipelining);
+    drop(session);
+    server.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn pipelined_transaction_reads_every_reply_in_order() {
+    let script = Script::new(Mode::Plain)
+        .send(GREETING)
+        .expect_prefix("EHLO ")
+        .send(EHLO_PLAIN)
+        .expect_prefix("MAIL FROM:<a@mx.test>")
+        .expect_exact("RCPT TO:<b@example.org>")
+        .expect_exact("RCPT TO:<c@example.org>")
+        // All three replies in one packet, the way a pipelining server batches them.
+        .send(b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n250 2.1.5 Ok\r\n")
+        .expect_exact("DATA")
+        .send(b"354 go\r\n")
+        .read_until("\r\n.\r\n")
+        .send(b"250 2.0.0 Ok: queued\r\n")
+        .expect_exact("QUIT")
+        .send(b"221 2.0.0 Bye\r\n");
+    let server = ScriptedServer::start(script).await.unwrap();
+    let mut session = ClientBuilder::new("127.0.0.1", server.port())
+        .security(Security::Plaintext)
+        .connect()
+        .await
+        .unwrap();
+    let envelope = Envelope::new("a@mx.test", ["b@example.org", "c@example.org"]);
+    let report = session.send_raw(&envelope, b"x\r\n").await.unwrap();
+    assert_eq!(report.accepted.len(), 2);
+    session.quit().await.unwrap();
+    server.finish().await.expect("the whole script ran");
+}
