@@ -112,13 +112,14 @@ pub fn for_address(address: &str) -> Option<&'static Provider> {
 /// The provider whose servers answer at `host` (sharded hosts such as
 /// `p42-imap.mail.me.com` included), if known.
 pub fn for_host(host: &str) -> Option<&'static Provider> {
-    let host = host.trim_end_matches('.');
+    let host = host.trim_end_matches('.').as_bytes();
     ALL.iter().find(|provider| {
         provider.host_suffixes.iter().any(|suffix| {
+            let suffix = suffix.as_bytes();
+            // Bytes, not str slicing: a non-ASCII host must not split a character.
             host.len() >= suffix.len()
                 && host[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
-                && (host.len() == suffix.len()
-                    || host.as_bytes()[host.len() - suffix.len() - 1] == b'.')
+                && (host.len() == suffix.len() || host[host.len() - suffix.len() - 1] == b'.')
         })
     })
 }
@@ -143,5 +144,7 @@ mod tests {
         assert_eq!(for_host("evilmail.me.com"), None);
         assert_eq!(for_host("mail.me.com.example"), None);
         assert_eq!(for_host("localhost"), None);
+        assert_eq!(for_host("éééééééééé"), None);
+        assert_eq!(for_host("é.mail.me.com"), Some(&ICLOUD));
     }
 }

@@ -64,7 +64,7 @@ pub(crate) fn format_unix_seconds(seconds: i64) -> String {
 /// `days` must stay within about ±2^50 so the arithmetic cannot overflow.
 /// Howard Hinnant's `civil_from_days`: shift the year to start in March so that the leap
 /// day ends it, then split into 400-year eras of 146 097 days.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);

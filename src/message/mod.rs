@@ -37,7 +37,7 @@
 mod address;
 mod attachment;
 mod builder;
-mod date;
+pub(crate) mod date;
 pub mod encoding;
 mod error;
 mod header;

@@ -235,22 +235,11 @@ fn plain_name(presented: &str) -> &str {
         .unwrap_or(presented)
 }
 
-/// `YYYY-MM-DD` in UTC, without a date crate (Hinnant's days-to-civil).
+/// `YYYY-MM-DD` in UTC.
 fn utc_date(time: &UnixTime) -> String {
-    let days = (time.as_secs() / 86_400) as i64 + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    // u64 seconds give at most 2^48 days, well inside what civil_from_days handles.
+    let days = (time.as_secs() / 86_400).min(1 << 48) as i64;
+    let (year, month, day) = crate::message::date::civil_from_days(days);
     format!("{year:04}-{month:02}-{day:02}")
 }
 

@@ -250,11 +250,7 @@ impl Client {
             .read_reply(Phase::Greeting, self.timeouts.greeting)
             .await?;
         if reply.code.get() != 220 {
-            return Err(Error::Rejected {
-                server: self.server.clone(),
-                phase: Phase::Greeting,
-                reply,
-            });
+            return Err(self.rejected(Phase::Greeting, reply));
         }
         self.greeting = reply;
         Ok(())
@@ -286,11 +282,7 @@ impl Client {
             self.capabilities = Capabilities::default();
             return Ok(());
         }
-        Err(Error::Rejected {
-            server: self.server.clone(),
-            phase: Phase::Ehlo,
-            reply,
-        })
+        Err(self.rejected(Phase::Ehlo, reply))
     }
 
     pub(super) async fn starttls(&mut self) -> Result<(), Error> {
@@ -305,11 +297,7 @@ impl Client {
             .read_reply(Phase::StartTls, self.timeouts.command)
             .await?;
         if reply.code.get() != 220 {
-            return Err(Error::Rejected {
-                server: self.server.clone(),
-                phase: Phase::StartTls,
-                reply,
-            });
+            return Err(self.rejected(Phase::StartTls, reply));
         }
         // The connection refuses to upgrade when any byte followed the 220: such bytes
         // were injected in plaintext and must never be read as if TLS protected them.
@@ -441,11 +429,7 @@ impl Client {
                 hint: provider::for_host(host).map(|p| p.auth_failure_hint),
             }
         } else {
-            Error::Rejected {
-                server: self.server.clone(),
-                phase: Phase::Auth,
-                reply,
-            }
+            self.rejected(Phase::Auth, reply)
         }
     }
 
@@ -453,6 +437,15 @@ impl Client {
         self.send_command(Phase::Rset, &Command::Rset).await?;
         let reply = self.read_reply(Phase::Rset, self.timeouts.command).await?;
         self.expect_positive(Phase::Rset, reply).map(|_| ())
+    }
+
+    /// The error for a reply this step does not accept.
+    pub(super) fn rejected(&self, phase: Phase, reply: OwnedReply) -> Error {
+        Error::Rejected {
+            server: self.server.clone(),
+            phase,
+            reply,
+        }
     }
 
     /// Accepts a 2xx reply, turns anything else into [`Error::Rejected`].
@@ -464,11 +457,7 @@ impl Client {
         if reply.code.is_positive_completion() {
             Ok(reply)
         } else {
-            Err(Error::Rejected {
-                server: self.server.clone(),
-                phase,
-                reply,
-            })
+            Err(self.rejected(phase, reply))
         }
     }
 
@@ -547,11 +536,7 @@ impl Client {
                         // said on this connection, not even the RSET or the rest of a
                         // pipelined batch.
                         self.broken = Some(format!("the server closed the session: {owned}"));
-                        return Err(Error::Rejected {
-                            server: self.server.clone(),
-                            phase,
-                            reply: owned,
-                        });
+                        return Err(self.rejected(phase, owned));
                     }
                     return Ok((owned, inspected));
                 }

@@ -277,11 +277,7 @@ impl Client {
     /// Ends a refused transaction with RSET and reports the refusal.
     async fn abandon<T>(&mut self, phase: Phase, reply: OwnedReply) -> Result<T, Error> {
         self.rset_after_failure().await;
-        Err(Error::Rejected {
-            server: self.server.clone(),
-            phase,
-            reply,
-        })
+        Err(self.rejected(phase, reply))
     }
 
     /// RSET after a failed transaction, so the next one starts clean. Its own failure is
