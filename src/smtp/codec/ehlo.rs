@@ -75,14 +75,14 @@ impl Capabilities {
             domain: String::from_utf8_lossy(domain).into_owned(),
             ..Capabilities::default()
         };
-        let mut seen_mechanisms = HashSet::new();
+        let mut seen_mechanisms = SeenMechanisms::default();
         for line in lines {
             capabilities.add_line(line, &mut seen_mechanisms);
         }
         Ok(capabilities)
     }
 
-    fn add_line(&mut self, line: &[u8], seen_mechanisms: &mut HashSet<String>) {
+    fn add_line(&mut self, line: &[u8], seen_mechanisms: &mut SeenMechanisms) {
         let line = trim_spaces(line);
         let (keyword, params) = match line.iter().position(|&byte| byte == b' ') {
             Some(space) => (&line[..space], trim_spaces(&line[space + 1..])),
@@ -97,36 +97,43 @@ impl Capabilities {
             self.add_mechanisms(params, seen_mechanisms);
             return;
         }
-        let upper = String::from_utf8_lossy(keyword).to_ascii_uppercase();
-        match upper.as_str() {
-            "PIPELINING" => self.pipelining = true,
-            "8BITMIME" => self.eight_bit_mime = true,
-            "SMTPUTF8" => self.smtp_utf8 = true,
-            "ENHANCEDSTATUSCODES" => self.enhanced_status_codes = true,
-            "CHUNKING" => self.chunking = true,
-            "DSN" => self.dsn = true,
-            "STARTTLS" => self.starttls = true,
-            "AUTH" => self.add_mechanisms(params, seen_mechanisms),
-            "SIZE" => self.size = Some(parse_size(params)),
-            _ => self
-                .other
-                .push((upper, String::from_utf8_lossy(params).into_owned())),
+        let is = |name: &str| keyword.eq_ignore_ascii_case(name.as_bytes());
+        if is("PIPELINING") {
+            self.pipelining = true;
+        } else if is("8BITMIME") {
+            self.eight_bit_mime = true;
+        } else if is("SMTPUTF8") {
+            self.smtp_utf8 = true;
+        } else if is("ENHANCEDSTATUSCODES") {
+            self.enhanced_status_codes = true;
+        } else if is("CHUNKING") {
+            self.chunking = true;
+        } else if is("DSN") {
+            self.dsn = true;
+        } else if is("STARTTLS") {
+            self.starttls = true;
+        } else if is("AUTH") {
+            self.add_mechanisms(params, seen_mechanisms);
+        } else if is("SIZE") {
+            self.size = Some(parse_size(params));
+        } else {
+            self.other.push((
+                String::from_utf8_lossy(keyword).to_ascii_uppercase(),
+                String::from_utf8_lossy(params).into_owned(),
+            ));
         }
     }
 
-    fn add_mechanisms(&mut self, names: &[u8], seen: &mut HashSet<String>) {
+    fn add_mechanisms(&mut self, names: &[u8], seen: &mut SeenMechanisms) {
         for name in names.split(|&byte| byte == b' ') {
             let valid = !name.is_empty()
                 && name.len() <= MAX_MECHANISM_LEN
                 && name
                     .iter()
                     .all(|&byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
-            if !valid {
-                continue;
-            }
-            let upper = String::from_utf8_lossy(name).to_ascii_uppercase();
-            if seen.insert(upper.clone()) {
-                self.auth.push(upper);
+            if valid && seen.first_time(name, &self.auth) {
+                self.auth
+                    .push(String::from_utf8_lossy(name).to_ascii_uppercase());
             }
         }
     }
@@ -172,6 +179,33 @@ impl Capabilities {
             }
         }
         OwnedReply::new(ReplyCode::OK, None, lines)
+    }
+}
+
+/// Which mechanisms are listed already: a look along the short list real servers send,
+/// and a set once a hostile one sends thousands.
+#[derive(Default)]
+struct SeenMechanisms {
+    set: Option<HashSet<Vec<u8>>>,
+}
+
+impl SeenMechanisms {
+    const LINEAR_LIMIT: usize = 16;
+
+    /// True when `name` (any case) is not in `listed` yet; `listed` holds upper-case names.
+    fn first_time(&mut self, name: &[u8], listed: &[String]) -> bool {
+        if self.set.is_none() && listed.len() < Self::LINEAR_LIMIT {
+            return !listed
+                .iter()
+                .any(|known| known.as_bytes().eq_ignore_ascii_case(name));
+        }
+        let set = self.set.get_or_insert_with(|| {
+            listed
+                .iter()
+                .map(|known| known.as_bytes().to_vec())
+                .collect()
+        });
+        set.insert(name.to_ascii_uppercase())
     }
 }
 

@@ -125,3 +125,15 @@ fn a_server_announces_what_a_client_reads() {
     );
     assert_eq!(capabilities(&wire), caps);
 }
+
+#[test]
+fn a_flood_of_mechanisms_is_still_listed_once_each() {
+    let names: Vec<String> = (0..40).map(|index| format!("M{index}")).collect();
+    let line = names.join(" ");
+    let wire = format!(
+        "250-mx\r\n250-AUTH {line}\r\n250 AUTH={}\r\n",
+        line.to_lowercase()
+    );
+    let caps = capabilities(wire.as_bytes());
+    assert_eq!(caps.auth, names);
+}
