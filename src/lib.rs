@@ -7,14 +7,14 @@
 //!   Parsers borrow from the input, never panic, and bound every allocation by
 //!   [`limits::Limits`]. `default-features = false` builds this layer alone (nom and
 //!   base64 are its only dependencies).
-//! - **Connection** ([`net`], feature `client`): TCP with a timeout on every wait,
+//! - **Connection** (`mailwire::net`, feature `client`): TCP with a timeout on every wait,
 //!   implicit TLS or STARTTLS through rustls (an upgrade refuses bytes that arrived before
 //!   it), bounded reads, and a transcript hook that never sees a password.
-//! - **Clients** ([`smtp::Client`], feature `client`): the protocol's state machine with
+//! - **Clients** (`mailwire::smtp::Client`, feature `client`): the protocol's state machine with
 //!   typed methods and errors that say which server, which step, and what to try.
 //!
 //! Around them: [`message`] builds RFC 5322 messages, [`sasl`] speaks PLAIN and LOGIN,
-//! [`provider`] knows iCloud's settings and fallbacks, and [`testing`] (feature
+//! [`provider`] knows iCloud's settings and fallbacks, and `mailwire::testing` (feature
 //! `testing`) runs scripted and real SMTP servers on loopback for tests.
 //!
 //! ```

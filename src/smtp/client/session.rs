@@ -419,14 +419,10 @@ impl Client {
 
     fn auth_error(&self, reply: OwnedReply) -> Error {
         if reply.code.get() == 535 {
-            let host = self
-                .server
-                .rsplit_once(':')
-                .map_or(self.server.as_str(), |(h, _)| h);
             Error::AuthFailed {
                 server: self.server.clone(),
                 reply,
-                hint: provider::for_host(host).map(|p| p.auth_failure_hint),
+                hint: auth_failure_hint(&self.server),
             }
         } else {
             self.rejected(Phase::Auth, reply)
@@ -566,6 +562,13 @@ fn auth_line(response: &str, out: &mut Vec<u8>) -> Result<(), Error> {
     })
 }
 
+/// What to tell a user whose password `server` (`host:port`) refused: the provider's
+/// advice when the host is a known provider's (iCloud's app-specific passwords).
+fn auth_failure_hint(server: &str) -> Option<&'static str> {
+    let host = server.rsplit_once(':').map_or(server, |(host, _)| host);
+    provider::for_host(host).map(|provider| provider.auth_failure_hint)
+}
+
 /// Errors after which the connection's state is unknown.
 fn breaks_connection(error: &Error) -> bool {
     matches!(
@@ -576,4 +579,23 @@ fn breaks_connection(error: &Error) -> bool {
 
 async fn timeout_or_none<T>(limit: Duration, work: impl Future<Output = T>) -> Option<T> {
     tokio::time::timeout(limit, work).await.ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_password_on_icloud_says_an_app_specific_password_is_needed() {
+        for server in [
+            "smtp.mail.me.com:587",
+            "smtp.mail.me.com:465",
+            "p42-smtp.mail.me.com:587",
+        ] {
+            let hint = auth_failure_hint(server).expect("iCloud is recognised");
+            assert!(hint.contains("app-specific password"), "{server}: {hint}");
+        }
+        assert_eq!(auth_failure_hint("127.0.0.1:10587"), None);
+        assert_eq!(auth_failure_hint("smtp.example.org:587"), None);
+    }
 }
