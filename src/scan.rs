@@ -147,15 +147,24 @@ mod tests {
         assert_eq!(find_cr_or_lf(b"\r"), Some(0));
         assert_eq!(find_cr_or_lf(b"no line end here at all"), None);
         // 0x8A and 0x8D differ from LF and CR only in the high bit.
-        assert_eq!(find_cr_or_lf(&[0x8a, 0x8d, 0x0b, 0x0c, 0x8a, 0x8d, 0, 0, b'\n']), Some(8));
+        assert_eq!(
+            find_cr_or_lf(&[0x8a, 0x8d, 0x0b, 0x0c, 0x8a, 0x8d, 0, 0, b'\n']),
+            Some(8)
+        );
     }
 
     #[test]
     fn lines_end_with_crlf_or_bare_lf() {
         let line = next_line(b"a\r\nb", 10).unwrap().unwrap();
-        assert_eq!((line.content, line.consumed, line.bare_lf), (&b"a"[..], 3, false));
+        assert_eq!(
+            (line.content, line.consumed, line.bare_lf),
+            (&b"a"[..], 3, false)
+        );
         let line = next_line(b"a\nb", 10).unwrap().unwrap();
-        assert_eq!((line.content, line.consumed, line.bare_lf), (&b"a"[..], 2, true));
+        assert_eq!(
+            (line.content, line.consumed, line.bare_lf),
+            (&b"a"[..], 2, true)
+        );
         let line = next_line(b"\r\n", 10).unwrap().unwrap();
         assert_eq!(line.content, b"");
     }
@@ -164,8 +173,14 @@ mod tests {
     fn the_limit_counts_content_not_the_ending() {
         assert!(next_line(b"12345\r\n", 5).unwrap().is_some());
         assert!(next_line(b"12345\n", 5).unwrap().is_some());
-        assert_eq!(next_line(b"123456\r\n", 5), Err(LineError::TooLong { limit: 5 }));
+        assert_eq!(
+            next_line(b"123456\r\n", 5),
+            Err(LineError::TooLong { limit: 5 })
+        );
         assert_eq!(next_line(b"12345\r", 5), Ok(None));
-        assert_eq!(next_line(b"1234567", 5), Err(LineError::TooLong { limit: 5 }));
+        assert_eq!(
+            next_line(b"1234567", 5),
+            Err(LineError::TooLong { limit: 5 })
+        );
     }
 }

@@ -1,0 +1,114 @@
+//! FETCH attributes and modifiers.
+
+use crate::imap::codec::grammar::chars::{self, ATOM};
+use crate::imap::codec::grammar::core::{
+    Upper, byte, keyword, number, number64, nz_number, paren_list, sp,
+};
+use crate::imap::codec::grammar::{PResult, fail};
+use crate::imap::codec::response::fetch::{section, section_binary};
+use crate::imap::codec::types::{FetchAttribute, FetchItems, FetchModifier, Partial};
+
+fn partial(input: &[u8]) -> PResult<'_, Option<Partial>> {
+    let Some(rest) = input.strip_prefix(b"<") else {
+        return Ok((input, None));
+    };
+    let (rest, offset) = number(rest)?;
+    let (rest, ()) = byte(rest, b'.', "`.` in a partial range")?;
+    let (rest, length) = nz_number(rest)?;
+    let (rest, ()) = byte(rest, b'>', "`>`")?;
+    Ok((rest, Some(Partial { offset, length })))
+}
+
+/// One `fetch-att`.
+pub(crate) fn fetch_attribute(input: &[u8]) -> PResult<'_, FetchAttribute<'_>> {
+    let name_len = input
+        .iter()
+        .take_while(|&&b| chars::is(b, ATOM) && b != b'[' && b != b'<')
+        .count();
+    let (name, rest) = input.split_at(name_len);
+    let upper = Upper::new(name);
+    let simple = |attribute: FetchAttribute<'static>| Ok((rest, attribute));
+    match upper.as_ref().map(Upper::as_bytes).unwrap_or(b"") {
+        b"ENVELOPE" => simple(FetchAttribute::Envelope),
+        b"FLAGS" => simple(FetchAttribute::Flags),
+        b"INTERNALDATE" => simple(FetchAttribute::InternalDate),
+        b"RFC822" => simple(FetchAttribute::Rfc822),
+        b"RFC822.HEADER" => simple(FetchAttribute::Rfc822Header),
+        b"RFC822.SIZE" => simple(FetchAttribute::Rfc822Size),
+        b"RFC822.TEXT" => simple(FetchAttribute::Rfc822Text),
+        b"BODYSTRUCTURE" => simple(FetchAttribute::BodyStructure),
+        b"UID" => simple(FetchAttribute::Uid),
+        b"MODSEQ" => simple(FetchAttribute::ModSeq),
+        b"EMAILID" => simple(FetchAttribute::EmailId),
+        b"THREADID" => simple(FetchAttribute::ThreadId),
+        b"X-GM-MSGID" => simple(FetchAttribute::GmailMessageId),
+        b"X-GM-THRID" => simple(FetchAttribute::GmailThreadId),
+        b"X-GM-LABELS" => simple(FetchAttribute::GmailLabels),
+        b"BODY" if rest.first() != Some(&b'[') => simple(FetchAttribute::Body),
+        b"BODY" | b"BODY.PEEK" => {
+            let peek = name.len() == 9;
+            let (rest, section) = section(rest)?;
+            let (rest, partial) = partial(rest)?;
+            Ok((
+                rest,
+                FetchAttribute::BodySection {
+                    section,
+                    partial,
+                    peek,
+                },
+            ))
+        }
+        b"BINARY" | b"BINARY.PEEK" => {
+            let peek = name.len() == 11;
+            let (rest, section) = section_binary(rest)?;
+            let (rest, partial) = partial(rest)?;
+            Ok((
+                rest,
+                FetchAttribute::Binary {
+                    section,
+                    partial,
+                    peek,
+                },
+            ))
+        }
+        b"BINARY.SIZE" => {
+            let (rest, section) = section_binary(rest)?;
+            Ok((rest, FetchAttribute::BinarySize { section }))
+        }
+        _ => fail(input, "a FETCH attribute"),
+    }
+}
+
+/// What to fetch: a macro, one attribute, or a parenthesised list.
+pub(crate) fn fetch_items(input: &[u8]) -> PResult<'_, FetchItems<'_>> {
+    if input.first() == Some(&b'(') {
+        return paren_list(input, fetch_attribute)
+            .map(|(rest, list)| (rest, FetchItems::Attributes(list)));
+    }
+    for (name, items) in [
+        ("ALL", FetchItems::All),
+        ("FAST", FetchItems::Fast),
+        ("FULL", FetchItems::Full),
+    ] {
+        if crate::imap::codec::grammar::core::starts_with_word(input, name) {
+            return Ok((&input[name.len()..], items));
+        }
+    }
+    fetch_attribute(input).map(|(rest, attribute)| (rest, FetchItems::Attributes(vec![attribute])))
+}
+
+fn fetch_modifier(input: &[u8]) -> PResult<'_, FetchModifier> {
+    if let Ok((rest, ())) = keyword(input, "CHANGEDSINCE") {
+        let (rest, ()) = sp(rest)?;
+        return number64(rest).map(|(rest, n)| (rest, FetchModifier::ChangedSince(n)));
+    }
+    keyword(input, "VANISHED").map(|(rest, ())| (rest, FetchModifier::Vanished))
+}
+
+/// `[SP "(" modifier *(SP modifier) ")"]` after the items.
+pub(crate) fn fetch_modifiers(input: &[u8]) -> PResult<'_, Vec<FetchModifier>> {
+    match input {
+        [b' ', b'(', ..] => paren_list(&input[1..], fetch_modifier),
+        _ => Ok((input, Vec::new())),
+    }
+}

@@ -1,0 +1,517 @@
+//! Parsers for what a client sends.
+
+pub(crate) mod fetch;
+pub(crate) mod search;
+
+use std::borrow::Cow;
+
+use base64::Engine as _;
+
+use self::fetch::{fetch_items, fetch_modifiers};
+use self::search::search_key;
+use crate::imap::codec::grammar::chars::{self, ATOM, LIST, TAG};
+use crate::imap::codec::grammar::core::{
+    Upper, astring, atom, byte, keyword, line_end, literal, mailbox, number64, paren_list, sp,
+    space_list, spaces, starts_string, starts_with_word, string, token,
+};
+use crate::imap::codec::grammar::datetime::date_time;
+use crate::imap::codec::grammar::flag::{flag, flag_list};
+use crate::imap::codec::grammar::sequence::sequence_set;
+use crate::imap::codec::grammar::skip::skip_value;
+use crate::imap::codec::grammar::{PResult, fail};
+use crate::imap::codec::response::data::id_params;
+use crate::imap::codec::response::status::capability;
+use crate::imap::codec::types::{
+    Atom, AuthenticateData, Command, CommandBody, ListMailbox, ListReturnOption, Raw,
+    SearchReturnOption, Secret, SelectParameter, StatusAttribute, StoreKind, Tag,
+};
+
+/// One complete command.
+pub(crate) fn command(input: &[u8], depth: usize) -> PResult<'_, Command<'_>> {
+    let (rest, tag) = token(input, TAG, "a tag")?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, body) = command_body(rest, depth)?;
+    let (rest, ()) = line_end(rest)?;
+    Ok((
+        rest,
+        Command {
+            tag: Tag::unchecked(tag),
+            body,
+        },
+    ))
+}
+
+fn word(input: &[u8]) -> (Option<Upper>, &[u8], &[u8]) {
+    let len = chars::run(input, ATOM);
+    let (name, rest) = input.split_at(len);
+    (Upper::new(name), name, rest)
+}
+
+fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
+    let (upper, _, rest) = word(input);
+    let bare = |body: CommandBody<'static>| Ok((rest, body));
+    let with_mailbox = |make| with_mailbox(rest, make);
+    use CommandBody as C;
+    match upper.as_ref().map(Upper::as_bytes).unwrap_or(b"") {
+        b"CAPABILITY" => bare(C::Capability),
+        b"NOOP" => bare(C::Noop),
+        b"LOGOUT" => bare(C::Logout),
+        b"STARTTLS" => bare(C::StartTls),
+        b"CHECK" => bare(C::Check),
+        b"CLOSE" => bare(C::Close),
+        b"EXPUNGE" => bare(C::Expunge),
+        b"UNSELECT" => bare(C::Unselect),
+        b"IDLE" => bare(C::Idle),
+        b"NAMESPACE" => bare(C::Namespace),
+        b"AUTHENTICATE" => authenticate(rest),
+        b"LOGIN" => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, username) = astring(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, password) = astring(rest)?;
+            Ok((
+                rest,
+                C::Login {
+                    username,
+                    password: Secret::new(password),
+                },
+            ))
+        }
+        b"SELECT" => select(rest, false, depth),
+        b"EXAMINE" => select(rest, true, depth),
+        b"CREATE" => with_mailbox(|mailbox| C::Create { mailbox }),
+        b"DELETE" => with_mailbox(|mailbox| C::Delete { mailbox }),
+        b"SUBSCRIBE" => with_mailbox(|mailbox| C::Subscribe { mailbox }),
+        b"UNSUBSCRIBE" => with_mailbox(|mailbox| C::Unsubscribe { mailbox }),
+        b"GETQUOTAROOT" => with_mailbox(C::GetQuotaRoot),
+        b"RENAME" => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, from) = mailbox(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, to) = mailbox(rest)?;
+            Ok((rest, C::Rename { from, to }))
+        }
+        b"LIST" => list(rest),
+        b"LSUB" => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, reference) = mailbox(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, pattern) = list_mailbox(rest)?;
+            Ok((rest, C::Lsub { reference, pattern }))
+        }
+        b"STATUS" => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, mailbox) = mailbox(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, attributes) = paren_list(rest, status_attribute)?;
+            Ok((
+                rest,
+                C::Status {
+                    mailbox,
+                    attributes,
+                },
+            ))
+        }
+        b"APPEND" => append(rest),
+        b"SEARCH" => search(rest, false, depth),
+        b"FETCH" => fetch(rest, false),
+        b"STORE" => store(rest, false),
+        b"COPY" => copy_or_move(rest, true, false),
+        b"MOVE" => copy_or_move(rest, false, false),
+        b"UID" => uid(rest, depth),
+        b"ID" => {
+            let (rest, ()) = sp(rest)?;
+            id_params(rest).map(|(rest, params)| (rest, C::Id(params)))
+        }
+        b"ENABLE" => {
+            let (rest, list) = space_list(rest, capability)?;
+            if list.is_empty() {
+                return fail(rest, "a capability to enable");
+            }
+            Ok((rest, C::Enable(list)))
+        }
+        b"GETQUOTA" => {
+            let (rest, ()) = sp(rest)?;
+            astring(rest).map(|(rest, root)| (rest, C::GetQuota(root)))
+        }
+        b"SETQUOTA" => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, root) = astring(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (mut rest, ()) = byte(rest, b'(', "`(`")?;
+            let mut limits = Vec::new();
+            loop {
+                rest = spaces(rest);
+                if let Some(tail) = rest.strip_prefix(b")") {
+                    return Ok((tail, C::SetQuota { root, limits }));
+                }
+                let (tail, name) = atom(rest)?;
+                let (tail, ()) = sp(tail)?;
+                let (tail, limit) = number64(tail)?;
+                limits.push((Atom::unchecked(name), limit));
+                rest = tail;
+            }
+        }
+        _ => fail(input, "a command name"),
+    }
+}
+
+fn select(input: &[u8], examine: bool, depth: usize) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, mailbox) = mailbox(rest)?;
+    let (rest, parameters) = match rest {
+        [b' ', b'(', ..] => paren_list(&rest[1..], |i| select_parameter(i, depth))?,
+        _ => (rest, Vec::new()),
+    };
+    let body = if examine {
+        CommandBody::Examine {
+            mailbox,
+            parameters,
+        }
+    } else {
+        CommandBody::Select {
+            mailbox,
+            parameters,
+        }
+    };
+    Ok((rest, body))
+}
+
+fn with_mailbox<'a>(
+    rest: &'a [u8],
+    make: fn(crate::imap::codec::types::Mailbox<'a>) -> CommandBody<'a>,
+) -> PResult<'a, CommandBody<'a>> {
+    let (rest, ()) = sp(rest)?;
+    mailbox(rest).map(|(rest, name)| (rest, make(name)))
+}
+
+fn uid(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (upper, _, after) = word(rest);
+    match upper.as_ref().map(Upper::as_bytes).unwrap_or(b"") {
+        b"FETCH" => fetch(after, true),
+        b"SEARCH" => search(after, true, depth),
+        b"STORE" => store(after, true),
+        b"COPY" => copy_or_move(after, true, true),
+        b"MOVE" => copy_or_move(after, false, true),
+        b"EXPUNGE" => {
+            let (after, ()) = sp(after)?;
+            sequence_set(after).map(|(after, set)| (after, CommandBody::UidExpunge(set)))
+        }
+        _ => fail(
+            rest,
+            "FETCH, SEARCH, STORE, COPY, MOVE or EXPUNGE after UID",
+        ),
+    }
+}
+
+fn is_base64(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='
+}
+
+fn base64_data(input: &[u8]) -> PResult<'_, Cow<'_, [u8]>> {
+    let n = input.iter().take_while(|&&b| is_base64(b)).count();
+    if &input[..n] == b"=" {
+        return Ok((&input[n..], Cow::Borrowed(&[])));
+    }
+    match base64::engine::general_purpose::STANDARD.decode(&input[..n]) {
+        Ok(data) if n > 0 => Ok((&input[n..], Cow::Owned(data))),
+        _ => fail(input, "base64 data"),
+    }
+}
+
+fn authenticate(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, mechanism) = atom(rest)?;
+    let (rest, initial_response) = match rest {
+        [b' ', tail @ ..] if tail.first().is_some_and(|&b| is_base64(b)) => {
+            let (rest, data) = base64_data(tail)?;
+            (rest, Some(Secret::new(data)))
+        }
+        _ => (rest, None),
+    };
+    Ok((
+        rest,
+        CommandBody::Authenticate {
+            mechanism: Atom::unchecked(mechanism),
+            initial_response,
+        },
+    ))
+}
+
+fn select_parameter(input: &[u8], depth: usize) -> PResult<'_, SelectParameter<'_>> {
+    let (rest, name) = atom(input)?;
+    if name.eq_ignore_ascii_case("CONDSTORE") {
+        return Ok((rest, SelectParameter::CondStore));
+    }
+    // A value is a number, a sequence set or a parenthesised list (RFC 4466 tagged-ext-val).
+    let (rest, value) = match rest {
+        [b' ', b'0'..=b'9' | b'*' | b'$' | b'(', ..] => {
+            let (rest, value) = skip_value(&rest[1..], depth)?;
+            (rest, Some(Raw(Cow::Borrowed(value))))
+        }
+        _ => (rest, None),
+    };
+    Ok((
+        rest,
+        SelectParameter::Other {
+            name: Atom::unchecked(name),
+            value,
+        },
+    ))
+}
+
+fn list_mailbox(input: &[u8]) -> PResult<'_, ListMailbox<'_>> {
+    if starts_string(input) {
+        return string(input).map(|(rest, value)| (rest, ListMailbox::String(value)));
+    }
+    token(input, LIST, "a mailbox pattern")
+        .map(|(rest, value)| (rest, ListMailbox::Token(Cow::Borrowed(value))))
+}
+
+fn status_attribute(input: &[u8]) -> PResult<'_, StatusAttribute> {
+    let (rest, name) = atom(input)?;
+    match StatusAttribute::from_name(name) {
+        Some(attribute) => Ok((rest, attribute)),
+        None => fail(input, "a STATUS attribute"),
+    }
+}
+
+fn list_return_option(input: &[u8]) -> PResult<'_, ListReturnOption<'_>> {
+    let (rest, name) = atom(input)?;
+    let upper = Upper::new(name.as_bytes());
+    let option = match upper.as_ref().map(Upper::as_bytes).unwrap_or(b"") {
+        b"SUBSCRIBED" => ListReturnOption::Subscribed,
+        b"CHILDREN" => ListReturnOption::Children,
+        b"SPECIAL-USE" => ListReturnOption::SpecialUse,
+        b"STATUS" => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, attributes) = paren_list(rest, status_attribute)?;
+            return Ok((rest, ListReturnOption::Status(attributes)));
+        }
+        _ => ListReturnOption::Other(Atom::unchecked(name)),
+    };
+    Ok((rest, option))
+}
+
+fn list(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
+    let (mut rest, ()) = sp(input)?;
+    let mut selection = Vec::new();
+    if rest.first() == Some(&b'(') {
+        let (tail, options) = paren_list(rest, |i| atom(i).map(|(r, a)| (r, Atom::unchecked(a))))?;
+        let (tail, ()) = sp(tail)?;
+        selection = options;
+        rest = tail;
+    }
+    let (rest, reference) = mailbox(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, patterns) = if rest.first() == Some(&b'(') {
+        paren_list(rest, list_mailbox)?
+    } else {
+        list_mailbox(rest).map(|(rest, pattern)| (rest, vec![pattern]))?
+    };
+    let (rest, return_options) = match rest {
+        [b' ', tail @ ..] if starts_with_word(tail, "RETURN") => {
+            let (tail, ()) = sp(&tail[6..])?;
+            paren_list(tail, list_return_option)?
+        }
+        _ => (rest, Vec::new()),
+    };
+    Ok((
+        rest,
+        CommandBody::List {
+            selection,
+            reference,
+            patterns,
+            return_options,
+        },
+    ))
+}
+
+fn append(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, mailbox) = mailbox(rest)?;
+    let (mut rest, ()) = sp(rest)?;
+    let mut flags = Vec::new();
+    if rest.first() == Some(&b'(') {
+        let (tail, list) = flag_list(rest)?;
+        let (tail, ()) = sp(tail)?;
+        flags = list;
+        rest = tail;
+    }
+    let mut date = None;
+    if rest.first() == Some(&b'"') {
+        let (tail, value) = date_time(rest)?;
+        let (tail, ()) = sp(tail)?;
+        date = Some(value);
+        rest = tail;
+    }
+    let (rest, message) = literal(rest)?;
+    Ok((
+        rest,
+        CommandBody::Append {
+            mailbox,
+            flags,
+            date,
+            message,
+        },
+    ))
+}
+
+fn search_return_option(input: &[u8]) -> PResult<'_, SearchReturnOption<'_>> {
+    let (rest, name) = atom(input)?;
+    let upper = Upper::new(name.as_bytes());
+    let option = match upper.as_ref().map(Upper::as_bytes).unwrap_or(b"") {
+        b"MIN" => SearchReturnOption::Min,
+        b"MAX" => SearchReturnOption::Max,
+        b"ALL" => SearchReturnOption::All,
+        b"COUNT" => SearchReturnOption::Count,
+        b"SAVE" => SearchReturnOption::Save,
+        _ => SearchReturnOption::Other(Atom::unchecked(name)),
+    };
+    Ok((rest, option))
+}
+
+fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody<'_>> {
+    let mut rest = input;
+    let mut return_options = None;
+    if let [b' ', tail @ ..] = rest
+        && starts_with_word(tail, "RETURN")
+    {
+        let (tail, ()) = sp(&tail[6..])?;
+        let (tail, options) = paren_list(tail, search_return_option)?;
+        return_options = Some(options);
+        rest = tail;
+    }
+    let mut charset = None;
+    if let [b' ', tail @ ..] = rest
+        && starts_with_word(tail, "CHARSET")
+    {
+        let (tail, ()) = sp(&tail[7..])?;
+        let (tail, value) = astring(tail)?;
+        charset = Some(value);
+        rest = tail;
+    }
+    let mut criteria = Vec::new();
+    loop {
+        match rest {
+            [b' ', tail @ ..] if !matches!(tail.first(), None | Some(b'\r' | b'\n' | b' ')) => {
+                let (tail, key) = search_key(tail, depth)?;
+                criteria.push(key);
+                rest = tail;
+            }
+            _ => break,
+        }
+    }
+    if criteria.is_empty() {
+        return fail(rest, "a search key");
+    }
+    Ok((
+        rest,
+        CommandBody::Search {
+            return_options,
+            charset,
+            criteria,
+            uid,
+        },
+    ))
+}
+
+fn fetch(input: &[u8], uid: bool) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, set) = sequence_set(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, items) = fetch_items(rest)?;
+    let (rest, modifiers) = fetch_modifiers(rest)?;
+    Ok((
+        rest,
+        CommandBody::Fetch {
+            set,
+            items,
+            modifiers,
+            uid,
+        },
+    ))
+}
+
+fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, set) = sequence_set(rest)?;
+    let (mut rest, ()) = sp(rest)?;
+    let mut unchanged_since = None;
+    if let Some(tail) = rest.strip_prefix(b"(") {
+        let (tail, ()) = keyword(tail, "UNCHANGEDSINCE")?;
+        let (tail, ()) = sp(tail)?;
+        let (tail, modseq) = number64(tail)?;
+        let (tail, ()) = byte(tail, b')', "`)`")?;
+        let (tail, ()) = sp(tail)?;
+        unchanged_since = Some(modseq);
+        rest = tail;
+    }
+    let (kind, rest) = match rest.first() {
+        Some(b'+') => (StoreKind::Add, &rest[1..]),
+        Some(b'-') => (StoreKind::Remove, &rest[1..]),
+        _ => (StoreKind::Replace, rest),
+    };
+    let (rest, ()) = keyword(rest, "FLAGS")?;
+    let (silent, rest) = match keyword(rest, ".SILENT") {
+        Ok((rest, ())) => (true, rest),
+        Err(_) => (false, rest),
+    };
+    let (rest, ()) = sp(rest)?;
+    let (rest, flags) = if rest.first() == Some(&b'(') {
+        flag_list(rest)?
+    } else {
+        let (rest, first) = flag(rest)?;
+        let (rest, mut more) = space_list(rest, flag)?;
+        more.insert(0, first);
+        (rest, more)
+    };
+    Ok((
+        rest,
+        CommandBody::Store {
+            set,
+            kind,
+            silent,
+            flags,
+            unchanged_since,
+            uid,
+        },
+    ))
+}
+
+fn copy_or_move(input: &[u8], copy: bool, uid: bool) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, set) = sequence_set(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, mailbox) = mailbox(rest)?;
+    let body = if copy {
+        CommandBody::Copy { set, mailbox, uid }
+    } else {
+        CommandBody::Move { set, mailbox, uid }
+    };
+    Ok((rest, body))
+}
+
+/// A line answering an AUTHENTICATE challenge: base64 (empty for an empty response) or `*`.
+pub(crate) fn authenticate_data(input: &[u8]) -> PResult<'_, AuthenticateData<'_>> {
+    if let Some(rest) = input.strip_prefix(b"*") {
+        let (rest, ()) = line_end(rest)?;
+        return Ok((rest, AuthenticateData::Cancel));
+    }
+    if let Ok((rest, ())) = line_end(input) {
+        return Ok((
+            rest,
+            AuthenticateData::Response(Secret::new(Cow::Borrowed(&[]))),
+        ));
+    }
+    let (rest, data) = base64_data(input)?;
+    let (rest, ()) = line_end(rest)?;
+    Ok((rest, AuthenticateData::Response(Secret::new(data))))
+}
+
+/// `DONE`, ending IDLE.
+pub(crate) fn idle_done(input: &[u8]) -> PResult<'_, ()> {
+    let (rest, ()) = keyword(input, "DONE")?;
+    line_end(rest)
+}
