@@ -34,7 +34,7 @@
 
 use crate::imap::codec::error::{DecodeError, DecodeErrorKind};
 use crate::limits::Limits;
-use crate::scan::find_byte;
+use crate::scan::{find_byte, next_line};
 
 /// What [`Framer::poll`] found. Every variant with a `len` hands the caller the first `len`
 /// bytes of the buffer, which the caller must remove before polling again.
@@ -330,6 +330,10 @@ impl Framer {
         let content = &buf[self.line_start..content_end];
         self.scanned = lf + 1;
         let mut error = None;
+        if !self.discarding && self.scanned as u64 > self.limits.message_len {
+            let limit = self.limits.message_len;
+            error = Some(self.error(self.line_start, DecodeErrorKind::MessageTooLarge { limit }));
+        }
         if !self.discarding && content.len() > self.limits.line_len {
             let limit = self.limits.line_len;
             error = Some(self.error(
@@ -337,13 +341,12 @@ impl Framer {
                 DecodeErrorKind::LineTooLong { limit },
             ));
         }
-        let announcement_at = content
-            .iter()
-            .rposition(|&b| b == b'{')
-            .map_or(content_end, |p| self.line_start + p);
         match announcement(content) {
             None => self.state = State::Done,
-            Some(Err(())) => {
+            Some(Announcement {
+                brace, size: None, ..
+            }) => {
+                let announcement_at = self.line_start + brace;
                 let limit = self.limits.literal_len;
                 let kind = DecodeErrorKind::LiteralTooLarge {
                     announced: None,
@@ -353,7 +356,12 @@ impl Framer {
                 error = error.or(Some(failure));
                 self.state = State::Done;
             }
-            Some(Ok((size, synchronising))) => {
+            Some(Announcement {
+                brace,
+                size: Some(size),
+                synchronising,
+            }) => {
+                let announcement_at = self.line_start + brace;
                 let held = self.scanned as u64;
                 let streamed = self.stream_above.is_some_and(|threshold| size > threshold);
                 if !self.discarding && size > self.limits.literal_len {
@@ -389,9 +397,19 @@ impl Framer {
     }
 }
 
-/// The literal announced at the end of a line's content, if any: its size (or `Err` when
-/// the size does not fit 64 bits) and whether it is synchronising.
-fn announcement(content: &[u8]) -> Option<Result<(u64, bool), ()>> {
+/// A literal announcement at the end of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Announcement {
+    /// Offset of its `{` in the line.
+    brace: usize,
+    /// The size, or `None` when it does not fit 64 bits.
+    size: Option<u64>,
+    /// False for `{N+}` and `{N-}`.
+    synchronising: bool,
+}
+
+/// The literal announced at the end of a line's content, if any.
+fn announcement(content: &[u8]) -> Option<Announcement> {
     let inner = content.strip_suffix(b"}")?;
     let (inner, synchronising) = match inner.last() {
         Some(b'+' | b'-') => (&inner[..inner.len() - 1], false),
@@ -405,6 +423,7 @@ fn announcement(content: &[u8]) -> Option<Result<(u64, bool), ()>> {
     if digits == 0 || inner.len() == digits || inner[inner.len() - digits - 1] != b'{' {
         return None;
     }
+    let brace = inner.len() - digits - 1;
     let mut size: u64 = 0;
     for &d in &inner[inner.len() - digits..] {
         size = match size
@@ -412,10 +431,20 @@ fn announcement(content: &[u8]) -> Option<Result<(u64, bool), ()>> {
             .and_then(|s| s.checked_add(u64::from(d - b'0')))
         {
             Some(size) => size,
-            None => return Some(Err(())),
+            None => {
+                return Some(Announcement {
+                    brace,
+                    size: None,
+                    synchronising,
+                });
+            }
         };
     }
-    Some(Ok((size, synchronising)))
+    Some(Announcement {
+        brace,
+        size: Some(size),
+        synchronising,
+    })
 }
 
 /// Frames the first message of a complete input (synchronising literals accepted), for the
@@ -425,6 +454,13 @@ pub(crate) fn first_message(
     limits: &Limits,
     commands: bool,
 ) -> Result<usize, DecodeError> {
+    // Most messages are one line without a literal: take them without the state machine.
+    if let Ok(Some(line)) = next_line(input, limits.line_len)
+        && line.content.last() != Some(&b'}')
+        && line.consumed as u64 <= limits.message_len
+    {
+        return Ok(line.consumed);
+    }
     let mut framer = Framer::new(*limits, commands);
     loop {
         match framer.poll(input)? {
@@ -614,10 +650,20 @@ mod tests {
 
     #[test]
     fn announcements_are_recognised_only_at_the_line_end() {
-        assert_eq!(announcement(b"* x {12}"), Some(Ok((12, true))));
-        assert_eq!(announcement(b"a LOGIN {3+}"), Some(Ok((3, false))));
-        assert_eq!(announcement(b"BINARY[1] ~{3-}"), Some(Ok((3, false))));
-        assert_eq!(announcement(b"{99999999999999999999999}"), Some(Err(())));
+        let found = |brace, size, synchronising| {
+            Some(Announcement {
+                brace,
+                size,
+                synchronising,
+            })
+        };
+        assert_eq!(announcement(b"* x {12}"), found(4, Some(12), true));
+        assert_eq!(announcement(b"a LOGIN {3+}"), found(8, Some(3), false));
+        assert_eq!(announcement(b"BINARY[1] ~{3-}"), found(11, Some(3), false));
+        assert_eq!(
+            announcement(b"{99999999999999999999999}"),
+            found(0, None, true)
+        );
         assert_eq!(announcement(b"* OK {x}"), None);
         assert_eq!(announcement(b"}"), None);
         assert_eq!(announcement(b"12}"), None);

@@ -2,8 +2,9 @@
 
 use crate::imap::codec::grammar::chars::{self, ATOM};
 use crate::imap::codec::grammar::core::{
-    Upper, byte, keyword, number, number64, nz_number, paren_list, sp,
+    byte, keyword, number, number64, nz_number, paren_list, sp,
 };
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::response::fetch::{section, section_binary};
 use crate::imap::codec::types::{FetchAttribute, FetchItems, FetchModifier, Partial};
@@ -26,26 +27,25 @@ pub(crate) fn fetch_attribute(input: &[u8]) -> PResult<'_, FetchAttribute<'_>> {
         .take_while(|&&b| chars::is(b, ATOM) && b != b'[' && b != b'<')
         .count();
     let (name, rest) = input.split_at(name_len);
-    let upper = Upper::new(name);
     let simple = |attribute: FetchAttribute<'static>| Ok((rest, attribute));
-    match upper.as_ref().map(Upper::as_bytes).unwrap_or(b"") {
-        b"ENVELOPE" => simple(FetchAttribute::Envelope),
-        b"FLAGS" => simple(FetchAttribute::Flags),
-        b"INTERNALDATE" => simple(FetchAttribute::InternalDate),
-        b"RFC822" => simple(FetchAttribute::Rfc822),
-        b"RFC822.HEADER" => simple(FetchAttribute::Rfc822Header),
-        b"RFC822.SIZE" => simple(FetchAttribute::Rfc822Size),
-        b"RFC822.TEXT" => simple(FetchAttribute::Rfc822Text),
-        b"BODYSTRUCTURE" => simple(FetchAttribute::BodyStructure),
-        b"UID" => simple(FetchAttribute::Uid),
-        b"MODSEQ" => simple(FetchAttribute::ModSeq),
-        b"EMAILID" => simple(FetchAttribute::EmailId),
-        b"THREADID" => simple(FetchAttribute::ThreadId),
-        b"X-GM-MSGID" => simple(FetchAttribute::GmailMessageId),
-        b"X-GM-THRID" => simple(FetchAttribute::GmailThreadId),
-        b"X-GM-LABELS" => simple(FetchAttribute::GmailLabels),
-        b"BODY" if rest.first() != Some(&b'[') => simple(FetchAttribute::Body),
-        b"BODY" | b"BODY.PEEK" => {
+    match Keyword::of(name) {
+        kw::ENVELOPE => simple(FetchAttribute::Envelope),
+        kw::FLAGS => simple(FetchAttribute::Flags),
+        kw::INTERNALDATE => simple(FetchAttribute::InternalDate),
+        kw::RFC822 => simple(FetchAttribute::Rfc822),
+        kw::RFC822_HEADER => simple(FetchAttribute::Rfc822Header),
+        kw::RFC822_SIZE => simple(FetchAttribute::Rfc822Size),
+        kw::RFC822_TEXT => simple(FetchAttribute::Rfc822Text),
+        kw::BODYSTRUCTURE => simple(FetchAttribute::BodyStructure),
+        kw::UID => simple(FetchAttribute::Uid),
+        kw::MODSEQ => simple(FetchAttribute::ModSeq),
+        kw::EMAILID => simple(FetchAttribute::EmailId),
+        kw::THREADID => simple(FetchAttribute::ThreadId),
+        kw::X_GM_MSGID => simple(FetchAttribute::GmailMessageId),
+        kw::X_GM_THRID => simple(FetchAttribute::GmailThreadId),
+        kw::X_GM_LABELS => simple(FetchAttribute::GmailLabels),
+        kw::BODY if rest.first() != Some(&b'[') => simple(FetchAttribute::Body),
+        kw::BODY | kw::BODY_PEEK => {
             let peek = name.len() == 9;
             let (rest, section) = section(rest)?;
             let (rest, partial) = partial(rest)?;
@@ -58,7 +58,7 @@ pub(crate) fn fetch_attribute(input: &[u8]) -> PResult<'_, FetchAttribute<'_>> {
                 },
             ))
         }
-        b"BINARY" | b"BINARY.PEEK" => {
+        kw::BINARY | kw::BINARY_PEEK => {
             let peek = name.len() == 11;
             let (rest, section) = section_binary(rest)?;
             let (rest, partial) = partial(rest)?;
@@ -71,7 +71,7 @@ pub(crate) fn fetch_attribute(input: &[u8]) -> PResult<'_, FetchAttribute<'_>> {
                 },
             ))
         }
-        b"BINARY.SIZE" => {
+        kw::BINARY_SIZE => {
             let (rest, section) = section_binary(rest)?;
             Ok((rest, FetchAttribute::BinarySize { section }))
         }

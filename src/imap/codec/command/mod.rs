@@ -3,6 +3,7 @@
 pub(crate) mod fetch;
 pub(crate) mod search;
 
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::borrow::Cow;
 
 use base64::Engine as _;
@@ -11,8 +12,8 @@ use self::fetch::{fetch_items, fetch_modifiers};
 use self::search::search_key;
 use crate::imap::codec::grammar::chars::{self, ATOM, LIST, TAG};
 use crate::imap::codec::grammar::core::{
-    Upper, astring, atom, byte, keyword, line_end, literal, mailbox, number64, paren_list, sp,
-    space_list, spaces, starts_string, starts_with_word, string, token,
+    astring, atom, byte, keyword, line_end, literal, mailbox, number64, paren_list, sp, space_list,
+    spaces, starts_string, starts_with_word, string, token,
 };
 use crate::imap::codec::grammar::datetime::date_time;
 use crate::imap::codec::grammar::flag::{flag, flag_list};
@@ -41,30 +42,30 @@ pub(crate) fn command(input: &[u8], depth: usize) -> PResult<'_, Command<'_>> {
     ))
 }
 
-fn word(input: &[u8]) -> (Option<Upper>, &[u8], &[u8]) {
+fn word(input: &[u8]) -> (Keyword, &[u8], &[u8]) {
     let len = chars::run(input, ATOM);
     let (name, rest) = input.split_at(len);
-    (Upper::new(name), name, rest)
+    (Keyword::of(name), name, rest)
 }
 
 fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
-    let (upper, _, rest) = word(input);
+    let (key, _, rest) = word(input);
     let bare = |body: CommandBody<'static>| Ok((rest, body));
     let with_mailbox = |make| with_mailbox(rest, make);
     use CommandBody as C;
-    match upper.as_ref().map(Upper::as_bytes).unwrap_or(b"") {
-        b"CAPABILITY" => bare(C::Capability),
-        b"NOOP" => bare(C::Noop),
-        b"LOGOUT" => bare(C::Logout),
-        b"STARTTLS" => bare(C::StartTls),
-        b"CHECK" => bare(C::Check),
-        b"CLOSE" => bare(C::Close),
-        b"EXPUNGE" => bare(C::Expunge),
-        b"UNSELECT" => bare(C::Unselect),
-        b"IDLE" => bare(C::Idle),
-        b"NAMESPACE" => bare(C::Namespace),
-        b"AUTHENTICATE" => authenticate(rest),
-        b"LOGIN" => {
+    match key {
+        kw::CAPABILITY => bare(C::Capability),
+        kw::NOOP => bare(C::Noop),
+        kw::LOGOUT => bare(C::Logout),
+        kw::STARTTLS => bare(C::StartTls),
+        kw::CHECK => bare(C::Check),
+        kw::CLOSE => bare(C::Close),
+        kw::EXPUNGE => bare(C::Expunge),
+        kw::UNSELECT => bare(C::Unselect),
+        kw::IDLE => bare(C::Idle),
+        kw::NAMESPACE => bare(C::Namespace),
+        kw::AUTHENTICATE => authenticate(rest),
+        kw::LOGIN => {
             let (rest, ()) = sp(rest)?;
             let (rest, username) = astring(rest)?;
             let (rest, ()) = sp(rest)?;
@@ -77,29 +78,29 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
                 },
             ))
         }
-        b"SELECT" => select(rest, false, depth),
-        b"EXAMINE" => select(rest, true, depth),
-        b"CREATE" => with_mailbox(|mailbox| C::Create { mailbox }),
-        b"DELETE" => with_mailbox(|mailbox| C::Delete { mailbox }),
-        b"SUBSCRIBE" => with_mailbox(|mailbox| C::Subscribe { mailbox }),
-        b"UNSUBSCRIBE" => with_mailbox(|mailbox| C::Unsubscribe { mailbox }),
-        b"GETQUOTAROOT" => with_mailbox(C::GetQuotaRoot),
-        b"RENAME" => {
+        kw::SELECT => select(rest, false, depth),
+        kw::EXAMINE => select(rest, true, depth),
+        kw::CREATE => with_mailbox(|mailbox| C::Create { mailbox }),
+        kw::DELETE => with_mailbox(|mailbox| C::Delete { mailbox }),
+        kw::SUBSCRIBE => with_mailbox(|mailbox| C::Subscribe { mailbox }),
+        kw::UNSUBSCRIBE => with_mailbox(|mailbox| C::Unsubscribe { mailbox }),
+        kw::GETQUOTAROOT => with_mailbox(C::GetQuotaRoot),
+        kw::RENAME => {
             let (rest, ()) = sp(rest)?;
             let (rest, from) = mailbox(rest)?;
             let (rest, ()) = sp(rest)?;
             let (rest, to) = mailbox(rest)?;
             Ok((rest, C::Rename { from, to }))
         }
-        b"LIST" => list(rest),
-        b"LSUB" => {
+        kw::LIST => list(rest),
+        kw::LSUB => {
             let (rest, ()) = sp(rest)?;
             let (rest, reference) = mailbox(rest)?;
             let (rest, ()) = sp(rest)?;
             let (rest, pattern) = list_mailbox(rest)?;
             Ok((rest, C::Lsub { reference, pattern }))
         }
-        b"STATUS" => {
+        kw::STATUS => {
             let (rest, ()) = sp(rest)?;
             let (rest, mailbox) = mailbox(rest)?;
             let (rest, ()) = sp(rest)?;
@@ -112,29 +113,29 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
                 },
             ))
         }
-        b"APPEND" => append(rest),
-        b"SEARCH" => search(rest, false, depth),
-        b"FETCH" => fetch(rest, false),
-        b"STORE" => store(rest, false),
-        b"COPY" => copy_or_move(rest, true, false),
-        b"MOVE" => copy_or_move(rest, false, false),
-        b"UID" => uid(rest, depth),
-        b"ID" => {
+        kw::APPEND => append(rest),
+        kw::SEARCH => search(rest, false, depth),
+        kw::FETCH => fetch(rest, false),
+        kw::STORE => store(rest, false),
+        kw::COPY => copy_or_move(rest, true, false),
+        kw::MOVE => copy_or_move(rest, false, false),
+        kw::UID => uid(rest, depth),
+        kw::ID => {
             let (rest, ()) = sp(rest)?;
             id_params(rest).map(|(rest, params)| (rest, C::Id(params)))
         }
-        b"ENABLE" => {
+        kw::ENABLE => {
             let (rest, list) = space_list(rest, capability)?;
             if list.is_empty() {
                 return fail(rest, "a capability to enable");
             }
             Ok((rest, C::Enable(list)))
         }
-        b"GETQUOTA" => {
+        kw::GETQUOTA => {
             let (rest, ()) = sp(rest)?;
             astring(rest).map(|(rest, root)| (rest, C::GetQuota(root)))
         }
-        b"SETQUOTA" => {
+        kw::SETQUOTA => {
             let (rest, ()) = sp(rest)?;
             let (rest, root) = astring(rest)?;
             let (rest, ()) = sp(rest)?;
@@ -187,14 +188,14 @@ fn with_mailbox<'a>(
 
 fn uid(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
     let (rest, ()) = sp(input)?;
-    let (upper, _, after) = word(rest);
-    match upper.as_ref().map(Upper::as_bytes).unwrap_or(b"") {
-        b"FETCH" => fetch(after, true),
-        b"SEARCH" => search(after, true, depth),
-        b"STORE" => store(after, true),
-        b"COPY" => copy_or_move(after, true, true),
-        b"MOVE" => copy_or_move(after, false, true),
-        b"EXPUNGE" => {
+    let (key, _, after) = word(rest);
+    match key {
+        kw::FETCH => fetch(after, true),
+        kw::SEARCH => search(after, true, depth),
+        kw::STORE => store(after, true),
+        kw::COPY => copy_or_move(after, true, true),
+        kw::MOVE => copy_or_move(after, false, true),
+        kw::EXPUNGE => {
             let (after, ()) = sp(after)?;
             sequence_set(after).map(|(after, set)| (after, CommandBody::UidExpunge(set)))
         }
@@ -279,12 +280,11 @@ fn status_attribute(input: &[u8]) -> PResult<'_, StatusAttribute> {
 
 fn list_return_option(input: &[u8]) -> PResult<'_, ListReturnOption<'_>> {
     let (rest, name) = atom(input)?;
-    let upper = Upper::new(name.as_bytes());
-    let option = match upper.as_ref().map(Upper::as_bytes).unwrap_or(b"") {
-        b"SUBSCRIBED" => ListReturnOption::Subscribed,
-        b"CHILDREN" => ListReturnOption::Children,
-        b"SPECIAL-USE" => ListReturnOption::SpecialUse,
-        b"STATUS" => {
+    let option = match Keyword::of(name.as_bytes()) {
+        kw::SUBSCRIBED => ListReturnOption::Subscribed,
+        kw::CHILDREN => ListReturnOption::Children,
+        kw::SPECIAL_USE => ListReturnOption::SpecialUse,
+        kw::STATUS => {
             let (rest, ()) = sp(rest)?;
             let (rest, attributes) = paren_list(rest, status_attribute)?;
             return Ok((rest, ListReturnOption::Status(attributes)));
@@ -360,13 +360,12 @@ fn append(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
 
 fn search_return_option(input: &[u8]) -> PResult<'_, SearchReturnOption<'_>> {
     let (rest, name) = atom(input)?;
-    let upper = Upper::new(name.as_bytes());
-    let option = match upper.as_ref().map(Upper::as_bytes).unwrap_or(b"") {
-        b"MIN" => SearchReturnOption::Min,
-        b"MAX" => SearchReturnOption::Max,
-        b"ALL" => SearchReturnOption::All,
-        b"COUNT" => SearchReturnOption::Count,
-        b"SAVE" => SearchReturnOption::Save,
+    let option = match Keyword::of(name.as_bytes()) {
+        kw::MIN => SearchReturnOption::Min,
+        kw::MAX => SearchReturnOption::Max,
+        kw::ALL => SearchReturnOption::All,
+        kw::COUNT => SearchReturnOption::Count,
+        kw::SAVE => SearchReturnOption::Save,
         _ => SearchReturnOption::Other(Atom::unchecked(name)),
     };
     Ok((rest, option))

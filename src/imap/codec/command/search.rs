@@ -2,9 +2,10 @@
 
 use crate::imap::codec::grammar::chars::{self, ATOM};
 use crate::imap::codec::grammar::core::{
-    Upper, astring, number, number64, nz_number, paren_list, sp, string,
+    astring, number, number64, nz_number, paren_list, sp, string,
 };
 use crate::imap::codec::grammar::datetime::date;
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use crate::imap::codec::grammar::sequence::sequence_set;
 use crate::imap::codec::grammar::{PErrorKind, PResult, fail, fatal};
 use crate::imap::codec::types::{Atom, SearchKey};
@@ -41,7 +42,6 @@ pub(crate) fn search_key(input: &[u8], depth: usize) -> PResult<'_, SearchKey<'_
     }
     let name_len = chars::run(input, ATOM);
     let (name, rest) = input.split_at(name_len);
-    let upper = Upper::new(name);
     let bare = |key: SearchKey<'static>| Ok((rest, key));
     use SearchKey as K;
     let with_string = |make| with_string(rest, make);
@@ -53,36 +53,36 @@ pub(crate) fn search_key(input: &[u8], depth: usize) -> PResult<'_, SearchKey<'_
         let (rest, ()) = sp(rest)?;
         number(rest).map(|(rest, value)| (rest, make(value)))
     };
-    match upper.as_ref().map(Upper::as_bytes).unwrap_or(b"") {
-        b"ALL" => bare(K::All),
-        b"ANSWERED" => bare(K::Answered),
-        b"DELETED" => bare(K::Deleted),
-        b"DRAFT" => bare(K::Draft),
-        b"FLAGGED" => bare(K::Flagged),
-        b"NEW" => bare(K::New),
-        b"OLD" => bare(K::Old),
-        b"RECENT" => bare(K::Recent),
-        b"SEEN" => bare(K::Seen),
-        b"UNANSWERED" => bare(K::Unanswered),
-        b"UNDELETED" => bare(K::Undeleted),
-        b"UNDRAFT" => bare(K::Undraft),
-        b"UNFLAGGED" => bare(K::Unflagged),
-        b"UNSEEN" => bare(K::Unseen),
-        b"BCC" => with_string(K::Bcc),
-        b"BODY" => with_string(K::Body),
-        b"CC" => with_string(K::Cc),
-        b"FROM" => with_string(K::From),
-        b"SUBJECT" => with_string(K::Subject),
-        b"TEXT" => with_string(K::Text),
-        b"TO" => with_string(K::To),
-        b"HEADER" => {
+    match Keyword::of(name) {
+        kw::ALL => bare(K::All),
+        kw::ANSWERED => bare(K::Answered),
+        kw::DELETED => bare(K::Deleted),
+        kw::DRAFT => bare(K::Draft),
+        kw::FLAGGED => bare(K::Flagged),
+        kw::NEW => bare(K::New),
+        kw::OLD => bare(K::Old),
+        kw::RECENT => bare(K::Recent),
+        kw::SEEN => bare(K::Seen),
+        kw::UNANSWERED => bare(K::Unanswered),
+        kw::UNDELETED => bare(K::Undeleted),
+        kw::UNDRAFT => bare(K::Undraft),
+        kw::UNFLAGGED => bare(K::Unflagged),
+        kw::UNSEEN => bare(K::Unseen),
+        kw::BCC => with_string(K::Bcc),
+        kw::BODY => with_string(K::Body),
+        kw::CC => with_string(K::Cc),
+        kw::FROM => with_string(K::From),
+        kw::SUBJECT => with_string(K::Subject),
+        kw::TEXT => with_string(K::Text),
+        kw::TO => with_string(K::To),
+        kw::HEADER => {
             let (rest, ()) = sp(rest)?;
             let (rest, field) = astring(rest)?;
             let (rest, ()) = sp(rest)?;
             let (rest, value) = astring(rest)?;
             Ok((rest, K::Header(field, value)))
         }
-        b"KEYWORD" | b"UNKEYWORD" => {
+        kw::KEYWORD | kw::UNKEYWORD => {
             let unkeyword = name.len() == 9;
             let (rest, ()) = sp(rest)?;
             let (rest, flag) = keyword_atom(rest)?;
@@ -95,15 +95,15 @@ pub(crate) fn search_key(input: &[u8], depth: usize) -> PResult<'_, SearchKey<'_
                 },
             ))
         }
-        b"BEFORE" => with_date(K::Before),
-        b"ON" => with_date(K::On),
-        b"SINCE" => with_date(K::Since),
-        b"SENTBEFORE" => with_date(K::SentBefore),
-        b"SENTON" => with_date(K::SentOn),
-        b"SENTSINCE" => with_date(K::SentSince),
-        b"LARGER" => with_number(K::Larger),
-        b"SMALLER" => with_number(K::Smaller),
-        b"OLDER" | b"YOUNGER" => {
+        kw::BEFORE => with_date(K::Before),
+        kw::ON => with_date(K::On),
+        kw::SINCE => with_date(K::Since),
+        kw::SENTBEFORE => with_date(K::SentBefore),
+        kw::SENTON => with_date(K::SentOn),
+        kw::SENTSINCE => with_date(K::SentSince),
+        kw::LARGER => with_number(K::Larger),
+        kw::SMALLER => with_number(K::Smaller),
+        kw::OLDER | kw::YOUNGER => {
             let older = name.len() == 5;
             let (rest, ()) = sp(rest)?;
             let (rest, seconds) = nz_number(rest)?;
@@ -116,22 +116,22 @@ pub(crate) fn search_key(input: &[u8], depth: usize) -> PResult<'_, SearchKey<'_
                 },
             ))
         }
-        b"UID" => {
+        kw::UID => {
             let (rest, ()) = sp(rest)?;
             sequence_set(rest).map(|(rest, set)| (rest, K::Uid(set)))
         }
-        b"NOT" => {
+        kw::NOT => {
             let (rest, ()) = sp(rest)?;
             search_key(rest, depth - 1).map(|(rest, key)| (rest, K::Not(Box::new(key))))
         }
-        b"OR" => {
+        kw::OR => {
             let (rest, ()) = sp(rest)?;
             let (rest, left) = search_key(rest, depth - 1)?;
             let (rest, ()) = sp(rest)?;
             let (rest, right) = search_key(rest, depth - 1)?;
             Ok((rest, K::Or(Box::new(left), Box::new(right))))
         }
-        b"MODSEQ" => {
+        kw::MODSEQ => {
             let (mut rest, ()) = sp(rest)?;
             // The optional entry name and type (`"/flags/\\draft" all`) are read and dropped.
             if rest.first() == Some(&b'"') {
@@ -143,7 +143,7 @@ pub(crate) fn search_key(input: &[u8], depth: usize) -> PResult<'_, SearchKey<'_
             }
             number64(rest).map(|(rest, n)| (rest, K::ModSeq(n)))
         }
-        b"EMAILID" | b"THREADID" => {
+        kw::EMAILID | kw::THREADID => {
             let email = name.len() == 7;
             let (rest, ()) = sp(rest)?;
             let (rest, id) = keyword_atom(rest)?;

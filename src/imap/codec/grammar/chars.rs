@@ -77,6 +77,32 @@ pub(crate) fn run(input: &[u8], class: u8) -> usize {
         .unwrap_or(input.len())
 }
 
+/// Length of the run of bytes at the start of `input` that stand for themselves inside a
+/// quoted string (no `"`, `\`, CR, LF or NUL), eight bytes per step.
+#[inline(always)]
+pub(crate) fn quoted_plain_len(input: &[u8]) -> usize {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    #[inline(always)]
+    fn zero_marks(word: u64) -> u64 {
+        word.wrapping_sub(LOW) & !word & HIGH
+    }
+    let (words, tail) = input.as_chunks::<8>();
+    for (index, word) in words.iter().enumerate() {
+        let word = u64::from_le_bytes(*word);
+        let marks = zero_marks(word ^ (LOW * u64::from(b'"')))
+            | zero_marks(word ^ (LOW * u64::from(b'\\')))
+            | zero_marks(word ^ (LOW * u64::from(b'\r')))
+            | zero_marks(word ^ (LOW * u64::from(b'\n')))
+            | zero_marks(word);
+        if marks != 0 {
+            // Only the lowest mark is exact, and it is the one wanted.
+            return index * 8 + (marks.trailing_zeros() / 8) as usize;
+        }
+    }
+    words.len() * 8 + run(tail, QUOTED_PLAIN)
+}
+
 /// True when `value` can travel as a quoted string under RFC 3501 rules: 7-bit, no CR,
 /// LF or NUL. (`"` and `\` are escaped.)
 pub(crate) fn quotable(value: &[u8]) -> bool {
@@ -100,5 +126,13 @@ mod tests {
         assert!(is(b'%', LIST) && is(b'*', LIST) && !is(b'(', LIST));
         assert!(is(0xc3, QUOTED_PLAIN) && !is(b'"', QUOTED_PLAIN));
         assert_eq!(run(b"12a", DIGIT), 2);
+        for special in *b"\"\\\r\n\0" {
+            for at in 0..20 {
+                let mut text = vec![b'x'; 20];
+                text[at] = special;
+                assert_eq!(quoted_plain_len(&text), at);
+            }
+        }
+        assert_eq!(quoted_plain_len(&[0xc3; 19]), 19);
     }
 }

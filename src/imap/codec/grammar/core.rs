@@ -52,33 +52,6 @@ pub(crate) fn starts_with_word(input: &[u8], word: &str) -> bool {
     }
 }
 
-/// An upper-cased copy of a short token, for matching names without regard to case.
-pub(crate) struct Upper {
-    buf: [u8; 24],
-    len: usize,
-}
-
-impl Upper {
-    /// `None` when the token is longer than any name this codec knows.
-    #[inline]
-    pub(crate) fn new(token: &[u8]) -> Option<Upper> {
-        let mut buf = [0u8; 24];
-        let slot = buf.get_mut(..token.len())?;
-        for (to, from) in slot.iter_mut().zip(token) {
-            *to = from.to_ascii_uppercase();
-        }
-        Some(Upper {
-            buf,
-            len: token.len(),
-        })
-    }
-
-    #[inline]
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-}
-
 fn digits(input: &[u8]) -> PResult<'_, &[u8]> {
     let n = chars::run(input, DIGIT);
     if n == 0 {
@@ -131,6 +104,7 @@ pub(crate) fn nz_number(input: &[u8]) -> PResult<'_, u32> {
 
 /// A number where servers have been seen sending `-1` (Dovecot and Exchange in body sizes,
 /// SmarterMail with other negatives); a negative reads as 0.
+#[inline]
 pub(crate) fn lenient_number(input: &[u8]) -> PResult<'_, u32> {
     if let Some(rest) = input.strip_prefix(b"-") {
         let (rest, _) = number(rest)?;
@@ -159,17 +133,23 @@ pub(crate) fn token<'a>(input: &'a [u8], class: u8, what: &'static str) -> PResu
 }
 
 /// `quoted`, with escapes removed; borrows when there are none.
+#[inline]
 pub(crate) fn quoted(input: &[u8]) -> PResult<'_, Cow<'_, [u8]>> {
     let body = match input.strip_prefix(b"\"") {
         Some(body) => body,
         None => return fail(input, "a quoted string"),
     };
-    let plain = chars::run(body, QUOTED_PLAIN);
+    let plain = chars::quoted_plain_len(body);
     match body.get(plain) {
-        Some(b'"') => return Ok((&body[plain + 1..], Cow::Borrowed(&body[..plain]))),
-        Some(b'\\') => {}
-        _ => return fail(&body[plain..], "the end of the quoted string"),
+        Some(b'"') => Ok((&body[plain + 1..], Cow::Borrowed(&body[..plain]))),
+        Some(b'\\') => quoted_escaped(body, plain),
+        _ => fail(&body[plain..], "the end of the quoted string"),
     }
+}
+
+/// The rest of a quoted string that holds escapes, from its first backslash at `plain`.
+#[cold]
+fn quoted_escaped(body: &[u8], plain: usize) -> PResult<'_, Cow<'_, [u8]>> {
     let mut owned = body[..plain].to_vec();
     let mut rest = &body[plain..];
     loop {
@@ -310,12 +290,23 @@ pub(crate) fn line_end(input: &[u8]) -> PResult<'_, ()> {
 
 /// A parenthesised list. Servers put extra spaces between items and before `)`, and some
 /// leave the space out between parenthesised items, so any number of spaces separates items.
+#[inline]
 pub(crate) fn paren_list<'a, T>(
     input: &'a [u8],
+    item: impl FnMut(&'a [u8]) -> PResult<'a, T>,
+) -> PResult<'a, Vec<T>> {
+    paren_list_sized(input, 0, item)
+}
+
+/// [`paren_list`] that reserves room for `expected` items up front.
+#[inline]
+pub(crate) fn paren_list_sized<'a, T>(
+    input: &'a [u8],
+    expected: usize,
     mut item: impl FnMut(&'a [u8]) -> PResult<'a, T>,
 ) -> PResult<'a, Vec<T>> {
     let (mut rest, ()) = byte(input, b'(', "`(`")?;
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(expected);
     loop {
         rest = spaces(rest);
         if let Some(tail) = rest.strip_prefix(b")") {

@@ -1,6 +1,6 @@
 //! Flags and flag lists.
 
-use super::chars::ATOM;
+use super::chars::{self, ATOM};
 use super::core::{atom, paren_list, token};
 use super::{PResult, fail};
 use crate::imap::codec::types::{Atom, Flag};
@@ -10,8 +10,14 @@ use crate::imap::codec::types::{Atom, Flag};
 pub(crate) fn flag(input: &[u8]) -> PResult<'_, Flag<'_>> {
     match input {
         [b'\\', b'*', rest @ ..] => Ok((rest, Flag::Wildcard)),
-        [b'\\', rest @ ..] => token(rest, ATOM, "a flag name after `\\`")
-            .map(|(rest, name)| (rest, Flag::system(name))),
+        [b'\\', rest @ ..] => {
+            let n = chars::run(rest, ATOM);
+            if let Some(known) = Flag::system_bytes(&rest[..n]) {
+                return Ok((&rest[n..], known));
+            }
+            token(rest, ATOM, "a flag name after `\\`")
+                .map(|(rest, name)| (rest, Flag::system(name)))
+        }
         _ => match atom(input) {
             Ok((rest, name)) => Ok((rest, Flag::Keyword(Atom::unchecked(name)))),
             Err(_) => fail(input, "a flag"),

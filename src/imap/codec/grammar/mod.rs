@@ -8,6 +8,7 @@ pub(crate) mod chars;
 pub(crate) mod core;
 pub(crate) mod datetime;
 pub(crate) mod flag;
+pub(crate) mod keyword;
 pub(crate) mod sequence;
 pub(crate) mod skip;
 

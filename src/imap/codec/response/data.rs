@@ -1,12 +1,13 @@
 //! Untagged data other than FETCH: CAPABILITY, LIST, STATUS, SEARCH and the extensions.
 
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::borrow::Cow;
 
 use super::status::capability;
 use crate::imap::codec::grammar::chars::ATOM;
 use crate::imap::codec::grammar::core::{
-    Upper, astring, atom, byte, delimiter, keyword, line_end, mailbox, nil, nstring, number,
-    number64, paren_list, sp, space_list, spaces, string, token,
+    astring, atom, byte, delimiter, keyword, line_end, mailbox, nil, nstring, number, number64,
+    paren_list, sp, space_list, spaces, string, token,
 };
 use crate::imap::codec::grammar::flag::flag_list;
 use crate::imap::codec::grammar::sequence::sequence_set;
@@ -29,8 +30,14 @@ pub(crate) fn capability_data(
 
 fn mailbox_attribute(input: &[u8]) -> PResult<'_, MailboxAttribute<'_>> {
     match input.strip_prefix(b"\\") {
-        Some(name) => token(name, ATOM, "an attribute name after `\\`")
-            .map(|(rest, name)| (rest, MailboxAttribute::backslashed(name))),
+        Some(name) => {
+            let n = crate::imap::codec::grammar::chars::run(name, ATOM);
+            if let Some(known) = MailboxAttribute::backslashed_bytes(&name[..n]) {
+                return Ok((&name[n..], known));
+            }
+            token(name, ATOM, "an attribute name after `\\`")
+                .map(|(rest, name)| (rest, MailboxAttribute::backslashed(name)))
+        }
         None => {
             atom(input).map(|(rest, name)| (rest, MailboxAttribute::Keyword(Atom::unchecked(name))))
         }
@@ -144,13 +151,12 @@ pub(crate) fn numbers_data(input: &[u8]) -> PResult<'_, (Vec<u32>, Option<u64>)>
 fn search_return_data(input: &[u8], depth: usize) -> PResult<'_, SearchReturnData<'_>> {
     let (rest, name) = atom(input)?;
     let (rest, ()) = sp(rest)?;
-    let upper = Upper::new(name.as_bytes());
-    match upper.as_ref().map(Upper::as_bytes) {
-        Some(b"MIN") => number(rest).map(|(r, n)| (r, SearchReturnData::Min(n))),
-        Some(b"MAX") => number(rest).map(|(r, n)| (r, SearchReturnData::Max(n))),
-        Some(b"COUNT") => number(rest).map(|(r, n)| (r, SearchReturnData::Count(n))),
-        Some(b"ALL") => sequence_set(rest).map(|(r, set)| (r, SearchReturnData::All(set))),
-        Some(b"MODSEQ") => number64(rest).map(|(r, n)| (r, SearchReturnData::ModSeq(n))),
+    match Keyword::of(name.as_bytes()) {
+        kw::MIN => number(rest).map(|(r, n)| (r, SearchReturnData::Min(n))),
+        kw::MAX => number(rest).map(|(r, n)| (r, SearchReturnData::Max(n))),
+        kw::COUNT => number(rest).map(|(r, n)| (r, SearchReturnData::Count(n))),
+        kw::ALL => sequence_set(rest).map(|(r, set)| (r, SearchReturnData::All(set))),
+        kw::MODSEQ => number64(rest).map(|(r, n)| (r, SearchReturnData::ModSeq(n))),
         _ => skip_value(rest, depth).map(|(r, value)| {
             (
                 r,

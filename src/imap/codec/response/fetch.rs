@@ -1,13 +1,14 @@
 //! FETCH response data items.
 
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::borrow::Cow;
 
 use super::body::body;
 use super::envelope::envelope;
 use crate::imap::codec::grammar::chars::{self, ATOM};
 use crate::imap::codec::grammar::core::{
-    Upper, astring, byte, lenient_number, nil, nstring, number, number64, nz_number, paren_list,
-    sp, spaces,
+    astring, byte, lenient_number, nil, nstring, number, number64, nz_number, paren_list,
+    paren_list_sized, sp, spaces,
 };
 use crate::imap::codec::grammar::datetime::date_time;
 use crate::imap::codec::grammar::flag::flag_list;
@@ -37,16 +38,15 @@ fn header_list(input: &[u8]) -> PResult<'_, Vec<AString<'_>>> {
 fn section_text(input: &[u8], after_part: bool) -> PResult<'_, SectionText<'_>> {
     // ATOM-CHARs exclude `]`, space and `(`, so the name stops where its arguments start.
     let (name, rest) = input.split_at(chars::run(input, ATOM));
-    let upper = Upper::new(name);
-    match upper.as_ref().map(Upper::as_bytes) {
-        Some(b"HEADER") => Ok((rest, SectionText::Header)),
-        Some(b"TEXT") => Ok((rest, SectionText::Text)),
-        Some(b"MIME") if after_part => Ok((rest, SectionText::Mime)),
-        Some(b"HEADER.FIELDS") => {
+    match Keyword::of(name) {
+        kw::HEADER => Ok((rest, SectionText::Header)),
+        kw::TEXT => Ok((rest, SectionText::Text)),
+        kw::MIME if after_part => Ok((rest, SectionText::Mime)),
+        kw::HEADER_FIELDS => {
             let (rest, ()) = sp(rest)?;
             header_list(rest).map(|(rest, list)| (rest, SectionText::HeaderFields(list)))
         }
-        Some(b"HEADER.FIELDS.NOT") => {
+        kw::HEADER_FIELDS_NOT => {
             let (rest, ()) = sp(rest)?;
             header_list(rest).map(|(rest, list)| (rest, SectionText::HeaderFieldsNot(list)))
         }
@@ -147,34 +147,33 @@ fn item_name(input: &[u8]) -> PResult<'_, &[u8]> {
 /// One `msg-att` item.
 pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
     let (rest, name) = item_name(input)?;
-    let upper = Upper::new(name);
-    let known = upper.as_ref().map(Upper::as_bytes).unwrap_or(b"");
+    let known = Keyword::of(name);
     match known {
-        b"UID" => {
+        kw::UID => {
             let (rest, ()) = sp(rest)?;
             number(rest).map(|(rest, n)| (rest, FetchItem::Uid(n)))
         }
-        b"FLAGS" => {
+        kw::FLAGS => {
             let (rest, ()) = sp(rest)?;
             flag_list(rest).map(|(rest, flags)| (rest, FetchItem::Flags(flags)))
         }
-        b"INTERNALDATE" => {
+        kw::INTERNALDATE => {
             let (rest, ()) = sp(rest)?;
             date_time(rest).map(|(rest, date)| (rest, FetchItem::InternalDate(date)))
         }
-        b"RFC822.SIZE" => {
+        kw::RFC822_SIZE => {
             let (rest, ()) = sp(rest)?;
             lenient_number(rest).map(|(rest, n)| (rest, FetchItem::Rfc822Size(n)))
         }
-        b"ENVELOPE" => {
+        kw::ENVELOPE => {
             let (rest, ()) = sp(rest)?;
-            envelope(rest).map(|(rest, value)| (rest, FetchItem::Envelope(Box::new(value))))
+            envelope(rest).map(|(rest, value)| (rest, FetchItem::Envelope(value)))
         }
-        b"BODYSTRUCTURE" => {
+        kw::BODYSTRUCTURE => {
             let (rest, ()) = sp(rest)?;
-            body(rest, depth).map(|(rest, value)| (rest, FetchItem::BodyStructure(Box::new(value))))
+            body(rest, depth).map(|(rest, value)| (rest, FetchItem::BodyStructure(value)))
         }
-        b"BODY" if rest.first() == Some(&b'[') => {
+        kw::BODY if rest.first() == Some(&b'[') => {
             let (rest, section) = section(rest)?;
             let (rest, origin) = origin(rest)?;
             let (rest, ()) = sp(rest)?;
@@ -188,11 +187,11 @@ pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_
                 },
             ))
         }
-        b"BODY" => {
+        kw::BODY => {
             let (rest, ()) = sp(rest)?;
-            body(rest, depth).map(|(rest, value)| (rest, FetchItem::Body(Box::new(value))))
+            body(rest, depth).map(|(rest, value)| (rest, FetchItem::Body(value)))
         }
-        b"BINARY" => {
+        kw::BINARY => {
             let (rest, section) = section_binary(rest)?;
             let (rest, origin) = origin(rest)?;
             let (rest, ()) = sp(rest)?;
@@ -206,31 +205,31 @@ pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_
                 },
             ))
         }
-        b"BINARY.SIZE" => {
+        kw::BINARY_SIZE => {
             let (rest, section) = section_binary(rest)?;
             let (rest, ()) = sp(rest)?;
             let (rest, size) = number(rest)?;
             Ok((rest, FetchItem::BinarySize { section, size }))
         }
-        b"RFC822" | b"RFC822.HEADER" | b"RFC822.TEXT" => {
+        kw::RFC822 | kw::RFC822_HEADER | kw::RFC822_TEXT => {
             let (rest, ()) = sp(rest)?;
             let (rest, data) = nstring(rest)?;
             let item = match known {
-                b"RFC822" => FetchItem::Rfc822(data),
-                b"RFC822.HEADER" => FetchItem::Rfc822Header(data),
+                kw::RFC822 => FetchItem::Rfc822(data),
+                kw::RFC822_HEADER => FetchItem::Rfc822Header(data),
                 _ => FetchItem::Rfc822Text(data),
             };
             Ok((rest, item))
         }
-        b"MODSEQ" => {
+        kw::MODSEQ => {
             let (rest, ()) = sp(rest)?;
             parenthesised(rest, number64).map(|(rest, n)| (rest, FetchItem::ModSeq(n)))
         }
-        b"EMAILID" => {
+        kw::EMAILID => {
             let (rest, ()) = sp(rest)?;
             parenthesised(rest, object_id).map(|(rest, id)| (rest, FetchItem::EmailId(id)))
         }
-        b"THREADID" => {
+        kw::THREADID => {
             let (rest, ()) = sp(rest)?;
             match nil(rest) {
                 Ok((rest, ())) => Ok((rest, FetchItem::ThreadId(None))),
@@ -238,17 +237,17 @@ pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_
                     .map(|(rest, id)| (rest, FetchItem::ThreadId(Some(id)))),
             }
         }
-        b"X-GM-MSGID" | b"X-GM-THRID" => {
+        kw::X_GM_MSGID | kw::X_GM_THRID => {
             let (rest, ()) = sp(rest)?;
             let (rest, n) = number64(rest)?;
-            let item = if known == b"X-GM-MSGID" {
+            let item = if known == kw::X_GM_MSGID {
                 FetchItem::GmailMessageId(n)
             } else {
                 FetchItem::GmailThreadId(n)
             };
             Ok((rest, item))
         }
-        b"X-GM-LABELS" => {
+        kw::X_GM_LABELS => {
             let (rest, ()) = sp(rest)?;
             paren_list(rest, gmail_label)
                 .map(|(rest, labels)| (rest, FetchItem::GmailLabels(labels)))
@@ -292,5 +291,6 @@ fn unknown_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
 /// `* n FETCH (...)` after `FETCH`.
 pub(crate) fn fetch_items(input: &[u8], depth: usize) -> PResult<'_, Vec<FetchItem<'_>>> {
     let (rest, ()) = sp(input)?;
-    paren_list(rest, |i| fetch_item(i, depth))
+    // Eight covers what clients usually ask for in one FETCH without regrowing.
+    paren_list_sized(rest, 8, |i| fetch_item(i, depth))
 }

@@ -6,6 +6,7 @@ pub(crate) mod envelope;
 pub(crate) mod fetch;
 pub(crate) mod status;
 
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::borrow::Cow;
 
 use self::data::{
@@ -15,7 +16,7 @@ use self::data::{
 use self::fetch::fetch_items;
 use self::status::{resp_text, status_kind};
 use crate::imap::codec::grammar::chars::{self, ATOM, TAG};
-use crate::imap::codec::grammar::core::{Upper, line_end, number, sp, token};
+use crate::imap::codec::grammar::core::{line_end, number, sp, token};
 use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::types::{
     Continue, Data, Greeting, GreetingKind, Raw, Response, Status, StatusKind, Tag,
@@ -89,7 +90,16 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
     }
     let word_len = chars::run(input, ATOM);
     let (word, rest) = input.split_at(word_len);
-    if let Some(kind) = status_kind(word) {
+    let name = Keyword::of(word);
+    let kind = match name {
+        kw::OK => Some(StatusKind::Ok),
+        kw::NO => Some(StatusKind::No),
+        kw::BAD => Some(StatusKind::Bad),
+        kw::BYE => Some(StatusKind::Bye),
+        kw::PREAUTH => Some(StatusKind::PreAuth),
+        _ => None,
+    };
+    if let Some(kind) = kind {
         let (rest, (code, text)) = resp_text(rest)?;
         return Ok((
             rest,
@@ -101,28 +111,29 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
             }),
         ));
     }
-    let upper = Upper::new(word);
-    let data = match upper.as_ref().map(Upper::as_bytes).unwrap_or(b"") {
-        b"CAPABILITY" => capability_data(rest).map(|(r, list)| (r, Data::Capability(list))),
-        b"ENABLED" => capability_data(rest).map(|(r, list)| (r, Data::Enabled(list))),
-        b"LIST" => list_data(rest, depth).map(|(r, item)| (r, Data::List(item))),
-        b"LSUB" => list_data(rest, depth).map(|(r, item)| (r, Data::Lsub(item))),
-        b"STATUS" => status_data(rest),
-        b"FLAGS" => flags_data(rest),
-        b"SEARCH" => numbers_data(rest).map(|(r, (ids, modseq))| (r, Data::Search { ids, modseq })),
-        b"SORT" => numbers_data(rest).map(|(r, (ids, modseq))| (r, Data::Sort { ids, modseq })),
-        b"ESEARCH" => esearch_data(rest, depth).map(|(r, value)| (r, Data::ESearch(value))),
-        b"THREAD" => thread_data(rest, depth).map(|(r, threads)| (r, Data::Thread(threads))),
-        b"ID" => {
+    let data = match name {
+        kw::CAPABILITY => capability_data(rest).map(|(r, list)| (r, Data::Capability(list))),
+        kw::ENABLED => capability_data(rest).map(|(r, list)| (r, Data::Enabled(list))),
+        kw::LIST => list_data(rest, depth).map(|(r, item)| (r, Data::List(item))),
+        kw::LSUB => list_data(rest, depth).map(|(r, item)| (r, Data::Lsub(item))),
+        kw::STATUS => status_data(rest),
+        kw::FLAGS => flags_data(rest),
+        kw::SEARCH => {
+            numbers_data(rest).map(|(r, (ids, modseq))| (r, Data::Search { ids, modseq }))
+        }
+        kw::SORT => numbers_data(rest).map(|(r, (ids, modseq))| (r, Data::Sort { ids, modseq })),
+        kw::ESEARCH => esearch_data(rest, depth).map(|(r, value)| (r, Data::ESearch(value))),
+        kw::THREAD => thread_data(rest, depth).map(|(r, threads)| (r, Data::Thread(threads))),
+        kw::ID => {
             let (rest, ()) = sp(rest)?;
             let (rest, params) = id_params(rest)?;
             let (rest, ()) = line_end(rest)?;
             Ok((rest, Data::Id(params)))
         }
-        b"NAMESPACE" => namespace_data(rest),
-        b"QUOTA" => quota_data(rest),
-        b"QUOTAROOT" => quota_root_data(rest),
-        b"VANISHED" => vanished_data(rest),
+        kw::NAMESPACE => namespace_data(rest),
+        kw::QUOTA => quota_data(rest),
+        kw::QUOTAROOT => quota_root_data(rest),
+        kw::VANISHED => vanished_data(rest),
         _ => other(input),
     }?;
     Ok((data.0, Response::Data(data.1)))
@@ -146,12 +157,11 @@ fn numbered(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
     let (rest, ()) = sp(rest)?;
     let word_len = chars::run(rest, ATOM);
     let (word, after) = rest.split_at(word_len);
-    let upper = Upper::new(word);
-    let data = match upper.as_ref().map(Upper::as_bytes).unwrap_or(b"") {
-        b"EXISTS" => line_end(after).map(|(r, ())| (r, Data::Exists(n))),
-        b"RECENT" => line_end(after).map(|(r, ())| (r, Data::Recent(n))),
-        b"EXPUNGE" => line_end(after).map(|(r, ())| (r, Data::Expunge(n))),
-        b"FETCH" => {
+    let data = match Keyword::of(word) {
+        kw::EXISTS => line_end(after).map(|(r, ())| (r, Data::Exists(n))),
+        kw::RECENT => line_end(after).map(|(r, ())| (r, Data::Recent(n))),
+        kw::EXPUNGE => line_end(after).map(|(r, ())| (r, Data::Expunge(n))),
+        kw::FETCH => {
             let (r, items) = fetch_items(after, depth)?;
             let (r, ()) = line_end(r)?;
             Ok((r, Data::Fetch { seq: n, items }))

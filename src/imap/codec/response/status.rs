@@ -1,5 +1,6 @@
 //! Status responses: `resp-text` and response codes.
 
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::borrow::Cow;
 
 use crate::imap::codec::grammar::chars::{self, ATOM, CAPABILITY};
@@ -92,45 +93,42 @@ pub(crate) fn code(input: &[u8]) -> PResult<'_, Code<'_>> {
 }
 
 fn known_code<'a>(name: &'a [u8], rest: &'a [u8]) -> PResult<'a, Code<'a>> {
-    let upper = match crate::imap::codec::grammar::core::Upper::new(name) {
-        Some(upper) => upper,
-        None => return fail(name, "a known response code"),
-    };
-    match upper.as_bytes() {
-        b"CAPABILITY" => {
+    let key = Keyword::of(name);
+    match key {
+        kw::CAPABILITY => {
             let (rest, list) = space_list(rest, capability)?;
             Ok((spaces(rest), Code::Capability(list)))
         }
-        b"BADCHARSET" if rest.first() == Some(&b' ') => {
+        kw::BADCHARSET if rest.first() == Some(&b' ') => {
             let (rest, list) = paren_list(&rest[1..], astring)?;
             Ok((rest, Code::BadCharset(list)))
         }
-        b"PERMANENTFLAGS" => {
+        kw::PERMANENTFLAGS => {
             let (rest, ()) = sp(rest)?;
             let (rest, flags) = flag_list(rest)?;
             Ok((rest, Code::PermanentFlags(flags)))
         }
-        b"UIDNEXT" => number_code(rest, Code::UidNext),
-        b"UIDVALIDITY" => number_code(rest, Code::UidValidity),
-        b"UNSEEN" => number_code(rest, Code::Unseen),
-        b"HIGHESTMODSEQ" => {
+        kw::UIDNEXT => number_code(rest, Code::UidNext),
+        kw::UIDVALIDITY => number_code(rest, Code::UidValidity),
+        kw::UNSEEN => number_code(rest, Code::Unseen),
+        kw::HIGHESTMODSEQ => {
             let (rest, ()) = sp(rest)?;
             let (rest, n) = number64(rest)?;
             Ok((rest, Code::HighestModSeq(n)))
         }
-        b"MODIFIED" => {
+        kw::MODIFIED => {
             let (rest, ()) = sp(rest)?;
             let (rest, set) = sequence_set(rest)?;
             Ok((rest, Code::Modified(set)))
         }
-        b"APPENDUID" => {
+        kw::APPENDUID => {
             let (rest, ()) = sp(rest)?;
             let (rest, uid_validity) = nz_number(rest)?;
             let (rest, ()) = sp(rest)?;
             let (rest, uids) = sequence_set(rest)?;
             Ok((rest, Code::AppendUid { uid_validity, uids }))
         }
-        b"COPYUID" => {
+        kw::COPYUID => {
             let (rest, ()) = sp(rest)?;
             let (rest, uid_validity) = nz_number(rest)?;
             let (rest, ()) = sp(rest)?;
@@ -148,7 +146,7 @@ fn known_code<'a>(name: &'a [u8], rest: &'a [u8]) -> PResult<'a, Code<'a>> {
         }
         other => match BARE_CODES
             .iter()
-            .find(|(known, _)| known.as_bytes() == other)
+            .find(|(known, _)| Keyword::of(known.as_bytes()) == other)
         {
             Some((_, code)) => Ok((rest, code.clone())),
             None => fail(name, "a known response code"),

@@ -1,5 +1,6 @@
 //! Server capabilities (`IMAP4rev1`, `IDLE`, `AUTH=PLAIN`, ...).
 
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::fmt;
 
 use super::core::{Atom, IntoOwned};
@@ -75,7 +76,7 @@ pub enum Capability<'a> {
     Other(Atom<'a>),
 }
 
-const SIMPLE: [(&str, Capability<'static>); 25] = [
+static SIMPLE: [(&str, Capability<'static>); 25] = [
     ("IMAP4rev1", Capability::Imap4Rev1),
     ("IMAP4rev2", Capability::Imap4Rev2),
     ("IMAP4", Capability::Imap4),
@@ -114,10 +115,36 @@ impl<'a> Capability<'a> {
     /// Recognises a capability token. The parser has already checked its characters; for
     /// a name from elsewhere use [`Capability::new`].
     pub(crate) fn from_token(token: &'a str) -> Self {
-        for (name, capability) in SIMPLE {
-            if token.eq_ignore_ascii_case(name) {
-                return capability;
-            }
+        let simple = match Keyword::of(token.as_bytes()) {
+            kw::IMAP4REV1 => Some(Capability::Imap4Rev1),
+            kw::IMAP4REV2 => Some(Capability::Imap4Rev2),
+            kw::IMAP4 => Some(Capability::Imap4),
+            kw::STARTTLS => Some(Capability::StartTls),
+            kw::LOGINDISABLED => Some(Capability::LoginDisabled),
+            kw::SASL_IR => Some(Capability::SaslIr),
+            kw::IDLE => Some(Capability::Idle),
+            kw::ID => Some(Capability::Id),
+            kw::ENABLE => Some(Capability::Enable),
+            kw::NAMESPACE => Some(Capability::Namespace),
+            kw::MOVE => Some(Capability::Move),
+            kw::UIDPLUS => Some(Capability::UidPlus),
+            kw::UNSELECT => Some(Capability::Unselect),
+            kw::QUOTA => Some(Capability::Quota),
+            kw::CONDSTORE => Some(Capability::CondStore),
+            kw::QRESYNC => Some(Capability::QResync),
+            kw::LITERAL_PLUS => Some(Capability::LiteralPlus),
+            kw::LITERAL_MINUS => Some(Capability::LiteralMinus),
+            kw::ESEARCH => Some(Capability::ESearch),
+            kw::SORT => Some(Capability::Sort),
+            kw::LIST_STATUS => Some(Capability::ListStatus),
+            kw::LIST_EXTENDED => Some(Capability::ListExtended),
+            kw::SPECIAL_USE => Some(Capability::SpecialUse),
+            kw::CHILDREN => Some(Capability::Children),
+            kw::BINARY => Some(Capability::Binary),
+            _ => None,
+        };
+        if let Some(capability) = simple {
+            return capability;
         }
         if token.eq_ignore_ascii_case("UTF8=ACCEPT") {
             return Capability::Utf8Accept;

@@ -108,7 +108,7 @@ pub enum Code<'a> {
 }
 
 /// Codes that take no argument, by name.
-pub(crate) const BARE_CODES: [(&str, Code<'static>); 30] = [
+pub(crate) static BARE_CODES: [(&str, Code<'static>); 30] = [
     ("ALERT", Code::Alert),
     ("PARSE", Code::Parse),
     ("READ-ONLY", Code::ReadOnly),

@@ -1,6 +1,7 @@
 //! Message flags (`\Seen`, `$Junk`, ...).
 
 use super::core::{Atom, IntoOwned};
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
 
 /// A message flag, as in FLAGS, PERMANENTFLAGS, STORE and APPEND.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -28,20 +29,20 @@ pub enum Flag<'a> {
 impl<'a> Flag<'a> {
     /// The flag written `\name` (`name` without the backslash).
     pub(crate) fn system(name: &'a str) -> Self {
-        const SYSTEM: [(&str, Flag<'static>); 6] = [
-            ("Seen", Flag::Seen),
-            ("Answered", Flag::Answered),
-            ("Flagged", Flag::Flagged),
-            ("Deleted", Flag::Deleted),
-            ("Draft", Flag::Draft),
-            ("Recent", Flag::Recent),
-        ];
-        for (known, flag) in SYSTEM {
-            if name.eq_ignore_ascii_case(known) {
-                return flag;
-            }
+        Self::system_bytes(name.as_bytes()).unwrap_or(Flag::Extension(Atom::unchecked(name)))
+    }
+
+    /// The system flag written `\name`, if it is one.
+    pub(crate) fn system_bytes(name: &[u8]) -> Option<Self> {
+        match Keyword::of(name) {
+            kw::SEEN => Some(Flag::Seen),
+            kw::ANSWERED => Some(Flag::Answered),
+            kw::FLAGGED => Some(Flag::Flagged),
+            kw::DELETED => Some(Flag::Deleted),
+            kw::DRAFT => Some(Flag::Draft),
+            kw::RECENT => Some(Flag::Recent),
+            _ => None,
         }
-        Flag::Extension(Atom::unchecked(name))
     }
 
     /// A keyword flag (no backslash), checked to be an atom.

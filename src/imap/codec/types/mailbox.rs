@@ -1,5 +1,6 @@
 //! Mailbox names, LIST/LSUB entries and their attributes.
 
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::borrow::Cow;
 
 use super::core::{AString, Atom, IString, IntoOwned, owned_struct};
@@ -115,7 +116,7 @@ pub enum MailboxAttribute<'a> {
     Keyword(Atom<'a>),
 }
 
-const NAMED: [(&str, MailboxAttribute<'static>); 17] = [
+static NAMED: [(&str, MailboxAttribute<'static>); 17] = [
     ("Noinferiors", MailboxAttribute::NoInferiors),
     ("Noselect", MailboxAttribute::NoSelect),
     ("Marked", MailboxAttribute::Marked),
@@ -138,12 +139,32 @@ const NAMED: [(&str, MailboxAttribute<'static>); 17] = [
 impl<'a> MailboxAttribute<'a> {
     /// The attribute written `\name`.
     pub(crate) fn backslashed(name: &'a str) -> Self {
-        for (known, attribute) in NAMED {
-            if name.eq_ignore_ascii_case(known) {
-                return attribute;
-            }
+        Self::backslashed_bytes(name.as_bytes())
+            .unwrap_or(MailboxAttribute::Extension(Atom::unchecked(name)))
+    }
+
+    /// The known attribute written `\name`, if it is one.
+    pub(crate) fn backslashed_bytes(name: &[u8]) -> Option<Self> {
+        match Keyword::of(name) {
+            kw::HASNOCHILDREN => Some(MailboxAttribute::HasNoChildren),
+            kw::HASCHILDREN => Some(MailboxAttribute::HasChildren),
+            kw::NOSELECT => Some(MailboxAttribute::NoSelect),
+            kw::NOINFERIORS => Some(MailboxAttribute::NoInferiors),
+            kw::MARKED => Some(MailboxAttribute::Marked),
+            kw::UNMARKED => Some(MailboxAttribute::Unmarked),
+            kw::NONEXISTENT => Some(MailboxAttribute::NonExistent),
+            kw::SUBSCRIBED => Some(MailboxAttribute::Subscribed),
+            kw::REMOTE => Some(MailboxAttribute::Remote),
+            kw::ALL => Some(MailboxAttribute::All),
+            kw::ARCHIVE => Some(MailboxAttribute::Archive),
+            kw::DRAFTS => Some(MailboxAttribute::Drafts),
+            kw::FLAGGED => Some(MailboxAttribute::Flagged),
+            kw::JUNK => Some(MailboxAttribute::Junk),
+            kw::SENT => Some(MailboxAttribute::Sent),
+            kw::TRASH => Some(MailboxAttribute::Trash),
+            kw::IMPORTANT => Some(MailboxAttribute::Important),
+            _ => None,
         }
-        MailboxAttribute::Extension(Atom::unchecked(name))
     }
 
     /// The name to write after the backslash, or `None` for a keyword.
