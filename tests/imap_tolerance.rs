@@ -152,6 +152,13 @@ fn nul_inside_literals() {
         panic!()
     };
     assert_eq!(data.as_bytes(), b"ab\0cd\0\r\n\0");
+    round_trips(b"* 7 FETCH (UID 70 BODY[TEXT] {9}\r\nab\0cd\0\r\n\0)\r\n");
+    // A client must not send NUL outside a literal8, and a server reading one refuses it.
+    let error = parse_command(b"a1 APPEND INBOX {3}\r\na\0b\r\n", &Limits::default()).unwrap_err();
+    assert_eq!(error.offset, 22);
+    assert!(parse_command(b"a1 APPEND INBOX ~{3}\r\na\0b\r\n", &Limits::default()).is_ok());
+    // NUL in response text is refused (only literals may hold it).
+    assert!(mailwire::imap::codec::parse_response(b"* OK a\0b\r\n", &Limits::default()).is_err());
 }
 
 fn only_part(items: &[FetchItem<'_>]) -> Vec<SinglePart<'static>> {

@@ -126,9 +126,21 @@ pub fn parse_command<'a>(
     limits: &Limits,
 ) -> Result<Parsed<Command<'a>>, DecodeError> {
     let depth = limits.nesting_depth;
-    parse_framed(input, limits, true, |message| {
+    let parsed = parse_framed(input, limits, true, |message| {
         command::command(message, depth)
-    })
+    })?;
+    if let Some(data) = command::literals::literal_with_nul(&parsed.value.body) {
+        // The literal borrows from `input`, so its address gives its offset.
+        let start = (data.as_ptr() as usize).saturating_sub(input.as_ptr() as usize);
+        let nul = data.iter().position(|&b| b == 0).unwrap_or(0);
+        return Err(DecodeError::new(
+            start + nul,
+            DecodeErrorKind::Syntax {
+                expected: "a literal without NUL (only a literal8 may carry NUL)",
+            },
+        ));
+    }
+    Ok(parsed)
 }
 
 /// Reads the line a client sends to answer an AUTHENTICATE challenge (base64, or `*`).

@@ -82,8 +82,11 @@ pub(crate) fn fetch_attribute(input: &[u8]) -> PResult<'_, FetchAttribute<'_>> {
 /// What to fetch: a macro, one attribute, or a parenthesised list.
 pub(crate) fn fetch_items(input: &[u8]) -> PResult<'_, FetchItems<'_>> {
     if input.first() == Some(&b'(') {
-        return paren_list(input, fetch_attribute)
-            .map(|(rest, list)| (rest, FetchItems::Attributes(list)));
+        let (rest, list) = paren_list(input, fetch_attribute)?;
+        if list.is_empty() {
+            return fail(input, "at least one FETCH attribute");
+        }
+        return Ok((rest, FetchItems::Attributes(list)));
     }
     for (name, items) in [
         ("ALL", FetchItems::All),

@@ -1,6 +1,7 @@
 //! Parsers for what a client sends.
 
 pub(crate) mod fetch;
+pub(crate) mod literals;
 pub(crate) mod search;
 
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
@@ -240,17 +241,47 @@ fn authenticate(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
     ))
 }
 
+/// `tagged-ext-label` (RFC 4466): a letter, `-`, `_` or `.`, then those, digits or `:`.
+fn tagged_label(input: &[u8]) -> PResult<'_, &str> {
+    let first = |b: u8| b.is_ascii_alphabetic() || matches!(b, b'-' | b'_' | b'.');
+    if !input.first().copied().is_some_and(first) {
+        return fail(input, "a parameter name");
+    }
+    let n = input
+        .iter()
+        .take_while(|&&b| first(b) || b.is_ascii_digit() || b == b':')
+        .count();
+    match std::str::from_utf8(&input[..n]) {
+        Ok(name) => Ok((&input[n..], name)),
+        Err(_) => fail(input, "a parameter name"),
+    }
+}
+
+/// A simple `tagged-ext-val`: a number or sequence set, ending where the value ends.
+fn simple_ext_value(input: &[u8]) -> Option<usize> {
+    let n = input
+        .iter()
+        .take_while(|&&b| b.is_ascii_digit() || matches!(b, b':' | b',' | b'*' | b'$'))
+        .count();
+    (n > 0 && matches!(input.get(n), Some(b' ' | b')'))).then_some(n)
+}
+
 fn select_parameter(input: &[u8], depth: usize) -> PResult<'_, SelectParameter<'_>> {
-    let (rest, name) = atom(input)?;
+    let (rest, name) = tagged_label(input)?;
     if name.eq_ignore_ascii_case("CONDSTORE") {
         return Ok((rest, SelectParameter::CondStore));
     }
-    // A value is a number, a sequence set or a parenthesised list (RFC 4466 tagged-ext-val).
+    // A value is a number, a sequence set or a parenthesised list (RFC 4466 tagged-ext-val);
+    // names never start with a digit, so what follows a space is unambiguous.
     let (rest, value) = match rest {
-        [b' ', b'0'..=b'9' | b'*' | b'$' | b'(', ..] => {
+        [b' ', b'(', ..] => {
             let (rest, value) = skip_value(&rest[1..], depth)?;
             (rest, Some(Raw(Cow::Borrowed(value))))
         }
+        [b' ', tail @ ..] => match simple_ext_value(tail) {
+            Some(n) => (&tail[n..], Some(Raw(Cow::Borrowed(&tail[..n])))),
+            None => (rest, None),
+        },
         _ => (rest, None),
     };
     Ok((
@@ -306,7 +337,11 @@ fn list(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
     let (rest, reference) = mailbox(rest)?;
     let (rest, ()) = sp(rest)?;
     let (rest, patterns) = if rest.first() == Some(&b'(') {
-        paren_list(rest, list_mailbox)?
+        let (tail, patterns) = paren_list(rest, list_mailbox)?;
+        if patterns.is_empty() {
+            return fail(rest, "at least one mailbox pattern");
+        }
+        (tail, patterns)
     } else {
         list_mailbox(rest).map(|(rest, pattern)| (rest, vec![pattern]))?
     };

@@ -347,14 +347,10 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(),
             })?;
         }
         FetchItem::Other { name, value } => {
-            if name.is_empty()
-                || name
-                    .bytes()
-                    .any(|b| matches!(b, b' ' | b'\r' | b'\n' | 0 | b'(' | b')'))
-            {
+            if !item_name_is_valid(name.as_bytes()) {
                 return Err(EncodeError::Unrepresentable {
                     what: "FETCH item name",
-                    reason: "it is empty or holds a space, parenthesis, CR, LF or NUL",
+                    reason: "it must be atom characters, then optionally [...] and <n>",
                 });
             }
             w.raw(name.as_bytes());
@@ -363,6 +359,36 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// The shape the parser reads an unknown item name in: atom characters up to `[` or `<`,
+/// then optionally `[...]` (anything but `]`, CR, LF, NUL) and `<digits>`.
+fn item_name_is_valid(name: &[u8]) -> bool {
+    let base = name
+        .iter()
+        .take_while(|&&b| chars::is(b, chars::ATOM) && b != b'[' && b != b'<')
+        .count();
+    if base == 0 {
+        return false;
+    }
+    let mut rest = &name[base..];
+    if let Some(section) = rest.strip_prefix(b"[") {
+        match section
+            .iter()
+            .position(|&b| matches!(b, b']' | b'\r' | b'\n' | 0))
+        {
+            Some(end) if section[end] == b']' => rest = &section[end + 1..],
+            _ => return false,
+        }
+    }
+    if let Some(origin) = rest.strip_prefix(b"<") {
+        match origin.strip_suffix(b">") {
+            Some(digits) => !digits.is_empty() && digits.iter().all(u8::is_ascii_digit),
+            None => false,
+        }
+    } else {
+        rest.is_empty()
+    }
 }
 
 fn object_id(w: &mut Writer<'_>, id: &str) -> Result<(), EncodeError> {

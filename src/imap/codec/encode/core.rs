@@ -121,7 +121,9 @@ impl<'o> Writer<'o> {
 
     pub(crate) fn literal(&mut self, literal: &Literal<'_>) -> Result<(), EncodeError> {
         let data = &literal.data[..];
-        if !literal.binary && data.contains(&0) {
+        // Servers do send NUL inside literals and this codec reads them, so a response may
+        // carry it back; a client must not send it.
+        if !literal.binary && self.client.is_some() && data.contains(&0) {
             return Err(refuse(
                 "literal",
                 "it holds NUL, which only a literal8 (BINARY) may carry",

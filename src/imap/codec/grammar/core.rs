@@ -276,7 +276,12 @@ pub(crate) fn delimiter(input: &[u8]) -> PResult<'_, Option<char>> {
 #[inline]
 pub(crate) fn text(input: &[u8]) -> PResult<'_, &[u8]> {
     let n = find_cr_or_lf(input).unwrap_or(input.len());
-    Ok((&input[n..], &input[..n]))
+    let text = &input[..n];
+    // NUL may appear nowhere in IMAP but inside literals.
+    if let Some(nul) = crate::scan::find_byte(0, text) {
+        return fail(&input[nul..], "text without NUL");
+    }
+    Ok((&input[n..], text))
 }
 
 /// The end of a message: optional stray spaces, CRLF or a bare LF, and nothing after.

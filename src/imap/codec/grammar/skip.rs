@@ -39,12 +39,13 @@ pub(crate) fn skip_value(input: &[u8], max_depth: usize) -> PResult<'_, &[u8]> {
             Some(b'[') => {
                 let close = rest
                     .iter()
-                    .position(|&b| b == b']' || b == b'\r' || b == b'\n');
+                    .position(|&b| matches!(b, b']' | b'\r' | b'\n' | 0));
                 match close {
                     Some(end) if rest[end] == b']' => rest = &rest[end + 1..],
                     _ => return fail(rest, "`]`"),
                 }
             }
+            Some(0) => return fail(rest, "a value without NUL"),
             Some(_) => rest = &rest[1..],
         }
     }

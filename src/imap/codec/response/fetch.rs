@@ -262,7 +262,7 @@ fn unknown_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
     if rest.first() == Some(&b'[') {
         match rest
             .iter()
-            .position(|&b| b == b']' || b == b'\r' || b == b'\n')
+            .position(|&b| matches!(b, b']' | b'\r' | b'\n' | 0))
         {
             Some(end) if rest[end] == b']' => rest = &rest[end + 1..],
             _ => return fail(rest, "`]`"),

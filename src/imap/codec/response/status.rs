@@ -80,7 +80,7 @@ pub(crate) fn code(input: &[u8]) -> PResult<'_, Code<'_>> {
         [b' ', args @ ..] => {
             let end = args
                 .iter()
-                .position(|&b| b == b']' || b == b'\r' || b == b'\n')
+                .position(|&b| matches!(b, b']' | b'\r' | b'\n' | 0))
                 .filter(|&end| args[end] == b']');
             match end {
                 Some(end) => (Some(Raw(Cow::Borrowed(&args[..end]))), &args[end + 1..]),
