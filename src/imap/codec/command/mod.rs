@@ -46,7 +46,7 @@ pub(crate) fn command(input: &[u8], depth: usize) -> PResult<'_, Command<'_>> {
 fn word(input: &[u8]) -> (Keyword, &[u8], &[u8]) {
     let len = chars::run(input, ATOM);
     let (name, rest) = input.split_at(len);
-    (Keyword::of(name), name, rest)
+    (Keyword::prefix(input, name.len()), name, rest)
 }
 
 fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {

@@ -12,7 +12,7 @@ pub(crate) fn flag(input: &[u8]) -> PResult<'_, Flag<'_>> {
         [b'\\', b'*', rest @ ..] => Ok((rest, Flag::Wildcard)),
         [b'\\', rest @ ..] => {
             let n = chars::run(rest, ATOM);
-            if let Some(known) = Flag::system_bytes(&rest[..n]) {
+            if let Some(known) = Flag::system_bytes(rest, n) {
                 return Ok((&rest[n..], known));
             }
             token(rest, ATOM, "a flag name after `\\`")

@@ -32,7 +32,7 @@ fn mailbox_attribute(input: &[u8]) -> PResult<'_, MailboxAttribute<'_>> {
     match input.strip_prefix(b"\\") {
         Some(name) => {
             let n = crate::imap::codec::grammar::chars::run(name, ATOM);
-            if let Some(known) = MailboxAttribute::backslashed_bytes(&name[..n]) {
+            if let Some(known) = MailboxAttribute::backslashed_bytes(name, n) {
                 return Ok((&name[n..], known));
             }
             token(name, ATOM, "an attribute name after `\\`")

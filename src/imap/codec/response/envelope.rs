@@ -5,7 +5,7 @@ use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::types::{Address, Envelope, NString};
 
 /// One or more spaces between fields (servers have been seen doubling them).
-#[inline]
+#[inline(always)]
 pub(crate) fn field_sep(input: &[u8]) -> PResult<'_, ()> {
     let rest = spaces(input);
     if rest.len() == input.len() {
@@ -14,7 +14,7 @@ pub(crate) fn field_sep(input: &[u8]) -> PResult<'_, ()> {
     Ok((rest, ()))
 }
 
-#[inline]
+#[inline(always)]
 fn next_nstring(input: &[u8]) -> PResult<'_, NString<'_>> {
     let (rest, ()) = field_sep(input)?;
     nstring(rest)
@@ -47,7 +47,7 @@ fn address_list_into<'a>(input: &'a [u8], list: &mut Vec<Address<'a>>) -> PResul
     }
     (rest, ()) = byte(rest, b'(', "`(` or NIL for an address list")?;
     // Most lists hold one address; the default first allocation would hold four.
-    list.reserve_exact(1);
+    *list = Vec::with_capacity(1);
     loop {
         rest = spaces(rest);
         if let Some(tail) = rest.strip_prefix(b")") {

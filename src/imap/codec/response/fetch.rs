@@ -147,7 +147,7 @@ fn item_name(input: &[u8]) -> PResult<'_, &[u8]> {
 /// One `msg-att` item.
 pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
     let (rest, name) = item_name(input)?;
-    let known = Keyword::of(name);
+    let known = Keyword::prefix(input, name.len());
     match known {
         kw::UID => {
             let (rest, ()) = sp(rest)?;

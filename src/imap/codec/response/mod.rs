@@ -90,7 +90,7 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
     }
     let word_len = chars::run(input, ATOM);
     let (word, rest) = input.split_at(word_len);
-    let name = Keyword::of(word);
+    let name = Keyword::prefix(input, word.len());
     let kind = match name {
         kw::OK => Some(StatusKind::Ok),
         kw::NO => Some(StatusKind::No),
@@ -157,7 +157,7 @@ fn numbered(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
     let (rest, ()) = sp(rest)?;
     let word_len = chars::run(rest, ATOM);
     let (word, after) = rest.split_at(word_len);
-    let data = match Keyword::of(word) {
+    let data = match Keyword::prefix(rest, word.len()) {
         kw::EXISTS => line_end(after).map(|(r, ())| (r, Data::Exists(n))),
         kw::RECENT => line_end(after).map(|(r, ())| (r, Data::Recent(n))),
         kw::EXPUNGE => line_end(after).map(|(r, ())| (r, Data::Expunge(n))),

@@ -29,12 +29,13 @@ pub enum Flag<'a> {
 impl<'a> Flag<'a> {
     /// The flag written `\name` (`name` without the backslash).
     pub(crate) fn system(name: &'a str) -> Self {
-        Self::system_bytes(name.as_bytes()).unwrap_or(Flag::Extension(Atom::unchecked(name)))
+        Self::system_bytes(name.as_bytes(), name.len())
+            .unwrap_or(Flag::Extension(Atom::unchecked(name)))
     }
 
     /// The system flag written `\name`, if it is one.
-    pub(crate) fn system_bytes(name: &[u8]) -> Option<Self> {
-        match Keyword::of(name) {
+    pub(crate) fn system_bytes(input: &[u8], len: usize) -> Option<Self> {
+        match Keyword::prefix(input, len) {
             kw::SEEN => Some(Flag::Seen),
             kw::ANSWERED => Some(Flag::Answered),
             kw::FLAGGED => Some(Flag::Flagged),

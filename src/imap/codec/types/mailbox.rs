@@ -139,13 +139,13 @@ static NAMED: [(&str, MailboxAttribute<'static>); 17] = [
 impl<'a> MailboxAttribute<'a> {
     /// The attribute written `\name`.
     pub(crate) fn backslashed(name: &'a str) -> Self {
-        Self::backslashed_bytes(name.as_bytes())
+        Self::backslashed_bytes(name.as_bytes(), name.len())
             .unwrap_or(MailboxAttribute::Extension(Atom::unchecked(name)))
     }
 
     /// The known attribute written `\name`, if it is one.
-    pub(crate) fn backslashed_bytes(name: &[u8]) -> Option<Self> {
-        match Keyword::of(name) {
+    pub(crate) fn backslashed_bytes(input: &[u8], len: usize) -> Option<Self> {
+        match Keyword::prefix(input, len) {
             kw::HASNOCHILDREN => Some(MailboxAttribute::HasNoChildren),
             kw::HASCHILDREN => Some(MailboxAttribute::HasChildren),
             kw::NOSELECT => Some(MailboxAttribute::NoSelect),
