@@ -114,9 +114,36 @@ pub fn parse_response<'a>(
     limits: &Limits,
 ) -> Result<Parsed<Response<'a>>, DecodeError> {
     let depth = limits.nesting_depth;
+    if let Some(parsed) = parse_response_directly(input, limits) {
+        return Ok(parsed);
+    }
     parse_framed(input, limits, false, |message| {
         response::response(message, depth)
     })
+}
+
+/// Parses a response straight from `input`, skipping the framing pass, when the result is
+/// certain to be what framing first would give; `None` means: frame first.
+fn parse_response_directly<'a>(input: &'a [u8], limits: &Limits) -> Option<Parsed<Response<'a>>> {
+    let (rest, value) = response::response(input, limits.nesting_depth).ok()?;
+    let consumed = input.len() - rest.len();
+    // A message no longer than the smallest limit is within every limit without looking
+    // at its lines and literals one by one.
+    let bound = limits
+        .line_len
+        .min(usize::try_from(limits.literal_len).unwrap_or(usize::MAX))
+        .min(usize::try_from(limits.message_len).unwrap_or(usize::MAX));
+    if consumed > bound {
+        return None;
+    }
+    // Framing reads a literal after a line that ends in `}`, which status text may do; and
+    // an unknown response is only delimited by framing.
+    let line = input[..consumed].strip_suffix(b"\n")?;
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.ends_with(b"}") || matches!(value, Response::Data(types::Data::Other(_))) {
+        return None;
+    }
+    Some(Parsed { value, consumed })
 }
 
 /// Reads one client command at the start of `input` (literals included, as if the server
@@ -154,4 +181,55 @@ pub fn parse_authenticate_data<'a>(
 /// Reads the `DONE` that ends IDLE (any case).
 pub fn parse_idle_done(input: &[u8], limits: &Limits) -> Result<Parsed<()>, DecodeError> {
     parse_framed(input, limits, true, command::idle_done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn framed<'a>(input: &'a [u8], limits: &Limits) -> Result<Parsed<Response<'a>>, DecodeError> {
+        let depth = limits.nesting_depth;
+        parse_framed(input, limits, false, |message| {
+            response::response(message, depth)
+        })
+    }
+
+    fn agree(input: &[u8], limits: &Limits) {
+        if let Some(direct) = parse_response_directly(input, limits) {
+            assert_eq!(
+                Ok(direct),
+                framed(input, limits),
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
+        }
+    }
+
+    #[test]
+    fn parsing_directly_agrees_with_framing_first() {
+        let streams: [&[u8]; 3] = [
+            include_bytes!("../../../tests/fixtures/imap/rfc3501.server"),
+            include_bytes!("../../../tests/fixtures/imap/extensions.server"),
+            include_bytes!("../../../tests/fixtures/imap/icloud.server"),
+        ];
+        let tight = Limits::default().with_line_len(40).with_literal_len(8);
+        for stream in streams {
+            for start in 0..stream.len() {
+                agree(&stream[start..], &Limits::default());
+                agree(&stream[start..], &tight);
+            }
+        }
+        // Lines that look like literal announcements to framing, and near misses.
+        for line in [
+            &b"* OK text {5}\r\nhello\r\n"[..],
+            b"* OK text {5}\r\n",
+            b"* XUNKNOWN a b\r\n* 1 EXISTS\r\n",
+            b"* 1 FETCH (BODY[] {3}\r\nabc)\r\n* 2 EXISTS\r\n",
+            b"* 1 FETCH (BODY[] {3}\r\nab",
+            b"+ {3}\r\nabc\r\n",
+        ] {
+            agree(line, &Limits::default());
+            agree(line, &tight);
+        }
+    }
 }

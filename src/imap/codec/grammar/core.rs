@@ -291,11 +291,12 @@ pub(crate) fn text(input: &[u8]) -> PResult<'_, &[u8]> {
     Ok((&input[n..], text))
 }
 
-/// The end of a message: optional stray spaces, CRLF or a bare LF, and nothing after.
+/// The end of a line (optional stray spaces, then CRLF or a bare LF). What follows is left
+/// for the caller: one-shot parsing checks that the message ends there.
 #[inline(always)]
 pub(crate) fn line_end(input: &[u8]) -> PResult<'_, ()> {
     match spaces(input) {
-        b"\r\n" | b"\n" => Ok((&[], ())),
+        [b'\r', b'\n', rest @ ..] | [b'\n', rest @ ..] => Ok((rest, ())),
         rest => fail(rest, "the end of the line"),
     }
 }

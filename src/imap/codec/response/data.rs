@@ -7,7 +7,7 @@ use super::status::capability;
 use crate::imap::codec::grammar::chars::ATOM;
 use crate::imap::codec::grammar::core::{
     astring, atom, byte, delimiter, keyword, line_end, mailbox, nil, nstring, number, number64,
-    paren_list, sp, space_list, spaces, string, token,
+    paren_list, paren_list_sized, sp, space_list, spaces, string, token,
 };
 use crate::imap::codec::grammar::flag::flag_list;
 use crate::imap::codec::grammar::sequence::sequence_set;
@@ -60,7 +60,8 @@ fn list_extended_item(input: &[u8], depth: usize) -> PResult<'_, ListExtendedIte
 /// `* LIST ...` / `* LSUB ...` after the keyword.
 pub(crate) fn list_data(input: &[u8], depth: usize) -> PResult<'_, ListItem<'_>> {
     let (rest, ()) = sp(input)?;
-    let (rest, attributes) = paren_list(rest, mailbox_attribute)?;
+    // One or two attributes are usual (\HasNoChildren, a special use).
+    let (rest, attributes) = paren_list_sized(rest, 2, mailbox_attribute)?;
     let (rest, ()) = sp(rest)?;
     let (rest, delimiter) = delimiter(rest)?;
     let (rest, ()) = sp(rest)?;
