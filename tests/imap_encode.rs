@@ -266,7 +266,9 @@ fn a_test_server_can_write_its_side() {
     let date = DateTime::new(Date::new(1994, 2, 7).unwrap(), 21, 52, 25, -480).unwrap();
     for response in [
         Response::Data(Data::List(ListItem {
-            attributes: vec![MailboxAttribute::HasNoChildren, MailboxAttribute::Sent],
+            attributes: [MailboxAttribute::HasNoChildren, MailboxAttribute::Sent]
+                .into_iter()
+                .collect(),
             delimiter: Some('/'),
             mailbox: Mailbox::from_name("Sent Messages", false),
             extended: vec![],

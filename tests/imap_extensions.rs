@@ -23,13 +23,18 @@ fn server_examples_parse_and_write_back() {
     let stream = fixture("extensions.server");
     let changed = check_responses(&stream);
     // RFC 5258 and RFC 5819 spell the RFC 3501 attributes \Noinferiors and \Noselect in
-    // another case; attributes compare without regard to case.
+    // another case (attributes compare without regard to case), and attributes are a set,
+    // written in one fixed order.
     assert_eq!(
         pairs(&changed),
         [
             (
                 "* LIST (\\Marked \\NoInferiors) \"/\" \"inbox\"\r\n",
-                "* LIST (\\Marked \\Noinferiors) \"/\" \"inbox\"\r\n"
+                "* LIST (\\Noinferiors \\Marked) \"/\" \"inbox\"\r\n"
+            ),
+            (
+                "* LIST (\\Subscribed \\NonExistent) \"/\" \"Fruit/Peach\"\r\n",
+                "* LIST (\\NonExistent \\Subscribed) \"/\" \"Fruit/Peach\"\r\n"
             ),
             (
                 "* LIST (\\NoSelect) \".\" \"bar\"\r\n",

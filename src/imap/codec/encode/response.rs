@@ -149,7 +149,8 @@ fn number_code(w: &mut Writer<'_>, name: &str, value: u64) {
 
 fn list_item(w: &mut Writer<'_>, item: &ListItem<'_>) -> Result<(), EncodeError> {
     w.sp();
-    w.list(&item.attributes, |w, attribute| {
+    let attributes: Vec<_> = item.attributes.iter().collect();
+    w.list(&attributes, |w, attribute| {
         match attribute.backslash_name() {
             Some(name) => {
                 w.raw(b"\\");

@@ -7,7 +7,7 @@ use super::status::capability;
 use crate::imap::codec::grammar::chars::ATOM;
 use crate::imap::codec::grammar::core::{
     astring, atom, byte, delimiter, keyword, line_end, mailbox, nil, nstring, number, number64,
-    paren_list, paren_list_sized, sp, space_list, spaces, string, token,
+    paren_list, sp, space_list, spaces, string, token,
 };
 use crate::imap::codec::grammar::flag::flag_list;
 use crate::imap::codec::grammar::sequence::sequence_set;
@@ -15,8 +15,8 @@ use crate::imap::codec::grammar::skip::skip_value;
 use crate::imap::codec::grammar::{PErrorKind, PResult, fail, fatal};
 use crate::imap::codec::types::{
     Atom, Data, ESearch, IdParameters, ListExtendedItem, ListItem, MailboxAttribute,
-    NamespaceDescription, QuotaResource, Raw, SearchReturnData, StatusAttribute, StatusItem,
-    Thread,
+    MailboxAttributes, NamespaceDescription, QuotaResource, Raw, SearchReturnData, StatusAttribute,
+    StatusItem, Thread,
 };
 
 /// `* CAPABILITY ...` or `* ENABLED ...` after the keyword.
@@ -60,8 +60,18 @@ fn list_extended_item(input: &[u8], depth: usize) -> PResult<'_, ListExtendedIte
 /// `* LIST ...` / `* LSUB ...` after the keyword.
 pub(crate) fn list_data(input: &[u8], depth: usize) -> PResult<'_, ListItem<'_>> {
     let (rest, ()) = sp(input)?;
-    // One or two attributes are usual (\HasNoChildren, a special use).
-    let (rest, attributes) = paren_list_sized(rest, 2, mailbox_attribute)?;
+    let (mut rest, ()) = byte(rest, b'(', "`(` to open the attributes")?;
+    let mut attributes = MailboxAttributes::new();
+    loop {
+        rest = spaces(rest);
+        if let Some(tail) = rest.strip_prefix(b")") {
+            rest = tail;
+            break;
+        }
+        let (tail, attribute) = mailbox_attribute(rest)?;
+        attributes.insert(attribute);
+        rest = tail;
+    }
     let (rest, ()) = sp(rest)?;
     let (rest, delimiter) = delimiter(rest)?;
     let (rest, ()) = sp(rest)?;

@@ -3,6 +3,7 @@
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::borrow::Cow;
 
+use super::attributes::MailboxAttributes;
 use super::core::{AString, Atom, IString, IntoOwned, owned_struct};
 use super::raw::Raw;
 use crate::imap::codec::utf7::{self, Utf7Error};
@@ -116,7 +117,7 @@ pub enum MailboxAttribute<'a> {
     Keyword(Atom<'a>),
 }
 
-static NAMED: [(&str, MailboxAttribute<'static>); 17] = [
+pub(crate) static NAMED: [(&str, MailboxAttribute<'static>); 17] = [
     ("Noinferiors", MailboxAttribute::NoInferiors),
     ("Noselect", MailboxAttribute::NoSelect),
     ("Marked", MailboxAttribute::Marked),
@@ -137,6 +138,31 @@ static NAMED: [(&str, MailboxAttribute<'static>); 17] = [
 ];
 
 impl<'a> MailboxAttribute<'a> {
+    /// Position of a well-known attribute in [`NAMED`].
+    pub(crate) fn known_index(&self) -> Option<u32> {
+        let index = match self {
+            MailboxAttribute::NoInferiors => 0,
+            MailboxAttribute::NoSelect => 1,
+            MailboxAttribute::Marked => 2,
+            MailboxAttribute::Unmarked => 3,
+            MailboxAttribute::HasChildren => 4,
+            MailboxAttribute::HasNoChildren => 5,
+            MailboxAttribute::NonExistent => 6,
+            MailboxAttribute::Subscribed => 7,
+            MailboxAttribute::Remote => 8,
+            MailboxAttribute::All => 9,
+            MailboxAttribute::Archive => 10,
+            MailboxAttribute::Drafts => 11,
+            MailboxAttribute::Flagged => 12,
+            MailboxAttribute::Junk => 13,
+            MailboxAttribute::Sent => 14,
+            MailboxAttribute::Trash => 15,
+            MailboxAttribute::Important => 16,
+            MailboxAttribute::Extension(_) | MailboxAttribute::Keyword(_) => return None,
+        };
+        Some(index)
+    }
+
     /// The attribute written `\name`.
     pub(crate) fn backslashed(name: &'a str) -> Self {
         Self::backslashed_bytes(name.as_bytes(), name.len())
@@ -237,7 +263,7 @@ owned_struct!(ListExtendedItem { tag, value });
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ListItem<'a> {
     /// The mailbox's attributes.
-    pub attributes: Vec<MailboxAttribute<'a>>,
+    pub attributes: MailboxAttributes<'a>,
     /// The hierarchy delimiter, or `None` when the server sent NIL (flat namespace).
     pub delimiter: Option<char>,
     /// The mailbox.

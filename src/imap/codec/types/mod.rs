@@ -17,6 +17,7 @@
 //! let _owned: Mailbox<'static> = mailbox.into_owned();
 //! ```
 
+mod attributes;
 mod body;
 mod capability;
 mod code;
@@ -34,6 +35,7 @@ mod search;
 mod sequence;
 mod status;
 
+pub use attributes::MailboxAttributes;
 pub use body::{
     BodyExtension, BodyStructure, Disposition, ExtensionData, MultiPart, MultiPartExtension,
     Parameters, SinglePart, SinglePartExtension, SinglePartKind,
