@@ -1,4 +1,14 @@
 //! Errors of the IMAP codec: reading bytes (framing and parsing) and writing them.
+//!
+//! ```
+//! use mailwire::imap::codec::{parse_response, DecodeErrorKind};
+//! use mailwire::limits::Limits;
+//!
+//! let error = parse_response(b"* 1 FETCH (BODY[] {4294967296}\r\n", &Limits::default()).unwrap_err();
+//! assert!(matches!(error.kind, DecodeErrorKind::LiteralTooLarge { announced: Some(4294967296), .. }));
+//! assert_eq!(error.offset, 18);
+//! assert!(parse_response(b"* 1 EXI", &Limits::default()).unwrap_err().is_incomplete());
+//! ```
 
 use std::fmt;
 
