@@ -62,6 +62,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod imap;
 pub mod limits;
 pub mod message;
 pub mod provider;

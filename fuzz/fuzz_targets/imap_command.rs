@@ -1,0 +1,25 @@
+//! Any bytes as what a client sends: commands, AUTHENTICATE lines, DONE.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mailwire::imap::codec::{
+    EncodeOptions, encode_command, parse_authenticate_data, parse_command, parse_idle_done,
+};
+use mailwire::limits::Limits;
+
+fuzz_target!(|data: &[u8]| {
+    let limits = Limits::default().with_nesting_depth(32);
+    let mut at = 0;
+    while at < data.len() {
+        match parse_command(&data[at..], &limits) {
+            Ok(parsed) => {
+                encode_command(&parsed.value, &EncodeOptions::default())
+                    .expect("a parsed command can be written");
+                at += parsed.consumed;
+            }
+            Err(_) => break,
+        }
+    }
+    let _ = parse_authenticate_data(data, &limits);
+    let _ = parse_idle_done(data, &limits);
+});

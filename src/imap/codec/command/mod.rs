@@ -1,0 +1,551 @@
+//! Parsers for what a client sends.
+
+pub(crate) mod fetch;
+pub(crate) mod literals;
+pub(crate) mod search;
+
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use std::borrow::Cow;
+
+use base64::Engine as _;
+
+use self::fetch::{fetch_items, fetch_modifiers};
+use self::search::search_key;
+use crate::imap::codec::grammar::chars::{self, ATOM, LIST, TAG};
+use crate::imap::codec::grammar::core::{
+    astring, atom, byte, keyword, line_end, literal, mailbox, number64, paren_list, sp, space_list,
+    spaces, starts_string, starts_with_word, string, token,
+};
+use crate::imap::codec::grammar::datetime::date_time;
+use crate::imap::codec::grammar::flag::{flag, flag_list};
+use crate::imap::codec::grammar::sequence::sequence_set;
+use crate::imap::codec::grammar::skip::skip_value;
+use crate::imap::codec::grammar::{PResult, fail};
+use crate::imap::codec::response::data::id_params;
+use crate::imap::codec::response::status::capability;
+use crate::imap::codec::types::{
+    Atom, AuthenticateData, Command, CommandBody, ListMailbox, ListReturnOption, Raw,
+    SearchReturnOption, Secret, SelectParameter, StatusAttribute, StoreKind, Tag,
+};
+
+/// One complete command.
+pub(crate) fn command(input: &[u8], depth: usize) -> PResult<'_, Command<'_>> {
+    let (rest, tag) = token(input, TAG, "a tag")?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, body) = command_body(rest, depth)?;
+    let (rest, ()) = line_end(rest)?;
+    Ok((
+        rest,
+        Command {
+            tag: Tag::unchecked(tag),
+            body,
+        },
+    ))
+}
+
+fn word(input: &[u8]) -> (Keyword, &[u8], &[u8]) {
+    let len = chars::run(input, ATOM);
+    let (name, rest) = input.split_at(len);
+    (Keyword::prefix(input, name.len()), name, rest)
+}
+
+fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
+    let (key, _, rest) = word(input);
+    let bare = |body: CommandBody<'static>| Ok((rest, body));
+    let with_mailbox = |make| with_mailbox(rest, make);
+    use CommandBody as C;
+    match key {
+        kw::CAPABILITY => bare(C::Capability),
+        kw::NOOP => bare(C::Noop),
+        kw::LOGOUT => bare(C::Logout),
+        kw::STARTTLS => bare(C::StartTls),
+        kw::CHECK => bare(C::Check),
+        kw::CLOSE => bare(C::Close),
+        kw::EXPUNGE => bare(C::Expunge),
+        kw::UNSELECT => bare(C::Unselect),
+        kw::IDLE => bare(C::Idle),
+        kw::NAMESPACE => bare(C::Namespace),
+        kw::AUTHENTICATE => authenticate(rest),
+        kw::LOGIN => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, username) = astring(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, password) = astring(rest)?;
+            Ok((
+                rest,
+                C::Login {
+                    username,
+                    password: Secret::new(password),
+                },
+            ))
+        }
+        kw::SELECT => select(rest, false, depth),
+        kw::EXAMINE => select(rest, true, depth),
+        kw::CREATE => with_mailbox(|mailbox| C::Create { mailbox }),
+        kw::DELETE => with_mailbox(|mailbox| C::Delete { mailbox }),
+        kw::SUBSCRIBE => with_mailbox(|mailbox| C::Subscribe { mailbox }),
+        kw::UNSUBSCRIBE => with_mailbox(|mailbox| C::Unsubscribe { mailbox }),
+        kw::GETQUOTAROOT => with_mailbox(C::GetQuotaRoot),
+        kw::RENAME => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, from) = mailbox(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, to) = mailbox(rest)?;
+            Ok((rest, C::Rename { from, to }))
+        }
+        kw::LIST => list(rest),
+        kw::LSUB => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, reference) = mailbox(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, pattern) = list_mailbox(rest)?;
+            Ok((rest, C::Lsub { reference, pattern }))
+        }
+        kw::STATUS => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, mailbox) = mailbox(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, attributes) = paren_list(rest, status_attribute)?;
+            Ok((
+                rest,
+                C::Status {
+                    mailbox,
+                    attributes,
+                },
+            ))
+        }
+        kw::APPEND => append(rest),
+        kw::SEARCH => search(rest, false, depth),
+        kw::FETCH => fetch(rest, false),
+        kw::STORE => store(rest, false),
+        kw::COPY => copy_or_move(rest, true, false),
+        kw::MOVE => copy_or_move(rest, false, false),
+        kw::UID => uid(rest, depth),
+        kw::ID => {
+            let (rest, ()) = sp(rest)?;
+            id_params(rest).map(|(rest, params)| (rest, C::Id(params)))
+        }
+        kw::ENABLE => {
+            let (rest, list) = space_list(rest, capability)?;
+            if list.is_empty() {
+                return fail(rest, "a capability to enable");
+            }
+            Ok((rest, C::Enable(list)))
+        }
+        kw::GETQUOTA => {
+            let (rest, ()) = sp(rest)?;
+            astring(rest).map(|(rest, root)| (rest, C::GetQuota(root)))
+        }
+        kw::SETQUOTA => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, root) = astring(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (mut rest, ()) = byte(rest, b'(', "`(`")?;
+            let mut limits = Vec::new();
+            loop {
+                rest = spaces(rest);
+                if let Some(tail) = rest.strip_prefix(b")") {
+                    return Ok((tail, C::SetQuota { root, limits }));
+                }
+                let (tail, name) = atom(rest)?;
+                let (tail, ()) = sp(tail)?;
+                let (tail, limit) = number64(tail)?;
+                limits.push((Atom::unchecked(name), limit));
+                rest = tail;
+            }
+        }
+        _ => fail(input, "a command name"),
+    }
+}
+
+fn select(input: &[u8], examine: bool, depth: usize) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, mailbox) = mailbox(rest)?;
+    let (rest, parameters) = match rest {
+        [b' ', b'(', ..] => paren_list(&rest[1..], |i| select_parameter(i, depth))?,
+        _ => (rest, Vec::new()),
+    };
+    let body = if examine {
+        CommandBody::Examine {
+            mailbox,
+            parameters,
+        }
+    } else {
+        CommandBody::Select {
+            mailbox,
+            parameters,
+        }
+    };
+    Ok((rest, body))
+}
+
+fn with_mailbox<'a>(
+    rest: &'a [u8],
+    make: fn(crate::imap::codec::types::Mailbox<'a>) -> CommandBody<'a>,
+) -> PResult<'a, CommandBody<'a>> {
+    let (rest, ()) = sp(rest)?;
+    mailbox(rest).map(|(rest, name)| (rest, make(name)))
+}
+
+fn uid(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (key, _, after) = word(rest);
+    match key {
+        kw::FETCH => fetch(after, true),
+        kw::SEARCH => search(after, true, depth),
+        kw::STORE => store(after, true),
+        kw::COPY => copy_or_move(after, true, true),
+        kw::MOVE => copy_or_move(after, false, true),
+        kw::EXPUNGE => {
+            let (after, ()) = sp(after)?;
+            sequence_set(after).map(|(after, set)| (after, CommandBody::UidExpunge(set)))
+        }
+        _ => fail(
+            rest,
+            "FETCH, SEARCH, STORE, COPY, MOVE or EXPUNGE after UID",
+        ),
+    }
+}
+
+fn is_base64(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'='
+}
+
+fn base64_data(input: &[u8]) -> PResult<'_, Cow<'_, [u8]>> {
+    let n = input.iter().take_while(|&&b| is_base64(b)).count();
+    if &input[..n] == b"=" {
+        return Ok((&input[n..], Cow::Borrowed(&[])));
+    }
+    match base64::engine::general_purpose::STANDARD.decode(&input[..n]) {
+        Ok(data) if n > 0 => Ok((&input[n..], Cow::Owned(data))),
+        _ => fail(input, "base64 data"),
+    }
+}
+
+fn authenticate(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, mechanism) = atom(rest)?;
+    let (rest, initial_response) = match rest {
+        [b' ', tail @ ..] if tail.first().is_some_and(|&b| is_base64(b)) => {
+            let (rest, data) = base64_data(tail)?;
+            (rest, Some(Secret::new(data)))
+        }
+        _ => (rest, None),
+    };
+    Ok((
+        rest,
+        CommandBody::Authenticate {
+            mechanism: Atom::unchecked(mechanism),
+            initial_response,
+        },
+    ))
+}
+
+/// `tagged-ext-label` (RFC 4466): a letter, `-`, `_` or `.`, then those, digits or `:`.
+fn tagged_label(input: &[u8]) -> PResult<'_, &str> {
+    let first = |b: u8| b.is_ascii_alphabetic() || matches!(b, b'-' | b'_' | b'.');
+    if !input.first().copied().is_some_and(first) {
+        return fail(input, "a parameter name");
+    }
+    let n = input
+        .iter()
+        .take_while(|&&b| first(b) || b.is_ascii_digit() || b == b':')
+        .count();
+    match std::str::from_utf8(&input[..n]) {
+        Ok(name) => Ok((&input[n..], name)),
+        Err(_) => fail(input, "a parameter name"),
+    }
+}
+
+/// A simple `tagged-ext-val`: a number or sequence set, ending where the value ends.
+fn simple_ext_value(input: &[u8]) -> Option<usize> {
+    let n = input
+        .iter()
+        .take_while(|&&b| b.is_ascii_digit() || matches!(b, b':' | b',' | b'*' | b'$'))
+        .count();
+    (n > 0 && matches!(input.get(n), Some(b' ' | b')'))).then_some(n)
+}
+
+fn select_parameter(input: &[u8], depth: usize) -> PResult<'_, SelectParameter<'_>> {
+    let (rest, name) = tagged_label(input)?;
+    if name.eq_ignore_ascii_case("CONDSTORE") {
+        return Ok((rest, SelectParameter::CondStore));
+    }
+    // A value is a number, a sequence set or a parenthesised list (RFC 4466 tagged-ext-val);
+    // names never start with a digit, so what follows a space is unambiguous.
+    let (rest, value) = match rest {
+        [b' ', b'(', ..] => {
+            let (rest, value) = skip_value(&rest[1..], depth)?;
+            (rest, Some(Raw(Cow::Borrowed(value))))
+        }
+        [b' ', tail @ ..] => match simple_ext_value(tail) {
+            Some(n) => (&tail[n..], Some(Raw(Cow::Borrowed(&tail[..n])))),
+            None => (rest, None),
+        },
+        _ => (rest, None),
+    };
+    Ok((
+        rest,
+        SelectParameter::Other {
+            name: Atom::unchecked(name),
+            value,
+        },
+    ))
+}
+
+fn list_mailbox(input: &[u8]) -> PResult<'_, ListMailbox<'_>> {
+    if starts_string(input) {
+        return string(input).map(|(rest, value)| (rest, ListMailbox::String(value)));
+    }
+    token(input, LIST, "a mailbox pattern")
+        .map(|(rest, value)| (rest, ListMailbox::Token(Cow::Borrowed(value))))
+}
+
+fn status_attribute(input: &[u8]) -> PResult<'_, StatusAttribute> {
+    let (rest, name) = atom(input)?;
+    match StatusAttribute::from_name(name) {
+        Some(attribute) => Ok((rest, attribute)),
+        None => fail(input, "a STATUS attribute"),
+    }
+}
+
+fn list_return_option(input: &[u8]) -> PResult<'_, ListReturnOption<'_>> {
+    let (rest, name) = atom(input)?;
+    let option = match Keyword::of(name.as_bytes()) {
+        kw::SUBSCRIBED => ListReturnOption::Subscribed,
+        kw::CHILDREN => ListReturnOption::Children,
+        kw::SPECIAL_USE => ListReturnOption::SpecialUse,
+        kw::STATUS => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, attributes) = paren_list(rest, status_attribute)?;
+            return Ok((rest, ListReturnOption::Status(attributes)));
+        }
+        _ => ListReturnOption::Other(Atom::unchecked(name)),
+    };
+    Ok((rest, option))
+}
+
+fn list(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
+    let (mut rest, ()) = sp(input)?;
+    let mut selection = Vec::new();
+    if rest.first() == Some(&b'(') {
+        let (tail, options) = paren_list(rest, |i| atom(i).map(|(r, a)| (r, Atom::unchecked(a))))?;
+        let (tail, ()) = sp(tail)?;
+        selection = options;
+        rest = tail;
+    }
+    let (rest, reference) = mailbox(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, patterns) = if rest.first() == Some(&b'(') {
+        let (tail, patterns) = paren_list(rest, list_mailbox)?;
+        if patterns.is_empty() {
+            return fail(rest, "at least one mailbox pattern");
+        }
+        (tail, patterns)
+    } else {
+        list_mailbox(rest).map(|(rest, pattern)| (rest, vec![pattern]))?
+    };
+    let (rest, return_options) = match rest {
+        [b' ', tail @ ..] if starts_with_word(tail, "RETURN") => {
+            let (tail, ()) = sp(&tail[6..])?;
+            paren_list(tail, list_return_option)?
+        }
+        _ => (rest, Vec::new()),
+    };
+    Ok((
+        rest,
+        CommandBody::List {
+            selection,
+            reference,
+            patterns,
+            return_options,
+        },
+    ))
+}
+
+fn append(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, mailbox) = mailbox(rest)?;
+    let (mut rest, ()) = sp(rest)?;
+    let mut flags = Vec::new();
+    if rest.first() == Some(&b'(') {
+        let (tail, list) = flag_list(rest)?;
+        let (tail, ()) = sp(tail)?;
+        flags = list;
+        rest = tail;
+    }
+    let mut date = None;
+    if rest.first() == Some(&b'"') {
+        let (tail, value) = date_time(rest)?;
+        let (tail, ()) = sp(tail)?;
+        date = Some(value);
+        rest = tail;
+    }
+    let (rest, message) = literal(rest)?;
+    Ok((
+        rest,
+        CommandBody::Append {
+            mailbox,
+            flags,
+            date,
+            message,
+        },
+    ))
+}
+
+fn search_return_option(input: &[u8]) -> PResult<'_, SearchReturnOption<'_>> {
+    let (rest, name) = atom(input)?;
+    let option = match Keyword::of(name.as_bytes()) {
+        kw::MIN => SearchReturnOption::Min,
+        kw::MAX => SearchReturnOption::Max,
+        kw::ALL => SearchReturnOption::All,
+        kw::COUNT => SearchReturnOption::Count,
+        kw::SAVE => SearchReturnOption::Save,
+        _ => SearchReturnOption::Other(Atom::unchecked(name)),
+    };
+    Ok((rest, option))
+}
+
+fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody<'_>> {
+    let mut rest = input;
+    let mut return_options = None;
+    if let [b' ', tail @ ..] = rest
+        && starts_with_word(tail, "RETURN")
+    {
+        let (tail, ()) = sp(&tail[6..])?;
+        let (tail, options) = paren_list(tail, search_return_option)?;
+        return_options = Some(options);
+        rest = tail;
+    }
+    let mut charset = None;
+    if let [b' ', tail @ ..] = rest
+        && starts_with_word(tail, "CHARSET")
+    {
+        let (tail, ()) = sp(&tail[7..])?;
+        let (tail, value) = astring(tail)?;
+        charset = Some(value);
+        rest = tail;
+    }
+    let mut criteria = Vec::new();
+    loop {
+        match rest {
+            [b' ', tail @ ..] if !matches!(tail.first(), None | Some(b'\r' | b'\n' | b' ')) => {
+                let (tail, key) = search_key(tail, depth)?;
+                criteria.push(key);
+                rest = tail;
+            }
+            _ => break,
+        }
+    }
+    if criteria.is_empty() {
+        return fail(rest, "a search key");
+    }
+    Ok((
+        rest,
+        CommandBody::Search {
+            return_options,
+            charset,
+            criteria,
+            uid,
+        },
+    ))
+}
+
+fn fetch(input: &[u8], uid: bool) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, set) = sequence_set(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, items) = fetch_items(rest)?;
+    let (rest, modifiers) = fetch_modifiers(rest)?;
+    Ok((
+        rest,
+        CommandBody::Fetch {
+            set,
+            items,
+            modifiers,
+            uid,
+        },
+    ))
+}
+
+fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, set) = sequence_set(rest)?;
+    let (mut rest, ()) = sp(rest)?;
+    let mut unchanged_since = None;
+    if let Some(tail) = rest.strip_prefix(b"(") {
+        let (tail, ()) = keyword(tail, "UNCHANGEDSINCE")?;
+        let (tail, ()) = sp(tail)?;
+        let (tail, modseq) = number64(tail)?;
+        let (tail, ()) = byte(tail, b')', "`)`")?;
+        let (tail, ()) = sp(tail)?;
+        unchanged_since = Some(modseq);
+        rest = tail;
+    }
+    let (kind, rest) = match rest.first() {
+        Some(b'+') => (StoreKind::Add, &rest[1..]),
+        Some(b'-') => (StoreKind::Remove, &rest[1..]),
+        _ => (StoreKind::Replace, rest),
+    };
+    let (rest, ()) = keyword(rest, "FLAGS")?;
+    let (silent, rest) = match keyword(rest, ".SILENT") {
+        Ok((rest, ())) => (true, rest),
+        Err(_) => (false, rest),
+    };
+    let (rest, ()) = sp(rest)?;
+    let (rest, flags) = if rest.first() == Some(&b'(') {
+        flag_list(rest)?
+    } else {
+        let (rest, first) = flag(rest)?;
+        let (rest, mut more) = space_list(rest, flag)?;
+        more.insert(0, first);
+        (rest, more)
+    };
+    Ok((
+        rest,
+        CommandBody::Store {
+            set,
+            kind,
+            silent,
+            flags,
+            unchanged_since,
+            uid,
+        },
+    ))
+}
+
+fn copy_or_move(input: &[u8], copy: bool, uid: bool) -> PResult<'_, CommandBody<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, set) = sequence_set(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, mailbox) = mailbox(rest)?;
+    let body = if copy {
+        CommandBody::Copy { set, mailbox, uid }
+    } else {
+        CommandBody::Move { set, mailbox, uid }
+    };
+    Ok((rest, body))
+}
+
+/// A line answering an AUTHENTICATE challenge: base64 (empty for an empty response) or `*`.
+pub(crate) fn authenticate_data(input: &[u8]) -> PResult<'_, AuthenticateData<'_>> {
+    if let Some(rest) = input.strip_prefix(b"*") {
+        let (rest, ()) = line_end(rest)?;
+        return Ok((rest, AuthenticateData::Cancel));
+    }
+    if let Ok((rest, ())) = line_end(input) {
+        return Ok((
+            rest,
+            AuthenticateData::Response(Secret::new(Cow::Borrowed(&[]))),
+        ));
+    }
+    let (rest, data) = base64_data(input)?;
+    let (rest, ()) = line_end(rest)?;
+    Ok((rest, AuthenticateData::Response(Secret::new(data))))
+}
+
+/// `DONE`, ending IDLE.
+pub(crate) fn idle_done(input: &[u8]) -> PResult<'_, ()> {
+    let (rest, ()) = keyword(input, "DONE")?;
+    line_end(rest)
+}

@@ -1,0 +1,555 @@
+//! Writing commands and search criteria.
+
+use base64::Engine as _;
+
+use super::body::{section, section_binary};
+use super::core::Writer;
+use super::response::id_params;
+use crate::imap::codec::error::EncodeError;
+use crate::imap::codec::grammar::chars;
+use crate::imap::codec::types::{
+    Command, CommandBody, FetchAttribute, FetchItems, FetchModifier, ListMailbox, ListReturnOption,
+    Mailbox, Partial, SearchKey, SearchReturnOption, SelectParameter, StoreKind,
+};
+
+fn mailbox_command(
+    w: &mut Writer<'_>,
+    name: &[u8],
+    mailbox: &Mailbox<'_>,
+) -> Result<(), EncodeError> {
+    w.raw(name);
+    w.sp();
+    w.mailbox(mailbox)
+}
+
+fn select_parameters(
+    w: &mut Writer<'_>,
+    parameters: &[SelectParameter<'_>],
+) -> Result<(), EncodeError> {
+    if parameters.is_empty() {
+        return Ok(());
+    }
+    w.sp();
+    w.list(parameters, |w, parameter| match parameter {
+        SelectParameter::CondStore => {
+            w.raw(b"CONDSTORE");
+            Ok(())
+        }
+        SelectParameter::Other { name, value } => {
+            w.atom(name, "select parameter")?;
+            if let Some(value) = value {
+                w.sp();
+                w.raw(value.as_bytes());
+            }
+            Ok(())
+        }
+    })
+}
+
+fn list_mailbox(w: &mut Writer<'_>, pattern: &ListMailbox<'_>) -> Result<(), EncodeError> {
+    match pattern {
+        ListMailbox::Token(token) => w.token(token, chars::LIST, "list pattern"),
+        ListMailbox::String(string) => w.string(string),
+    }
+}
+
+fn uid_prefix(w: &mut Writer<'_>, uid: bool) {
+    if uid {
+        w.raw(b"UID ");
+    }
+}
+
+fn partial(w: &mut Writer<'_>, partial: &Option<Partial>) {
+    if let Some(partial) = partial {
+        w.raw(b"<");
+        w.number(u64::from(partial.offset));
+        w.raw(b".");
+        w.number(u64::from(partial.length));
+        w.raw(b">");
+    }
+}
+
+fn fetch_attribute(w: &mut Writer<'_>, attribute: &FetchAttribute<'_>) -> Result<(), EncodeError> {
+    let name: &[u8] = match attribute {
+        FetchAttribute::Envelope => b"ENVELOPE",
+        FetchAttribute::Flags => b"FLAGS",
+        FetchAttribute::InternalDate => b"INTERNALDATE",
+        FetchAttribute::Rfc822 => b"RFC822",
+        FetchAttribute::Rfc822Header => b"RFC822.HEADER",
+        FetchAttribute::Rfc822Size => b"RFC822.SIZE",
+        FetchAttribute::Rfc822Text => b"RFC822.TEXT",
+        FetchAttribute::Body => b"BODY",
+        FetchAttribute::BodyStructure => b"BODYSTRUCTURE",
+        FetchAttribute::Uid => b"UID",
+        FetchAttribute::ModSeq => b"MODSEQ",
+        FetchAttribute::EmailId => b"EMAILID",
+        FetchAttribute::ThreadId => b"THREADID",
+        FetchAttribute::GmailMessageId => b"X-GM-MSGID",
+        FetchAttribute::GmailThreadId => b"X-GM-THRID",
+        FetchAttribute::GmailLabels => b"X-GM-LABELS",
+        FetchAttribute::BodySection {
+            section: spec,
+            partial: range,
+            peek,
+        } => {
+            w.raw(if *peek { b"BODY.PEEK" } else { b"BODY" });
+            section(w, spec)?;
+            partial(w, range);
+            return Ok(());
+        }
+        FetchAttribute::Binary {
+            section,
+            partial: range,
+            peek,
+        } => {
+            w.raw(if *peek { b"BINARY.PEEK" } else { b"BINARY" });
+            section_binary(w, section);
+            partial(w, range);
+            return Ok(());
+        }
+        FetchAttribute::BinarySize { section } => {
+            w.raw(b"BINARY.SIZE");
+            section_binary(w, section);
+            return Ok(());
+        }
+    };
+    w.raw(name);
+    Ok(())
+}
+
+fn string_key(
+    w: &mut Writer<'_>,
+    name: &[u8],
+    value: &crate::imap::codec::types::AString<'_>,
+) -> Result<(), EncodeError> {
+    w.raw(name);
+    w.sp();
+    w.astring(value)
+}
+
+fn date_key(w: &mut Writer<'_>, name: &[u8], date: &crate::imap::codec::types::Date) {
+    w.raw(name);
+    w.sp();
+    w.date(date);
+}
+
+fn number_key(w: &mut Writer<'_>, name: &[u8], value: u64) {
+    w.raw(name);
+    w.sp();
+    w.number(value);
+}
+
+pub(crate) fn search_key(w: &mut Writer<'_>, key: &SearchKey<'_>) -> Result<(), EncodeError> {
+    use SearchKey as K;
+    let bare: &[u8] = match key {
+        K::All => b"ALL",
+        K::Answered => b"ANSWERED",
+        K::Deleted => b"DELETED",
+        K::Draft => b"DRAFT",
+        K::Flagged => b"FLAGGED",
+        K::New => b"NEW",
+        K::Old => b"OLD",
+        K::Recent => b"RECENT",
+        K::Seen => b"SEEN",
+        K::Unanswered => b"UNANSWERED",
+        K::Undeleted => b"UNDELETED",
+        K::Undraft => b"UNDRAFT",
+        K::Unflagged => b"UNFLAGGED",
+        K::Unseen => b"UNSEEN",
+        K::Bcc(s) => return string_key(w, b"BCC", s),
+        K::Body(s) => return string_key(w, b"BODY", s),
+        K::Cc(s) => return string_key(w, b"CC", s),
+        K::From(s) => return string_key(w, b"FROM", s),
+        K::Subject(s) => return string_key(w, b"SUBJECT", s),
+        K::Text(s) => return string_key(w, b"TEXT", s),
+        K::To(s) => return string_key(w, b"TO", s),
+        K::Header(name, value) => {
+            string_key(w, b"HEADER", name)?;
+            w.sp();
+            return w.astring(value);
+        }
+        K::Keyword(flag) | K::Unkeyword(flag) => {
+            w.raw(if matches!(key, K::Keyword(_)) {
+                b"KEYWORD "
+            } else {
+                b"UNKEYWORD "
+            });
+            return w.atom(flag, "keyword");
+        }
+        K::Before(d) => {
+            date_key(w, b"BEFORE", d);
+            return Ok(());
+        }
+        K::On(d) => {
+            date_key(w, b"ON", d);
+            return Ok(());
+        }
+        K::Since(d) => {
+            date_key(w, b"SINCE", d);
+            return Ok(());
+        }
+        K::SentBefore(d) => {
+            date_key(w, b"SENTBEFORE", d);
+            return Ok(());
+        }
+        K::SentOn(d) => {
+            date_key(w, b"SENTON", d);
+            return Ok(());
+        }
+        K::SentSince(d) => {
+            date_key(w, b"SENTSINCE", d);
+            return Ok(());
+        }
+        K::Larger(n) => {
+            number_key(w, b"LARGER", u64::from(*n));
+            return Ok(());
+        }
+        K::Smaller(n) => {
+            number_key(w, b"SMALLER", u64::from(*n));
+            return Ok(());
+        }
+        K::ModSeq(n) => {
+            number_key(w, b"MODSEQ", *n);
+            return Ok(());
+        }
+        K::Older(n) => {
+            number_key(w, b"OLDER", u64::from(*n));
+            return Ok(());
+        }
+        K::Younger(n) => {
+            number_key(w, b"YOUNGER", u64::from(*n));
+            return Ok(());
+        }
+        K::EmailId(id) | K::ThreadId(id) => {
+            w.raw(if matches!(key, K::EmailId(_)) {
+                b"EMAILID "
+            } else {
+                b"THREADID "
+            });
+            return w.atom(id, "object id");
+        }
+        K::Uid(set) => {
+            w.raw(b"UID ");
+            return w.sequence_set(set);
+        }
+        K::SequenceSet(set) => return w.sequence_set(set),
+        K::Not(inner) => {
+            w.raw(b"NOT ");
+            return search_key(w, inner);
+        }
+        K::Or(left, right) => {
+            w.raw(b"OR ");
+            search_key(w, left)?;
+            w.sp();
+            return search_key(w, right);
+        }
+        K::And(keys) => {
+            if keys.is_empty() {
+                return Err(EncodeError::Unrepresentable {
+                    what: "search criteria",
+                    reason: "a parenthesised group needs at least one key",
+                });
+            }
+            return w.list(keys, search_key);
+        }
+    };
+    w.raw(bare);
+    Ok(())
+}
+
+fn search_return_option(
+    w: &mut Writer<'_>,
+    option: &SearchReturnOption<'_>,
+) -> Result<(), EncodeError> {
+    let name: &[u8] = match option {
+        SearchReturnOption::Min => b"MIN",
+        SearchReturnOption::Max => b"MAX",
+        SearchReturnOption::All => b"ALL",
+        SearchReturnOption::Count => b"COUNT",
+        SearchReturnOption::Save => b"SAVE",
+        SearchReturnOption::Other(atom) => return w.atom(atom, "search return option"),
+    };
+    w.raw(name);
+    Ok(())
+}
+
+fn list_return_option(
+    w: &mut Writer<'_>,
+    option: &ListReturnOption<'_>,
+) -> Result<(), EncodeError> {
+    match option {
+        ListReturnOption::Subscribed => w.raw(b"SUBSCRIBED"),
+        ListReturnOption::Children => w.raw(b"CHILDREN"),
+        ListReturnOption::SpecialUse => w.raw(b"SPECIAL-USE"),
+        ListReturnOption::Status(attributes) => {
+            w.raw(b"STATUS ");
+            w.list(attributes, |w, attribute| {
+                w.raw(attribute.name().as_bytes());
+                Ok(())
+            })?;
+        }
+        ListReturnOption::Other(atom) => w.atom(atom, "list return option")?,
+    }
+    Ok(())
+}
+
+fn refuse(what: &'static str, reason: &'static str) -> EncodeError {
+    EncodeError::Unrepresentable { what, reason }
+}
+
+pub(crate) fn command(w: &mut Writer<'_>, command: &Command<'_>) -> Result<(), EncodeError> {
+    w.tag(&command.tag)?;
+    w.sp();
+    body(w, &command.body)?;
+    w.crlf();
+    Ok(())
+}
+
+fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
+    use CommandBody as C;
+    match body {
+        C::Capability => w.raw(b"CAPABILITY"),
+        C::Noop => w.raw(b"NOOP"),
+        C::Logout => w.raw(b"LOGOUT"),
+        C::StartTls => w.raw(b"STARTTLS"),
+        C::Check => w.raw(b"CHECK"),
+        C::Close => w.raw(b"CLOSE"),
+        C::Expunge => w.raw(b"EXPUNGE"),
+        C::Unselect => w.raw(b"UNSELECT"),
+        C::Idle => w.raw(b"IDLE"),
+        C::Namespace => w.raw(b"NAMESPACE"),
+        C::Authenticate {
+            mechanism,
+            initial_response,
+        } => {
+            w.raw(b"AUTHENTICATE ");
+            w.atom(mechanism, "SASL mechanism")?;
+            if let Some(response) = initial_response {
+                w.sp();
+                let data = response.expose();
+                if data.is_empty() {
+                    w.raw(b"=");
+                } else {
+                    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+                    w.raw(encoded.as_bytes());
+                }
+            }
+        }
+        C::Login { username, password } => {
+            w.raw(b"LOGIN ");
+            w.astring(username)?;
+            w.sp();
+            w.astring(password.expose())?;
+        }
+        C::Select {
+            mailbox,
+            parameters,
+        } => {
+            mailbox_command(w, b"SELECT", mailbox)?;
+            select_parameters(w, parameters)?;
+        }
+        C::Examine {
+            mailbox,
+            parameters,
+        } => {
+            mailbox_command(w, b"EXAMINE", mailbox)?;
+            select_parameters(w, parameters)?;
+        }
+        C::Create { mailbox } => mailbox_command(w, b"CREATE", mailbox)?,
+        C::Delete { mailbox } => mailbox_command(w, b"DELETE", mailbox)?,
+        C::Subscribe { mailbox } => mailbox_command(w, b"SUBSCRIBE", mailbox)?,
+        C::Unsubscribe { mailbox } => mailbox_command(w, b"UNSUBSCRIBE", mailbox)?,
+        C::Rename { from, to } => {
+            mailbox_command(w, b"RENAME", from)?;
+            w.sp();
+            w.mailbox(to)?;
+        }
+        C::List {
+            selection,
+            reference,
+            patterns,
+            return_options,
+        } => {
+            w.raw(b"LIST ");
+            if !selection.is_empty() {
+                w.list(selection, |w, option| {
+                    w.atom(option, "list selection option")
+                })?;
+                w.sp();
+            }
+            w.mailbox(reference)?;
+            w.sp();
+            match patterns.as_slice() {
+                [] => return Err(refuse("LIST command", "it needs a pattern")),
+                [one] => list_mailbox(w, one)?,
+                many => w.list(many, list_mailbox)?,
+            }
+            if !return_options.is_empty() {
+                w.raw(b" RETURN ");
+                w.list(return_options, list_return_option)?;
+            }
+        }
+        C::Lsub { reference, pattern } => {
+            mailbox_command(w, b"LSUB", reference)?;
+            w.sp();
+            list_mailbox(w, pattern)?;
+        }
+        C::Status {
+            mailbox,
+            attributes,
+        } => {
+            mailbox_command(w, b"STATUS", mailbox)?;
+            w.sp();
+            w.list(attributes, |w, attribute| {
+                w.raw(attribute.name().as_bytes());
+                Ok(())
+            })?;
+        }
+        C::Append {
+            mailbox,
+            flags,
+            date,
+            message,
+        } => {
+            mailbox_command(w, b"APPEND", mailbox)?;
+            if !flags.is_empty() {
+                w.sp();
+                w.flag_list(flags)?;
+            }
+            if let Some(date) = date {
+                w.sp();
+                w.date_time(date);
+            }
+            w.sp();
+            w.literal(message)?;
+        }
+        C::UidExpunge(set) => {
+            w.raw(b"UID EXPUNGE ");
+            w.sequence_set(set)?;
+        }
+        C::Search {
+            return_options,
+            charset,
+            criteria,
+            uid,
+        } => {
+            uid_prefix(w, *uid);
+            w.raw(b"SEARCH");
+            if let Some(options) = return_options {
+                w.raw(b" RETURN ");
+                w.list(options, search_return_option)?;
+            }
+            if let Some(charset) = charset {
+                w.raw(b" CHARSET ");
+                w.astring(charset)?;
+            }
+            if criteria.is_empty() {
+                return Err(refuse("SEARCH command", "it needs at least one criterion"));
+            }
+            for key in criteria {
+                w.sp();
+                search_key(w, key)?;
+            }
+        }
+        C::Fetch {
+            set,
+            items,
+            modifiers,
+            uid,
+        } => {
+            uid_prefix(w, *uid);
+            w.raw(b"FETCH ");
+            w.sequence_set(set)?;
+            w.sp();
+            match items {
+                FetchItems::All => w.raw(b"ALL"),
+                FetchItems::Fast => w.raw(b"FAST"),
+                FetchItems::Full => w.raw(b"FULL"),
+                FetchItems::Attributes(list) => match list.as_slice() {
+                    [] => return Err(refuse("FETCH command", "it needs at least one item")),
+                    [one] => fetch_attribute(w, one)?,
+                    many => w.list(many, fetch_attribute)?,
+                },
+            }
+            if !modifiers.is_empty() {
+                w.sp();
+                w.list(modifiers, |w, modifier| {
+                    match modifier {
+                        FetchModifier::ChangedSince(n) => number_key(w, b"CHANGEDSINCE", *n),
+                        FetchModifier::Vanished => w.raw(b"VANISHED"),
+                    }
+                    Ok(())
+                })?;
+            }
+        }
+        C::Store {
+            set,
+            kind,
+            silent,
+            flags,
+            unchanged_since,
+            uid,
+        } => {
+            uid_prefix(w, *uid);
+            w.raw(b"STORE ");
+            w.sequence_set(set)?;
+            if let Some(modseq) = unchanged_since {
+                w.raw(b" (UNCHANGEDSINCE ");
+                w.number(*modseq);
+                w.raw(b")");
+            }
+            w.raw(match kind {
+                StoreKind::Replace => b" FLAGS",
+                StoreKind::Add => b" +FLAGS",
+                StoreKind::Remove => b" -FLAGS",
+            });
+            if *silent {
+                w.raw(b".SILENT");
+            }
+            w.sp();
+            w.flag_list(flags)?;
+        }
+        C::Copy { set, mailbox, uid } | C::Move { set, mailbox, uid } => {
+            uid_prefix(w, *uid);
+            w.raw(if matches!(body, C::Copy { .. }) {
+                b"COPY "
+            } else {
+                b"MOVE "
+            });
+            w.sequence_set(set)?;
+            w.sp();
+            w.mailbox(mailbox)?;
+        }
+        C::Id(params) => {
+            w.raw(b"ID ");
+            id_params(w, params)?;
+        }
+        C::Enable(capabilities) => {
+            w.raw(b"ENABLE");
+            if capabilities.is_empty() {
+                return Err(refuse("ENABLE command", "it needs at least one capability"));
+            }
+            for capability in capabilities {
+                w.sp();
+                w.capability(capability)?;
+            }
+        }
+        C::GetQuota(root) => {
+            w.raw(b"GETQUOTA ");
+            w.astring(root)?;
+        }
+        C::GetQuotaRoot(mailbox) => mailbox_command(w, b"GETQUOTAROOT", mailbox)?,
+        C::SetQuota { root, limits } => {
+            w.raw(b"SETQUOTA ");
+            w.astring(root)?;
+            w.sp();
+            w.list(limits, |w, (name, limit)| {
+                w.atom(name, "quota resource")?;
+                w.sp();
+                w.number(*limit);
+                Ok(())
+            })?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,403 @@
+//! Writing greetings, status responses, data and continuation requests.
+
+use super::body::fetch_item;
+use super::core::Writer;
+use crate::imap::codec::error::EncodeError;
+use crate::imap::codec::grammar::chars;
+use crate::imap::codec::types::{
+    Code, Continue, Data, ESearch, Greeting, GreetingKind, ListItem, NamespaceDescription,
+    Response, SearchReturnData, Status, StatusItem, Text, Thread,
+};
+
+pub(crate) fn greeting(w: &mut Writer<'_>, greeting: &Greeting<'_>) -> Result<(), EncodeError> {
+    w.raw(match greeting.kind {
+        GreetingKind::Ok => b"* OK",
+        GreetingKind::PreAuth => b"* PREAUTH",
+        GreetingKind::Bye => b"* BYE",
+    });
+    resp_text(w, greeting.code.as_ref(), &greeting.text)?;
+    w.crlf();
+    Ok(())
+}
+
+pub(crate) fn response(w: &mut Writer<'_>, response: &Response<'_>) -> Result<(), EncodeError> {
+    match response {
+        Response::Status(value) => status(w, value)?,
+        Response::Continue(value) => continuation(w, value)?,
+        Response::Data(value) => {
+            w.raw(b"* ");
+            data(w, value)?;
+        }
+    }
+    w.crlf();
+    Ok(())
+}
+
+fn status(w: &mut Writer<'_>, status: &Status<'_>) -> Result<(), EncodeError> {
+    match &status.tag {
+        Some(tag) => w.tag(tag)?,
+        None => w.raw(b"*"),
+    }
+    w.sp();
+    w.raw(status.kind.name().as_bytes());
+    resp_text(w, status.code.as_ref(), &status.text)
+}
+
+fn continuation(w: &mut Writer<'_>, request: &Continue<'_>) -> Result<(), EncodeError> {
+    w.raw(b"+");
+    if request.code.is_none() && request.text.as_bytes().is_empty() {
+        w.sp();
+        return Ok(());
+    }
+    resp_text(w, request.code.as_ref(), &request.text)
+}
+
+/// ` [code] text`, leaving out what is empty.
+fn resp_text(
+    w: &mut Writer<'_>,
+    code: Option<&Code<'_>>,
+    text: &Text<'_>,
+) -> Result<(), EncodeError> {
+    if let Some(code) = code {
+        w.sp();
+        self::code(w, code)?;
+    }
+    if !text.as_bytes().is_empty() {
+        w.sp();
+        w.text(text)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn code(w: &mut Writer<'_>, code: &Code<'_>) -> Result<(), EncodeError> {
+    w.raw(b"[");
+    match code {
+        Code::BadCharset(list) if !list.is_empty() => {
+            w.raw(b"BADCHARSET ");
+            w.list(list, |w, charset| w.astring(charset))?;
+        }
+        Code::Capability(list) => {
+            w.raw(b"CAPABILITY");
+            for capability in list {
+                w.sp();
+                w.capability(capability)?;
+            }
+        }
+        Code::PermanentFlags(flags) => {
+            w.raw(b"PERMANENTFLAGS ");
+            w.flag_list(flags)?;
+        }
+        Code::UidNext(n) => number_code(w, "UIDNEXT", u64::from(*n)),
+        Code::UidValidity(n) => number_code(w, "UIDVALIDITY", u64::from(*n)),
+        Code::Unseen(n) => number_code(w, "UNSEEN", u64::from(*n)),
+        Code::HighestModSeq(n) => number_code(w, "HIGHESTMODSEQ", *n),
+        Code::Modified(set) => {
+            w.raw(b"MODIFIED ");
+            w.sequence_set(set)?;
+        }
+        Code::AppendUid { uid_validity, uids } => {
+            number_code(w, "APPENDUID", u64::from(*uid_validity));
+            w.sp();
+            w.sequence_set(uids)?;
+        }
+        Code::CopyUid {
+            uid_validity,
+            source,
+            destination,
+        } => {
+            number_code(w, "COPYUID", u64::from(*uid_validity));
+            w.sp();
+            w.sequence_set(source)?;
+            w.sp();
+            w.sequence_set(destination)?;
+        }
+        Code::Other { name, arguments } => {
+            w.atom(name, "response code")?;
+            if let Some(arguments) = arguments {
+                let bytes = arguments.as_bytes();
+                if bytes.iter().any(|&b| matches!(b, b']' | b'\r' | b'\n' | 0)) {
+                    return Err(EncodeError::Unrepresentable {
+                        what: "response code",
+                        reason: "its arguments hold `]`, CR, LF or NUL",
+                    });
+                }
+                w.sp();
+                w.raw(bytes);
+            }
+        }
+        bare => {
+            let name = crate::imap::codec::types::BARE_CODES
+                .iter()
+                .find(|(_, known)| known == bare)
+                .map(|(name, _)| *name)
+                .ok_or(EncodeError::Unrepresentable {
+                    what: "response code",
+                    reason: "it is not known",
+                })?;
+            w.raw(name.as_bytes());
+        }
+    }
+    w.raw(b"]");
+    Ok(())
+}
+
+fn number_code(w: &mut Writer<'_>, name: &str, value: u64) {
+    w.raw(name.as_bytes());
+    w.sp();
+    w.number(value);
+}
+
+fn list_item(w: &mut Writer<'_>, item: &ListItem<'_>) -> Result<(), EncodeError> {
+    w.sp();
+    let attributes: Vec<_> = item.attributes.iter().collect();
+    w.list(&attributes, |w, attribute| {
+        match attribute.backslash_name() {
+            Some(name) => {
+                w.raw(b"\\");
+                w.token(name, chars::ATOM, "mailbox attribute")
+            }
+            None => match attribute {
+                crate::imap::codec::types::MailboxAttribute::Keyword(atom) => {
+                    w.atom(atom, "mailbox attribute")
+                }
+                _ => Ok(()),
+            },
+        }
+    })?;
+    w.sp();
+    w.delimiter(item.delimiter)?;
+    w.sp();
+    w.mailbox(&item.mailbox)?;
+    if !item.extended.is_empty() {
+        w.sp();
+        w.list(&item.extended, |w, extended| {
+            w.astring(&extended.tag)?;
+            w.sp();
+            w.raw(extended.value.as_bytes());
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+fn numbers(w: &mut Writer<'_>, name: &[u8], ids: &[u32], modseq: Option<u64>) {
+    w.raw(name);
+    for id in ids {
+        w.sp();
+        w.number(u64::from(*id));
+    }
+    if let Some(modseq) = modseq {
+        w.raw(b" (MODSEQ ");
+        w.number(modseq);
+        w.raw(b")");
+    }
+}
+
+fn esearch(w: &mut Writer<'_>, value: &ESearch<'_>) -> Result<(), EncodeError> {
+    w.raw(b"ESEARCH");
+    if let Some(tag) = &value.tag {
+        w.raw(b" (TAG ");
+        w.astring(tag)?;
+        w.raw(b")");
+    }
+    if value.uid {
+        w.raw(b" UID");
+    }
+    for item in &value.data {
+        w.sp();
+        match item {
+            SearchReturnData::Min(n) => number_code(w, "MIN", u64::from(*n)),
+            SearchReturnData::Max(n) => number_code(w, "MAX", u64::from(*n)),
+            SearchReturnData::Count(n) => number_code(w, "COUNT", u64::from(*n)),
+            SearchReturnData::ModSeq(n) => number_code(w, "MODSEQ", *n),
+            SearchReturnData::All(set) => {
+                w.raw(b"ALL ");
+                w.sequence_set(set)?;
+            }
+            SearchReturnData::Other(name, value) => {
+                w.atom(name, "search return data")?;
+                w.sp();
+                w.raw(value.as_bytes());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn thread(w: &mut Writer<'_>, thread: &Thread) {
+    w.raw(b"(");
+    for (index, id) in thread.members.iter().enumerate() {
+        if index > 0 {
+            w.sp();
+        }
+        w.number(u64::from(*id));
+    }
+    if !thread.members.is_empty() && !thread.children.is_empty() {
+        w.sp();
+    }
+    for child in &thread.children {
+        self::thread(w, child);
+    }
+    w.raw(b")");
+}
+
+fn namespace(
+    w: &mut Writer<'_>,
+    value: &Option<Vec<NamespaceDescription<'_>>>,
+) -> Result<(), EncodeError> {
+    let Some(list) = value else {
+        w.raw(b"NIL");
+        return Ok(());
+    };
+    w.raw(b"(");
+    for description in list {
+        w.raw(b"(");
+        w.string(&description.prefix)?;
+        w.sp();
+        w.delimiter(description.delimiter)?;
+        for (name, values) in &description.extensions {
+            w.sp();
+            w.string(name)?;
+            w.sp();
+            w.list(values, |w, value| w.string(value))?;
+        }
+        w.raw(b")");
+    }
+    w.raw(b")");
+    Ok(())
+}
+
+pub(crate) fn id_params(
+    w: &mut Writer<'_>,
+    params: &crate::imap::codec::types::IdParameters<'_>,
+) -> Result<(), EncodeError> {
+    match params {
+        None => w.raw(b"NIL"),
+        Some(pairs) => w.list(pairs, |w, (name, value)| {
+            w.string(name)?;
+            w.sp();
+            w.nstring(value)
+        })?,
+    }
+    Ok(())
+}
+
+fn data(w: &mut Writer<'_>, data: &Data<'_>) -> Result<(), EncodeError> {
+    match data {
+        Data::Capability(list) | Data::Enabled(list) => {
+            w.raw(if matches!(data, Data::Capability(_)) {
+                b"CAPABILITY"
+            } else {
+                b"ENABLED"
+            });
+            for capability in list {
+                w.sp();
+                w.capability(capability)?;
+            }
+        }
+        Data::List(item) => {
+            w.raw(b"LIST");
+            list_item(w, item)?;
+        }
+        Data::Lsub(item) => {
+            w.raw(b"LSUB");
+            list_item(w, item)?;
+        }
+        Data::Status { mailbox, items } => {
+            w.raw(b"STATUS ");
+            w.mailbox(mailbox)?;
+            w.sp();
+            w.list(items, |w, item| {
+                match item {
+                    StatusItem::Known(attribute, value) => number_code(w, attribute.name(), *value),
+                    StatusItem::Other(name, value) => {
+                        w.atom(name, "status item")?;
+                        w.sp();
+                        w.number(*value);
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        Data::Flags(flags) => {
+            w.raw(b"FLAGS ");
+            w.flag_list(flags)?;
+        }
+        Data::Exists(n) => {
+            w.number(u64::from(*n));
+            w.raw(b" EXISTS");
+        }
+        Data::Recent(n) => {
+            w.number(u64::from(*n));
+            w.raw(b" RECENT");
+        }
+        Data::Expunge(n) => {
+            w.number(u64::from(*n));
+            w.raw(b" EXPUNGE");
+        }
+        Data::Fetch { seq, items } => {
+            w.number(u64::from(*seq));
+            w.raw(b" FETCH ");
+            w.list(items, fetch_item)?;
+        }
+        Data::Search { ids, modseq } => numbers(w, b"SEARCH", ids, *modseq),
+        Data::Sort { ids, modseq } => numbers(w, b"SORT", ids, *modseq),
+        Data::ESearch(value) => esearch(w, value)?,
+        Data::Thread(threads) => {
+            w.raw(b"THREAD");
+            if !threads.is_empty() {
+                w.sp();
+            }
+            for value in threads {
+                thread(w, value);
+            }
+        }
+        Data::Id(params) => {
+            w.raw(b"ID ");
+            id_params(w, params)?;
+        }
+        Data::Namespace {
+            personal,
+            other,
+            shared,
+        } => {
+            w.raw(b"NAMESPACE ");
+            namespace(w, personal)?;
+            w.sp();
+            namespace(w, other)?;
+            w.sp();
+            namespace(w, shared)?;
+        }
+        Data::Quota { root, resources } => {
+            w.raw(b"QUOTA ");
+            w.astring(root)?;
+            w.sp();
+            w.list(resources, |w, resource| {
+                w.atom(&resource.name, "quota resource")?;
+                w.sp();
+                w.number(resource.usage);
+                w.sp();
+                w.number(resource.limit);
+                Ok(())
+            })?;
+        }
+        Data::QuotaRoot { mailbox, roots } => {
+            w.raw(b"QUOTAROOT ");
+            w.mailbox(mailbox)?;
+            for root in roots {
+                w.sp();
+                w.astring(root)?;
+            }
+        }
+        Data::Vanished { earlier, uids } => {
+            w.raw(if *earlier {
+                b"VANISHED (EARLIER) "
+            } else {
+                b"VANISHED "
+            });
+            w.sequence_set(uids)?;
+        }
+        Data::Other(raw) => w.raw(raw.as_bytes()),
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! `date-time` and `date`.
+
+use super::core::{byte, sp};
+use super::{PResult, fail};
+use crate::imap::codec::types::{Date, DateTime, MONTHS};
+
+fn fixed_digits(input: &[u8], n: usize) -> PResult<'_, u32> {
+    match input.get(..n) {
+        Some(text) if text.iter().all(u8::is_ascii_digit) => {
+            let value = text
+                .iter()
+                .fold(0u32, |acc, &d| acc * 10 + u32::from(d - b'0'));
+            Ok((&input[n..], value))
+        }
+        _ => fail(input, "digits of a date"),
+    }
+}
+
+fn month(input: &[u8]) -> PResult<'_, u8> {
+    let name = match input.get(..3) {
+        Some(name) => name,
+        None => return fail(input, "a month name"),
+    };
+    match MONTHS
+        .iter()
+        .position(|m| m.as_bytes().eq_ignore_ascii_case(name))
+    {
+        Some(index) => Ok((&input[3..], index as u8 + 1)),
+        None => fail(input, "a month name (Jan, Feb, ...)"),
+    }
+}
+
+/// `date-text`: day (1 or 2 digits, or space-padded), month name, four-digit year.
+fn date_text(input: &[u8]) -> PResult<'_, Date> {
+    let rest = input.strip_prefix(b" ").unwrap_or(input);
+    let (rest, day) = match fixed_digits(rest, 2) {
+        Ok(found) => found,
+        Err(_) => fixed_digits(rest, 1)?,
+    };
+    let (rest, ()) = byte(rest, b'-', "`-` in a date")?;
+    let (rest, month) = month(rest)?;
+    let (rest, ()) = byte(rest, b'-', "`-` in a date")?;
+    let (rest, year) = fixed_digits(rest, 4)?;
+    match Date::new(year as u16, month, day as u8) {
+        Ok(date) => Ok((rest, date)),
+        Err(_) => fail(input, "a valid date"),
+    }
+}
+
+/// `date`: a date, bare or quoted (SEARCH keys).
+pub(crate) fn date(input: &[u8]) -> PResult<'_, Date> {
+    match input.strip_prefix(b"\"") {
+        Some(inner) => {
+            let (rest, value) = date_text(inner)?;
+            let (rest, ()) = byte(rest, b'"', "`\"` after a date")?;
+            Ok((rest, value))
+        }
+        None => date_text(input),
+    }
+}
+
+/// `date-time`: `"dd-Mon-yyyy hh:mm:ss +zzzz"`.
+pub(crate) fn date_time(input: &[u8]) -> PResult<'_, DateTime> {
+    let (rest, ()) = byte(input, b'"', "a quoted date-time")?;
+    let (rest, day) = date_text(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, hour) = fixed_digits(rest, 2)?;
+    let (rest, ()) = byte(rest, b':', "`:` in a time")?;
+    let (rest, minute) = fixed_digits(rest, 2)?;
+    let (rest, ()) = byte(rest, b':', "`:` in a time")?;
+    let (rest, second) = fixed_digits(rest, 2)?;
+    let (rest, ()) = sp(rest)?;
+    let (sign, rest) = match rest.first() {
+        Some(b'+') => (1i16, &rest[1..]),
+        Some(b'-') => (-1i16, &rest[1..]),
+        _ => return fail(rest, "a zone (+hhmm or -hhmm)"),
+    };
+    let (rest, zone_hours) = fixed_digits(rest, 2)?;
+    let (rest, zone_minutes) = fixed_digits(rest, 2)?;
+    let (rest, ()) = byte(rest, b'"', "`\"` after a date-time")?;
+    let zone = sign * (zone_hours as i16 * 60 + zone_minutes as i16);
+    match DateTime::new(day, hour as u8, minute as u8, second as u8, zone) {
+        Ok(value) => Ok((rest, value)),
+        Err(_) => fail(input, "a valid date-time"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc_3501_date_times() {
+        let (_, value) = date_time(b"\"17-Jul-1996 02:44:25 -0700\"").unwrap();
+        assert_eq!(value.to_string(), "17-Jul-1996 02:44:25 -0700");
+        let (_, value) = date_time(b"\" 7-Feb-1994 21:52:25 -0800\"").unwrap();
+        assert_eq!(value.to_string(), " 7-Feb-1994 21:52:25 -0800");
+        assert_eq!(date(b"1-Feb-1994").unwrap().1.to_string(), "1-Feb-1994");
+        assert!(date_time(b"\"17-Foo-1996 02:44:25 -0700\"").is_err());
+        assert!(date_time(b"\"17-Jul-1996 25:44:25 -0700\"").is_err());
+    }
+}

@@ -1,0 +1,268 @@
+//! Matching protocol keywords without regard to case, in registers.
+//!
+//! A keyword of up to 24 bytes is folded to upper case into two integers; comparing those
+//! is a couple of instructions, where comparing upper-cased copies in memory stalls the CPU
+//! on every match.
+
+/// A token folded to upper case, or a value no keyword has when the token is too long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Keyword(u128, u64);
+
+impl Keyword {
+    const TOO_LONG: Keyword = Keyword(u128::MAX, u64::MAX);
+
+    /// The key of `token`.
+    #[inline]
+    pub(crate) fn of(token: &[u8]) -> Keyword {
+        if token.len() > 24 {
+            return Keyword::TOO_LONG;
+        }
+        let mut low: u128 = 0;
+        let mut high: u64 = 0;
+        for (index, &byte) in token.iter().enumerate() {
+            let byte = byte.to_ascii_uppercase();
+            if index < 16 {
+                low |= u128::from(byte) << (8 * index);
+            } else {
+                high |= u64::from(byte) << (8 * (index - 16));
+            }
+        }
+        Keyword(low, high)
+    }
+
+    /// The key of the first `len` bytes of `input`, read eight or sixteen bytes at a time when
+    /// `input` is long enough (it usually is: a keyword is followed by the rest of its line).
+    #[inline]
+    pub(crate) fn prefix(input: &[u8], len: usize) -> Keyword {
+        const LOW_MASK: u128 = 0x7f7f_7f7f_7f7f_7f7f_7f7f_7f7f_7f7f_7f7f;
+        if len > 24 {
+            return Keyword::TOO_LONG;
+        }
+        let (Some(low), Some(token)) = (input.first_chunk::<16>(), input.get(..len)) else {
+            return Keyword::of(input.get(..len).unwrap_or(input));
+        };
+        let fold = |word: u128| {
+            // Lower-case ASCII letters have the 0x20 bit cleared; other bytes are untouched
+            // (bytes above 0x7f are never part of a keyword).
+            let seven = word & LOW_MASK;
+            let from_a = seven.wrapping_add(0x1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f);
+            let past_z = seven.wrapping_add(0x0505_0505_0505_0505_0505_0505_0505_0505);
+            word ^ (((from_a & !past_z) & !LOW_MASK) >> 2)
+        };
+        let keep = |bytes: usize| {
+            if bytes >= 16 {
+                u128::MAX
+            } else {
+                (1u128 << (8 * bytes)) - 1
+            }
+        };
+        let low = fold(u128::from_le_bytes(*low)) & keep(len);
+        if len <= 16 {
+            return Keyword(low, 0);
+        }
+        match input.get(16..24).and_then(|rest| rest.first_chunk::<8>()) {
+            Some(high) => {
+                let high = fold(u128::from(u64::from_le_bytes(*high))) & keep(len - 16);
+                Keyword(low, high as u64)
+            }
+            None => Keyword::of(token),
+        }
+    }
+
+    /// The key of a keyword written in upper case (at compile time).
+    pub(crate) const fn new(keyword: &str) -> Keyword {
+        let bytes = keyword.as_bytes();
+        assert!(bytes.len() <= 24, "keywords are at most 24 bytes");
+        let mut low: u128 = 0;
+        let mut high: u64 = 0;
+        let mut index = 0;
+        while index < bytes.len() {
+            let byte = bytes[index].to_ascii_uppercase();
+            if index < 16 {
+                low |= (byte as u128) << (8 * index);
+            } else {
+                high |= (byte as u64) << (8 * (index - 16));
+            }
+            index += 1;
+        }
+        Keyword(low, high)
+    }
+}
+
+/// The keywords of IMAP this codec recognises.
+pub(crate) mod kw {
+    use super::Keyword;
+
+    pub(crate) const ALL: Keyword = Keyword::new("ALL");
+    pub(crate) const ANSWERED: Keyword = Keyword::new("ANSWERED");
+    pub(crate) const APPEND: Keyword = Keyword::new("APPEND");
+    pub(crate) const APPENDUID: Keyword = Keyword::new("APPENDUID");
+    pub(crate) const ARCHIVE: Keyword = Keyword::new("ARCHIVE");
+    pub(crate) const AUTHENTICATE: Keyword = Keyword::new("AUTHENTICATE");
+    pub(crate) const BAD: Keyword = Keyword::new("BAD");
+    pub(crate) const BADCHARSET: Keyword = Keyword::new("BADCHARSET");
+    pub(crate) const BCC: Keyword = Keyword::new("BCC");
+    pub(crate) const BEFORE: Keyword = Keyword::new("BEFORE");
+    pub(crate) const BINARY: Keyword = Keyword::new("BINARY");
+    pub(crate) const BINARY_PEEK: Keyword = Keyword::new("BINARY.PEEK");
+    pub(crate) const BINARY_SIZE: Keyword = Keyword::new("BINARY.SIZE");
+    pub(crate) const BODY: Keyword = Keyword::new("BODY");
+    pub(crate) const BODY_PEEK: Keyword = Keyword::new("BODY.PEEK");
+    pub(crate) const BODYSTRUCTURE: Keyword = Keyword::new("BODYSTRUCTURE");
+    pub(crate) const BYE: Keyword = Keyword::new("BYE");
+    pub(crate) const CAPABILITY: Keyword = Keyword::new("CAPABILITY");
+    pub(crate) const CC: Keyword = Keyword::new("CC");
+    pub(crate) const CHECK: Keyword = Keyword::new("CHECK");
+    pub(crate) const CHILDREN: Keyword = Keyword::new("CHILDREN");
+    pub(crate) const CLOSE: Keyword = Keyword::new("CLOSE");
+    pub(crate) const CONDSTORE: Keyword = Keyword::new("CONDSTORE");
+    pub(crate) const COPY: Keyword = Keyword::new("COPY");
+    pub(crate) const COPYUID: Keyword = Keyword::new("COPYUID");
+    pub(crate) const COUNT: Keyword = Keyword::new("COUNT");
+    pub(crate) const CREATE: Keyword = Keyword::new("CREATE");
+    pub(crate) const DELETE: Keyword = Keyword::new("DELETE");
+    pub(crate) const DELETED: Keyword = Keyword::new("DELETED");
+    pub(crate) const DRAFT: Keyword = Keyword::new("DRAFT");
+    pub(crate) const DRAFTS: Keyword = Keyword::new("DRAFTS");
+    pub(crate) const EMAILID: Keyword = Keyword::new("EMAILID");
+    pub(crate) const ENABLE: Keyword = Keyword::new("ENABLE");
+    pub(crate) const ENABLED: Keyword = Keyword::new("ENABLED");
+    pub(crate) const ENVELOPE: Keyword = Keyword::new("ENVELOPE");
+    pub(crate) const ESEARCH: Keyword = Keyword::new("ESEARCH");
+    pub(crate) const EXAMINE: Keyword = Keyword::new("EXAMINE");
+    pub(crate) const EXISTS: Keyword = Keyword::new("EXISTS");
+    pub(crate) const EXPUNGE: Keyword = Keyword::new("EXPUNGE");
+    pub(crate) const FETCH: Keyword = Keyword::new("FETCH");
+    pub(crate) const FLAGGED: Keyword = Keyword::new("FLAGGED");
+    pub(crate) const FLAGS: Keyword = Keyword::new("FLAGS");
+    pub(crate) const FROM: Keyword = Keyword::new("FROM");
+    pub(crate) const GETQUOTA: Keyword = Keyword::new("GETQUOTA");
+    pub(crate) const GETQUOTAROOT: Keyword = Keyword::new("GETQUOTAROOT");
+    pub(crate) const HASCHILDREN: Keyword = Keyword::new("HASCHILDREN");
+    pub(crate) const HASNOCHILDREN: Keyword = Keyword::new("HASNOCHILDREN");
+    pub(crate) const HEADER: Keyword = Keyword::new("HEADER");
+    pub(crate) const HEADER_FIELDS: Keyword = Keyword::new("HEADER.FIELDS");
+    pub(crate) const HEADER_FIELDS_NOT: Keyword = Keyword::new("HEADER.FIELDS.NOT");
+    pub(crate) const HIGHESTMODSEQ: Keyword = Keyword::new("HIGHESTMODSEQ");
+    pub(crate) const ID: Keyword = Keyword::new("ID");
+    pub(crate) const IDLE: Keyword = Keyword::new("IDLE");
+    pub(crate) const IMAP4: Keyword = Keyword::new("IMAP4");
+    pub(crate) const IMAP4REV1: Keyword = Keyword::new("IMAP4REV1");
+    pub(crate) const IMAP4REV2: Keyword = Keyword::new("IMAP4REV2");
+    pub(crate) const IMPORTANT: Keyword = Keyword::new("IMPORTANT");
+    pub(crate) const INTERNALDATE: Keyword = Keyword::new("INTERNALDATE");
+    pub(crate) const JUNK: Keyword = Keyword::new("JUNK");
+    pub(crate) const KEYWORD: Keyword = Keyword::new("KEYWORD");
+    pub(crate) const LARGER: Keyword = Keyword::new("LARGER");
+    pub(crate) const LIST: Keyword = Keyword::new("LIST");
+    pub(crate) const LIST_EXTENDED: Keyword = Keyword::new("LIST-EXTENDED");
+    pub(crate) const LIST_STATUS: Keyword = Keyword::new("LIST-STATUS");
+    pub(crate) const LITERAL_PLUS: Keyword = Keyword::new("LITERAL+");
+    pub(crate) const LITERAL_MINUS: Keyword = Keyword::new("LITERAL-");
+    pub(crate) const LOGIN: Keyword = Keyword::new("LOGIN");
+    pub(crate) const LOGINDISABLED: Keyword = Keyword::new("LOGINDISABLED");
+    pub(crate) const LOGOUT: Keyword = Keyword::new("LOGOUT");
+    pub(crate) const LSUB: Keyword = Keyword::new("LSUB");
+    pub(crate) const MARKED: Keyword = Keyword::new("MARKED");
+    pub(crate) const MAX: Keyword = Keyword::new("MAX");
+    pub(crate) const MIME: Keyword = Keyword::new("MIME");
+    pub(crate) const MIN: Keyword = Keyword::new("MIN");
+    pub(crate) const MODIFIED: Keyword = Keyword::new("MODIFIED");
+    pub(crate) const MODSEQ: Keyword = Keyword::new("MODSEQ");
+    pub(crate) const MOVE: Keyword = Keyword::new("MOVE");
+    pub(crate) const NAMESPACE: Keyword = Keyword::new("NAMESPACE");
+    pub(crate) const NEW: Keyword = Keyword::new("NEW");
+    pub(crate) const NO: Keyword = Keyword::new("NO");
+    pub(crate) const NOINFERIORS: Keyword = Keyword::new("NOINFERIORS");
+    pub(crate) const NONEXISTENT: Keyword = Keyword::new("NONEXISTENT");
+    pub(crate) const NOOP: Keyword = Keyword::new("NOOP");
+    pub(crate) const NOSELECT: Keyword = Keyword::new("NOSELECT");
+    pub(crate) const NOT: Keyword = Keyword::new("NOT");
+    pub(crate) const OK: Keyword = Keyword::new("OK");
+    pub(crate) const OLD: Keyword = Keyword::new("OLD");
+    pub(crate) const OLDER: Keyword = Keyword::new("OLDER");
+    pub(crate) const ON: Keyword = Keyword::new("ON");
+    pub(crate) const OR: Keyword = Keyword::new("OR");
+    pub(crate) const PERMANENTFLAGS: Keyword = Keyword::new("PERMANENTFLAGS");
+    pub(crate) const PREAUTH: Keyword = Keyword::new("PREAUTH");
+    pub(crate) const QRESYNC: Keyword = Keyword::new("QRESYNC");
+    pub(crate) const QUOTA: Keyword = Keyword::new("QUOTA");
+    pub(crate) const QUOTAROOT: Keyword = Keyword::new("QUOTAROOT");
+    pub(crate) const RECENT: Keyword = Keyword::new("RECENT");
+    pub(crate) const REMOTE: Keyword = Keyword::new("REMOTE");
+    pub(crate) const RENAME: Keyword = Keyword::new("RENAME");
+    pub(crate) const RFC822: Keyword = Keyword::new("RFC822");
+    pub(crate) const RFC822_HEADER: Keyword = Keyword::new("RFC822.HEADER");
+    pub(crate) const RFC822_SIZE: Keyword = Keyword::new("RFC822.SIZE");
+    pub(crate) const RFC822_TEXT: Keyword = Keyword::new("RFC822.TEXT");
+    pub(crate) const SASL_IR: Keyword = Keyword::new("SASL-IR");
+    pub(crate) const SAVE: Keyword = Keyword::new("SAVE");
+    pub(crate) const SEARCH: Keyword = Keyword::new("SEARCH");
+    pub(crate) const SEEN: Keyword = Keyword::new("SEEN");
+    pub(crate) const SELECT: Keyword = Keyword::new("SELECT");
+    pub(crate) const SENT: Keyword = Keyword::new("SENT");
+    pub(crate) const SENTBEFORE: Keyword = Keyword::new("SENTBEFORE");
+    pub(crate) const SENTON: Keyword = Keyword::new("SENTON");
+    pub(crate) const SENTSINCE: Keyword = Keyword::new("SENTSINCE");
+    pub(crate) const SETQUOTA: Keyword = Keyword::new("SETQUOTA");
+    pub(crate) const SINCE: Keyword = Keyword::new("SINCE");
+    pub(crate) const SMALLER: Keyword = Keyword::new("SMALLER");
+    pub(crate) const SORT: Keyword = Keyword::new("SORT");
+    pub(crate) const SPECIAL_USE: Keyword = Keyword::new("SPECIAL-USE");
+    pub(crate) const STARTTLS: Keyword = Keyword::new("STARTTLS");
+    pub(crate) const STATUS: Keyword = Keyword::new("STATUS");
+    pub(crate) const STORE: Keyword = Keyword::new("STORE");
+    pub(crate) const SUBJECT: Keyword = Keyword::new("SUBJECT");
+    pub(crate) const SUBSCRIBE: Keyword = Keyword::new("SUBSCRIBE");
+    pub(crate) const SUBSCRIBED: Keyword = Keyword::new("SUBSCRIBED");
+    pub(crate) const TEXT: Keyword = Keyword::new("TEXT");
+    pub(crate) const THREAD: Keyword = Keyword::new("THREAD");
+    pub(crate) const THREADID: Keyword = Keyword::new("THREADID");
+    pub(crate) const TO: Keyword = Keyword::new("TO");
+    pub(crate) const TRASH: Keyword = Keyword::new("TRASH");
+    pub(crate) const UID: Keyword = Keyword::new("UID");
+    pub(crate) const UIDNEXT: Keyword = Keyword::new("UIDNEXT");
+    pub(crate) const UIDPLUS: Keyword = Keyword::new("UIDPLUS");
+    pub(crate) const UIDVALIDITY: Keyword = Keyword::new("UIDVALIDITY");
+    pub(crate) const UNANSWERED: Keyword = Keyword::new("UNANSWERED");
+    pub(crate) const UNDELETED: Keyword = Keyword::new("UNDELETED");
+    pub(crate) const UNDRAFT: Keyword = Keyword::new("UNDRAFT");
+    pub(crate) const UNFLAGGED: Keyword = Keyword::new("UNFLAGGED");
+    pub(crate) const UNKEYWORD: Keyword = Keyword::new("UNKEYWORD");
+    pub(crate) const UNMARKED: Keyword = Keyword::new("UNMARKED");
+    pub(crate) const UNSEEN: Keyword = Keyword::new("UNSEEN");
+    pub(crate) const UNSELECT: Keyword = Keyword::new("UNSELECT");
+    pub(crate) const UNSUBSCRIBE: Keyword = Keyword::new("UNSUBSCRIBE");
+    pub(crate) const VANISHED: Keyword = Keyword::new("VANISHED");
+    pub(crate) const X_GM_LABELS: Keyword = Keyword::new("X-GM-LABELS");
+    pub(crate) const X_GM_MSGID: Keyword = Keyword::new("X-GM-MSGID");
+    pub(crate) const X_GM_THRID: Keyword = Keyword::new("X-GM-THRID");
+    pub(crate) const YOUNGER: Keyword = Keyword::new("YOUNGER");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_ignore_case_and_tell_words_apart() {
+        assert_eq!(Keyword::of(b"fetch"), kw::FETCH);
+        assert_eq!(Keyword::of(b"header.fields.not"), kw::HEADER_FIELDS_NOT);
+        assert_eq!(Keyword::of(b"X-Gm-Labels"), kw::X_GM_LABELS);
+        assert_ne!(Keyword::of(b"FETC"), kw::FETCH);
+        assert_ne!(Keyword::of(b"FETCHX"), kw::FETCH);
+        assert_eq!(Keyword::of(&[b'A'; 30]), Keyword::TOO_LONG);
+        // The wide reader agrees with the byte-wise one at every length and position.
+        let text = b"x-Gm-LaBeLs.zZ@`[{~AUTHENTICATIONfailed tail of the line";
+        for start in 0..text.len() {
+            for len in 0..=text.len() - start {
+                let input = &text[start..];
+                assert_eq!(
+                    Keyword::prefix(input, len),
+                    Keyword::of(&input[..len]),
+                    "{start} {len}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! BODY and BODYSTRUCTURE, with nesting bounded by the configured depth.
+
+use std::borrow::Cow;
+
+use super::envelope::{envelope, field_sep};
+use crate::imap::codec::grammar::core::{
+    byte, lenient_number, nil, nstring, number64, paren_list, spaces, string,
+};
+use crate::imap::codec::grammar::{PErrorKind, PResult, fail, fatal};
+use crate::imap::codec::types::{
+    BodyExtension, BodyStructure, Disposition, ExtensionData, IString, MultiPart,
+    MultiPartExtension, Parameters, SinglePart, SinglePartExtension, SinglePartKind,
+};
+
+/// The input after the spaces before the next optional field, or `None` when the list
+/// closes instead.
+#[inline]
+fn optional_field(input: &[u8]) -> Option<&[u8]> {
+    let rest = spaces(input);
+    if rest.len() == input.len() || rest.first() == Some(&b')') {
+        None
+    } else {
+        Some(rest)
+    }
+}
+
+/// `body-fld-param`: NIL, or pairs. `()` (go-imap's output) reads as empty and so does a
+/// NIL value (`("boundary" NIL)` from Mail.ru).
+fn parameters(input: &[u8]) -> PResult<'_, Parameters<'_>> {
+    if let Ok((rest, ())) = nil(input) {
+        return Ok((rest, Vec::new()));
+    }
+    let (mut rest, ()) = byte(input, b'(', "`(` or NIL for parameters")?;
+    // Most parts carry one parameter (charset or boundary); size the allocation for that.
+    let mut pairs = Vec::with_capacity(1);
+    loop {
+        rest = spaces(rest);
+        if let Some(tail) = rest.strip_prefix(b")") {
+            return Ok((tail, pairs));
+        }
+        let (tail, name) = string(rest)?;
+        let (tail, ()) = field_sep(tail)?;
+        let (tail, value) = nstring(tail)?;
+        pairs.push((name, value));
+        rest = tail;
+    }
+}
+
+fn disposition(input: &[u8]) -> PResult<'_, Option<Disposition<'_>>> {
+    if let Ok((rest, ())) = nil(input) {
+        return Ok((rest, None));
+    }
+    let (rest, ()) = byte(input, b'(', "`(` or NIL for a disposition")?;
+    let (rest, kind) = string(spaces(rest))?;
+    let (rest, ()) = field_sep(rest)?;
+    let (rest, params) = parameters(rest)?;
+    let (rest, ()) = byte(spaces(rest), b')', "`)` to close the disposition")?;
+    Ok((rest, Some(Disposition { kind, params })))
+}
+
+fn language(input: &[u8]) -> PResult<'_, Vec<IString<'_>>> {
+    if input.first() == Some(&b'(') {
+        return paren_list(input, string);
+    }
+    nstring(input).map(|(rest, value)| (rest, value.into_iter().collect()))
+}
+
+fn body_extension(input: &[u8], depth: usize) -> PResult<'_, BodyExtension<'_>> {
+    match input.first() {
+        Some(b'(') => {
+            if depth == 0 {
+                return fatal(input, PErrorKind::TooDeep);
+            }
+            paren_list(input, |i| body_extension(i, depth - 1))
+                .map(|(rest, list)| (rest, BodyExtension::List(list)))
+        }
+        Some(b'0'..=b'9') => number64(input).map(|(rest, n)| (rest, BodyExtension::Number(n))),
+        _ => nstring(input).map(|(rest, value)| (rest, BodyExtension::String(value))),
+    }
+}
+
+/// The fields after MD5 (single part) or parameters (multipart): all optional, in order.
+fn extension_data_into<'a>(
+    input: &'a [u8],
+    depth: usize,
+    data: &mut ExtensionData<'a>,
+) -> PResult<'a, ()> {
+    let Some(rest) = optional_field(input) else {
+        return Ok((input, ()));
+    };
+    let (rest, value) = disposition(rest)?;
+    data.disposition = Some(value);
+    let Some(rest) = optional_field(rest) else {
+        return Ok((rest, ()));
+    };
+    let (rest, value) = language(rest)?;
+    data.language = Some(value);
+    let Some(rest) = optional_field(rest) else {
+        return Ok((rest, ()));
+    };
+    let (mut rest, value) = nstring(rest)?;
+    data.location = Some(value);
+    while let Some(field) = optional_field(rest) {
+        let (tail, value) = body_extension(field, depth)?;
+        data.extensions.push(value);
+        rest = tail;
+    }
+    Ok((rest, ()))
+}
+
+fn empty_string<'a>() -> IString<'a> {
+    IString::Quoted(Cow::Borrowed(&[]))
+}
+
+/// A part to fill in place: body structures are large, and moving them costs more than
+/// parsing some of their fields.
+fn placeholder<'a>() -> BodyStructure<'a> {
+    BodyStructure::Single(SinglePart {
+        media_type: empty_string(),
+        media_subtype: empty_string(),
+        params: Vec::new(),
+        id: None,
+        description: None,
+        encoding: None,
+        size: 0,
+        kind: SinglePartKind::Basic,
+        extension: None,
+    })
+}
+
+fn single_part_into<'a>(
+    input: &'a [u8],
+    depth: usize,
+    part: &mut SinglePart<'a>,
+) -> PResult<'a, ()> {
+    let (rest, value) = string(input)?;
+    part.media_type = value;
+    let (rest, ()) = field_sep(rest)?;
+    let (rest, value) = string(rest)?;
+    part.media_subtype = value;
+    let (rest, ()) = field_sep(rest)?;
+    let (rest, value) = parameters(rest)?;
+    part.params = value;
+    let (rest, ()) = field_sep(rest)?;
+    let (rest, value) = nstring(rest)?;
+    part.id = value;
+    let (rest, ()) = field_sep(rest)?;
+    let (rest, value) = nstring(rest)?;
+    part.description = value;
+    let (rest, ()) = field_sep(rest)?;
+    let (rest, value) = nstring(rest)?;
+    part.encoding = value;
+    let (rest, ()) = field_sep(rest)?;
+    let (mut rest, value) = lenient_number(rest)?;
+    part.size = value;
+
+    let is =
+        |value: &IString<'_>, name: &str| value.as_bytes().eq_ignore_ascii_case(name.as_bytes());
+    let message = is(&part.media_type, "MESSAGE")
+        && (is(&part.media_subtype, "RFC822") || is(&part.media_subtype, "GLOBAL"));
+    if is(&part.media_type, "TEXT")
+        && let Some(field @ [b'0'..=b'9' | b'-', ..]) = optional_field(rest)
+    {
+        let (tail, lines) = lenient_number(field)?;
+        part.kind = SinglePartKind::Text { lines };
+        rest = tail;
+    } else if message && let Some(field @ [b'(', ..]) = optional_field(rest) {
+        let (tail, enclosed_envelope) = envelope(field)?;
+        let (tail, ()) = field_sep(tail)?;
+        let (tail, enclosed_body) = body(tail, depth)?;
+        let (tail, ()) = field_sep(tail)?;
+        let (tail, lines) = lenient_number(tail)?;
+        part.kind = SinglePartKind::Message {
+            envelope: enclosed_envelope,
+            body: enclosed_body,
+            lines,
+        };
+        rest = tail;
+    }
+
+    if let Some(field) = optional_field(rest) {
+        let (tail, md5) = nstring(field)?;
+        let extension = part.extension.insert(SinglePartExtension {
+            md5,
+            more: ExtensionData::default(),
+        });
+        let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
+        rest = tail;
+    }
+    Ok((rest, ()))
+}
+
+fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) -> PResult<'a, ()> {
+    let mut rest = input;
+    while rest.first() == Some(&b'(') {
+        part.parts.push(placeholder());
+        let tail = match part.parts.last_mut() {
+            Some(slot) => body_into(rest, depth, slot)?.0,
+            None => return fail(rest, "a body part"),
+        };
+        rest = spaces(tail);
+    }
+    let (mut rest, value) = string(rest)?;
+    part.media_subtype = value;
+    if let Some(field) = optional_field(rest) {
+        let (tail, params) = parameters(field)?;
+        let extension = part.extension.insert(MultiPartExtension {
+            params,
+            more: ExtensionData::default(),
+        });
+        let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
+        rest = tail;
+    }
+    Ok((rest, ()))
+}
+
+/// `body` into `out` (which holds a placeholder single part), nested at most `depth` levels.
+fn body_into<'a>(input: &'a [u8], depth: usize, out: &mut BodyStructure<'a>) -> PResult<'a, ()> {
+    if depth == 0 {
+        return fatal(input, PErrorKind::TooDeep);
+    }
+    let (rest, ()) = byte(input, b'(', "`(` to open a body structure")?;
+    let rest = spaces(rest);
+    let rest = match rest.first() {
+        Some(b'(') => {
+            *out = BodyStructure::Multi(MultiPart {
+                parts: Vec::with_capacity(2),
+                media_subtype: empty_string(),
+                extension: None,
+            });
+            match out {
+                BodyStructure::Multi(multi) => multi_part_into(rest, depth - 1, multi)?.0,
+                BodyStructure::Single(_) => return fail(rest, "a multipart body"),
+            }
+        }
+        Some(_) => match out {
+            BodyStructure::Single(single) => single_part_into(rest, depth - 1, single)?.0,
+            BodyStructure::Multi(_) => return fail(rest, "a single-part body"),
+        },
+        None => return fail(rest, "a body structure"),
+    };
+    let (rest, ()) = byte(spaces(rest), b')', "`)` to close the body structure")?;
+    Ok((rest, ()))
+}
+
+/// `body`: one parenthesised part, nested at most `depth` levels, built on the heap.
+pub(crate) fn body(input: &[u8], depth: usize) -> PResult<'_, Box<BodyStructure<'_>>> {
+    let mut structure = Box::new(placeholder());
+    let (rest, ()) = body_into(input, depth, &mut structure)?;
+    Ok((rest, structure))
+}

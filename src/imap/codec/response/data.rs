@@ -1,0 +1,369 @@
+//! Untagged data other than FETCH: CAPABILITY, LIST, STATUS, SEARCH and the extensions.
+
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use std::borrow::Cow;
+
+use super::status::capability;
+use crate::imap::codec::grammar::chars::ATOM;
+use crate::imap::codec::grammar::core::{
+    astring, atom, byte, delimiter, keyword, line_end, mailbox, nil, nstring, number, number64,
+    paren_list, sp, space_list, spaces, string, token,
+};
+use crate::imap::codec::grammar::flag::flag_list;
+use crate::imap::codec::grammar::sequence::sequence_set;
+use crate::imap::codec::grammar::skip::skip_value;
+use crate::imap::codec::grammar::{PErrorKind, PResult, fail, fatal};
+use crate::imap::codec::types::{
+    Atom, Data, ESearch, IdParameters, ListExtendedItem, ListItem, MailboxAttribute,
+    MailboxAttributes, NamespaceDescription, QuotaResource, Raw, SearchReturnData, StatusAttribute,
+    StatusItem, Thread,
+};
+
+/// `* CAPABILITY ...` or `* ENABLED ...` after the keyword.
+pub(crate) fn capability_data(
+    input: &[u8],
+) -> PResult<'_, Vec<crate::imap::codec::types::Capability<'_>>> {
+    let (rest, list) = space_list(input, capability)?;
+    let (rest, ()) = line_end(rest)?;
+    Ok((rest, list))
+}
+
+fn mailbox_attribute(input: &[u8]) -> PResult<'_, MailboxAttribute<'_>> {
+    match input.strip_prefix(b"\\") {
+        Some(name) => {
+            let n = crate::imap::codec::grammar::chars::run(name, ATOM);
+            if let Some(known) = MailboxAttribute::backslashed_bytes(name, n) {
+                return Ok((&name[n..], known));
+            }
+            token(name, ATOM, "an attribute name after `\\`")
+                .map(|(rest, name)| (rest, MailboxAttribute::backslashed(name)))
+        }
+        None => {
+            atom(input).map(|(rest, name)| (rest, MailboxAttribute::Keyword(Atom::unchecked(name))))
+        }
+    }
+}
+
+fn list_extended_item(input: &[u8], depth: usize) -> PResult<'_, ListExtendedItem<'_>> {
+    let (rest, tag) = astring(input)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, value) = skip_value(rest, depth)?;
+    Ok((
+        rest,
+        ListExtendedItem {
+            tag,
+            value: Raw(Cow::Borrowed(value)),
+        },
+    ))
+}
+
+/// `* LIST ...` / `* LSUB ...` after the keyword.
+pub(crate) fn list_data(input: &[u8], depth: usize) -> PResult<'_, ListItem<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (mut rest, ()) = byte(rest, b'(', "`(` to open the attributes")?;
+    let mut attributes = MailboxAttributes::new();
+    loop {
+        rest = spaces(rest);
+        if let Some(tail) = rest.strip_prefix(b")") {
+            rest = tail;
+            break;
+        }
+        let (tail, attribute) = mailbox_attribute(rest)?;
+        attributes.insert(attribute);
+        rest = tail;
+    }
+    let (rest, ()) = sp(rest)?;
+    let (rest, delimiter) = delimiter(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, mailbox) = mailbox(rest)?;
+    let (rest, extended) = match rest {
+        [b' ', b'(', ..] => paren_list(&rest[1..], |i| list_extended_item(i, depth))?,
+        _ => (rest, Vec::new()),
+    };
+    let (rest, ()) = line_end(rest)?;
+    Ok((
+        rest,
+        ListItem {
+            attributes,
+            delimiter,
+            mailbox,
+            extended,
+        },
+    ))
+}
+
+fn status_item(input: &[u8]) -> PResult<'_, StatusItem<'_>> {
+    let (rest, name) = atom(input)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, value) = number64(rest)?;
+    let item = match StatusAttribute::from_name(name) {
+        Some(attribute) => StatusItem::Known(attribute, value),
+        None => StatusItem::Other(Atom::unchecked(name), value),
+    };
+    Ok((rest, item))
+}
+
+/// `* STATUS mailbox (...)` after the keyword.
+pub(crate) fn status_data(input: &[u8]) -> PResult<'_, Data<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, mailbox) = mailbox(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, items) = paren_list(rest, status_item)?;
+    let (rest, ()) = line_end(rest)?;
+    Ok((rest, Data::Status { mailbox, items }))
+}
+
+/// `* FLAGS (...)` after the keyword.
+pub(crate) fn flags_data(input: &[u8]) -> PResult<'_, Data<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, flags) = flag_list(rest)?;
+    let (rest, ()) = line_end(rest)?;
+    Ok((rest, Data::Flags(flags)))
+}
+
+fn modseq_suffix(input: &[u8]) -> PResult<'_, u64> {
+    let (rest, ()) = byte(input, b'(', "`(`")?;
+    let (rest, ()) = keyword(rest, "MODSEQ")?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, value) = number64(rest)?;
+    let (rest, ()) = byte(spaces(rest), b')', "`)`")?;
+    Ok((rest, value))
+}
+
+/// `* SEARCH ...` / `* SORT ...` after the keyword: numbers, then RFC 7162's `(MODSEQ n)`.
+/// Yahoo ends the list with a space and GreenMail sends `* SEARCH ` with nothing after it.
+pub(crate) fn numbers_data(input: &[u8]) -> PResult<'_, (Vec<u32>, Option<u64>)> {
+    let mut ids = Vec::new();
+    let mut rest = input;
+    let mut modseq = None;
+    loop {
+        let after = spaces(rest);
+        if after.len() == rest.len() {
+            break;
+        }
+        match after.first() {
+            Some(b'0'..=b'9') => {
+                let (tail, id) = number(after)?;
+                ids.push(id);
+                rest = tail;
+            }
+            Some(b'(') if modseq.is_none() => {
+                let (tail, value) = modseq_suffix(after)?;
+                modseq = Some(value);
+                rest = tail;
+            }
+            _ => break,
+        }
+    }
+    let (rest, ()) = line_end(rest)?;
+    Ok((rest, (ids, modseq)))
+}
+
+fn search_return_data(input: &[u8], depth: usize) -> PResult<'_, SearchReturnData<'_>> {
+    let (rest, name) = atom(input)?;
+    let (rest, ()) = sp(rest)?;
+    match Keyword::of(name.as_bytes()) {
+        kw::MIN => number(rest).map(|(r, n)| (r, SearchReturnData::Min(n))),
+        kw::MAX => number(rest).map(|(r, n)| (r, SearchReturnData::Max(n))),
+        kw::COUNT => number(rest).map(|(r, n)| (r, SearchReturnData::Count(n))),
+        kw::ALL => sequence_set(rest).map(|(r, set)| (r, SearchReturnData::All(set))),
+        kw::MODSEQ => number64(rest).map(|(r, n)| (r, SearchReturnData::ModSeq(n))),
+        _ => skip_value(rest, depth).map(|(r, value)| {
+            (
+                r,
+                SearchReturnData::Other(Atom::unchecked(name), Raw(Cow::Borrowed(value))),
+            )
+        }),
+    }
+}
+
+/// `* ESEARCH ...` after the keyword (RFC 4731).
+pub(crate) fn esearch_data(input: &[u8], depth: usize) -> PResult<'_, ESearch<'_>> {
+    let mut rest = input;
+    let mut tag = None;
+    if let [b' ', b'(', ..] = rest {
+        let (tail, ()) = keyword(&rest[2..], "TAG")?;
+        let (tail, ()) = sp(tail)?;
+        let (tail, value) = astring(tail)?;
+        let (tail, ()) = byte(spaces(tail), b')', "`)` after the ESEARCH tag")?;
+        tag = Some(value);
+        rest = tail;
+    }
+    let mut uid = false;
+    if rest.first() == Some(&b' ')
+        && crate::imap::codec::grammar::core::starts_with_word(&rest[1..], "UID")
+    {
+        uid = true;
+        rest = &rest[4..];
+    }
+    let (rest, data) = space_list(rest, |i| search_return_data(i, depth))?;
+    let (rest, ()) = line_end(rest)?;
+    Ok((rest, ESearch { tag, uid, data }))
+}
+
+fn thread_list(input: &[u8], depth: usize) -> PResult<'_, Thread> {
+    if depth == 0 {
+        return fatal(input, PErrorKind::TooDeep);
+    }
+    let (mut rest, ()) = byte(input, b'(', "`(` to open a thread")?;
+    let mut thread = Thread {
+        members: Vec::new(),
+        children: Vec::new(),
+    };
+    loop {
+        rest = spaces(rest);
+        match rest.first() {
+            Some(b')') => return Ok((&rest[1..], thread)),
+            Some(b'(') => {
+                let (tail, child) = thread_list(rest, depth - 1)?;
+                thread.children.push(child);
+                rest = tail;
+            }
+            Some(b'0'..=b'9') if thread.children.is_empty() => {
+                let (tail, id) = number(rest)?;
+                thread.members.push(id);
+                rest = tail;
+            }
+            _ => return fail(rest, "a message number, `(` or `)` in a thread"),
+        }
+    }
+}
+
+/// `* THREAD ...` after the keyword (RFC 5256).
+pub(crate) fn thread_data(input: &[u8], depth: usize) -> PResult<'_, Vec<Thread>> {
+    let mut rest = spaces(input);
+    let mut threads = Vec::new();
+    while rest.first() == Some(&b'(') {
+        let (tail, thread) = thread_list(rest, depth)?;
+        threads.push(thread);
+        rest = spaces(tail);
+    }
+    let (rest, ()) = line_end(rest)?;
+    Ok((rest, threads))
+}
+
+/// ID parameters: `("name" "value" ...)` or NIL (RFC 2971); `()` is read as empty.
+pub(crate) fn id_params(input: &[u8]) -> PResult<'_, IdParameters<'_>> {
+    if let Ok((rest, ())) = nil(input) {
+        return Ok((rest, None));
+    }
+    let (mut rest, ()) = byte(input, b'(', "`(` or NIL")?;
+    let mut pairs = Vec::new();
+    loop {
+        rest = spaces(rest);
+        if let Some(tail) = rest.strip_prefix(b")") {
+            return Ok((tail, Some(pairs)));
+        }
+        let (tail, name) = string(rest)?;
+        let (tail, ()) = sp(tail)?;
+        let (tail, value) = nstring(tail)?;
+        pairs.push((name, value));
+        rest = tail;
+    }
+}
+
+fn namespace_description(input: &[u8]) -> PResult<'_, NamespaceDescription<'_>> {
+    let (rest, ()) = byte(input, b'(', "`(`")?;
+    let (rest, prefix) = string(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (mut rest, delimiter) = delimiter(rest)?;
+    let mut extensions = Vec::new();
+    loop {
+        rest = spaces(rest);
+        if let Some(tail) = rest.strip_prefix(b")") {
+            return Ok((
+                tail,
+                NamespaceDescription {
+                    prefix,
+                    delimiter,
+                    extensions,
+                },
+            ));
+        }
+        let (tail, name) = string(rest)?;
+        let (tail, ()) = sp(tail)?;
+        let (tail, values) = paren_list(tail, string)?;
+        extensions.push((name, values));
+        rest = tail;
+    }
+}
+
+fn namespace(input: &[u8]) -> PResult<'_, Option<Vec<NamespaceDescription<'_>>>> {
+    if let Ok((rest, ())) = nil(input) {
+        return Ok((rest, None));
+    }
+    paren_list(input, namespace_description).map(|(rest, list)| (rest, Some(list)))
+}
+
+/// `* NAMESPACE personal other shared` after the keyword (RFC 2342).
+pub(crate) fn namespace_data(input: &[u8]) -> PResult<'_, Data<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, personal) = namespace(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, other) = namespace(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (rest, shared) = namespace(rest)?;
+    let (rest, ()) = line_end(rest)?;
+    Ok((
+        rest,
+        Data::Namespace {
+            personal,
+            other,
+            shared,
+        },
+    ))
+}
+
+/// `* QUOTA root (resource usage limit ...)` after the keyword (RFC 9208).
+pub(crate) fn quota_data(input: &[u8]) -> PResult<'_, Data<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, root) = astring(rest)?;
+    let (rest, ()) = sp(rest)?;
+    let (mut rest, ()) = byte(rest, b'(', "`(`")?;
+    let mut resources = Vec::new();
+    loop {
+        rest = spaces(rest);
+        if let Some(tail) = rest.strip_prefix(b")") {
+            rest = tail;
+            break;
+        }
+        let (tail, name) = atom(rest)?;
+        let (tail, ()) = sp(tail)?;
+        let (tail, usage) = number64(tail)?;
+        let (tail, ()) = sp(tail)?;
+        let (tail, limit) = number64(tail)?;
+        resources.push(QuotaResource {
+            name: Atom::unchecked(name),
+            usage,
+            limit,
+        });
+        rest = tail;
+    }
+    let (rest, ()) = line_end(rest)?;
+    Ok((rest, Data::Quota { root, resources }))
+}
+
+/// `* QUOTAROOT mailbox root ...` after the keyword (RFC 9208).
+pub(crate) fn quota_root_data(input: &[u8]) -> PResult<'_, Data<'_>> {
+    let (rest, ()) = sp(input)?;
+    let (rest, mailbox) = mailbox(rest)?;
+    let (rest, roots) = space_list(rest, astring)?;
+    let (rest, ()) = line_end(rest)?;
+    Ok((rest, Data::QuotaRoot { mailbox, roots }))
+}
+
+/// `* VANISHED [(EARLIER)] uids` after the keyword (RFC 7162).
+pub(crate) fn vanished_data(input: &[u8]) -> PResult<'_, Data<'_>> {
+    let (mut rest, ()) = sp(input)?;
+    let mut earlier = false;
+    if let Some(tail) = rest.strip_prefix(b"(") {
+        let (tail, ()) = keyword(tail, "EARLIER")?;
+        let (tail, ()) = byte(tail, b')', "`)`")?;
+        let (tail, ()) = sp(tail)?;
+        earlier = true;
+        rest = tail;
+    }
+    let (rest, uids) = sequence_set(rest)?;
+    let (rest, ()) = line_end(rest)?;
+    Ok((rest, Data::Vanished { earlier, uids }))
+}

@@ -1,0 +1,94 @@
+//! ENVELOPE.
+
+use crate::imap::codec::grammar::core::{byte, nil, nstring, spaces};
+use crate::imap::codec::grammar::{PResult, fail};
+use crate::imap::codec::types::{Address, Envelope, NString};
+
+/// One or more spaces between fields (servers have been seen doubling them).
+#[inline(always)]
+pub(crate) fn field_sep(input: &[u8]) -> PResult<'_, ()> {
+    let rest = spaces(input);
+    if rest.len() == input.len() {
+        return fail(input, "a space");
+    }
+    Ok((rest, ()))
+}
+
+#[inline(always)]
+fn next_nstring(input: &[u8]) -> PResult<'_, NString<'_>> {
+    let (rest, ()) = field_sep(input)?;
+    nstring(rest)
+}
+
+fn address(input: &[u8]) -> PResult<'_, Address<'_>> {
+    let (rest, ()) = byte(input, b'(', "`(` to open an address")?;
+    let (rest, name) = nstring(rest)?;
+    let (rest, adl) = next_nstring(rest)?;
+    let (rest, mailbox) = next_nstring(rest)?;
+    let (rest, host) = next_nstring(rest)?;
+    let (rest, ()) = byte(spaces(rest), b')', "`)` to close an address")?;
+    Ok((
+        rest,
+        Address {
+            name,
+            adl,
+            mailbox,
+            host,
+        },
+    ))
+}
+
+/// An address list: NIL or `((...)(...))`, appended to `list`. Outlook.com puts spaces
+/// between the addresses and Mail.ru sends `()` for an empty list; both are read.
+fn address_list_into<'a>(input: &'a [u8], list: &mut Vec<Address<'a>>) -> PResult<'a, ()> {
+    let (mut rest, ()) = field_sep(input)?;
+    if let Ok((tail, ())) = nil(rest) {
+        return Ok((tail, ()));
+    }
+    (rest, ()) = byte(rest, b'(', "`(` or NIL for an address list")?;
+    // Most lists hold one address; the default first allocation would hold four.
+    *list = Vec::with_capacity(1);
+    loop {
+        rest = spaces(rest);
+        if let Some(tail) = rest.strip_prefix(b")") {
+            return Ok((tail, ()));
+        }
+        let (tail, value) = address(rest)?;
+        list.push(value);
+        rest = tail;
+    }
+}
+
+/// `envelope`, built in place on the heap: it is large, and moving it costs more than
+/// parsing some of its fields.
+pub(crate) fn envelope(input: &[u8]) -> PResult<'_, Box<Envelope<'_>>> {
+    let (rest, ()) = byte(input, b'(', "`(` to open an envelope")?;
+    let mut envelope = Box::new(Envelope {
+        date: None,
+        subject: None,
+        from: Vec::new(),
+        sender: Vec::new(),
+        reply_to: Vec::new(),
+        to: Vec::new(),
+        cc: Vec::new(),
+        bcc: Vec::new(),
+        in_reply_to: None,
+        message_id: None,
+    });
+    let (rest, date) = nstring(rest)?;
+    envelope.date = date;
+    let (rest, subject) = next_nstring(rest)?;
+    envelope.subject = subject;
+    let (rest, ()) = address_list_into(rest, &mut envelope.from)?;
+    let (rest, ()) = address_list_into(rest, &mut envelope.sender)?;
+    let (rest, ()) = address_list_into(rest, &mut envelope.reply_to)?;
+    let (rest, ()) = address_list_into(rest, &mut envelope.to)?;
+    let (rest, ()) = address_list_into(rest, &mut envelope.cc)?;
+    let (rest, ()) = address_list_into(rest, &mut envelope.bcc)?;
+    let (rest, in_reply_to) = next_nstring(rest)?;
+    envelope.in_reply_to = in_reply_to;
+    let (rest, message_id) = next_nstring(rest)?;
+    envelope.message_id = message_id;
+    let (rest, ()) = byte(spaces(rest), b')', "`)` to close the envelope")?;
+    Ok((rest, envelope))
+}

@@ -1,0 +1,296 @@
+//! FETCH response data items.
+
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use std::borrow::Cow;
+
+use super::body::body;
+use super::envelope::envelope;
+use crate::imap::codec::grammar::chars::{self, ATOM};
+use crate::imap::codec::grammar::core::{
+    astring, byte, lenient_number, nil, nstring, number, number64, nz_number, paren_list,
+    paren_list_sized, sp, spaces,
+};
+use crate::imap::codec::grammar::datetime::date_time;
+use crate::imap::codec::grammar::flag::flag_list;
+use crate::imap::codec::grammar::skip::skip_value;
+use crate::imap::codec::grammar::{PResult, fail};
+use crate::imap::codec::types::{AString, Atom, FetchItem, Raw, Section, SectionText};
+
+/// The part path of a section: `1.2.3`, stopping before a `.` that starts a text name.
+pub(crate) fn section_part(input: &[u8]) -> PResult<'_, Vec<u32>> {
+    let mut part = Vec::new();
+    let mut rest = input;
+    while let Some(b'0'..=b'9') = rest.first() {
+        let (tail, n) = nz_number(rest)?;
+        part.push(n);
+        match tail {
+            [b'.', b'0'..=b'9', ..] => rest = &tail[1..],
+            _ => return Ok((tail, part)),
+        }
+    }
+    Ok((rest, part))
+}
+
+fn header_list(input: &[u8]) -> PResult<'_, Vec<AString<'_>>> {
+    paren_list(input, astring)
+}
+
+fn section_text(input: &[u8], after_part: bool) -> PResult<'_, SectionText<'_>> {
+    // ATOM-CHARs exclude `]`, space and `(`, so the name stops where its arguments start.
+    let (name, rest) = input.split_at(chars::run(input, ATOM));
+    match Keyword::of(name) {
+        kw::HEADER => Ok((rest, SectionText::Header)),
+        kw::TEXT => Ok((rest, SectionText::Text)),
+        kw::MIME if after_part => Ok((rest, SectionText::Mime)),
+        kw::HEADER_FIELDS => {
+            let (rest, ()) = sp(rest)?;
+            header_list(rest).map(|(rest, list)| (rest, SectionText::HeaderFields(list)))
+        }
+        kw::HEADER_FIELDS_NOT => {
+            let (rest, ()) = sp(rest)?;
+            header_list(rest).map(|(rest, list)| (rest, SectionText::HeaderFieldsNot(list)))
+        }
+        _ => fail(
+            input,
+            "HEADER, HEADER.FIELDS, HEADER.FIELDS.NOT, TEXT or MIME",
+        ),
+    }
+}
+
+/// `section`: `[...]`.
+pub(crate) fn section(input: &[u8]) -> PResult<'_, Section<'_>> {
+    let (rest, ()) = byte(input, b'[', "`[`")?;
+    let (rest, part) = section_part(rest)?;
+    let (rest, text) = match rest {
+        [b']', ..] => (rest, None),
+        [b'.', tail @ ..] if !part.is_empty() => {
+            let (tail, text) = section_text(tail, true)?;
+            (tail, Some(text))
+        }
+        _ if part.is_empty() => {
+            let (tail, text) = section_text(rest, false)?;
+            (tail, Some(text))
+        }
+        _ => return fail(rest, "`]` or `.` after a part number"),
+    };
+    let (rest, ()) = byte(spaces(rest), b']', "`]` to close the section")?;
+    Ok((rest, Section { part, text }))
+}
+
+/// `section-binary`: `[1.2]`.
+pub(crate) fn section_binary(input: &[u8]) -> PResult<'_, Vec<u32>> {
+    let (rest, ()) = byte(input, b'[', "`[`")?;
+    let (rest, part) = section_part(rest)?;
+    let (rest, ()) = byte(rest, b']', "`]` to close the section")?;
+    Ok((rest, part))
+}
+
+fn origin(input: &[u8]) -> PResult<'_, Option<u32>> {
+    match input.strip_prefix(b"<") {
+        Some(rest) => {
+            let (rest, n) = number(rest)?;
+            let (rest, ()) = byte(rest, b'>', "`>`")?;
+            Ok((rest, Some(n)))
+        }
+        None => Ok((input, None)),
+    }
+}
+
+fn object_id(input: &[u8]) -> PResult<'_, Atom<'_>> {
+    let n = input
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'-')
+        .count();
+    if n == 0 || n > 255 {
+        return fail(input, "an object id");
+    }
+    match std::str::from_utf8(&input[..n]) {
+        Ok(id) => Ok((&input[n..], Atom::unchecked(id))),
+        Err(_) => fail(input, "an object id"),
+    }
+}
+
+fn parenthesised<'a, T>(
+    input: &'a [u8],
+    inner: impl FnOnce(&'a [u8]) -> PResult<'a, T>,
+) -> PResult<'a, T> {
+    let (rest, ()) = byte(input, b'(', "`(`")?;
+    let (rest, value) = inner(spaces(rest))?;
+    let (rest, ()) = byte(spaces(rest), b')', "`)`")?;
+    Ok((rest, value))
+}
+
+/// A Gmail label: an astring, or a `\`-name such as `\Inbox`.
+fn gmail_label(input: &[u8]) -> PResult<'_, AString<'_>> {
+    if input.first() == Some(&b'\\') {
+        let n = 1 + chars::run(&input[1..], ATOM);
+        return match std::str::from_utf8(&input[..n]) {
+            Ok(label) if n > 1 => Ok((&input[n..], AString::Atom(Cow::Borrowed(label)))),
+            _ => fail(input, "a label"),
+        };
+    }
+    astring(input)
+}
+
+/// The name of a data item: atom characters up to `[` or `<`.
+fn item_name(input: &[u8]) -> PResult<'_, &[u8]> {
+    let n = input
+        .iter()
+        .take_while(|&&b| chars::is(b, ATOM) && b != b'[' && b != b'<')
+        .count();
+    if n == 0 {
+        return fail(input, "a FETCH data item");
+    }
+    Ok((&input[n..], &input[..n]))
+}
+
+/// One `msg-att` item.
+pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
+    let (rest, name) = item_name(input)?;
+    let known = Keyword::prefix(input, name.len());
+    match known {
+        kw::UID => {
+            let (rest, ()) = sp(rest)?;
+            number(rest).map(|(rest, n)| (rest, FetchItem::Uid(n)))
+        }
+        kw::FLAGS => {
+            let (rest, ()) = sp(rest)?;
+            flag_list(rest).map(|(rest, flags)| (rest, FetchItem::Flags(flags)))
+        }
+        kw::INTERNALDATE => {
+            let (rest, ()) = sp(rest)?;
+            date_time(rest).map(|(rest, date)| (rest, FetchItem::InternalDate(date)))
+        }
+        kw::RFC822_SIZE => {
+            let (rest, ()) = sp(rest)?;
+            lenient_number(rest).map(|(rest, n)| (rest, FetchItem::Rfc822Size(n)))
+        }
+        kw::ENVELOPE => {
+            let (rest, ()) = sp(rest)?;
+            envelope(rest).map(|(rest, value)| (rest, FetchItem::Envelope(value)))
+        }
+        kw::BODYSTRUCTURE => {
+            let (rest, ()) = sp(rest)?;
+            body(rest, depth).map(|(rest, value)| (rest, FetchItem::BodyStructure(value)))
+        }
+        kw::BODY if rest.first() == Some(&b'[') => {
+            let (rest, section) = section(rest)?;
+            let (rest, origin) = origin(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, data) = nstring(rest)?;
+            Ok((
+                rest,
+                FetchItem::BodySection {
+                    section,
+                    origin,
+                    data,
+                },
+            ))
+        }
+        kw::BODY => {
+            let (rest, ()) = sp(rest)?;
+            body(rest, depth).map(|(rest, value)| (rest, FetchItem::Body(value)))
+        }
+        kw::BINARY => {
+            let (rest, section) = section_binary(rest)?;
+            let (rest, origin) = origin(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, data) = nstring(rest)?;
+            Ok((
+                rest,
+                FetchItem::Binary {
+                    section,
+                    origin,
+                    data,
+                },
+            ))
+        }
+        kw::BINARY_SIZE => {
+            let (rest, section) = section_binary(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, size) = number(rest)?;
+            Ok((rest, FetchItem::BinarySize { section, size }))
+        }
+        kw::RFC822 | kw::RFC822_HEADER | kw::RFC822_TEXT => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, data) = nstring(rest)?;
+            let item = match known {
+                kw::RFC822 => FetchItem::Rfc822(data),
+                kw::RFC822_HEADER => FetchItem::Rfc822Header(data),
+                _ => FetchItem::Rfc822Text(data),
+            };
+            Ok((rest, item))
+        }
+        kw::MODSEQ => {
+            let (rest, ()) = sp(rest)?;
+            parenthesised(rest, number64).map(|(rest, n)| (rest, FetchItem::ModSeq(n)))
+        }
+        kw::EMAILID => {
+            let (rest, ()) = sp(rest)?;
+            parenthesised(rest, object_id).map(|(rest, id)| (rest, FetchItem::EmailId(id)))
+        }
+        kw::THREADID => {
+            let (rest, ()) = sp(rest)?;
+            match nil(rest) {
+                Ok((rest, ())) => Ok((rest, FetchItem::ThreadId(None))),
+                Err(_) => parenthesised(rest, object_id)
+                    .map(|(rest, id)| (rest, FetchItem::ThreadId(Some(id)))),
+            }
+        }
+        kw::X_GM_MSGID | kw::X_GM_THRID => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, n) = number64(rest)?;
+            let item = if known == kw::X_GM_MSGID {
+                FetchItem::GmailMessageId(n)
+            } else {
+                FetchItem::GmailThreadId(n)
+            };
+            Ok((rest, item))
+        }
+        kw::X_GM_LABELS => {
+            let (rest, ()) = sp(rest)?;
+            paren_list(rest, gmail_label)
+                .map(|(rest, labels)| (rest, FetchItem::GmailLabels(labels)))
+        }
+        _ => unknown_item(input, depth),
+    }
+}
+
+/// An item this codec does not know: its name (with `[...]` and `<...>` parts) and one value.
+fn unknown_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
+    let (mut rest, _) = item_name(input)?;
+    if rest.first() == Some(&b'[') {
+        match rest
+            .iter()
+            .position(|&b| matches!(b, b']' | b'\r' | b'\n' | 0))
+        {
+            Some(end) if rest[end] == b']' => rest = &rest[end + 1..],
+            _ => return fail(rest, "`]`"),
+        }
+    }
+    if rest.first() == Some(&b'<') {
+        let (tail, _) = origin(rest)?;
+        rest = tail;
+    }
+    let name_len = input.len() - rest.len();
+    let name = match std::str::from_utf8(&input[..name_len]) {
+        Ok(name) => name,
+        Err(_) => return fail(input, "a FETCH data item name"),
+    };
+    let (rest, ()) = sp(rest)?;
+    let (rest, value) = skip_value(rest, depth)?;
+    Ok((
+        rest,
+        FetchItem::Other {
+            name: Cow::Borrowed(name),
+            value: Raw(Cow::Borrowed(value)),
+        },
+    ))
+}
+
+/// `* n FETCH (...)` after `FETCH`.
+pub(crate) fn fetch_items(input: &[u8], depth: usize) -> PResult<'_, Vec<FetchItem<'_>>> {
+    let (rest, ()) = sp(input)?;
+    // Eight covers what clients usually ask for in one FETCH without regrowing.
+    paren_list_sized(rest, 8, |i| fetch_item(i, depth))
+}

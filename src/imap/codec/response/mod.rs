@@ -1,0 +1,172 @@
+//! Parsers for what a server sends.
+
+pub(crate) mod body;
+pub(crate) mod data;
+pub(crate) mod envelope;
+pub(crate) mod fetch;
+pub(crate) mod status;
+
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use std::borrow::Cow;
+
+use self::data::{
+    capability_data, esearch_data, flags_data, id_params, list_data, namespace_data, numbers_data,
+    quota_data, quota_root_data, status_data, thread_data, vanished_data,
+};
+use self::fetch::fetch_items;
+use self::status::{resp_text, status_kind};
+use crate::imap::codec::grammar::chars::{self, ATOM, TAG};
+use crate::imap::codec::grammar::core::{line_end, number, sp, token};
+use crate::imap::codec::grammar::{PResult, fail};
+use crate::imap::codec::types::{
+    Continue, Data, Greeting, GreetingKind, Raw, Response, Status, StatusKind, Tag,
+};
+
+/// `greeting`: `* OK|PREAUTH|BYE resp-text`.
+pub(crate) fn greeting(input: &[u8]) -> PResult<'_, Greeting<'_>> {
+    let rest = match input.strip_prefix(b"* ") {
+        Some(rest) => rest,
+        None => return fail(input, "`* ` to start the greeting"),
+    };
+    let word_len = chars::run(rest, ATOM);
+    let kind = match status_kind(&rest[..word_len]) {
+        Some(StatusKind::Ok) => GreetingKind::Ok,
+        Some(StatusKind::PreAuth) => GreetingKind::PreAuth,
+        Some(StatusKind::Bye) => GreetingKind::Bye,
+        _ => return fail(rest, "OK, PREAUTH or BYE"),
+    };
+    let (rest, (code, text)) = resp_text(&rest[word_len..])?;
+    Ok((rest, Greeting { kind, code, text }))
+}
+
+/// One complete response.
+pub(crate) fn response(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
+    match input {
+        [b'+', rest @ ..] => {
+            continuation(rest).map(|(rest, value)| (rest, Response::Continue(value)))
+        }
+        [b'*', b' ', rest @ ..] => untagged(rest, depth),
+        _ => tagged(input),
+    }
+}
+
+fn continuation(input: &[u8]) -> PResult<'_, Continue<'_>> {
+    if let Ok((rest, ())) = line_end(input) {
+        return Ok((
+            rest,
+            Continue {
+                code: None,
+                text: Default::default(),
+            },
+        ));
+    }
+    let (rest, (code, text)) = resp_text(input)?;
+    Ok((rest, Continue { code, text }))
+}
+
+fn tagged(input: &[u8]) -> PResult<'_, Response<'_>> {
+    let (rest, tag) = token(input, TAG, "a tag, `*` or `+`")?;
+    let (rest, ()) = sp(rest)?;
+    let word_len = chars::run(rest, ATOM);
+    let kind = match status_kind(&rest[..word_len]) {
+        Some(kind @ (StatusKind::Ok | StatusKind::No | StatusKind::Bad)) => kind,
+        _ => return fail(rest, "OK, NO or BAD after the tag"),
+    };
+    let (rest, (code, text)) = resp_text(&rest[word_len..])?;
+    Ok((
+        rest,
+        Response::Status(Status {
+            tag: Some(Tag::unchecked(tag)),
+            kind,
+            code,
+            text,
+        }),
+    ))
+}
+
+fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
+    if let Some(b'0'..=b'9') = input.first() {
+        return numbered(input, depth);
+    }
+    let word_len = chars::run(input, ATOM);
+    let (word, rest) = input.split_at(word_len);
+    let name = Keyword::prefix(input, word.len());
+    let kind = match name {
+        kw::OK => Some(StatusKind::Ok),
+        kw::NO => Some(StatusKind::No),
+        kw::BAD => Some(StatusKind::Bad),
+        kw::BYE => Some(StatusKind::Bye),
+        kw::PREAUTH => Some(StatusKind::PreAuth),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        let (rest, (code, text)) = resp_text(rest)?;
+        return Ok((
+            rest,
+            Response::Status(Status {
+                tag: None,
+                kind,
+                code,
+                text,
+            }),
+        ));
+    }
+    let data = match name {
+        kw::CAPABILITY => capability_data(rest).map(|(r, list)| (r, Data::Capability(list))),
+        kw::ENABLED => capability_data(rest).map(|(r, list)| (r, Data::Enabled(list))),
+        kw::LIST => list_data(rest, depth).map(|(r, item)| (r, Data::List(item))),
+        kw::LSUB => list_data(rest, depth).map(|(r, item)| (r, Data::Lsub(item))),
+        kw::STATUS => status_data(rest),
+        kw::FLAGS => flags_data(rest),
+        kw::SEARCH => {
+            numbers_data(rest).map(|(r, (ids, modseq))| (r, Data::Search { ids, modseq }))
+        }
+        kw::SORT => numbers_data(rest).map(|(r, (ids, modseq))| (r, Data::Sort { ids, modseq })),
+        kw::ESEARCH => esearch_data(rest, depth).map(|(r, value)| (r, Data::ESearch(value))),
+        kw::THREAD => thread_data(rest, depth).map(|(r, threads)| (r, Data::Thread(threads))),
+        kw::ID => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, params) = id_params(rest)?;
+            let (rest, ()) = line_end(rest)?;
+            Ok((rest, Data::Id(params)))
+        }
+        kw::NAMESPACE => namespace_data(rest),
+        kw::QUOTA => quota_data(rest),
+        kw::QUOTAROOT => quota_root_data(rest),
+        kw::VANISHED => vanished_data(rest),
+        _ => other(input),
+    }?;
+    Ok((data.0, Response::Data(data.1)))
+}
+
+/// An untagged response of unknown kind: everything up to the line end, kept as sent.
+/// (Framing guarantees the message ends with its line end.)
+fn other(input: &[u8]) -> PResult<'_, Data<'_>> {
+    let body = match input.strip_suffix(b"\n") {
+        Some(body) => body.strip_suffix(b"\r").unwrap_or(body),
+        None => return fail(input, "the end of the line"),
+    };
+    if body.is_empty() {
+        return fail(input, "a response");
+    }
+    Ok((&[], Data::Other(Raw(Cow::Borrowed(body)))))
+}
+
+fn numbered(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
+    let (rest, n) = number(input)?;
+    let (rest, ()) = sp(rest)?;
+    let word_len = chars::run(rest, ATOM);
+    let (word, after) = rest.split_at(word_len);
+    let data = match Keyword::prefix(rest, word.len()) {
+        kw::EXISTS => line_end(after).map(|(r, ())| (r, Data::Exists(n))),
+        kw::RECENT => line_end(after).map(|(r, ())| (r, Data::Recent(n))),
+        kw::EXPUNGE => line_end(after).map(|(r, ())| (r, Data::Expunge(n))),
+        kw::FETCH => {
+            let (r, items) = fetch_items(after, depth)?;
+            let (r, ()) = line_end(r)?;
+            Ok((r, Data::Fetch { seq: n, items }))
+        }
+        _ => other(input),
+    }?;
+    Ok((data.0, Response::Data(data.1)))
+}

@@ -1,0 +1,161 @@
+//! Status responses: `resp-text` and response codes.
+
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use std::borrow::Cow;
+
+use crate::imap::codec::grammar::chars::{self, ATOM, CAPABILITY};
+use crate::imap::codec::grammar::core::{
+    astring, byte, line_end, number, number64, nz_number, paren_list, sp, space_list, spaces, text,
+    token,
+};
+use crate::imap::codec::grammar::flag::flag_list;
+use crate::imap::codec::grammar::sequence::sequence_set;
+use crate::imap::codec::grammar::{PResult, fail};
+use crate::imap::codec::types::{Atom, BARE_CODES, Capability, Code, Raw, StatusKind, Text};
+
+/// A capability token as servers send it (iCloud puts a host name and a build id first).
+pub(crate) fn capability(input: &[u8]) -> PResult<'_, Capability<'_>> {
+    token(input, CAPABILITY, "a capability")
+        .map(|(rest, name)| (rest, Capability::from_token(name)))
+}
+
+/// `OK`, `NO`, `BAD`, `PREAUTH` or `BYE`, if the word at the start is one.
+pub(crate) fn status_kind(word: &[u8]) -> Option<StatusKind> {
+    const KINDS: [(&[u8], StatusKind); 5] = [
+        (b"OK", StatusKind::Ok),
+        (b"NO", StatusKind::No),
+        (b"BAD", StatusKind::Bad),
+        (b"BYE", StatusKind::Bye),
+        (b"PREAUTH", StatusKind::PreAuth),
+    ];
+    KINDS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(word))
+        .map(|(_, kind)| *kind)
+}
+
+/// What follows a status keyword: `[SP ["[" code "]" [SP]] text]` and the line end.
+///
+/// The grammar wants a space and non-empty text; iCloud sends `* BYE` alone, Gmail sends
+/// `* OK [HIGHESTMODSEQ 13637]` with no text, and both are read with empty text. A `[` that
+/// does not open a well-formed code is text (RFC 3501's author on imap-protocol, 2007).
+pub(crate) fn resp_text(input: &[u8]) -> PResult<'_, (Option<Code<'_>>, Text<'_>)> {
+    if let Ok((rest, ())) = line_end(input) {
+        return Ok((rest, (None, Text::default())));
+    }
+    let (rest, ()) = sp(input)?;
+    if rest.first() == Some(&b'[')
+        && let Ok((after, code)) = code(rest)
+    {
+        let after = after.strip_prefix(b" ").unwrap_or(after);
+        let (after, words) = text(after)?;
+        let (after, ()) = line_end(after)?;
+        return Ok((after, (Some(code), Text(Cow::Borrowed(words)))));
+    }
+    let (rest, words) = text(rest)?;
+    let (rest, ()) = line_end(rest)?;
+    Ok((rest, (None, Text(Cow::Borrowed(words)))))
+}
+
+/// `"[" resp-text-code "]"`.
+pub(crate) fn code(input: &[u8]) -> PResult<'_, Code<'_>> {
+    let (rest, ()) = byte(input, b'[', "`[`")?;
+    let name_len = chars::run(rest, ATOM);
+    let (name, after_name) = rest.split_at(name_len);
+    if name.is_empty() {
+        return fail(rest, "a response code");
+    }
+    if let Ok((tail, known)) = known_code(name, after_name)
+        && let Ok((tail, ())) = byte(tail, b']', "`]`")
+    {
+        return Ok((tail, known));
+    }
+    // Unknown code, or a known one with arguments it should not have: keep it as sent.
+    let name = match std::str::from_utf8(name) {
+        Ok(name) => Atom::unchecked(name),
+        Err(_) => return fail(rest, "a response code"),
+    };
+    let (arguments, tail) = match after_name {
+        [b']', tail @ ..] => (None, tail),
+        [b' ', args @ ..] => {
+            let end = args
+                .iter()
+                .position(|&b| matches!(b, b']' | b'\r' | b'\n' | 0))
+                .filter(|&end| args[end] == b']');
+            match end {
+                Some(end) => (Some(Raw(Cow::Borrowed(&args[..end]))), &args[end + 1..]),
+                None => return fail(args, "`]` to close the response code"),
+            }
+        }
+        _ => return fail(after_name, "`]` to close the response code"),
+    };
+    Ok((tail, Code::Other { name, arguments }))
+}
+
+fn known_code<'a>(name: &'a [u8], rest: &'a [u8]) -> PResult<'a, Code<'a>> {
+    let key = Keyword::of(name);
+    match key {
+        kw::CAPABILITY => {
+            let (rest, list) = space_list(rest, capability)?;
+            Ok((spaces(rest), Code::Capability(list)))
+        }
+        kw::BADCHARSET if rest.first() == Some(&b' ') => {
+            let (rest, list) = paren_list(&rest[1..], astring)?;
+            Ok((rest, Code::BadCharset(list)))
+        }
+        kw::PERMANENTFLAGS => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, flags) = flag_list(rest)?;
+            Ok((rest, Code::PermanentFlags(flags)))
+        }
+        kw::UIDNEXT => number_code(rest, Code::UidNext),
+        kw::UIDVALIDITY => number_code(rest, Code::UidValidity),
+        kw::UNSEEN => number_code(rest, Code::Unseen),
+        kw::HIGHESTMODSEQ => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, n) = number64(rest)?;
+            Ok((rest, Code::HighestModSeq(n)))
+        }
+        kw::MODIFIED => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, set) = sequence_set(rest)?;
+            Ok((rest, Code::Modified(set)))
+        }
+        kw::APPENDUID => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, uid_validity) = nz_number(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, uids) = sequence_set(rest)?;
+            Ok((rest, Code::AppendUid { uid_validity, uids }))
+        }
+        kw::COPYUID => {
+            let (rest, ()) = sp(rest)?;
+            let (rest, uid_validity) = nz_number(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, source) = sequence_set(rest)?;
+            let (rest, ()) = sp(rest)?;
+            let (rest, destination) = sequence_set(rest)?;
+            Ok((
+                rest,
+                Code::CopyUid {
+                    uid_validity,
+                    source,
+                    destination,
+                },
+            ))
+        }
+        other => match BARE_CODES
+            .iter()
+            .find(|(known, _)| Keyword::of(known.as_bytes()) == other)
+        {
+            Some((_, code)) => Ok((rest, code.clone())),
+            None => fail(name, "a known response code"),
+        },
+    }
+}
+
+fn number_code<'a>(rest: &'a [u8], make: fn(u32) -> Code<'a>) -> PResult<'a, Code<'a>> {
+    let (rest, ()) = sp(rest)?;
+    let (rest, n) = number(rest)?;
+    Ok((rest, make(n)))
+}

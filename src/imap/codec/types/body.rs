@@ -1,0 +1,195 @@
+//! BODY and BODYSTRUCTURE: the MIME structure of a message.
+
+use super::core::{IString, IntoOwned, NString, owned_struct};
+use super::envelope::Envelope;
+
+/// A MIME parameter list (`("charset" "utf-8")`); NIL and `()` both read as empty. Values
+/// are NIL-able because servers send `("boundary" NIL)`.
+pub type Parameters<'a> = Vec<(IString<'a>, NString<'a>)>;
+
+/// The structure of a message or of one of its parts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BodyStructure<'a> {
+    /// A part that is not multipart.
+    Single(SinglePart<'a>),
+    /// A multipart part.
+    Multi(MultiPart<'a>),
+}
+
+impl IntoOwned for BodyStructure<'_> {
+    type Owned = BodyStructure<'static>;
+    fn into_owned(self) -> BodyStructure<'static> {
+        match self {
+            BodyStructure::Single(part) => BodyStructure::Single(part.into_owned()),
+            BodyStructure::Multi(part) => BodyStructure::Multi(part.into_owned()),
+        }
+    }
+}
+
+/// A non-multipart part.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SinglePart<'a> {
+    /// Media type (`"TEXT"`, `"IMAGE"`).
+    pub media_type: IString<'a>,
+    /// Media subtype (`"PLAIN"`).
+    pub media_subtype: IString<'a>,
+    /// Content-Type parameters.
+    pub params: Parameters<'a>,
+    /// Content-ID.
+    pub id: NString<'a>,
+    /// Content-Description.
+    pub description: NString<'a>,
+    /// Content-Transfer-Encoding. The grammar wants a string; iCloud and maddy send NIL.
+    pub encoding: NString<'a>,
+    /// Size in octets (a negative size from a broken server reads as 0).
+    pub size: u32,
+    /// What follows for text and message/rfc822 parts.
+    pub kind: SinglePartKind<'a>,
+    /// Extension data (BODYSTRUCTURE only).
+    pub extension: Option<SinglePartExtension<'a>>,
+}
+
+owned_struct!(SinglePart {
+    media_type,
+    media_subtype,
+    params,
+    id,
+    description,
+    encoding,
+    size,
+    kind,
+    extension
+});
+
+/// The type-specific fields of a single part.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SinglePartKind<'a> {
+    /// No further fields.
+    Basic,
+    /// `TEXT/*`: the size in lines.
+    Text {
+        /// Lines of text.
+        lines: u32,
+    },
+    /// `MESSAGE/RFC822` (or `MESSAGE/GLOBAL`): the enclosed message.
+    Message {
+        /// Its envelope.
+        envelope: Box<Envelope<'a>>,
+        /// Its structure.
+        body: Box<BodyStructure<'a>>,
+        /// Its size in lines.
+        lines: u32,
+    },
+}
+
+impl IntoOwned for SinglePartKind<'_> {
+    type Owned = SinglePartKind<'static>;
+    fn into_owned(self) -> SinglePartKind<'static> {
+        match self {
+            SinglePartKind::Basic => SinglePartKind::Basic,
+            SinglePartKind::Text { lines } => SinglePartKind::Text { lines },
+            SinglePartKind::Message {
+                envelope,
+                body,
+                lines,
+            } => SinglePartKind::Message {
+                envelope: envelope.into_owned(),
+                body: body.into_owned(),
+                lines,
+            },
+        }
+    }
+}
+
+/// A multipart part.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MultiPart<'a> {
+    /// The enclosed parts.
+    pub parts: Vec<BodyStructure<'a>>,
+    /// Multipart subtype (`"MIXED"`, `"ALTERNATIVE"`).
+    pub media_subtype: IString<'a>,
+    /// Extension data (BODYSTRUCTURE only).
+    pub extension: Option<MultiPartExtension<'a>>,
+}
+
+owned_struct!(MultiPart {
+    parts,
+    media_subtype,
+    extension
+});
+
+/// Extension data of a single part: MD5 then the common fields.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SinglePartExtension<'a> {
+    /// Content-MD5.
+    pub md5: NString<'a>,
+    /// The fields after it.
+    pub more: ExtensionData<'a>,
+}
+
+owned_struct!(SinglePartExtension { md5, more });
+
+/// Extension data of a multipart: its parameters then the common fields.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MultiPartExtension<'a> {
+    /// Content-Type parameters (the boundary).
+    pub params: Parameters<'a>,
+    /// The fields after them.
+    pub more: ExtensionData<'a>,
+}
+
+owned_struct!(MultiPartExtension { params, more });
+
+/// The optional trailing fields of extension data. Each is `None` when the server stopped
+/// before it; a later field is only present when the earlier ones are.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct ExtensionData<'a> {
+    /// Content-Disposition: `Some(None)` is NIL.
+    pub disposition: Option<Option<Disposition<'a>>>,
+    /// Content-Language: empty is NIL.
+    pub language: Option<Vec<IString<'a>>>,
+    /// Content-Location.
+    pub location: Option<NString<'a>>,
+    /// Data from future extensions.
+    pub extensions: Vec<BodyExtension<'a>>,
+}
+
+owned_struct!(ExtensionData {
+    disposition,
+    language,
+    location,
+    extensions
+});
+
+/// Content-Disposition.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Disposition<'a> {
+    /// `"ATTACHMENT"`, `"INLINE"`.
+    pub kind: IString<'a>,
+    /// Its parameters (`filename`).
+    pub params: Parameters<'a>,
+}
+
+owned_struct!(Disposition { kind, params });
+
+/// A value of future extension data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BodyExtension<'a> {
+    /// A string or NIL.
+    String(NString<'a>),
+    /// A number.
+    Number(u64),
+    /// A parenthesised list.
+    List(Vec<BodyExtension<'a>>),
+}
+
+impl IntoOwned for BodyExtension<'_> {
+    type Owned = BodyExtension<'static>;
+    fn into_owned(self) -> BodyExtension<'static> {
+        match self {
+            BodyExtension::String(value) => BodyExtension::String(value.into_owned()),
+            BodyExtension::Number(n) => BodyExtension::Number(n),
+            BodyExtension::List(list) => BodyExtension::List(list.into_owned()),
+        }
+    }
+}

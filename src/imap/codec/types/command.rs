@@ -1,0 +1,560 @@
+//! What a client sends: commands and the lines that answer continuation requests.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use super::capability::Capability;
+use super::core::{AString, Atom, IString, IntoOwned, Literal, Tag, owned_struct};
+use super::datetime::DateTime;
+use super::extension::IdParameters;
+use super::fetch::FetchItems;
+use super::flag::Flag;
+use super::mailbox::Mailbox;
+use super::raw::Raw;
+use super::search::{SearchKey, SearchReturnOption};
+use super::sequence::SequenceSet;
+use super::status::StatusAttribute;
+
+/// A value that must never be shown: `Debug` prints `[redacted]`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    /// Wraps a secret.
+    pub fn new(value: T) -> Self {
+        Secret(value)
+    }
+
+    /// The secret itself, for the code that must send it.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl<T: IntoOwned> IntoOwned for Secret<T> {
+    type Owned = Secret<T::Owned>;
+    fn into_owned(self) -> Self::Owned {
+        Secret(self.0.into_owned())
+    }
+}
+
+/// A command: a tag and what it asks.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Command<'a> {
+    /// The tag the server echoes in its completion.
+    pub tag: Tag<'a>,
+    /// The command.
+    pub body: CommandBody<'a>,
+}
+
+owned_struct!(Command { tag, body });
+
+/// A LIST pattern: `%` and `*` are wildcards.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListMailbox<'a> {
+    /// Sent bare (`*`, `INBOX.%`).
+    Token(Cow<'a, str>),
+    /// Sent as a string.
+    String(IString<'a>),
+}
+
+impl<'a> ListMailbox<'a> {
+    /// The cheapest form that carries `pattern`.
+    pub fn new(pattern: &'a str) -> Self {
+        let bare = !pattern.is_empty()
+            && pattern.bytes().all(|b| {
+                crate::imap::codec::grammar::chars::is(b, crate::imap::codec::grammar::chars::LIST)
+            });
+        if bare {
+            ListMailbox::Token(Cow::Borrowed(pattern))
+        } else {
+            ListMailbox::String(IString::from(pattern))
+        }
+    }
+
+    /// The pattern as sent.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            ListMailbox::Token(token) => token.as_bytes(),
+            ListMailbox::String(string) => string.as_bytes(),
+        }
+    }
+}
+
+impl IntoOwned for ListMailbox<'_> {
+    type Owned = ListMailbox<'static>;
+    fn into_owned(self) -> ListMailbox<'static> {
+        match self {
+            ListMailbox::Token(token) => ListMailbox::Token(IntoOwned::into_owned(token)),
+            ListMailbox::String(string) => ListMailbox::String(string.into_owned()),
+        }
+    }
+}
+
+/// A LIST RETURN option (RFC 5258, RFC 5819, RFC 6154).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ListReturnOption<'a> {
+    /// `SUBSCRIBED`
+    Subscribed,
+    /// `CHILDREN`
+    Children,
+    /// `SPECIAL-USE`
+    SpecialUse,
+    /// `STATUS (...)` (LIST-STATUS)
+    Status(Vec<StatusAttribute>),
+    /// Another option.
+    Other(Atom<'a>),
+}
+
+impl IntoOwned for ListReturnOption<'_> {
+    type Owned = ListReturnOption<'static>;
+    fn into_owned(self) -> ListReturnOption<'static> {
+        match self {
+            ListReturnOption::Subscribed => ListReturnOption::Subscribed,
+            ListReturnOption::Children => ListReturnOption::Children,
+            ListReturnOption::SpecialUse => ListReturnOption::SpecialUse,
+            ListReturnOption::Status(list) => ListReturnOption::Status(list),
+            ListReturnOption::Other(atom) => ListReturnOption::Other(atom.into_owned()),
+        }
+    }
+}
+
+/// A SELECT/EXAMINE parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SelectParameter<'a> {
+    /// `CONDSTORE` (RFC 7162)
+    CondStore,
+    /// Another parameter (QRESYNC's list is kept as sent).
+    Other {
+        /// Its name.
+        name: Atom<'a>,
+        /// Its value.
+        value: Option<Raw<'a>>,
+    },
+}
+
+impl IntoOwned for SelectParameter<'_> {
+    type Owned = SelectParameter<'static>;
+    fn into_owned(self) -> SelectParameter<'static> {
+        match self {
+            SelectParameter::CondStore => SelectParameter::CondStore,
+            SelectParameter::Other { name, value } => SelectParameter::Other {
+                name: name.into_owned(),
+                value: value.into_owned(),
+            },
+        }
+    }
+}
+
+/// A FETCH modifier (RFC 7162).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FetchModifier {
+    /// `CHANGEDSINCE n`
+    ChangedSince(u64),
+    /// `VANISHED` (QRESYNC, with UID FETCH)
+    Vanished,
+}
+
+/// How STORE changes flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StoreKind {
+    /// `FLAGS`: replace.
+    Replace,
+    /// `+FLAGS`: add.
+    Add,
+    /// `-FLAGS`: remove.
+    Remove,
+}
+
+/// The command itself.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CommandBody<'a> {
+    /// `CAPABILITY`
+    Capability,
+    /// `NOOP`
+    Noop,
+    /// `LOGOUT`
+    Logout,
+    /// `STARTTLS`
+    StartTls,
+    /// `AUTHENTICATE mechanism [initial-response]` (SASL-IR, RFC 4959)
+    Authenticate {
+        /// The SASL mechanism.
+        mechanism: Atom<'a>,
+        /// The initial response, decoded (an empty one is sent as `=`).
+        initial_response: Option<Secret<Cow<'a, [u8]>>>,
+    },
+    /// `LOGIN user password`
+    Login {
+        /// The user name.
+        username: AString<'a>,
+        /// The password.
+        password: Secret<AString<'a>>,
+    },
+    /// `SELECT mailbox [(params)]`
+    Select {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// CONDSTORE and friends.
+        parameters: Vec<SelectParameter<'a>>,
+    },
+    /// `EXAMINE mailbox [(params)]`
+    Examine {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// CONDSTORE and friends.
+        parameters: Vec<SelectParameter<'a>>,
+    },
+    /// `CREATE mailbox`
+    Create {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+    },
+    /// `DELETE mailbox`
+    Delete {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+    },
+    /// `RENAME from to`
+    Rename {
+        /// The existing name.
+        from: Mailbox<'a>,
+        /// The new name.
+        to: Mailbox<'a>,
+    },
+    /// `SUBSCRIBE mailbox`
+    Subscribe {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+    },
+    /// `UNSUBSCRIBE mailbox`
+    Unsubscribe {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+    },
+    /// `LIST [(selection)] reference pattern(s) [RETURN (options)]`
+    List {
+        /// LIST-EXTENDED selection options (`SUBSCRIBED`, `SPECIAL-USE`).
+        selection: Vec<Atom<'a>>,
+        /// The reference name.
+        reference: Mailbox<'a>,
+        /// One pattern, or several (written in parentheses).
+        patterns: Vec<ListMailbox<'a>>,
+        /// RETURN options.
+        return_options: Vec<ListReturnOption<'a>>,
+    },
+    /// `LSUB reference pattern`
+    Lsub {
+        /// The reference name.
+        reference: Mailbox<'a>,
+        /// The pattern.
+        pattern: ListMailbox<'a>,
+    },
+    /// `STATUS mailbox (attributes)`
+    Status {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// What to report.
+        attributes: Vec<StatusAttribute>,
+    },
+    /// `APPEND mailbox [(flags)] [date-time] literal`
+    Append {
+        /// The target mailbox.
+        mailbox: Mailbox<'a>,
+        /// Flags to set.
+        flags: Vec<Flag<'a>>,
+        /// The internal date to set.
+        date: Option<DateTime>,
+        /// The message.
+        message: Literal<'a>,
+    },
+    /// `CHECK`
+    Check,
+    /// `CLOSE`
+    Close,
+    /// `EXPUNGE`
+    Expunge,
+    /// `UID EXPUNGE set` (RFC 4315)
+    UidExpunge(SequenceSet),
+    /// `UNSELECT` (RFC 3691)
+    Unselect,
+    /// `[UID] SEARCH [RETURN (...)] [CHARSET c] criteria`
+    Search {
+        /// ESEARCH return options; `Some(empty)` is `RETURN ()`.
+        return_options: Option<Vec<SearchReturnOption<'a>>>,
+        /// The charset of the strings.
+        charset: Option<AString<'a>>,
+        /// The criteria; all must match.
+        criteria: Vec<SearchKey<'a>>,
+        /// True for UID SEARCH.
+        uid: bool,
+    },
+    /// `[UID] FETCH set items [(modifiers)]`
+    Fetch {
+        /// Which messages.
+        set: SequenceSet,
+        /// What to fetch.
+        items: FetchItems<'a>,
+        /// CHANGEDSINCE, VANISHED.
+        modifiers: Vec<FetchModifier>,
+        /// True for UID FETCH.
+        uid: bool,
+    },
+    /// `[UID] STORE set [(UNCHANGEDSINCE n)] [+|-]FLAGS[.SILENT] (flags)`
+    Store {
+        /// Which messages.
+        set: SequenceSet,
+        /// Replace, add or remove.
+        kind: StoreKind,
+        /// True for `.SILENT`: no untagged FETCH back.
+        silent: bool,
+        /// The flags.
+        flags: Vec<Flag<'a>>,
+        /// RFC 7162 UNCHANGEDSINCE.
+        unchanged_since: Option<u64>,
+        /// True for UID STORE.
+        uid: bool,
+    },
+    /// `[UID] COPY set mailbox`
+    Copy {
+        /// Which messages.
+        set: SequenceSet,
+        /// The target.
+        mailbox: Mailbox<'a>,
+        /// True for UID COPY.
+        uid: bool,
+    },
+    /// `[UID] MOVE set mailbox` (RFC 6851)
+    Move {
+        /// Which messages.
+        set: SequenceSet,
+        /// The target.
+        mailbox: Mailbox<'a>,
+        /// True for UID MOVE.
+        uid: bool,
+    },
+    /// `IDLE` (RFC 2177); end it with `DONE`.
+    Idle,
+    /// `NAMESPACE` (RFC 2342)
+    Namespace,
+    /// `ID (...)` or `ID NIL` (RFC 2971)
+    Id(IdParameters<'a>),
+    /// `ENABLE capabilities` (RFC 5161)
+    Enable(Vec<Capability<'a>>),
+    /// `GETQUOTA root` (RFC 9208)
+    GetQuota(AString<'a>),
+    /// `GETQUOTAROOT mailbox` (RFC 9208)
+    GetQuotaRoot(Mailbox<'a>),
+    /// `SETQUOTA root (resource limit ...)` (RFC 9208)
+    SetQuota {
+        /// The quota root.
+        root: AString<'a>,
+        /// Resource names and limits.
+        limits: Vec<(Atom<'a>, u64)>,
+    },
+}
+
+impl<'a> CommandBody<'a> {
+    /// `SEARCH` (or `UID SEARCH`) for `key`, adding `CHARSET UTF-8` when a string needs it.
+    pub fn search(key: SearchKey<'a>, uid: bool) -> Self {
+        let charset = key.needs_utf8().then(|| AString::from("UTF-8"));
+        let criteria = match key {
+            SearchKey::And(keys) => keys,
+            single => vec![single],
+        };
+        CommandBody::Search {
+            return_options: None,
+            charset,
+            criteria,
+            uid,
+        }
+    }
+
+    /// `LOGIN user password`.
+    pub fn login(username: &'a str, password: &'a str) -> Self {
+        CommandBody::Login {
+            username: AString::from(username),
+            password: Secret::new(AString::from(password)),
+        }
+    }
+
+    /// Gives the command a tag.
+    pub fn tag(self, tag: Tag<'a>) -> Command<'a> {
+        Command { tag, body: self }
+    }
+}
+
+impl IntoOwned for CommandBody<'_> {
+    type Owned = CommandBody<'static>;
+    fn into_owned(self) -> CommandBody<'static> {
+        use CommandBody as C;
+        match self {
+            C::Capability => C::Capability,
+            C::Noop => C::Noop,
+            C::Logout => C::Logout,
+            C::StartTls => C::StartTls,
+            C::Authenticate {
+                mechanism,
+                initial_response,
+            } => C::Authenticate {
+                mechanism: mechanism.into_owned(),
+                initial_response: initial_response.into_owned(),
+            },
+            C::Login { username, password } => C::Login {
+                username: username.into_owned(),
+                password: password.into_owned(),
+            },
+            C::Select {
+                mailbox,
+                parameters,
+            } => C::Select {
+                mailbox: mailbox.into_owned(),
+                parameters: parameters.into_owned(),
+            },
+            C::Examine {
+                mailbox,
+                parameters,
+            } => C::Examine {
+                mailbox: mailbox.into_owned(),
+                parameters: parameters.into_owned(),
+            },
+            C::Create { mailbox } => C::Create {
+                mailbox: mailbox.into_owned(),
+            },
+            C::Delete { mailbox } => C::Delete {
+                mailbox: mailbox.into_owned(),
+            },
+            C::Rename { from, to } => C::Rename {
+                from: from.into_owned(),
+                to: to.into_owned(),
+            },
+            C::Subscribe { mailbox } => C::Subscribe {
+                mailbox: mailbox.into_owned(),
+            },
+            C::Unsubscribe { mailbox } => C::Unsubscribe {
+                mailbox: mailbox.into_owned(),
+            },
+            C::List {
+                selection,
+                reference,
+                patterns,
+                return_options,
+            } => C::List {
+                selection: selection.into_owned(),
+                reference: reference.into_owned(),
+                patterns: patterns.into_owned(),
+                return_options: return_options.into_owned(),
+            },
+            C::Lsub { reference, pattern } => C::Lsub {
+                reference: reference.into_owned(),
+                pattern: pattern.into_owned(),
+            },
+            C::Status {
+                mailbox,
+                attributes,
+            } => C::Status {
+                mailbox: mailbox.into_owned(),
+                attributes,
+            },
+            C::Append {
+                mailbox,
+                flags,
+                date,
+                message,
+            } => C::Append {
+                mailbox: mailbox.into_owned(),
+                flags: flags.into_owned(),
+                date,
+                message: message.into_owned(),
+            },
+            C::Check => C::Check,
+            C::Close => C::Close,
+            C::Expunge => C::Expunge,
+            C::UidExpunge(set) => C::UidExpunge(set),
+            C::Unselect => C::Unselect,
+            C::Search {
+                return_options,
+                charset,
+                criteria,
+                uid,
+            } => C::Search {
+                return_options: return_options.into_owned(),
+                charset: charset.into_owned(),
+                criteria: criteria.into_owned(),
+                uid,
+            },
+            C::Fetch {
+                set,
+                items,
+                modifiers,
+                uid,
+            } => C::Fetch {
+                set,
+                items: items.into_owned(),
+                modifiers,
+                uid,
+            },
+            C::Store {
+                set,
+                kind,
+                silent,
+                flags,
+                unchanged_since,
+                uid,
+            } => C::Store {
+                set,
+                kind,
+                silent,
+                flags: flags.into_owned(),
+                unchanged_since,
+                uid,
+            },
+            C::Copy { set, mailbox, uid } => C::Copy {
+                set,
+                mailbox: mailbox.into_owned(),
+                uid,
+            },
+            C::Move { set, mailbox, uid } => C::Move {
+                set,
+                mailbox: mailbox.into_owned(),
+                uid,
+            },
+            C::Idle => C::Idle,
+            C::Namespace => C::Namespace,
+            C::Id(params) => C::Id(params.into_owned()),
+            C::Enable(list) => C::Enable(list.into_owned()),
+            C::GetQuota(root) => C::GetQuota(root.into_owned()),
+            C::GetQuotaRoot(mailbox) => C::GetQuotaRoot(mailbox.into_owned()),
+            C::SetQuota { root, limits } => C::SetQuota {
+                root: root.into_owned(),
+                limits: limits.into_owned(),
+            },
+        }
+    }
+}
+
+/// A line a client sends during AUTHENTICATE, after a `+` challenge.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AuthenticateData<'a> {
+    /// The decoded response.
+    Response(Secret<Cow<'a, [u8]>>),
+    /// `*`: the client gives up.
+    Cancel,
+}
+
+impl IntoOwned for AuthenticateData<'_> {
+    type Owned = AuthenticateData<'static>;
+    fn into_owned(self) -> AuthenticateData<'static> {
+        match self {
+            AuthenticateData::Response(data) => AuthenticateData::Response(data.into_owned()),
+            AuthenticateData::Cancel => AuthenticateData::Cancel,
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! Data of the extensions iCloud and Dovecot speak: ESEARCH, THREAD, NAMESPACE, QUOTA, ID.
+
+use super::core::{AString, Atom, IString, IntoOwned, NString, owned_struct};
+use super::raw::Raw;
+use super::sequence::SequenceSet;
+
+/// An ESEARCH response (RFC 4731).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ESearch<'a> {
+    /// The tag of the command it answers (`(TAG "a1")`).
+    pub tag: Option<AString<'a>>,
+    /// True when the numbers are UIDs.
+    pub uid: bool,
+    /// The returned data, in order.
+    pub data: Vec<SearchReturnData<'a>>,
+}
+
+owned_struct!(ESearch { tag, uid, data });
+
+/// One item of ESEARCH data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SearchReturnData<'a> {
+    /// `MIN n`
+    Min(u32),
+    /// `MAX n`
+    Max(u32),
+    /// `ALL set`
+    All(SequenceSet),
+    /// `COUNT n`
+    Count(u32),
+    /// `MODSEQ n` (RFC 7162)
+    ModSeq(u64),
+    /// Another item, its value kept as sent.
+    Other(Atom<'a>, Raw<'a>),
+}
+
+impl IntoOwned for SearchReturnData<'_> {
+    type Owned = SearchReturnData<'static>;
+    fn into_owned(self) -> SearchReturnData<'static> {
+        match self {
+            SearchReturnData::Min(n) => SearchReturnData::Min(n),
+            SearchReturnData::Max(n) => SearchReturnData::Max(n),
+            SearchReturnData::All(set) => SearchReturnData::All(set),
+            SearchReturnData::Count(n) => SearchReturnData::Count(n),
+            SearchReturnData::ModSeq(n) => SearchReturnData::ModSeq(n),
+            SearchReturnData::Other(name, value) => {
+                SearchReturnData::Other(name.into_owned(), value.into_owned())
+            }
+        }
+    }
+}
+
+/// One thread of a THREAD response (RFC 5256): `(3 6 (4 23)(44 7 96))` is members `[3, 6]`
+/// then two child threads.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Thread {
+    /// Messages one after the other, each the parent of the next.
+    pub members: Vec<u32>,
+    /// Threads branching off the last member (none, or two and more).
+    pub children: Vec<Thread>,
+}
+
+impl IntoOwned for Thread {
+    type Owned = Thread;
+    fn into_owned(self) -> Thread {
+        self
+    }
+}
+
+/// One namespace of a NAMESPACE response (RFC 2342).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NamespaceDescription<'a> {
+    /// The prefix (`""`, `"#shared/"`).
+    pub prefix: IString<'a>,
+    /// The hierarchy delimiter, or `None` for NIL.
+    pub delimiter: Option<char>,
+    /// Extension data: a name and its values.
+    pub extensions: Vec<(IString<'a>, Vec<IString<'a>>)>,
+}
+
+owned_struct!(NamespaceDescription {
+    prefix,
+    delimiter,
+    extensions
+});
+
+/// One resource of a QUOTA response (RFC 9208).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct QuotaResource<'a> {
+    /// `STORAGE`, `MESSAGE`, ...
+    pub name: Atom<'a>,
+    /// Current usage (STORAGE in units of 1024 octets).
+    pub usage: u64,
+    /// The limit.
+    pub limit: u64,
+}
+
+owned_struct!(QuotaResource { name, usage, limit });
+
+/// ID parameters (RFC 2971): field names and values; `None` for `ID NIL`.
+pub type IdParameters<'a> = Option<Vec<(IString<'a>, NString<'a>)>>;

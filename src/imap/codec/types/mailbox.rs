@@ -1,0 +1,280 @@
+//! Mailbox names, LIST/LSUB entries and their attributes.
+
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use std::borrow::Cow;
+
+use super::attributes::MailboxAttributes;
+use super::core::{AString, Atom, IString, IntoOwned, owned_struct};
+use super::raw::Raw;
+use crate::imap::codec::utf7::{self, Utf7Error};
+
+/// A mailbox name as it travels: modified UTF-7 (RFC 3501 §5.1.3), or UTF-8 once the
+/// server has enabled UTF8=ACCEPT. `INBOX` matches in any case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Mailbox<'a>(pub AString<'a>);
+
+impl<'a> Mailbox<'a> {
+    /// A mailbox from its name in Unicode: encoded in modified UTF-7 unless `utf8` (the
+    /// server enabled UTF8=ACCEPT), in which case the name travels as UTF-8.
+    pub fn from_name(name: &str, utf8: bool) -> Mailbox<'static> {
+        if name.eq_ignore_ascii_case("INBOX") {
+            return Mailbox(AString::Atom(Cow::Borrowed("INBOX")));
+        }
+        if utf8 {
+            let string = AString::new(name.as_bytes().to_vec());
+            return Mailbox(match string {
+                // UTF8=ACCEPT allows 8-bit quoted strings, which keeps names readable.
+                AString::String(IString::Literal(literal))
+                    if !literal
+                        .data
+                        .iter()
+                        .any(|&b| b == b'\r' || b == b'\n' || b == 0) =>
+                {
+                    AString::String(IString::Quoted(literal.data))
+                }
+                other => other,
+            });
+        }
+        Mailbox(AString::new(utf7::encode(name).into_bytes()))
+    }
+
+    /// The name as sent.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    /// True for INBOX, whatever its case.
+    pub fn is_inbox(&self) -> bool {
+        self.as_bytes().eq_ignore_ascii_case(b"INBOX")
+    }
+
+    /// The name in Unicode: decoded from modified UTF-7, or taken as UTF-8 when `utf8`.
+    pub fn name(&self, utf8: bool) -> Result<String, Utf7Error> {
+        if utf8 {
+            return std::str::from_utf8(self.as_bytes())
+                .map(str::to_owned)
+                .map_err(|_| Utf7Error::NotUtf8);
+        }
+        utf7::decode(self.as_bytes())
+    }
+}
+
+impl<'a> From<&'a str> for Mailbox<'a> {
+    /// A mailbox whose name is already in its wire form (ASCII or modified UTF-7).
+    fn from(value: &'a str) -> Self {
+        Mailbox(AString::from(value))
+    }
+}
+
+impl IntoOwned for Mailbox<'_> {
+    type Owned = Mailbox<'static>;
+    fn into_owned(self) -> Mailbox<'static> {
+        Mailbox(self.0.into_owned())
+    }
+}
+
+/// An attribute of a mailbox in a LIST or LSUB response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MailboxAttribute<'a> {
+    /// `\Noinferiors`
+    NoInferiors,
+    /// `\Noselect`
+    NoSelect,
+    /// `\Marked`
+    Marked,
+    /// `\Unmarked`
+    Unmarked,
+    /// `\HasChildren` (RFC 3348)
+    HasChildren,
+    /// `\HasNoChildren` (RFC 3348)
+    HasNoChildren,
+    /// `\NonExistent` (RFC 5258)
+    NonExistent,
+    /// `\Subscribed` (RFC 5258)
+    Subscribed,
+    /// `\Remote` (RFC 5258)
+    Remote,
+    /// `\All` (RFC 6154)
+    All,
+    /// `\Archive` (RFC 6154)
+    Archive,
+    /// `\Drafts` (RFC 6154)
+    Drafts,
+    /// `\Flagged` (RFC 6154)
+    Flagged,
+    /// `\Junk` (RFC 6154)
+    Junk,
+    /// `\Sent` (RFC 6154)
+    Sent,
+    /// `\Trash` (RFC 6154)
+    Trash,
+    /// `\Important` (RFC 8457)
+    Important,
+    /// Another `\`-attribute; the atom is the name without backslash.
+    Extension(Atom<'a>),
+    /// An attribute without backslash (outside the grammar, tolerated).
+    Keyword(Atom<'a>),
+}
+
+pub(crate) static NAMED: [(&str, MailboxAttribute<'static>); 17] = [
+    ("Noinferiors", MailboxAttribute::NoInferiors),
+    ("Noselect", MailboxAttribute::NoSelect),
+    ("Marked", MailboxAttribute::Marked),
+    ("Unmarked", MailboxAttribute::Unmarked),
+    ("HasChildren", MailboxAttribute::HasChildren),
+    ("HasNoChildren", MailboxAttribute::HasNoChildren),
+    ("NonExistent", MailboxAttribute::NonExistent),
+    ("Subscribed", MailboxAttribute::Subscribed),
+    ("Remote", MailboxAttribute::Remote),
+    ("All", MailboxAttribute::All),
+    ("Archive", MailboxAttribute::Archive),
+    ("Drafts", MailboxAttribute::Drafts),
+    ("Flagged", MailboxAttribute::Flagged),
+    ("Junk", MailboxAttribute::Junk),
+    ("Sent", MailboxAttribute::Sent),
+    ("Trash", MailboxAttribute::Trash),
+    ("Important", MailboxAttribute::Important),
+];
+
+impl<'a> MailboxAttribute<'a> {
+    /// Position of a well-known attribute in [`NAMED`].
+    pub(crate) fn known_index(&self) -> Option<u32> {
+        let index = match self {
+            MailboxAttribute::NoInferiors => 0,
+            MailboxAttribute::NoSelect => 1,
+            MailboxAttribute::Marked => 2,
+            MailboxAttribute::Unmarked => 3,
+            MailboxAttribute::HasChildren => 4,
+            MailboxAttribute::HasNoChildren => 5,
+            MailboxAttribute::NonExistent => 6,
+            MailboxAttribute::Subscribed => 7,
+            MailboxAttribute::Remote => 8,
+            MailboxAttribute::All => 9,
+            MailboxAttribute::Archive => 10,
+            MailboxAttribute::Drafts => 11,
+            MailboxAttribute::Flagged => 12,
+            MailboxAttribute::Junk => 13,
+            MailboxAttribute::Sent => 14,
+            MailboxAttribute::Trash => 15,
+            MailboxAttribute::Important => 16,
+            MailboxAttribute::Extension(_) | MailboxAttribute::Keyword(_) => return None,
+        };
+        Some(index)
+    }
+
+    /// The attribute written `\name`.
+    pub(crate) fn backslashed(name: &'a str) -> Self {
+        Self::backslashed_bytes(name.as_bytes(), name.len())
+            .unwrap_or(MailboxAttribute::Extension(Atom::unchecked(name)))
+    }
+
+    /// The known attribute written `\name`, if it is one.
+    pub(crate) fn backslashed_bytes(input: &[u8], len: usize) -> Option<Self> {
+        match Keyword::prefix(input, len) {
+            kw::HASNOCHILDREN => Some(MailboxAttribute::HasNoChildren),
+            kw::HASCHILDREN => Some(MailboxAttribute::HasChildren),
+            kw::NOSELECT => Some(MailboxAttribute::NoSelect),
+            kw::NOINFERIORS => Some(MailboxAttribute::NoInferiors),
+            kw::MARKED => Some(MailboxAttribute::Marked),
+            kw::UNMARKED => Some(MailboxAttribute::Unmarked),
+            kw::NONEXISTENT => Some(MailboxAttribute::NonExistent),
+            kw::SUBSCRIBED => Some(MailboxAttribute::Subscribed),
+            kw::REMOTE => Some(MailboxAttribute::Remote),
+            kw::ALL => Some(MailboxAttribute::All),
+            kw::ARCHIVE => Some(MailboxAttribute::Archive),
+            kw::DRAFTS => Some(MailboxAttribute::Drafts),
+            kw::FLAGGED => Some(MailboxAttribute::Flagged),
+            kw::JUNK => Some(MailboxAttribute::Junk),
+            kw::SENT => Some(MailboxAttribute::Sent),
+            kw::TRASH => Some(MailboxAttribute::Trash),
+            kw::IMPORTANT => Some(MailboxAttribute::Important),
+            _ => None,
+        }
+    }
+
+    /// The name to write after the backslash, or `None` for a keyword.
+    pub(crate) fn backslash_name(&self) -> Option<&str> {
+        match self {
+            MailboxAttribute::Extension(atom) => Some(atom.as_str()),
+            MailboxAttribute::Keyword(_) => None,
+            known => NAMED
+                .iter()
+                .find(|(_, attribute)| attribute == known)
+                .map(|(name, _)| *name),
+        }
+    }
+
+    /// True for the RFC 6154 special-use attributes (`\Sent`, `\Trash`, ...).
+    pub fn is_special_use(&self) -> bool {
+        matches!(
+            self,
+            MailboxAttribute::All
+                | MailboxAttribute::Archive
+                | MailboxAttribute::Drafts
+                | MailboxAttribute::Flagged
+                | MailboxAttribute::Junk
+                | MailboxAttribute::Sent
+                | MailboxAttribute::Trash
+                | MailboxAttribute::Important
+        )
+    }
+}
+
+impl IntoOwned for MailboxAttribute<'_> {
+    type Owned = MailboxAttribute<'static>;
+    fn into_owned(self) -> MailboxAttribute<'static> {
+        match self {
+            MailboxAttribute::Extension(atom) => MailboxAttribute::Extension(atom.into_owned()),
+            MailboxAttribute::Keyword(atom) => MailboxAttribute::Keyword(atom.into_owned()),
+            MailboxAttribute::NoInferiors => MailboxAttribute::NoInferiors,
+            MailboxAttribute::NoSelect => MailboxAttribute::NoSelect,
+            MailboxAttribute::Marked => MailboxAttribute::Marked,
+            MailboxAttribute::Unmarked => MailboxAttribute::Unmarked,
+            MailboxAttribute::HasChildren => MailboxAttribute::HasChildren,
+            MailboxAttribute::HasNoChildren => MailboxAttribute::HasNoChildren,
+            MailboxAttribute::NonExistent => MailboxAttribute::NonExistent,
+            MailboxAttribute::Subscribed => MailboxAttribute::Subscribed,
+            MailboxAttribute::Remote => MailboxAttribute::Remote,
+            MailboxAttribute::All => MailboxAttribute::All,
+            MailboxAttribute::Archive => MailboxAttribute::Archive,
+            MailboxAttribute::Drafts => MailboxAttribute::Drafts,
+            MailboxAttribute::Flagged => MailboxAttribute::Flagged,
+            MailboxAttribute::Junk => MailboxAttribute::Junk,
+            MailboxAttribute::Sent => MailboxAttribute::Sent,
+            MailboxAttribute::Trash => MailboxAttribute::Trash,
+            MailboxAttribute::Important => MailboxAttribute::Important,
+        }
+    }
+}
+
+/// One extended item of a LIST response (RFC 5258), e.g. `("CHILDINFO" ("SUBSCRIBED"))`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ListExtendedItem<'a> {
+    /// The item's tag (`CHILDINFO`, `OLDNAME`).
+    pub tag: AString<'a>,
+    /// The value, kept as sent.
+    pub value: Raw<'a>,
+}
+
+owned_struct!(ListExtendedItem { tag, value });
+
+/// One LIST or LSUB response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ListItem<'a> {
+    /// The mailbox's attributes.
+    pub attributes: MailboxAttributes<'a>,
+    /// The hierarchy delimiter, or `None` when the server sent NIL (flat namespace).
+    pub delimiter: Option<char>,
+    /// The mailbox.
+    pub mailbox: Mailbox<'a>,
+    /// LIST-EXTENDED items.
+    pub extended: Vec<ListExtendedItem<'a>>,
+}
+
+owned_struct!(ListItem {
+    attributes,
+    delimiter,
+    mailbox,
+    extended
+});

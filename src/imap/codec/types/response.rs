@@ -1,0 +1,291 @@
+//! What a server sends: the greeting, status responses, data and continuation requests.
+
+use super::capability::Capability;
+use super::code::Code;
+use super::core::{AString, IntoOwned, Tag, Text, owned_struct};
+use super::extension::{ESearch, IdParameters, NamespaceDescription, QuotaResource, Thread};
+use super::fetch::FetchItem;
+use super::flag::Flag;
+use super::mailbox::{ListItem, Mailbox};
+use super::raw::Raw;
+use super::sequence::SequenceSet;
+use super::status::StatusItem;
+
+/// The first thing a server says.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Greeting<'a> {
+    /// OK, PREAUTH or BYE.
+    pub kind: GreetingKind,
+    /// A response code (`[CAPABILITY ...]`).
+    pub code: Option<Code<'a>>,
+    /// Human-readable text.
+    pub text: Text<'a>,
+}
+
+owned_struct!(Greeting { kind, code, text });
+
+/// The kind of greeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GreetingKind {
+    /// `* OK`: log in next.
+    Ok,
+    /// `* PREAUTH`: already authenticated.
+    PreAuth,
+    /// `* BYE`: the server refuses the connection.
+    Bye,
+}
+
+/// The condition of a status response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusKind {
+    /// `OK`
+    Ok,
+    /// `NO`
+    No,
+    /// `BAD`
+    Bad,
+    /// `PREAUTH` (only in a greeting)
+    PreAuth,
+    /// `BYE`
+    Bye,
+}
+
+impl StatusKind {
+    /// The keyword on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            StatusKind::Ok => "OK",
+            StatusKind::No => "NO",
+            StatusKind::Bad => "BAD",
+            StatusKind::PreAuth => "PREAUTH",
+            StatusKind::Bye => "BYE",
+        }
+    }
+}
+
+/// A status response: tagged (completes a command) or untagged (`* OK [UIDNEXT 5] ...`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Status<'a> {
+    /// The command's tag, or `None` for `*`.
+    pub tag: Option<Tag<'a>>,
+    /// The condition.
+    pub kind: StatusKind,
+    /// A response code.
+    pub code: Option<Code<'a>>,
+    /// Human-readable text (may be empty: servers leave it out).
+    pub text: Text<'a>,
+}
+
+owned_struct!(Status {
+    tag,
+    kind,
+    code,
+    text
+});
+
+/// A continuation request: `+ text`, `+ [code] text` or `+ base64`.
+///
+/// Whether the text is base64 depends on what the client sent (AUTHENTICATE), so the text is
+/// kept as sent; [`Continue::base64`] decodes it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Continue<'a> {
+    /// A response code.
+    pub code: Option<Code<'a>>,
+    /// The text; empty for a bare `+`.
+    pub text: Text<'a>,
+}
+
+owned_struct!(Continue { code, text });
+
+impl Continue<'_> {
+    /// A SASL challenge carrying `data`.
+    pub fn challenge(data: &[u8]) -> Continue<'static> {
+        use base64::Engine as _;
+        Continue {
+            code: None,
+            text: Text::new(
+                base64::engine::general_purpose::STANDARD
+                    .encode(data)
+                    .into_bytes(),
+            ),
+        }
+    }
+
+    /// The text decoded as a SASL challenge (strict base64).
+    pub fn base64(&self) -> Result<Vec<u8>, base64::DecodeError> {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.decode(self.text.as_bytes())
+    }
+}
+
+/// Untagged data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Data<'a> {
+    /// `* CAPABILITY ...`
+    Capability(Vec<Capability<'a>>),
+    /// `* LIST ...`
+    List(ListItem<'a>),
+    /// `* LSUB ...`
+    Lsub(ListItem<'a>),
+    /// `* STATUS mailbox (...)`
+    Status {
+        /// The mailbox.
+        mailbox: Mailbox<'a>,
+        /// Its status items.
+        items: Vec<StatusItem<'a>>,
+    },
+    /// `* FLAGS (...)`
+    Flags(Vec<Flag<'a>>),
+    /// `* n EXISTS`
+    Exists(u32),
+    /// `* n RECENT`
+    Recent(u32),
+    /// `* n EXPUNGE`
+    Expunge(u32),
+    /// `* n FETCH (...)`
+    Fetch {
+        /// The message sequence number.
+        seq: u32,
+        /// The data items.
+        items: Vec<FetchItem<'a>>,
+    },
+    /// `* SEARCH ...` with the RFC 7162 `(MODSEQ n)`.
+    Search {
+        /// Matching numbers.
+        ids: Vec<u32>,
+        /// Highest mod-sequence of the matches.
+        modseq: Option<u64>,
+    },
+    /// `* ESEARCH ...`
+    ESearch(ESearch<'a>),
+    /// `* SORT ...`
+    Sort {
+        /// Numbers in sorted order.
+        ids: Vec<u32>,
+        /// Highest mod-sequence of the matches.
+        modseq: Option<u64>,
+    },
+    /// `* THREAD ...`
+    Thread(Vec<Thread>),
+    /// `* ENABLED ...`
+    Enabled(Vec<Capability<'a>>),
+    /// `* ID (...)` or `* ID NIL`
+    Id(IdParameters<'a>),
+    /// `* NAMESPACE personal other shared` (each `None` for NIL)
+    Namespace {
+        /// The user's own namespaces.
+        personal: Option<Vec<NamespaceDescription<'a>>>,
+        /// Other users' namespaces.
+        other: Option<Vec<NamespaceDescription<'a>>>,
+        /// Shared namespaces.
+        shared: Option<Vec<NamespaceDescription<'a>>>,
+    },
+    /// `* QUOTA root (...)`
+    Quota {
+        /// The quota root.
+        root: AString<'a>,
+        /// Usage and limits.
+        resources: Vec<QuotaResource<'a>>,
+    },
+    /// `* QUOTAROOT mailbox root...`
+    QuotaRoot {
+        /// The mailbox asked about.
+        mailbox: Mailbox<'a>,
+        /// Its quota roots.
+        roots: Vec<AString<'a>>,
+    },
+    /// `* VANISHED [(EARLIER)] uids` (RFC 7162)
+    Vanished {
+        /// True for `(EARLIER)`: a QRESYNC report, not a live expunge.
+        earlier: bool,
+        /// The UIDs gone.
+        uids: SequenceSet,
+    },
+    /// An untagged response this codec does not know, kept as sent after `* `.
+    Other(Raw<'a>),
+}
+
+impl IntoOwned for Data<'_> {
+    type Owned = Data<'static>;
+    fn into_owned(self) -> Data<'static> {
+        match self {
+            Data::Capability(list) => Data::Capability(list.into_owned()),
+            Data::List(item) => Data::List(item.into_owned()),
+            Data::Lsub(item) => Data::Lsub(item.into_owned()),
+            Data::Status { mailbox, items } => Data::Status {
+                mailbox: mailbox.into_owned(),
+                items: items.into_owned(),
+            },
+            Data::Flags(flags) => Data::Flags(flags.into_owned()),
+            Data::Exists(n) => Data::Exists(n),
+            Data::Recent(n) => Data::Recent(n),
+            Data::Expunge(n) => Data::Expunge(n),
+            Data::Fetch { seq, items } => Data::Fetch {
+                seq,
+                items: items.into_owned(),
+            },
+            Data::Search { ids, modseq } => Data::Search { ids, modseq },
+            Data::ESearch(esearch) => Data::ESearch(esearch.into_owned()),
+            Data::Sort { ids, modseq } => Data::Sort { ids, modseq },
+            Data::Thread(threads) => Data::Thread(threads),
+            Data::Enabled(list) => Data::Enabled(list.into_owned()),
+            Data::Id(params) => Data::Id(params.into_owned()),
+            Data::Namespace {
+                personal,
+                other,
+                shared,
+            } => Data::Namespace {
+                personal: personal.into_owned(),
+                other: other.into_owned(),
+                shared: shared.into_owned(),
+            },
+            Data::Quota { root, resources } => Data::Quota {
+                root: root.into_owned(),
+                resources: resources.into_owned(),
+            },
+            Data::QuotaRoot { mailbox, roots } => Data::QuotaRoot {
+                mailbox: mailbox.into_owned(),
+                roots: roots.into_owned(),
+            },
+            Data::Vanished { earlier, uids } => Data::Vanished { earlier, uids },
+            Data::Other(raw) => Data::Other(raw.into_owned()),
+        }
+    }
+}
+
+/// Anything a server sends after its greeting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Response<'a> {
+    /// A tagged or untagged status response.
+    Status(Status<'a>),
+    /// Untagged data.
+    Data(Data<'a>),
+    /// A continuation request.
+    Continue(Continue<'a>),
+}
+
+impl IntoOwned for Response<'_> {
+    type Owned = Response<'static>;
+    fn into_owned(self) -> Response<'static> {
+        match self {
+            Response::Status(status) => Response::Status(status.into_owned()),
+            Response::Data(data) => Response::Data(data.into_owned()),
+            Response::Continue(request) => Response::Continue(request.into_owned()),
+        }
+    }
+}
+
+impl IntoOwned for GreetingKind {
+    type Owned = GreetingKind;
+    fn into_owned(self) -> GreetingKind {
+        self
+    }
+}
+
+impl IntoOwned for StatusKind {
+    type Owned = StatusKind;
+    fn into_owned(self) -> StatusKind {
+        self
+    }
+}

@@ -1,0 +1,337 @@
+//! Writing commands and responses: the form each value takes, what is refused, and where a
+//! client must wait for `+`.
+
+mod imap_support;
+
+use std::borrow::Cow;
+
+use imap_support::*;
+use mailwire::imap::codec::types::{
+    AString, Address, Atom, BodyStructure, Capability, Code, Command, CommandBody, Continue, Data,
+    Date, DateTime, Envelope, FetchAttribute, FetchItem, FetchItems, Flag, Greeting, GreetingKind,
+    IString, IntoOwned, ListItem, Literal, LiteralMode, Mailbox, MailboxAttribute, Response,
+    SearchKey, Section, SequenceSet, SinglePart, SinglePartKind, Status, StatusKind, Tag, Text,
+};
+use mailwire::imap::codec::{
+    EncodeError, EncodeOptions, encode_command, encode_greeting, encode_response,
+};
+
+fn tag() -> Tag<'static> {
+    Tag::new("a1").unwrap()
+}
+
+fn written(body: CommandBody<'_>) -> String {
+    show(&encode_cmd(&body.tag(tag())))
+}
+
+#[test]
+fn strings_take_the_cheapest_form_that_carries_them() {
+    assert_eq!(
+        written(CommandBody::login("alice", "secret")),
+        "a1 LOGIN alice secret\r\n"
+    );
+    assert_eq!(
+        written(CommandBody::login("alice@example.com", "with space")),
+        "a1 LOGIN alice@example.com \"with space\"\r\n"
+    );
+    assert_eq!(
+        written(CommandBody::login("a", "q\"b\\s")),
+        "a1 LOGIN a \"q\\\"b\\\\s\"\r\n"
+    );
+    assert_eq!(written(CommandBody::login("a", "")), "a1 LOGIN a \"\"\r\n");
+    // NIL would read as NIL where nstrings are allowed, so it is quoted.
+    assert_eq!(
+        written(CommandBody::login("NIL", "x")),
+        "a1 LOGIN \"NIL\" x\r\n"
+    );
+    // 8-bit and line breaks need a literal.
+    assert_eq!(
+        written(CommandBody::login("a", "pässword")),
+        "a1 LOGIN a {9}\r\npässword\r\n"
+    );
+}
+
+#[test]
+fn what_cannot_be_carried_is_refused() {
+    let nul = CommandBody::login("a", "x\0y").tag(tag());
+    assert!(matches!(
+        encode_command(&nul, &EncodeOptions::default()),
+        Err(EncodeError::Unrepresentable {
+            what: "literal",
+            ..
+        })
+    ));
+    // A quoted string may not hold CR or LF even when a caller builds one by hand.
+    let crlf = CommandBody::Login {
+        username: AString::String(IString::Quoted(Cow::Borrowed(b"a\r\nb"))),
+        password: mailwire::imap::codec::types::Secret::new(AString::from("x")),
+    }
+    .tag(tag());
+    assert!(encode_command(&crlf, &EncodeOptions::default()).is_err());
+    // An atom with a space is refused, and so is a tag with `+`.
+    assert!(Atom::new("two words").is_err());
+    assert!(Tag::new("a+1").is_err());
+    let bad_atom = CommandBody::Login {
+        username: AString::Atom(Cow::Borrowed("two words")),
+        password: mailwire::imap::codec::types::Secret::new(AString::from("x")),
+    }
+    .tag(tag());
+    assert!(encode_command(&bad_atom, &EncodeOptions::default()).is_err());
+    // Response text cannot break the line either.
+    let mut out = Vec::new();
+    let status = Response::Status(Status {
+        tag: None,
+        kind: StatusKind::Ok,
+        code: None,
+        text: Text::from("injected\r\n* 3 EXISTS"),
+    });
+    assert!(encode_response(&status, &mut out).is_err());
+    // NUL goes only in a literal8.
+    let binary = Literal {
+        data: Cow::Borrowed(b"\0\x01"),
+        mode: LiteralMode::Sync,
+        binary: true,
+    };
+    let append = CommandBody::Append {
+        mailbox: Mailbox::from("INBOX"),
+        flags: vec![],
+        date: None,
+        message: binary,
+    };
+    assert_eq!(written(append), "a1 APPEND INBOX ~{2}\r\n\0\x01\r\n");
+}
+
+#[test]
+fn synchronising_literals_wait_for_the_server() {
+    let command = CommandBody::login("fred", "fat\r\nman").tag(tag());
+    let plain = encode_command(&command, &EncodeOptions::default()).unwrap();
+    let segments: Vec<_> = plain
+        .segments()
+        .map(|s| (show(s.bytes), s.wait_for_continuation))
+        .collect();
+    assert_eq!(
+        segments,
+        [
+            ("a1 LOGIN fred {8}\r\n".into(), true),
+            ("fat\r\nman\r\n".into(), false)
+        ]
+    );
+    let plus = encode_command(&command, &EncodeOptions::default().with_literal_plus(true)).unwrap();
+    assert_eq!(
+        show(plus.as_bytes()),
+        "a1 LOGIN fred {8+}\r\nfat\r\nman\r\n"
+    );
+    // LITERAL- allows non-synchronising literals up to 4096 bytes only.
+    let minus = EncodeOptions::default().with_literal_minus(true);
+    assert_eq!(
+        encode_command(&command, &minus).unwrap().segments().count(),
+        1
+    );
+    let big = vec![b'x'; 5000];
+    let append = CommandBody::Append {
+        mailbox: Mailbox::from("INBOX"),
+        flags: vec![],
+        date: None,
+        message: Literal {
+            data: Cow::Owned(big),
+            mode: LiteralMode::Sync,
+            binary: false,
+        },
+    }
+    .tag(tag());
+    let segments: Vec<_> = encode_command(&append, &minus)
+        .unwrap()
+        .segments()
+        .map(|s| s.wait_for_continuation)
+        .collect();
+    assert_eq!(segments, [true, false]);
+}
+
+#[test]
+fn search_queries_are_typed() {
+    let since = Date::new(2024, 3, 1).unwrap();
+    let key = SearchKey::unseen()
+        & (SearchKey::from_address("boss@example.com") | SearchKey::subject("urgent"))
+        & !SearchKey::deleted()
+        & SearchKey::since(since);
+    assert_eq!(
+        written(CommandBody::search(key, true)),
+        "a1 UID SEARCH UNSEEN OR FROM boss@example.com SUBJECT urgent NOT DELETED SINCE 1-Mar-2024\r\n"
+    );
+    // A non-ASCII string adds the charset and travels as a literal.
+    assert_eq!(
+        written(CommandBody::search(SearchKey::subject("Grüße"), false)),
+        "a1 SEARCH CHARSET UTF-8 SUBJECT {7}\r\nGrüße\r\n"
+    );
+    // Groups nest in parentheses.
+    let group =
+        SearchKey::And(vec![SearchKey::seen(), SearchKey::flagged()]) | SearchKey::larger(1000);
+    assert_eq!(
+        written(CommandBody::search(group, false)),
+        "a1 SEARCH OR (SEEN FLAGGED) LARGER 1000\r\n"
+    );
+}
+
+#[test]
+fn mailbox_names_in_utf7_and_utf8() {
+    let utf7 = Mailbox::from_name("Entwürfe", false);
+    assert_eq!(
+        written(CommandBody::Select {
+            mailbox: utf7,
+            parameters: vec![]
+        }),
+        "a1 SELECT Entw&APw-rfe\r\n"
+    );
+    let utf8 = Mailbox::from_name("Entwürfe", true);
+    assert_eq!(
+        written(CommandBody::Select {
+            mailbox: utf8.clone(),
+            parameters: vec![]
+        }),
+        "a1 SELECT \"Entwürfe\"\r\n"
+    );
+    assert_eq!(utf8.name(true).unwrap(), "Entwürfe");
+    assert!(Mailbox::from_name("inbox", false).is_inbox());
+    let sent = Mailbox::from_name("Sent Messages", false);
+    assert_eq!(
+        written(CommandBody::Create { mailbox: sent }),
+        "a1 CREATE \"Sent Messages\"\r\n"
+    );
+}
+
+#[test]
+fn fetch_commands() {
+    let body = CommandBody::Fetch {
+        set: SequenceSet::range(1, 10),
+        items: FetchItems::Attributes(vec![
+            FetchAttribute::Uid,
+            FetchAttribute::Flags,
+            FetchAttribute::BodySection {
+                section: Section::default(),
+                partial: None,
+                peek: true,
+            },
+        ]),
+        modifiers: vec![],
+        uid: true,
+    };
+    assert_eq!(
+        written(body),
+        "a1 UID FETCH 1:10 (UID FLAGS BODY.PEEK[])\r\n"
+    );
+}
+
+#[test]
+fn a_test_server_can_write_its_side() {
+    let mut out = Vec::new();
+    let greeting = Greeting {
+        kind: GreetingKind::Ok,
+        code: Some(Code::Capability(vec![
+            Capability::Imap4Rev1,
+            Capability::Idle,
+            Capability::new("AUTH=PLAIN").unwrap(),
+        ])),
+        text: Text::from("ready"),
+    };
+    encode_greeting(&greeting, &mut out).unwrap();
+    let address = Address {
+        name: Some(IString::from("Jane Roe")),
+        adl: None,
+        mailbox: Some(IString::from("jane")),
+        host: Some(IString::from("example.com")),
+    };
+    let envelope = Envelope {
+        date: Some(IString::from("Mon, 7 Feb 1994 21:52:25 -0800")),
+        subject: Some(IString::from("Hi")),
+        from: vec![address.clone()],
+        sender: vec![address.clone()],
+        reply_to: vec![address],
+        to: vec![],
+        cc: vec![],
+        bcc: vec![],
+        in_reply_to: None,
+        message_id: Some(IString::from("<1@example.com>")),
+    };
+    let body = BodyStructure::Single(SinglePart {
+        media_type: IString::from("TEXT"),
+        media_subtype: IString::from("PLAIN"),
+        params: vec![(IString::from("CHARSET"), Some(IString::from("UTF-8")))],
+        id: None,
+        description: None,
+        encoding: Some(IString::from("7BIT")),
+        size: 5,
+        kind: SinglePartKind::Text { lines: 1 },
+        extension: None,
+    });
+    let date = DateTime::new(Date::new(1994, 2, 7).unwrap(), 21, 52, 25, -480).unwrap();
+    for response in [
+        Response::Data(Data::List(ListItem {
+            attributes: [MailboxAttribute::HasNoChildren, MailboxAttribute::Sent]
+                .into_iter()
+                .collect(),
+            delimiter: Some('/'),
+            mailbox: Mailbox::from_name("Sent Messages", false),
+            extended: vec![],
+        })),
+        Response::Data(Data::Fetch {
+            seq: 1,
+            items: vec![
+                FetchItem::Uid(7),
+                FetchItem::Flags(vec![Flag::Seen]),
+                FetchItem::InternalDate(date),
+                FetchItem::Envelope(Box::new(envelope)),
+                FetchItem::BodyStructure(Box::new(body)),
+                FetchItem::BodySection {
+                    section: Section::default(),
+                    origin: None,
+                    data: Some(IString::new(&b"hello"[..])),
+                },
+            ],
+        }),
+        Response::Continue(Continue::challenge(b"\0user\0pass")),
+        Response::Status(Status {
+            tag: Some(tag()),
+            kind: StatusKind::Ok,
+            code: Some(Code::ReadWrite),
+            text: Text::from("SELECT completed"),
+        }),
+    ] {
+        encode_response(&response, &mut out).unwrap();
+    }
+    let expected = concat!(
+        "* OK [CAPABILITY IMAP4rev1 IDLE AUTH=PLAIN] ready\r\n",
+        "* LIST (\\HasNoChildren \\Sent) \"/\" \"Sent Messages\"\r\n",
+        "* 1 FETCH (UID 7 FLAGS (\\Seen) INTERNALDATE \" 7-Feb-1994 21:52:25 -0800\" ",
+        "ENVELOPE (\"Mon, 7 Feb 1994 21:52:25 -0800\" \"Hi\" ((\"Jane Roe\" NIL \"jane\" \"example.com\")) ",
+        "((\"Jane Roe\" NIL \"jane\" \"example.com\")) ((\"Jane Roe\" NIL \"jane\" \"example.com\")) NIL NIL NIL NIL ",
+        "\"<1@example.com>\") BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"UTF-8\") NIL NIL \"7BIT\" 5 1) ",
+        "BODY[] \"hello\")\r\n",
+        "+ AHVzZXIAcGFzcw==\r\n",
+        "a1 OK [READ-WRITE] SELECT completed\r\n",
+    );
+    assert_eq!(show(&out), expected);
+    // And what it wrote reads back as what it meant.
+    let messages = frame(&out, false, 1);
+    assert_eq!(messages.len(), 5);
+    let Response::Continue(challenge) = response(&messages[3]) else {
+        panic!()
+    };
+    assert_eq!(challenge.base64().unwrap(), b"\0user\0pass");
+}
+
+#[test]
+fn owned_values_outlive_their_buffer() {
+    let owned: Command<'static> = {
+        let buffer = b"a1 UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\n".to_vec();
+        let parsed =
+            mailwire::imap::codec::parse_command(&buffer, &mailwire::limits::Limits::default())
+                .unwrap();
+        parsed.value.into_owned()
+    };
+    assert_eq!(
+        show(&encode_cmd(&owned)),
+        "a1 UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])\r\n"
+    );
+    let copy = owned.to_static();
+    assert_eq!(copy, owned);
+}
