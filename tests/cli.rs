@@ -273,3 +273,49 @@ fn decode_names_the_byte_offset_of_bad_input() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn decode_prints_one_imap_message_per_line() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/imap/dovecot");
+    let server = format!("{fixtures}/fetch-bodystructure.server");
+    let out = mailwire(&["decode", "imap-response", &server], &[], b"");
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let fetches = stdout.lines().filter(|l| l.contains("Fetch")).count();
+    assert!(fetches >= 7, "{stdout}");
+    assert!(stdout.contains("BodyStructure"), "{stdout}");
+
+    let client = format!("{fixtures}/authenticate-login.client");
+    let out = mailwire(&["decode", "imap-command", &client], &[], b"");
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        stdout.matches("AuthenticateData([redacted])").count(),
+        2,
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("YWxpY2U"),
+        "no SASL data printed: {stdout}"
+    );
+
+    let out = mailwire(
+        &["decode", "imap-command", "-"],
+        &[],
+        b"a1 IDLE\r\nDONE\r\na2 NOOP\r\n",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().collect::<Vec<_>>()[1], "Done");
+
+    let out = mailwire(
+        &["decode", "imap-response", "-"],
+        &[],
+        b"* OK ready\r\n* 3 EXISTS\r\n* 4 FETCH (UID\r\n",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("byte 38"),
+        "the error names its offset: {stderr}"
+    );
+}

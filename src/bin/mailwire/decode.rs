@@ -2,6 +2,8 @@
 
 use std::io::Read;
 
+use mailwire::imap::codec as imap;
+use mailwire::limits::Limits;
 use mailwire::smtp::codec::{self, Parsed};
 
 use crate::Failure;
@@ -12,6 +14,9 @@ mailwire decode KIND [FILE|-]: parse a byte stream, print one parsed item per li
 
   KIND   smtp-reply     replies as a server sends them
          smtp-command   commands as a client sends them
+         imap-response  responses as an IMAP server sends them (greeting included)
+         imap-command   commands as an IMAP client sends them (with AUTHENTICATE
+                        answers and IDLE's DONE)
   FILE   input file, or - (the default) for standard input
 
 On bad input the exit status is 1 and the error names the byte offset.
@@ -35,45 +40,47 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
         std::fs::File::open(&path).and_then(|file| file.take(MAX_INPUT).read_to_end(&mut input))
     };
     read.map_err(|e| Failure::Input(format!("cannot read {path}: {e}")))?;
-    let limits = mailwire::limits::Limits::default();
+    let limits = Limits::default();
     let mut out = std::io::stdout().lock();
     match kind.as_str() {
-        "smtp-reply" => each(&input, &mut out, |rest| {
+        "smtp-reply" => each(&input, &mut out, |rest, base| {
             match codec::parse_reply(rest, &limits) {
                 Ok(Parsed::Complete(reply, used)) => {
                     Ok(Some((format_reply(&reply.to_owned()), used)))
                 }
                 Ok(Parsed::Incomplete) => Ok(None),
-                Err(e) => Err((e.offset().unwrap_or(0), e.to_string())),
+                Err(e) => Err(format!("byte {}: {e}", base + e.offset().unwrap_or(0))),
             }
         }),
-        "smtp-command" => each(&input, &mut out, |rest| {
+        "smtp-command" => each(&input, &mut out, |rest, base| {
             match codec::parse_command(rest, &limits) {
                 Ok(Parsed::Complete(command, used)) => Ok(Some((format!("{command:?}"), used))),
                 Ok(Parsed::Incomplete) => Ok(None),
                 // A command error lies within the command that starts here.
-                Err(e) => Err((0, e.to_string())),
+                Err(e) => Err(format!("byte {base}: {e}")),
             }
         }),
+        "imap-response" => each(&input, &mut out, imap_response_decoder(&limits)),
+        "imap-command" => each(&input, &mut out, imap_command_decoder(&limits)),
         other => Err(UsageError(format!(
-            "unknown KIND {other:?}: use smtp-reply or smtp-command"
+            "unknown KIND {other:?}: use smtp-reply, smtp-command, imap-response or imap-command"
         ))
         .into()),
     }
 }
 
 /// One step of a decoder: the printed item and the bytes it used, `None` when the input
-/// ends inside an item, or the offset (within `rest`) and reason of an error.
-type Step = Result<Option<(String, usize)>, (usize, String)>;
+/// ends inside an item, or an error message naming the byte offset in the whole input.
+type Step = Result<Option<(String, usize)>, String>;
 
 fn each(
     input: &[u8],
     out: &mut impl std::io::Write,
-    mut step: impl FnMut(&[u8]) -> Step,
+    mut step: impl FnMut(&[u8], usize) -> Step,
 ) -> Result<(), Failure> {
     let mut offset = 0;
     while offset < input.len() {
-        match step(&input[offset..]) {
+        match step(&input[offset..], offset) {
             Ok(Some((item, used))) => {
                 writeln!(out, "{item}").map_err(|e| Failure::Runtime(e.to_string()))?;
                 offset += used.max(1);
@@ -83,12 +90,81 @@ fn each(
                     "byte {offset}: the input ends in the middle of an item"
                 )));
             }
-            Err((at, reason)) => {
-                return Err(Failure::Input(format!("byte {}: {reason}", offset + at)));
-            }
+            Err(message) => return Err(Failure::Input(message)),
         }
     }
     Ok(())
+}
+
+/// One IMAP decoding attempt's outcome as a [`Step`].
+fn imap_step<T: std::fmt::Debug>(
+    result: Result<imap::Parsed<T>, imap::DecodeError>,
+    base: usize,
+) -> Step {
+    match result {
+        Ok(parsed) => Ok(Some((format!("{:?}", parsed.value), parsed.consumed))),
+        Err(error) if error.kind == imap::DecodeErrorKind::Incomplete => Ok(None),
+        Err(mut error) => {
+            // The codec counts from the message's start; the user counts from the file's.
+            error.offset += base;
+            Err(error.to_string())
+        }
+    }
+}
+
+/// Server responses; the stream may open with a greeting (which may be `PREAUTH`).
+fn imap_response_decoder(limits: &Limits) -> impl FnMut(&[u8], usize) -> Step + '_ {
+    let mut first = true;
+    move |rest, base| {
+        if std::mem::take(&mut first)
+            && let Ok(greeting) = imap::parse_greeting(rest, limits)
+        {
+            return imap_step(Ok(greeting), base);
+        }
+        imap_step(imap::parse_response(rest, limits), base)
+    }
+}
+
+/// Client commands, and the lines that are not commands but answer one: AUTHENTICATE's
+/// challenge responses and the DONE that ends IDLE.
+fn imap_command_decoder(limits: &Limits) -> impl FnMut(&[u8], usize) -> Step + '_ {
+    let mut awaiting = Awaiting::Command;
+    move |rest, base| {
+        let parsed = imap::parse_command(rest, limits);
+        if let Ok(command) = &parsed {
+            awaiting = match command.value.body {
+                imap::types::CommandBody::Authenticate { .. } => Awaiting::AuthenticateData,
+                imap::types::CommandBody::Idle => Awaiting::Done,
+                _ => Awaiting::Command,
+            };
+            return imap_step(parsed, base);
+        }
+        match awaiting {
+            Awaiting::AuthenticateData => match imap::parse_authenticate_data(rest, limits) {
+                Ok(data) => Ok(Some((
+                    "AuthenticateData([redacted])".to_owned(),
+                    data.consumed,
+                ))),
+                Err(_) => imap_step(parsed, base),
+            },
+            Awaiting::Done => match imap::parse_idle_done(rest, limits) {
+                Ok(done) => {
+                    awaiting = Awaiting::Command;
+                    Ok(Some(("Done".to_owned(), done.consumed)))
+                }
+                Err(_) => imap_step(parsed, base),
+            },
+            Awaiting::Command => imap_step(parsed, base),
+        }
+    }
+}
+
+/// What a client line may be besides a command.
+#[derive(Clone, Copy)]
+enum Awaiting {
+    Command,
+    AuthenticateData,
+    Done,
 }
 
 fn format_reply(reply: &codec::OwnedReply) -> String {
