@@ -313,3 +313,21 @@ fn a_bad_message_is_dropped_and_the_stream_goes_on() {
         Response::Data(Data::Exists(2))
     ));
 }
+
+#[test]
+fn doubled_spaces_in_esearch_keep_the_tag_and_uid_meaning() {
+    // Found by the imap_response_roundtrip fuzz target: with two spaces after ESEARCH the
+    // UID marker was read as a result name, and the written form read back differently.
+    for (line, tagged, results) in [
+        (&b"* ESEARCH  UID MIN 2 COUNT 3\r\n"[..], false, 2),
+        (b"* ESEARCH  (TAG \"A7\")  UID  MIN 2\r\n", true, 1),
+    ] {
+        let Response::Data(Data::ESearch(esearch)) = response(line) else {
+            panic!("{}", show(line))
+        };
+        assert!(esearch.uid, "{}", show(line));
+        assert_eq!(esearch.tag.is_some(), tagged, "{}", show(line));
+        assert_eq!(esearch.data.len(), results, "{}", show(line));
+        round_trips(line);
+    }
+}

@@ -181,8 +181,11 @@ fn search_return_data(input: &[u8], depth: usize) -> PResult<'_, SearchReturnDat
 pub(crate) fn esearch_data(input: &[u8], depth: usize) -> PResult<'_, ESearch<'_>> {
     let mut rest = input;
     let mut tag = None;
-    if let [b' ', b'(', ..] = rest {
-        let (tail, ()) = keyword(&rest[2..], "TAG")?;
+    // Servers that put two spaces where one belongs are tolerated; the tag and UID must be
+    // recognised after them too, or a re-encoded response would read differently.
+    let after_spaces = spaces(rest);
+    if after_spaces.len() < rest.len() && after_spaces.first() == Some(&b'(') {
+        let (tail, ()) = keyword(&after_spaces[1..], "TAG")?;
         let (tail, ()) = sp(tail)?;
         let (tail, value) = astring(tail)?;
         let (tail, ()) = byte(spaces(tail), b')', "`)` after the ESEARCH tag")?;
@@ -190,11 +193,12 @@ pub(crate) fn esearch_data(input: &[u8], depth: usize) -> PResult<'_, ESearch<'_
         rest = tail;
     }
     let mut uid = false;
-    if rest.first() == Some(&b' ')
-        && crate::imap::codec::grammar::core::starts_with_word(&rest[1..], "UID")
+    let after_spaces = spaces(rest);
+    if after_spaces.len() < rest.len()
+        && crate::imap::codec::grammar::core::starts_with_word(after_spaces, "UID")
     {
         uid = true;
-        rest = &rest[4..];
+        rest = &after_spaces[3..];
     }
     let (rest, data) = space_list(rest, |i| search_return_data(i, depth))?;
     let (rest, ()) = line_end(rest)?;
