@@ -34,31 +34,35 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Sending through iCloud (an app-specific password is required):
-//!
-//! ```no_run
-//! # async fn send() -> Result<(), Box<dyn std::error::Error>> {
-//! use mailwire::message::{Mailbox, MessageBuilder};
-//! use mailwire::provider::ICLOUD;
-//! use mailwire::sasl::Credentials;
-//! use mailwire::smtp::connect_with_fallback;
-//!
-//! let password = std::env::var("MAILWIRE_PASSWORD")?;
-//! let credentials = Credentials::new("name@icloud.com", password)?;
-//! // Port 587 with STARTTLS, then 465 with implicit TLS, as Apple advises.
-//! let (mut client, _route) =
-//!     connect_with_fallback(ICLOUD.smtp, |b| b.credentials(credentials.clone())).await?;
-//! let message = MessageBuilder::new()
-//!     .from(Mailbox::new("name@icloud.com")?)
-//!     .to(Mailbox::new("friend@example.org")?)
-//!     .subject("Hello")
-//!     .text_body("Sent with mailwire.")
-//!     .build()?;
-//! client.send(&message).await?;
-//! client.quit().await?;
-//! # Ok(()) }
-//! ```
+#![cfg_attr(
+    feature = "client",
+    doc = r#"
+Sending through iCloud (an app-specific password is required):
 
+```no_run
+# async fn send() -> Result<(), Box<dyn std::error::Error>> {
+use mailwire::message::{Mailbox, MessageBuilder};
+use mailwire::provider::ICLOUD;
+use mailwire::sasl::Credentials;
+use mailwire::smtp::connect_with_fallback;
+
+let password = std::env::var("MAILWIRE_PASSWORD")?;
+let credentials = Credentials::new("name@icloud.com", password)?;
+// Port 587 with STARTTLS, then 465 with implicit TLS, as Apple advises.
+let (mut client, _route) =
+    connect_with_fallback(ICLOUD.smtp, |b| b.credentials(credentials.clone())).await?;
+let message = MessageBuilder::new()
+    .from(Mailbox::new("name@icloud.com")?)
+    .to(Mailbox::new("friend@example.org")?)
+    .subject("Hello")
+    .text_body("Sent with mailwire.")
+    .build()?;
+client.send(&message).await?;
+client.quit().await?;
+# Ok(()) }
+```
+"#
+)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

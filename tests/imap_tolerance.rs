@@ -331,3 +331,15 @@ fn doubled_spaces_in_esearch_keep_the_tag_and_uid_meaning() {
         round_trips(line);
     }
 }
+
+#[test]
+fn a_capability_cannot_end_like_a_literal_announcement() {
+    // Found by the imap_response_roundtrip fuzz target: `st{7}` was taken as a capability
+    // name, and written back at the end of a line it announced a literal.
+    let limits = Limits::default();
+    assert!(
+        mailwire::imap::codec::parse_response(b"* CAPABILITY IMAP4rev1 st{7} \r\n", &limits)
+            .is_err()
+    );
+    round_trips(b"* CAPABILITY IMAP4rev1 p42-imap.mail.me.com 2412B58 XAPPLEPUSHSERVICE\r\n");
+}

@@ -1,6 +1,8 @@
 //! SMTP submission against the real Postfix of `scripts/test-servers`, delivering through
 //! Dovecot's LMTP into the recipient's Maildir.
 
+#![cfg(feature = "testing")]
+
 mod support;
 
 use std::sync::{Arc, Mutex};

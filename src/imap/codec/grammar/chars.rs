@@ -15,7 +15,8 @@ pub(crate) const QUOTED_PLAIN: u8 = 1 << 4;
 pub(crate) const DIGIT: u8 = 1 << 5;
 /// `TEXT-CHAR` as servers send it: anything but CR, LF and NUL.
 pub(crate) const TEXT: u8 = 1 << 6;
-/// A capability name as servers send it: anything but SP, CR, LF, NUL, `(`, `)` and `]`.
+/// A capability name as servers send it: anything but SP, CR, LF, NUL, `(`, `)`, `]` and
+/// `{` (which would make a name ending in `{7}` read as a literal announcement).
 pub(crate) const CAPABILITY: u8 = 1 << 7;
 
 const fn build() -> [u8; 256] {
@@ -51,7 +52,7 @@ const fn build() -> [u8; 256] {
         if !matches!(b, b'\r' | b'\n' | 0) {
             class |= TEXT;
         }
-        if !matches!(b, b' ' | b'\r' | b'\n' | 0 | b'(' | b')' | b']') {
+        if !matches!(b, b' ' | b'\r' | b'\n' | 0 | b'(' | b')' | b']' | b'{') {
             class |= CAPABILITY;
         }
         table[byte] = class;
