@@ -69,11 +69,14 @@ client.quit().await?;
 pub mod imap;
 pub mod limits;
 pub mod message;
+mod parsed;
 pub mod provider;
 pub mod sasl;
 pub mod scan;
 pub mod security;
 pub mod smtp;
+
+pub use parsed::Parsed;
 
 #[cfg(feature = "client")]
 pub mod net;
