@@ -6,15 +6,21 @@
 //!
 //! ```
 //! use mailwire::Parsed;
+//! use mailwire::imap::codec::{parse_response, types::{Data, Response}};
 //! use mailwire::limits::Limits;
 //! use mailwire::smtp::codec::parse_reply;
 //!
 //! let limits = Limits::default();
+//! // An SMTP reply and an IMAP response, each first cut short, then whole.
 //! assert_eq!(parse_reply(b"250-SIZE 1000\r\n250 PIPE", &limits)?, Parsed::Incomplete);
-//! let parsed = parse_reply(b"250 OK\r\nnext", &limits)?;
-//! assert!(parsed.is_complete());
-//! assert_eq!(parsed.consumed(), Some(8));
-//! assert_eq!(parsed.map(|reply| reply.code().get()), Parsed::Complete(250, 8));
+//! let (reply, used) = parse_reply(b"250 OK\r\nnext", &limits)?.complete().unwrap();
+//! assert_eq!((reply.code().get(), used), (250, 8));
+//!
+//! assert!(!parse_response(b"* 23 EXI", &limits)?.is_complete());
+//! let parsed = parse_response(b"* 23 EXISTS\r\n* 1 RECENT\r\n", &limits)?;
+//! assert_eq!(parsed.consumed(), Some(13));
+//! assert_eq!(parsed.map(|r| matches!(r, Response::Data(Data::Exists(23)))),
+//!            Parsed::Complete(true, 13));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
