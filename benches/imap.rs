@@ -13,7 +13,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use mailwire::imap::codec::parse_response;
+use mailwire::imap::codec::{Parsed, parse_response};
 use mailwire::limits::Limits;
 
 fn fetch_corpus() -> Vec<u8> {
@@ -100,8 +100,11 @@ fn parse_all(buffer: &[u8], limits: &Limits) -> usize {
     let mut count = 0;
     while at < buffer.len() {
         let parsed = parse_response(&buffer[at..], limits).expect("the corpus is valid");
-        black_box(&parsed.value);
-        at += parsed.consumed;
+        let Parsed::Complete(value, consumed) = parsed else {
+            panic!("the corpus ends inside a response");
+        };
+        black_box(&value);
+        at += consumed;
         count += 1;
     }
     count

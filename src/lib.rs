@@ -5,8 +5,10 @@
 //! - **Codecs** ([`smtp::codec`], pure, no I/O): bytes in, values out, and back, for both
 //!   directions of each protocol, so clients, servers, proxies and fuzzers share them.
 //!   Parsers borrow from the input, never panic, and bound every allocation by
-//!   [`limits::Limits`]. `default-features = false` builds this layer alone (nom and
-//!   base64 are its only dependencies).
+//!   [`limits::Limits`]. Those that read a stream answer with the one [`Parsed`] type of
+//!   both protocols: the item and the bytes it took, or "read more".
+//!   `default-features = false` builds this layer alone (nom and base64 are its only
+//!   dependencies).
 //! - **Connection** (`mailwire::net`, feature `client`): TCP with a timeout on every wait,
 //!   implicit TLS or STARTTLS through rustls (an upgrade refuses bytes that arrived before
 //!   it), bounded reads, and a transcript hook that never sees a password.
@@ -69,11 +71,14 @@ client.quit().await?;
 pub mod imap;
 pub mod limits;
 pub mod message;
+mod parsed;
 pub mod provider;
 pub mod sasl;
 pub mod scan;
 pub mod security;
 pub mod smtp;
+
+pub use parsed::Parsed;
 
 #[cfg(feature = "client")]
 pub mod net;

@@ -318,4 +318,17 @@ fn decode_prints_one_imap_message_per_line() {
         stderr.contains("byte 38"),
         "the error names its offset: {stderr}"
     );
+
+    // A stream cut inside a message is reported as cut short, not as bad syntax.
+    let out = mailwire(
+        &["decode", "imap-response", "-"],
+        &[],
+        b"* OK ready\r\n* 3 EXISTS\r\n* 4 FETCH (BODY[] {5}\r\nhel",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("byte 24: the input ends in the middle of an item"),
+        "{stderr}"
+    );
 }

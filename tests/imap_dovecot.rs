@@ -6,9 +6,7 @@ mod imap_support;
 
 use imap_support::*;
 use mailwire::imap::codec::types::{CommandBody, Data, FetchItem, Response};
-use mailwire::imap::codec::{
-    DecodeErrorKind, parse_authenticate_data, parse_command, parse_idle_done,
-};
+use mailwire::imap::codec::{Parsed, parse_authenticate_data, parse_command, parse_idle_done};
 use mailwire::limits::Limits;
 
 fn scenarios() -> Vec<String> {
@@ -50,8 +48,8 @@ fn client_lines(stream: &[u8], chunk: usize) -> Vec<ClientLine> {
     let mut lines = Vec::new();
     let mut last: Option<CommandBody<'static>> = None;
     for message in frame(stream, true, chunk) {
-        if let Ok(parsed) = parse_command(&message, &limits) {
-            assert_eq!(parsed.consumed, message.len(), "{:?}", show(&message));
+        if let Ok(Parsed::Complete(_, consumed)) = parse_command(&message, &limits) {
+            assert_eq!(consumed, message.len(), "{:?}", show(&message));
             let value = command(&message);
             let written = encode_cmd(&value);
             assert_eq!(
@@ -66,13 +64,15 @@ fn client_lines(stream: &[u8], chunk: usize) -> Vec<ClientLine> {
         }
         match &last {
             Some(CommandBody::Authenticate { .. }) => {
-                parse_authenticate_data(&message, &limits)
+                let parsed = parse_authenticate_data(&message, &limits)
                     .unwrap_or_else(|e| panic!("{e} in {:?}", show(&message)));
+                whole(parsed, &message);
                 lines.push(ClientLine::AuthenticateData);
             }
             Some(CommandBody::Idle) => {
-                parse_idle_done(&message, &limits)
+                let parsed = parse_idle_done(&message, &limits)
                     .unwrap_or_else(|e| panic!("{e} in {:?}", show(&message)));
+                whole(parsed, &message);
                 lines.push(ClientLine::IdleDone);
             }
             other => panic!(
@@ -198,9 +198,9 @@ fn the_commands_dovecot_called_bad_do_not_parse_and_the_others_do() {
         .split_inclusive("\r\n")
         .map(|line| {
             let verdict = match parse_command(line.as_bytes(), &limits) {
-                Ok(parsed) if parsed.consumed == line.len() => "parses",
-                Ok(_) => "trailing bytes",
-                Err(e) if e.kind == DecodeErrorKind::Incomplete => "waits for a literal",
+                Ok(Parsed::Complete(_, consumed)) if consumed == line.len() => "parses",
+                Ok(Parsed::Complete(..)) => "trailing bytes",
+                Ok(Parsed::Incomplete) => "waits for a literal",
                 Err(_) => "refused",
             };
             (line.trim_end().to_owned(), verdict)

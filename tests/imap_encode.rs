@@ -326,7 +326,7 @@ fn owned_values_outlive_their_buffer() {
         let parsed =
             mailwire::imap::codec::parse_command(&buffer, &mailwire::limits::Limits::default())
                 .unwrap();
-        parsed.value.into_owned()
+        whole(parsed, &buffer).into_owned()
     };
     assert_eq!(
         show(&encode_cmd(&owned)),

@@ -8,7 +8,9 @@ use mailwire::imap::codec::types::{
     Capability, Code, CommandBody, Data, Flag, ListItem, Literal, LiteralMode, Mailbox,
     MailboxAttribute, Response, SinglePart, Tag,
 };
-use mailwire::imap::codec::{EncodeOptions, encode_command, parse_greeting, parse_idle_done};
+use mailwire::imap::codec::{
+    EncodeOptions, Parsed, encode_command, parse_greeting, parse_idle_done,
+};
 use mailwire::limits::Limits;
 
 #[test]
@@ -30,8 +32,11 @@ fn every_icloud_line_parses_and_writes_back() {
 #[test]
 fn the_greeting_keeps_host_and_build_tokens_as_capabilities() {
     let stream = fixture("icloud.server");
-    let greeting = frame(&stream, false, stream.len()).remove(0);
-    let greeting = parse_greeting(&greeting, &Limits::default()).unwrap().value;
+    let message = frame(&stream, false, stream.len()).remove(0);
+    let greeting = whole(
+        parse_greeting(&message, &Limits::default()).unwrap(),
+        &message,
+    );
     let Some(Code::Capability(capabilities)) = greeting.code else {
         panic!()
     };
@@ -126,8 +131,14 @@ fn idle_push_and_done() {
         items[1],
         mailwire::imap::codec::types::FetchItem::Flags(vec![Flag::Seen])
     );
-    assert!(parse_idle_done(b"DONE\r\n", &Limits::default()).is_ok());
-    assert!(parse_idle_done(b"done\r\n", &Limits::default()).is_ok());
+    assert_eq!(
+        parse_idle_done(b"DONE\r\n", &Limits::default()),
+        Ok(Parsed::Complete((), 6))
+    );
+    assert_eq!(
+        parse_idle_done(b"done\r\n", &Limits::default()),
+        Ok(Parsed::Complete((), 6))
+    );
     assert!(parse_idle_done(b"a1 NOOP\r\n", &Limits::default()).is_err());
 }
 

@@ -9,7 +9,7 @@ use mailwire::imap::codec::types::{
     SinglePartKind, StatusKind,
 };
 use mailwire::imap::codec::{
-    DecodeErrorKind, parse_authenticate_data, parse_command, parse_greeting,
+    DecodeErrorKind, Parsed, parse_authenticate_data, parse_command, parse_greeting,
 };
 use mailwire::limits::Limits;
 
@@ -64,9 +64,10 @@ fn client_examples_parse_and_write_back() {
 fn the_section_8_session_reads_as_the_rfc_describes() {
     let stream = fixture("rfc3501.server");
     let messages = frame(&stream, false, stream.len());
-    let greeting = parse_greeting(&messages[0], &Limits::default())
-        .unwrap()
-        .value;
+    let greeting = whole(
+        parse_greeting(&messages[0], &Limits::default()).unwrap(),
+        &messages[0],
+    );
     assert_eq!(greeting.kind, GreetingKind::Ok);
     assert_eq!(greeting.text.as_bytes(), b"IMAP4rev1 Service Ready");
 
@@ -161,17 +162,18 @@ fn authenticate_exchange_lines() {
     // breaks them for editorial clarity).
     let limits = Limits::default();
     let line = b"YDMGCSqGSIb3EgECAgIBAAD/////3LQBHXTpFfZgrejpLlLImPwkhbfa2QteAQAgAG1yYwE=\r\n";
-    let AuthenticateData::Response(data) = parse_authenticate_data(line, &limits).unwrap().value
+    let AuthenticateData::Response(data) =
+        whole(parse_authenticate_data(line, &limits).unwrap(), line)
     else {
         panic!()
     };
     assert_eq!(data.expose().len(), 53);
     // The empty response "C:" of the example.
-    let empty = parse_authenticate_data(b"\r\n", &limits).unwrap().value;
+    let empty = whole(parse_authenticate_data(b"\r\n", &limits).unwrap(), b"\r\n");
     assert!(matches!(empty, AuthenticateData::Response(d) if d.expose().is_empty()));
     assert_eq!(
-        parse_authenticate_data(b"*\r\n", &limits).unwrap().value,
-        AuthenticateData::Cancel
+        parse_authenticate_data(b"*\r\n", &limits),
+        Ok(Parsed::Complete(AuthenticateData::Cancel, 3))
     );
     assert!(parse_authenticate_data(b"not base64!\r\n", &limits).is_err());
 }

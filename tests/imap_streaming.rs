@@ -6,6 +6,7 @@ mod imap_support;
 use imap_support::*;
 use mailwire::imap::codec::framing::{Frame, Framer};
 use mailwire::imap::codec::types::{Data, FetchItem, Response};
+use mailwire::imap::codec::{Parsed, parse_command, parse_response};
 use mailwire::limits::Limits;
 
 #[test]
@@ -27,6 +28,32 @@ fn every_fixture_fed_one_byte_at_a_time_gives_the_same_values() {
                 assert_eq!(command(a), command(b));
             } else {
                 assert_eq!(response(a), response(b));
+            }
+        }
+    }
+}
+
+#[test]
+fn every_message_cut_short_asks_for_more_and_is_no_error() {
+    let limits = Limits::default();
+    for (name, commands) in [
+        ("rfc3501.server", false),
+        ("rfc3501.client", true),
+        ("extensions.server", false),
+        ("extensions.client", true),
+        ("icloud.server", false),
+        ("icloud.client", true),
+    ] {
+        let stream = fixture(name);
+        for message in frame(&stream, commands, stream.len()) {
+            for end in 0..message.len() {
+                let cut = &message[..end];
+                let parsed = if commands {
+                    parse_command(cut, &limits).map(|p| p.map(drop))
+                } else {
+                    parse_response(cut, &limits).map(|p| p.map(drop))
+                };
+                assert_eq!(parsed, Ok(Parsed::Incomplete), "{name}: {:?}", show(cut));
             }
         }
     }

@@ -5,11 +5,11 @@ mod imap_support;
 
 use imap_support::*;
 use mailwire::imap::codec::framing::{Frame, Framer};
-use mailwire::imap::codec::parse_command;
 use mailwire::imap::codec::types::{
     BodyStructure, Code, CommandBody, Data, FetchItem, Response, SinglePart, SinglePartKind,
     StatusItem,
 };
+use mailwire::imap::codec::{Parsed, parse_command};
 use mailwire::limits::Limits;
 
 fn fetch_items(line: &[u8]) -> Vec<FetchItem<'static>> {
@@ -156,7 +156,10 @@ fn nul_inside_literals() {
     // A client must not send NUL outside a literal8, and a server reading one refuses it.
     let error = parse_command(b"a1 APPEND INBOX {3}\r\na\0b\r\n", &Limits::default()).unwrap_err();
     assert_eq!(error.offset, 22);
-    assert!(parse_command(b"a1 APPEND INBOX ~{3}\r\na\0b\r\n", &Limits::default()).is_ok());
+    assert!(matches!(
+        parse_command(b"a1 APPEND INBOX ~{3}\r\na\0b\r\n", &Limits::default()),
+        Ok(Parsed::Complete(_, 27))
+    ));
     // NUL in response text is refused (only literals may hold it).
     assert!(mailwire::imap::codec::parse_response(b"* OK a\0b\r\n", &Limits::default()).is_err());
 }
@@ -275,8 +278,9 @@ fn bare_lf_line_endings() {
         Response::Data(Data::Exists(2))
     ));
     // go-imap PR 220: clients typed by hand (netcat) end commands with LF.
-    let parsed = parse_command(b"a1 SELECT INBOX\n", &Limits::default()).unwrap();
-    assert!(matches!(parsed.value.body, CommandBody::Select { .. }));
+    let line = b"a1 SELECT INBOX\n";
+    let command = whole(parse_command(line, &Limits::default()).unwrap(), line);
+    assert!(matches!(command.body, CommandBody::Select { .. }));
 }
 
 #[test]

@@ -3,7 +3,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use mailwire::imap::codec::{
-    EncodeOptions, encode_command, parse_authenticate_data, parse_command, parse_idle_done,
+    EncodeOptions, Parsed, encode_command, parse_authenticate_data, parse_command,
+    parse_idle_done,
 };
 use mailwire::limits::Limits;
 
@@ -12,12 +13,12 @@ fuzz_target!(|data: &[u8]| {
     let mut at = 0;
     while at < data.len() {
         match parse_command(&data[at..], &limits) {
-            Ok(parsed) => {
-                encode_command(&parsed.value, &EncodeOptions::default())
+            Ok(Parsed::Complete(command, consumed)) => {
+                encode_command(&command, &EncodeOptions::default())
                     .expect("a parsed command can be written");
-                at += parsed.consumed;
+                at += consumed;
             }
-            Err(_) => break,
+            Ok(Parsed::Incomplete) | Err(_) => break,
         }
     }
     let _ = parse_authenticate_data(data, &limits);

@@ -2,12 +2,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mailwire::imap::codec::{EncodeOptions, encode_command, parse_command};
+use mailwire::imap::codec::{EncodeOptions, Parsed, encode_command, parse_command};
 use mailwire::limits::Limits;
 
 fuzz_target!(|data: &[u8]| {
     let limits = Limits::default().with_nesting_depth(32);
-    let Ok(parsed) = parse_command(data, &limits) else {
+    let Ok(Parsed::Complete(parsed, _)) = parse_command(data, &limits) else {
         return;
     };
     for options in [
@@ -15,20 +15,24 @@ fuzz_target!(|data: &[u8]| {
         EncodeOptions::default().with_literal_plus(true),
         EncodeOptions::default().with_literal_minus(true),
     ] {
-        let written =
-            encode_command(&parsed.value, &options).expect("a parsed command can be written");
+        let written = encode_command(&parsed, &options).expect("a parsed command can be written");
         let segments: usize = written.segments().map(|s| s.bytes.len()).sum();
         assert_eq!(segments, written.as_bytes().len());
         let again = parse_command(written.as_bytes(), &limits).unwrap_or_else(|e| {
             panic!(
-                "{e}: {:?} written as {:?}",
-                parsed.value,
+                "{e}: {parsed:?} written as {:?}",
                 String::from_utf8_lossy(written.as_bytes())
             )
         });
-        assert_eq!(again.consumed, written.as_bytes().len());
+        let Parsed::Complete(again, consumed) = again else {
+            panic!(
+                "{parsed:?} written as {:?} ends inside the command",
+                String::from_utf8_lossy(written.as_bytes())
+            )
+        };
+        assert_eq!(consumed, written.as_bytes().len());
         if options == EncodeOptions::default() {
-            assert_eq!(again.value, parsed.value);
+            assert_eq!(again, parsed);
         }
     }
 });

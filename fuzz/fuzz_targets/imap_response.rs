@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mailwire::imap::codec::{encode_response, parse_response};
+use mailwire::imap::codec::{Parsed, encode_response, parse_response};
 use mailwire::limits::Limits;
 
 fuzz_target!(|data: &[u8]| {
@@ -11,12 +11,13 @@ fuzz_target!(|data: &[u8]| {
     let mut at = 0;
     while at < data.len() {
         match parse_response(&data[at..], &limits) {
-            Ok(parsed) => {
-                assert!(parsed.consumed > 0 && parsed.consumed <= data.len() - at);
+            Ok(Parsed::Complete(response, consumed)) => {
+                assert!(consumed > 0 && consumed <= data.len() - at);
                 let mut out = Vec::new();
-                encode_response(&parsed.value, &mut out).expect("a parsed response can be written");
-                at += parsed.consumed;
+                encode_response(&response, &mut out).expect("a parsed response can be written");
+                at += consumed;
             }
+            Ok(Parsed::Incomplete) => break,
             Err(error) => {
                 assert!(error.offset <= data.len() - at);
                 break;

@@ -6,7 +6,7 @@
 use mailwire::imap::codec::framing::{Frame, Framer};
 use mailwire::imap::codec::types::{Command, IntoOwned, Response};
 use mailwire::imap::codec::{
-    EncodeOptions, encode_command, encode_response, parse_command, parse_response,
+    EncodeOptions, Parsed, encode_command, encode_response, parse_command, parse_response,
 };
 use mailwire::limits::Limits;
 
@@ -55,15 +55,24 @@ pub fn show(bytes: &[u8]) -> String {
 pub fn response(message: &[u8]) -> Response<'static> {
     let parsed = parse_response(message, &Limits::default())
         .unwrap_or_else(|e| panic!("{e}\n in {:?}", show(message)));
-    assert_eq!(parsed.consumed, message.len(), "{:?}", show(message));
-    parsed.value.into_owned()
+    whole(parsed, message).into_owned()
 }
 
 pub fn command(message: &[u8]) -> Command<'static> {
     let parsed = parse_command(message, &Limits::default())
         .unwrap_or_else(|e| panic!("{e}\n in {:?}", show(message)));
-    assert_eq!(parsed.consumed, message.len(), "{:?}", show(message));
-    parsed.value.into_owned()
+    whole(parsed, message).into_owned()
+}
+
+/// The value of a message parsed from `message`, which it must take up exactly.
+pub fn whole<T>(parsed: Parsed<T>, message: &[u8]) -> T {
+    match parsed {
+        Parsed::Complete(value, consumed) => {
+            assert_eq!(consumed, message.len(), "{:?}", show(message));
+            value
+        }
+        Parsed::Incomplete => panic!("ends inside a message: {:?}", show(message)),
+    }
 }
 
 pub fn encode_res(value: &Response<'_>) -> Vec<u8> {

@@ -2,9 +2,10 @@
 
 use std::io::Read;
 
+use mailwire::Parsed;
 use mailwire::imap::codec as imap;
 use mailwire::limits::Limits;
-use mailwire::smtp::codec::{self, Parsed};
+use mailwire::smtp::codec;
 
 use crate::Failure;
 use crate::args::{Args, UsageError};
@@ -98,12 +99,12 @@ fn each(
 
 /// One IMAP decoding attempt's outcome as a [`Step`].
 fn imap_step<T: std::fmt::Debug>(
-    result: Result<imap::Parsed<T>, imap::DecodeError>,
+    result: Result<Parsed<T>, imap::DecodeError>,
     base: usize,
 ) -> Step {
     match result {
-        Ok(parsed) => Ok(Some((format!("{:?}", parsed.value), parsed.consumed))),
-        Err(error) if error.kind == imap::DecodeErrorKind::Incomplete => Ok(None),
+        Ok(Parsed::Complete(value, used)) => Ok(Some((format!("{value:?}"), used))),
+        Ok(Parsed::Incomplete) => Ok(None),
         Err(mut error) => {
             // The codec counts from the message's start; the user counts from the file's.
             error.offset += base;
@@ -117,7 +118,7 @@ fn imap_response_decoder(limits: &Limits) -> impl FnMut(&[u8], usize) -> Step + 
     let mut first = true;
     move |rest, base| {
         if std::mem::take(&mut first)
-            && let Ok(greeting) = imap::parse_greeting(rest, limits)
+            && let Ok(greeting @ Parsed::Complete(..)) = imap::parse_greeting(rest, limits)
         {
             return imap_step(Ok(greeting), base);
         }
@@ -131,8 +132,8 @@ fn imap_command_decoder(limits: &Limits) -> impl FnMut(&[u8], usize) -> Step + '
     let mut awaiting = Awaiting::Command;
     move |rest, base| {
         let parsed = imap::parse_command(rest, limits);
-        if let Ok(command) = &parsed {
-            awaiting = match command.value.body {
+        if let Ok(Parsed::Complete(command, _)) = &parsed {
+            awaiting = match command.body {
                 imap::types::CommandBody::Authenticate { .. } => Awaiting::AuthenticateData,
                 imap::types::CommandBody::Idle => Awaiting::Done,
                 _ => Awaiting::Command,
@@ -141,18 +142,17 @@ fn imap_command_decoder(limits: &Limits) -> impl FnMut(&[u8], usize) -> Step + '
         }
         match awaiting {
             Awaiting::AuthenticateData => match imap::parse_authenticate_data(rest, limits) {
-                Ok(data) => Ok(Some((
-                    "AuthenticateData([redacted])".to_owned(),
-                    data.consumed,
-                ))),
-                Err(_) => imap_step(parsed, base),
+                Ok(Parsed::Complete(_, used)) => {
+                    Ok(Some(("AuthenticateData([redacted])".to_owned(), used)))
+                }
+                _ => imap_step(parsed, base),
             },
             Awaiting::Done => match imap::parse_idle_done(rest, limits) {
-                Ok(done) => {
+                Ok(Parsed::Complete((), used)) => {
                     awaiting = Awaiting::Command;
-                    Ok(Some(("Done".to_owned(), done.consumed)))
+                    Ok(Some(("Done".to_owned(), used)))
                 }
-                Err(_) => imap_step(parsed, base),
+                _ => imap_step(parsed, base),
             },
             Awaiting::Command => imap_step(parsed, base),
         }

@@ -1,23 +1,24 @@
 //! Errors of the IMAP codec: reading bytes (framing and parsing) and writing them.
 //!
 //! ```
-//! use mailwire::imap::codec::{parse_response, DecodeErrorKind};
+//! use mailwire::imap::codec::{parse_response, DecodeErrorKind, Parsed};
 //! use mailwire::limits::Limits;
 //!
 //! let error = parse_response(b"* 1 FETCH (BODY[] {4294967296}\r\n", &Limits::default()).unwrap_err();
 //! assert!(matches!(error.kind, DecodeErrorKind::LiteralTooLarge { announced: Some(4294967296), .. }));
 //! assert_eq!(error.offset, 18);
-//! assert!(parse_response(b"* 1 EXI", &Limits::default()).unwrap_err().is_incomplete());
+//!
+//! // A message cut short is no error: the parser asks for more bytes.
+//! assert_eq!(parse_response(b"* 1 EXI", &Limits::default()), Ok(Parsed::Incomplete));
 //! ```
 
 use std::fmt;
 
-/// Why bytes from a peer could not be read as an IMAP message.
+/// Why bytes from a peer could not be read as an IMAP message. (An input that merely ends
+/// early is no error: the parsers answer [`Parsed::Incomplete`](crate::Parsed::Incomplete).)
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DecodeErrorKind {
-    /// The input ends before the message does; feed more bytes.
-    Incomplete,
     /// A line is longer than the limit.
     LineTooLong {
         /// The limit in bytes.
@@ -62,23 +63,12 @@ impl DecodeError {
     pub(crate) fn new(offset: usize, kind: DecodeErrorKind) -> Self {
         DecodeError { offset, kind }
     }
-
-    /// True when more input may complete the message.
-    pub fn is_incomplete(&self) -> bool {
-        self.kind == DecodeErrorKind::Incomplete
-    }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let at = self.offset;
         match &self.kind {
-            DecodeErrorKind::Incomplete => {
-                write!(
-                    f,
-                    "the input ends at byte {at} in the middle of an IMAP message"
-                )
-            }
             DecodeErrorKind::LineTooLong { limit } => write!(
                 f,
                 "line at byte {at} is longer than {limit} bytes; raise the line limit if the peer is \

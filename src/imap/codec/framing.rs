@@ -447,26 +447,26 @@ fn announcement(content: &[u8]) -> Option<Announcement> {
     })
 }
 
-/// Frames the first message of a complete input (synchronising literals accepted), for the
-/// one-shot parse functions.
+/// The length of the first message at the start of `input` (synchronising literals
+/// accepted), for the one-shot parse functions; `None` when `input` ends inside it.
 pub(crate) fn first_message(
     input: &[u8],
     limits: &Limits,
     commands: bool,
-) -> Result<usize, DecodeError> {
+) -> Result<Option<usize>, DecodeError> {
     // Most messages are one line without a literal: take them without the state machine.
     if let Ok(Some(line)) = next_line(input, limits.line_len)
         && line.content.last() != Some(&b'}')
         && line.consumed as u64 <= limits.message_len
     {
-        return Ok(line.consumed);
+        return Ok(Some(line.consumed));
     }
     let mut framer = Framer::new(*limits, commands);
     loop {
         match framer.poll(input)? {
-            Frame::Message { len } => return Ok(len),
+            Frame::Message { len } => return Ok(Some(len)),
             Frame::LiteralAnnounced { .. } => framer.accept_literal(),
-            _ => return Err(DecodeError::new(input.len(), DecodeErrorKind::Incomplete)),
+            _ => return Ok(None),
         }
     }
 }

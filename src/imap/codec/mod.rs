@@ -8,18 +8,24 @@
 //! * [`utf7`] converts mailbox names.
 //!
 //! ```
-//! use mailwire::imap::codec::{parse_response, types::{Data, FetchItem, Response}};
+//! use mailwire::imap::codec::{parse_response, types::{Data, FetchItem, Response}, Parsed};
 //! use mailwire::limits::Limits;
 //!
 //! let input = b"* 12 FETCH (UID 4827 FLAGS (\\Seen) BODY[] {5}\r\nhello)\r\na1 OK done\r\n";
-//! let first = parse_response(input, &Limits::default()).unwrap();
-//! let Response::Data(Data::Fetch { seq: 12, items }) = &first.value else { panic!() };
+//! let Parsed::Complete(first, used) = parse_response(input, &Limits::default()).unwrap() else {
+//!     panic!("the whole response is there");
+//! };
+//! let Response::Data(Data::Fetch { seq: 12, items }) = &first else { panic!() };
 //! assert_eq!(items[0], FetchItem::Uid(4827));
 //! let FetchItem::BodySection { data: Some(body), .. } = &items[2] else { panic!() };
 //! assert_eq!(body.as_bytes(), b"hello");
 //!
-//! let second = parse_response(&input[first.consumed..], &Limits::default()).unwrap();
-//! assert!(matches!(second.value, Response::Status(_)));
+//! let rest = &input[used..];
+//! let (second, _) = parse_response(rest, &Limits::default()).unwrap().complete().unwrap();
+//! assert!(matches!(second, Response::Status(_)));
+//!
+//! // An input that ends inside a message asks for more; it is not an error.
+//! assert_eq!(parse_response(&input[..30], &Limits::default()), Ok(Parsed::Incomplete));
 //!
 //! // Errors name the byte and the reason.
 //! let error = parse_response(b"* 1 FETCH (UID x)\r\n", &Limits::default()).unwrap_err();
@@ -46,20 +52,22 @@ pub use self::error::{DecodeError, DecodeErrorKind, EncodeError};
 use self::grammar::{PError, PErrorKind};
 use self::types::{AuthenticateData, Command, Greeting, Response};
 
-/// A value read from the start of a buffer, and how many bytes it took.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Parsed<T> {
-    /// The value.
-    pub value: T,
-    /// Bytes taken from the buffer, line end included; the next message starts there.
-    pub consumed: usize,
-}
+/// The result of every parse here (shared with SMTP): see [`crate::Parsed`]. The byte count
+/// includes the line end; the next message starts there.
+pub use crate::Parsed;
 
 fn convert(input: &[u8], error: nom::Err<PError<'_>>, limits: &Limits) -> DecodeError {
     let failure = match error {
         nom::Err::Error(failure) | nom::Err::Failure(failure) => failure,
+        // Framing has already found where the message ends, so more input would not change
+        // it: a grammar that wants more than the whole message meets a message cut short.
         nom::Err::Incomplete(_) => {
-            return DecodeError::new(input.len(), DecodeErrorKind::Incomplete);
+            return DecodeError::new(
+                input.len(),
+                DecodeErrorKind::Syntax {
+                    expected: "more of the message before its end",
+                },
+            );
         }
     };
     let offset = input.len().saturating_sub(failure.at.len());
@@ -79,13 +87,12 @@ fn parse_framed<'a, T>(
     commands: bool,
     parser: impl FnOnce(&'a [u8]) -> grammar::PResult<'a, T>,
 ) -> Result<Parsed<T>, DecodeError> {
-    let len = framing::first_message(input, limits, commands)?;
+    let Some(len) = framing::first_message(input, limits, commands)? else {
+        return Ok(Parsed::Incomplete);
+    };
     let message = &input[..len];
     match parser(message) {
-        Ok(([], value)) => Ok(Parsed {
-            value,
-            consumed: len,
-        }),
+        Ok(([], value)) => Ok(Parsed::Complete(value, len)),
         Ok((rest, _)) => Err(DecodeError::new(
             len - rest.len(),
             DecodeErrorKind::Syntax {
@@ -106,16 +113,17 @@ pub fn parse_greeting<'a>(
 
 /// Reads one server response at the start of `input`.
 ///
-/// `input` may hold more after it; [`Parsed::consumed`] says where the next one starts. An
-/// input that ends inside the response gives [`DecodeErrorKind::Incomplete`]. Bounds come
-/// from `limits` (line, literal and message sizes; nesting depth).
+/// `input` may hold more after it; the byte count in [`Parsed::Complete`] says where the
+/// next one starts. An input that ends inside the response gives [`Parsed::Incomplete`]:
+/// read more and call again from the same start. Bounds come from `limits` (line, literal
+/// and message sizes; nesting depth).
 pub fn parse_response<'a>(
     input: &'a [u8],
     limits: &Limits,
 ) -> Result<Parsed<Response<'a>>, DecodeError> {
     let depth = limits.nesting_depth;
-    if let Some(parsed) = parse_response_directly(input, limits) {
-        return Ok(parsed);
+    if let Some((value, consumed)) = parse_response_directly(input, limits) {
+        return Ok(Parsed::Complete(value, consumed));
     }
     parse_framed(input, limits, false, |message| {
         response::response(message, depth)
@@ -123,8 +131,9 @@ pub fn parse_response<'a>(
 }
 
 /// Parses a response straight from `input`, skipping the framing pass, when the result is
-/// certain to be what framing first would give; `None` means: frame first.
-fn parse_response_directly<'a>(input: &'a [u8], limits: &Limits) -> Option<Parsed<Response<'a>>> {
+/// certain to be what framing first would give (a whole response and its length); `None`
+/// means: frame first.
+fn parse_response_directly<'a>(input: &'a [u8], limits: &Limits) -> Option<(Response<'a>, usize)> {
     let (rest, value) = response::response(input, limits.nesting_depth).ok()?;
     let consumed = input.len() - rest.len();
     // A message no longer than the smallest limit is within every limit without looking
@@ -143,7 +152,7 @@ fn parse_response_directly<'a>(input: &'a [u8], limits: &Limits) -> Option<Parse
     if line.ends_with(b"}") || matches!(value, Response::Data(types::Data::Other(_))) {
         return None;
     }
-    Some(Parsed { value, consumed })
+    Some((value, consumed))
 }
 
 /// Reads one client command at the start of `input` (literals included, as if the server
@@ -156,7 +165,9 @@ pub fn parse_command<'a>(
     let parsed = parse_framed(input, limits, true, |message| {
         command::command(message, depth)
     })?;
-    if let Some(data) = command::literals::literal_with_nul(&parsed.value.body) {
+    if let Parsed::Complete(value, _) = &parsed
+        && let Some(data) = command::literals::literal_with_nul(&value.body)
+    {
         // The literal borrows from `input`, so its address gives its offset.
         let start = (data.as_ptr() as usize).saturating_sub(input.as_ptr() as usize);
         let nul = data.iter().position(|&b| b == 0).unwrap_or(0);
@@ -195,9 +206,9 @@ mod tests {
     }
 
     fn agree(input: &[u8], limits: &Limits) {
-        if let Some(direct) = parse_response_directly(input, limits) {
+        if let Some((value, consumed)) = parse_response_directly(input, limits) {
             assert_eq!(
-                Ok(direct),
+                Ok(Parsed::Complete(value, consumed)),
                 framed(input, limits),
                 "{:?}",
                 String::from_utf8_lossy(input)

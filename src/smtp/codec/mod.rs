@@ -38,33 +38,8 @@ pub use ehlo::{Capabilities, EhloError};
 pub use reply::{EnhancedCode, OwnedReply, Reply, ReplyCode, ReplyLines, ReplyTextLines};
 pub use reply_parse::{ReplyError, ReplyParser, parse_reply};
 
-/// The outcome of parsing from the front of a buffer that may not hold a whole item yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Parsed<T> {
-    /// A whole item, and how many bytes of the buffer it took.
-    Complete(T, usize),
-    /// The buffer ends before the item does: read more bytes and parse again from the
-    /// same start. Nothing has been consumed.
-    Incomplete,
-}
-
-impl<T> Parsed<T> {
-    /// Applies `f` to a complete item, keeping the byte count.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Parsed<U> {
-        match self {
-            Parsed::Complete(item, consumed) => Parsed::Complete(f(item), consumed),
-            Parsed::Incomplete => Parsed::Incomplete,
-        }
-    }
-
-    /// The complete item, or `None` when more bytes are needed.
-    pub fn complete(self) -> Option<(T, usize)> {
-        match self {
-            Parsed::Complete(item, consumed) => Some((item, consumed)),
-            Parsed::Incomplete => None,
-        }
-    }
-}
+/// The result of every parse here (shared with IMAP): see [`crate::Parsed`].
+pub use crate::Parsed;
 
 #[cfg(test)]
 mod tests;
