@@ -102,15 +102,10 @@ fn every_server_response_parses_and_round_trips_whole_and_byte_by_byte() {
     assert!(messages > 500, "only {messages} responses in the fixtures");
 }
 
-/// Client streams with commands the codec does not parse yet (open points of issue 3):
-/// MULTIAPPEND (RFC 3502), FETCH PREVIEW (RFC 8970), the SEARCHRES `$` set (RFC 5182),
-/// SORT and THREAD commands (RFC 5256). Their server sides parse (tested above).
-const KNOWN_GAPS: &[&str] = &["append-multi", "fetch-legacy", "search", "sort-thread"];
-
 #[test]
 fn every_client_line_parses_whole_and_byte_by_byte() {
     for scenario in scenarios() {
-        if scenario == "errors" || KNOWN_GAPS.contains(&scenario.as_str()) {
+        if scenario == "errors" {
             continue;
         }
         let stream = fixture(&format!("dovecot/{scenario}.client"));

@@ -115,7 +115,14 @@ fn condstore_and_qresync_values() {
     else {
         panic!()
     };
-    assert!(uids.contains(300, 0) && !uids.contains(42, 0) && !uids.contains(541, 0));
+    assert_eq!(
+        [
+            uids.contains(300, 0),
+            uids.contains(42, 0),
+            uids.contains(541, 0)
+        ],
+        [Some(true), Some(false), Some(false)]
+    );
 
     let Response::Status(status) = response(b"d105 OK [MODIFIED 7,9] Conditional STORE failed\r\n")
     else {
