@@ -128,6 +128,17 @@ fn fetch_attribute(w: &mut Writer<'_>, attribute: &FetchAttribute<'_>) -> Result
     Ok(())
 }
 
+fn has_argument(attribute: &FetchAttribute<'_>) -> bool {
+    matches!(
+        attribute,
+        FetchAttribute::Preview { lazy: true }
+            | FetchAttribute::Other {
+                arguments: Some(_),
+                ..
+            }
+    )
+}
+
 /// An unknown attribute, written only in a shape the parser reads back as the same
 /// attribute: a name it does not know, then what it keeps raw, re-read to check it.
 fn other_fetch_attribute(
@@ -610,19 +621,9 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
                 FetchItems::Full => w.raw(b"FULL"),
                 FetchItems::Attributes(list) => match list.as_slice() {
                     [] => return Err(refuse("FETCH command", "it needs at least one item")),
-                    // Alone, an unknown attribute's argument could be read as the FETCH
-                    // modifiers: the parentheses say it is the attribute's.
-                    [one]
-                        if !matches!(
-                            one,
-                            FetchAttribute::Other {
-                                arguments: Some(_),
-                                ..
-                            }
-                        ) =>
-                    {
-                        fetch_attribute(w, one)?
-                    }
+                    // Alone, an attribute's parenthesised argument could be read as the
+                    // FETCH modifiers: the parentheses around it say whose it is.
+                    [one] if !has_argument(one) => fetch_attribute(w, one)?,
                     many => w.list(many, fetch_attribute)?,
                 },
             }
