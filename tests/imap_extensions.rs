@@ -321,8 +321,8 @@ fn tagged(stream: &[u8], tag: &str, verb: &str) -> Command<'static> {
     let prefix = format!("{tag} {verb}");
     let message = client_messages(stream)
         .into_iter()
-        .filter(|m| m.starts_with(prefix.as_bytes()))
-        .last()
+        .rev()
+        .find(|m| m.starts_with(prefix.as_bytes()))
         .unwrap_or_else(|| panic!("no {prefix} in the fixture"));
     command(&message)
 }
