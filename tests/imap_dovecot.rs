@@ -5,7 +5,10 @@
 mod imap_support;
 
 use imap_support::*;
-use mailwire::imap::codec::types::{CommandBody, Data, FetchItem, Response};
+use mailwire::imap::codec::types::{
+    Command, CommandBody, Data, FetchAttribute, FetchItem, FetchItems, Flag, Response,
+    SearchReturnOption, SequenceSet, SortCriterion, SortKey, ThreadAlgorithm,
+};
 use mailwire::imap::codec::{Parsed, parse_authenticate_data, parse_command, parse_idle_done};
 use mailwire::limits::Limits;
 
@@ -102,15 +105,10 @@ fn every_server_response_parses_and_round_trips_whole_and_byte_by_byte() {
     assert!(messages > 500, "only {messages} responses in the fixtures");
 }
 
-/// Client streams with commands the codec does not parse yet (open points of issue 3):
-/// MULTIAPPEND (RFC 3502), FETCH PREVIEW (RFC 8970), the SEARCHRES `$` set (RFC 5182),
-/// SORT and THREAD commands (RFC 5256). Their server sides parse (tested above).
-const KNOWN_GAPS: &[&str] = &["append-multi", "fetch-legacy", "search", "sort-thread"];
-
 #[test]
 fn every_client_line_parses_whole_and_byte_by_byte() {
     for scenario in scenarios() {
-        if scenario == "errors" || KNOWN_GAPS.contains(&scenario.as_str()) {
+        if scenario == "errors" {
             continue;
         }
         let stream = fixture(&format!("dovecot/{scenario}.client"));
@@ -122,6 +120,126 @@ fn every_client_line_parses_whole_and_byte_by_byte() {
             "{scenario} fed byte by byte"
         );
     }
+}
+
+fn commands_of(scenario: &str) -> Vec<Command<'static>> {
+    let stream = fixture(&format!("dovecot/{scenario}.client"));
+    frame(&stream, true, stream.len())
+        .iter()
+        .map(|message| command(message))
+        .collect()
+}
+
+#[test]
+fn multiappend_carries_both_messages_with_their_own_flags() {
+    let commands = commands_of("append-multi");
+    let CommandBody::Append { mailbox, messages } = &commands[0].body else {
+        panic!("{:?}", commands[0])
+    };
+    assert_eq!(mailbox.as_bytes(), b"fixtures/multi");
+    let shapes: Vec<_> = messages
+        .iter()
+        .map(|m| (m.flags.clone(), m.date.is_some(), m.message.data.len()))
+        .collect();
+    assert_eq!(
+        shapes,
+        [(vec![Flag::Seen], true, 463), (vec![], false, 678)]
+    );
+}
+
+#[test]
+fn searchres_preview_savedate_sort_and_thread_are_typed() {
+    let search = commands_of("search");
+    let last = search.last().map(|c| &c.body);
+    assert!(
+        matches!(last, Some(CommandBody::Fetch { set, .. }) if *set == SequenceSet::saved()),
+        "A18 FETCH $ (UID): {last:?}"
+    );
+    let fetched: Vec<_> = commands_of("fetch-legacy")
+        .into_iter()
+        .filter_map(|c| match c.body {
+            CommandBody::Fetch {
+                items: FetchItems::Attributes(list),
+                ..
+            } => Some(list),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(fetched.contains(&FetchAttribute::Preview { lazy: false }));
+    assert!(fetched.contains(&FetchAttribute::SaveDate));
+    // Dovecot answers PREVIEW with quoted strings and literals, SAVEDATE with a date-time.
+    let items: Vec<FetchItem<'static>> = responses_of("fetch-legacy")
+        .into_iter()
+        .filter_map(|r| match r {
+            Response::Data(Data::Fetch { items, .. }) => Some(items),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let previews = items
+        .iter()
+        .filter(|i| matches!(i, FetchItem::Preview(Some(_))))
+        .count();
+    assert_eq!(previews, 7, "one PREVIEW per message");
+    assert!(
+        items
+            .iter()
+            .any(|i| matches!(i, FetchItem::SaveDate(Some(date)) if date.date.year >= 2024)),
+        "{items:?}"
+    );
+    assert!(!items.iter().any(|i| matches!(i, FetchItem::Other { .. })));
+
+    let bodies: Vec<CommandBody<'static>> = commands_of("sort-thread")
+        .into_iter()
+        .map(|c| c.body)
+        .collect();
+    let sorts: Vec<_> = bodies
+        .iter()
+        .filter_map(|b| match b {
+            CommandBody::Sort {
+                criteria,
+                return_options,
+                uid,
+                ..
+            } => Some((criteria.clone(), return_options.clone(), *uid)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        sorts,
+        [
+            (vec![SortCriterion::new(SortKey::Subject)], None, false),
+            (vec![SortCriterion::reverse(SortKey::Date)], None, false),
+            (vec![SortCriterion::new(SortKey::DisplayFrom)], None, false),
+            (
+                vec![SortCriterion::new(SortKey::Arrival)],
+                Some(vec![
+                    SearchReturnOption::Min,
+                    SearchReturnOption::Max,
+                    SearchReturnOption::Count,
+                    SearchReturnOption::All
+                ]),
+                true
+            ),
+        ]
+    );
+    let threads: Vec<_> = bodies
+        .iter()
+        .filter_map(|b| match b {
+            CommandBody::Thread { algorithm, uid, .. } => Some((algorithm.clone(), *uid)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        threads,
+        [
+            (ThreadAlgorithm::References, false),
+            (ThreadAlgorithm::Refs, false),
+            (ThreadAlgorithm::OrderedSubject, false),
+            (ThreadAlgorithm::References, true),
+        ]
+    );
 }
 
 #[test]

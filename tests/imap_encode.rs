@@ -7,10 +7,11 @@ use std::borrow::Cow;
 
 use imap_support::*;
 use mailwire::imap::codec::types::{
-    AString, Address, Atom, BodyStructure, Capability, Code, Command, CommandBody, Continue, Data,
-    Date, DateTime, Envelope, FetchAttribute, FetchItem, FetchItems, Flag, Greeting, GreetingKind,
-    IString, IntoOwned, ListItem, Literal, LiteralMode, Mailbox, MailboxAttribute, Response,
-    SearchKey, Section, SequenceSet, SinglePart, SinglePartKind, Status, StatusKind, Tag, Text,
+    AString, Address, AppendMessage, Atom, BodyStructure, Capability, Code, Command, CommandBody,
+    Continue, Data, Date, DateTime, Envelope, FetchAttribute, FetchItem, FetchItems, Flag,
+    Greeting, GreetingKind, IString, IntoOwned, ListItem, Literal, LiteralMode, Mailbox,
+    MailboxAttribute, Response, SearchKey, Section, SequenceSet, SinglePart, SinglePartKind,
+    Status, StatusKind, Tag, Text,
 };
 use mailwire::imap::codec::{
     EncodeError, EncodeOptions, encode_command, encode_greeting, encode_response,
@@ -94,9 +95,11 @@ fn what_cannot_be_carried_is_refused() {
     };
     let append = CommandBody::Append {
         mailbox: Mailbox::from("INBOX"),
-        flags: vec![],
-        date: None,
-        message: binary,
+        messages: vec![AppendMessage {
+            flags: vec![],
+            date: None,
+            message: binary,
+        }],
     };
     assert_eq!(written(append), "a1 APPEND INBOX ~{2}\r\n\0\x01\r\n");
 }
@@ -128,17 +131,7 @@ fn synchronising_literals_wait_for_the_server() {
         1
     );
     let big = vec![b'x'; 5000];
-    let append = CommandBody::Append {
-        mailbox: Mailbox::from("INBOX"),
-        flags: vec![],
-        date: None,
-        message: Literal {
-            data: Cow::Owned(big),
-            mode: LiteralMode::Sync,
-            binary: false,
-        },
-    }
-    .tag(tag());
+    let append = CommandBody::append(Mailbox::from("INBOX"), AppendMessage::new(big)).tag(tag());
     let segments: Vec<_> = encode_command(&append, &minus)
         .unwrap()
         .segments()

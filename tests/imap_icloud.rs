@@ -5,8 +5,8 @@ mod imap_support;
 
 use imap_support::*;
 use mailwire::imap::codec::types::{
-    Capability, Code, CommandBody, Data, Flag, ListItem, Literal, LiteralMode, Mailbox,
-    MailboxAttribute, Response, SinglePart, Tag,
+    AppendMessage, Capability, Code, CommandBody, Data, Flag, ListItem, Mailbox, MailboxAttribute,
+    Response, SinglePart, Tag,
 };
 use mailwire::imap::codec::{
     EncodeOptions, Parsed, encode_command, parse_greeting, parse_idle_done,
@@ -169,16 +169,10 @@ fn nil_transfer_encoding_reads_as_absent() {
 #[test]
 fn append_waits_for_the_continuation_because_icloud_lacks_literal_plus() {
     let message = b"Subject: hi\r\n\r\nhello\r\n";
-    let command = CommandBody::Append {
-        mailbox: Mailbox::from_name("Sent Messages", false),
-        flags: vec![Flag::Seen],
-        date: None,
-        message: Literal {
-            data: message[..].into(),
-            mode: LiteralMode::Sync,
-            binary: false,
-        },
-    }
+    let command = CommandBody::append(
+        Mailbox::from_name("Sent Messages", false),
+        AppendMessage::new(&message[..]).with_flags(vec![Flag::Seen]),
+    )
     .tag(Tag::new("a10").unwrap());
     let encoded = encode_command(&command, &EncodeOptions::default()).unwrap();
     let segments: Vec<_> = encoded.segments().collect();

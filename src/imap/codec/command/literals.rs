@@ -90,10 +90,11 @@ pub(crate) fn literal_with_nul<'c>(body: &'c CommandBody<'_>) -> Option<&'c [u8]
             ListMailbox::String(string) => in_string(string),
             ListMailbox::Token(_) => None,
         }),
-        C::Append {
-            mailbox, message, ..
-        } => in_mailbox(mailbox).or_else(|| {
-            (!message.binary && message.data.contains(&0)).then_some(&message.data[..])
+        C::Append { mailbox, messages } => in_mailbox(mailbox).or_else(|| {
+            messages.iter().find_map(|append| {
+                let literal = &append.message;
+                (!literal.binary && literal.data.contains(&0)).then_some(&literal.data[..])
+            })
         }),
         C::Search {
             charset, criteria, ..
@@ -101,6 +102,12 @@ pub(crate) fn literal_with_nul<'c>(body: &'c CommandBody<'_>) -> Option<&'c [u8]
             .as_ref()
             .and_then(in_astring)
             .or_else(|| criteria.iter().find_map(in_search_key)),
+        C::Sort {
+            charset, search, ..
+        }
+        | C::Thread {
+            charset, search, ..
+        } => in_astring(charset).or_else(|| search.iter().find_map(in_search_key)),
         C::Fetch { items, .. } => in_fetch_items(items),
         C::Id(Some(pairs)) => pairs.iter().find_map(|(name, value)| {
             in_string(name).or_else(|| value.as_ref().and_then(in_string))

@@ -3,6 +3,7 @@
 pub(crate) mod fetch;
 pub(crate) mod literals;
 pub(crate) mod search;
+pub(crate) mod sort;
 
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::borrow::Cow;
@@ -10,7 +11,8 @@ use std::borrow::Cow;
 use base64::Engine as _;
 
 use self::fetch::{fetch_items, fetch_modifiers};
-use self::search::search_key;
+use self::search::search_criteria;
+use self::sort::{sort, thread};
 use crate::imap::codec::grammar::chars::{self, ATOM, LIST, TAG};
 use crate::imap::codec::grammar::core::{
     astring, atom, byte, keyword, line_end, literal, mailbox, number64, paren_list, sp, space_list,
@@ -18,14 +20,14 @@ use crate::imap::codec::grammar::core::{
 };
 use crate::imap::codec::grammar::datetime::date_time;
 use crate::imap::codec::grammar::flag::{flag, flag_list};
-use crate::imap::codec::grammar::sequence::sequence_set;
+use crate::imap::codec::grammar::sequence::command_sequence_set;
 use crate::imap::codec::grammar::skip::skip_value;
 use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::response::data::id_params;
 use crate::imap::codec::response::status::capability;
 use crate::imap::codec::types::{
-    Atom, AuthenticateData, Command, CommandBody, ListMailbox, ListReturnOption, Raw,
-    SearchReturnOption, Secret, SelectParameter, StatusAttribute, StoreKind, Tag,
+    AppendMessage, Atom, AuthenticateData, Command, CommandBody, ListMailbox, ListReturnOption,
+    Raw, SearchReturnOption, Secret, SelectParameter, StatusAttribute, StoreKind, Tag,
 };
 
 /// One complete command.
@@ -116,7 +118,9 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
         }
         kw::APPEND => append(rest),
         kw::SEARCH => search(rest, false, depth),
-        kw::FETCH => fetch(rest, false),
+        kw::SORT => sort(rest, false, depth),
+        kw::THREAD => thread(rest, false, depth),
+        kw::FETCH => fetch(rest, false, depth),
         kw::STORE => store(rest, false),
         kw::COPY => copy_or_move(rest, true, false),
         kw::MOVE => copy_or_move(rest, false, false),
@@ -191,18 +195,20 @@ fn uid(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
     let (rest, ()) = sp(input)?;
     let (key, _, after) = word(rest);
     match key {
-        kw::FETCH => fetch(after, true),
+        kw::FETCH => fetch(after, true, depth),
         kw::SEARCH => search(after, true, depth),
+        kw::SORT => sort(after, true, depth),
+        kw::THREAD => thread(after, true, depth),
         kw::STORE => store(after, true),
         kw::COPY => copy_or_move(after, true, true),
         kw::MOVE => copy_or_move(after, false, true),
         kw::EXPUNGE => {
             let (after, ()) = sp(after)?;
-            sequence_set(after).map(|(after, set)| (after, CommandBody::UidExpunge(set)))
+            command_sequence_set(after).map(|(after, set)| (after, CommandBody::UidExpunge(set)))
         }
         _ => fail(
             rest,
-            "FETCH, SEARCH, STORE, COPY, MOVE or EXPUNGE after UID",
+            "FETCH, SEARCH, SORT, THREAD, STORE, COPY, MOVE or EXPUNGE after UID",
         ),
     }
 }
@@ -363,10 +369,27 @@ fn list(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
     ))
 }
 
+/// `APPEND mailbox 1*append-message` (RFC 3502): each message is
+/// `SP [flag-list SP] [date-time SP] literal`, and the line ends after the last literal.
 fn append(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
     let (rest, ()) = sp(input)?;
-    let (rest, mailbox) = mailbox(rest)?;
-    let (mut rest, ()) = sp(rest)?;
+    let (mut rest, mailbox) = mailbox(rest)?;
+    let mut messages = Vec::new();
+    loop {
+        let (tail, ()) = sp(rest)?;
+        let (tail, message) = append_message(tail)?;
+        messages.push(message);
+        rest = tail;
+        // Another message follows only after a space; CRLF (or stray spaces before it)
+        // ends the command.
+        if !matches!(rest, [b' ', b'(' | b'"' | b'{' | b'~', ..]) {
+            return Ok((rest, CommandBody::Append { mailbox, messages }));
+        }
+    }
+}
+
+fn append_message(input: &[u8]) -> PResult<'_, AppendMessage<'_>> {
+    let mut rest = input;
     let mut flags = Vec::new();
     if rest.first() == Some(&b'(') {
         let (tail, list) = flag_list(rest)?;
@@ -384,8 +407,7 @@ fn append(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
     let (rest, message) = literal(rest)?;
     Ok((
         rest,
-        CommandBody::Append {
-            mailbox,
+        AppendMessage {
             flags,
             date,
             message,
@@ -406,17 +428,23 @@ fn search_return_option(input: &[u8]) -> PResult<'_, SearchReturnOption<'_>> {
     Ok((rest, option))
 }
 
-fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody<'_>> {
-    let mut rest = input;
-    let mut return_options = None;
-    if let [b' ', tail @ ..] = rest
-        && starts_with_word(tail, "RETURN")
-    {
-        let (tail, ()) = sp(&tail[6..])?;
-        let (tail, options) = paren_list(tail, search_return_option)?;
-        return_options = Some(options);
-        rest = tail;
+/// `[SP "RETURN" SP "(" [option *(SP option)] ")"]` (RFC 4731, RFC 5267): `None` when
+/// absent, `Some(empty)` for `RETURN ()`.
+pub(crate) fn search_return_options(
+    input: &[u8],
+) -> PResult<'_, Option<Vec<SearchReturnOption<'_>>>> {
+    match input {
+        [b' ', tail @ ..] if starts_with_word(tail, "RETURN") => {
+            let (tail, ()) = sp(&tail[6..])?;
+            let (tail, options) = paren_list(tail, search_return_option)?;
+            Ok((tail, Some(options)))
+        }
+        _ => Ok((input, None)),
     }
+}
+
+fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody<'_>> {
+    let (mut rest, return_options) = search_return_options(input)?;
     let mut charset = None;
     if let [b' ', tail @ ..] = rest
         && starts_with_word(tail, "CHARSET")
@@ -426,20 +454,7 @@ fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody<'_>>
         charset = Some(value);
         rest = tail;
     }
-    let mut criteria = Vec::new();
-    loop {
-        match rest {
-            [b' ', tail @ ..] if !matches!(tail.first(), None | Some(b'\r' | b'\n' | b' ')) => {
-                let (tail, key) = search_key(tail, depth)?;
-                criteria.push(key);
-                rest = tail;
-            }
-            _ => break,
-        }
-    }
-    if criteria.is_empty() {
-        return fail(rest, "a search key");
-    }
+    let (rest, criteria) = search_criteria(rest, depth)?;
     Ok((
         rest,
         CommandBody::Search {
@@ -451,11 +466,11 @@ fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody<'_>>
     ))
 }
 
-fn fetch(input: &[u8], uid: bool) -> PResult<'_, CommandBody<'_>> {
+fn fetch(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody<'_>> {
     let (rest, ()) = sp(input)?;
-    let (rest, set) = sequence_set(rest)?;
+    let (rest, set) = command_sequence_set(rest)?;
     let (rest, ()) = sp(rest)?;
-    let (rest, items) = fetch_items(rest)?;
+    let (rest, items) = fetch_items(rest, depth)?;
     let (rest, modifiers) = fetch_modifiers(rest)?;
     Ok((
         rest,
@@ -470,7 +485,7 @@ fn fetch(input: &[u8], uid: bool) -> PResult<'_, CommandBody<'_>> {
 
 fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody<'_>> {
     let (rest, ()) = sp(input)?;
-    let (rest, set) = sequence_set(rest)?;
+    let (rest, set) = command_sequence_set(rest)?;
     let (mut rest, ()) = sp(rest)?;
     let mut unchanged_since = None;
     if let Some(tail) = rest.strip_prefix(b"(") {
@@ -516,7 +531,7 @@ fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody<'_>> {
 
 fn copy_or_move(input: &[u8], copy: bool, uid: bool) -> PResult<'_, CommandBody<'_>> {
     let (rest, ()) = sp(input)?;
-    let (rest, set) = sequence_set(rest)?;
+    let (rest, set) = command_sequence_set(rest)?;
     let (rest, ()) = sp(rest)?;
     let (rest, mailbox) = mailbox(rest)?;
     let body = if copy {

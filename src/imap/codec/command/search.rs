@@ -6,7 +6,7 @@ use crate::imap::codec::grammar::core::{
 };
 use crate::imap::codec::grammar::datetime::date;
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
-use crate::imap::codec::grammar::sequence::sequence_set;
+use crate::imap::codec::grammar::sequence::command_sequence_set;
 use crate::imap::codec::grammar::{PErrorKind, PResult, fail, fatal};
 use crate::imap::codec::types::{Atom, SearchKey};
 
@@ -35,8 +35,9 @@ pub(crate) fn search_key(input: &[u8], depth: usize) -> PResult<'_, SearchKey<'_
             }
             return Ok((rest, SearchKey::And(keys)));
         }
-        Some(b'0'..=b'9' | b'*') => {
-            return sequence_set(input).map(|(rest, set)| (rest, SearchKey::SequenceSet(set)));
+        Some(b'0'..=b'9' | b'*' | b'$') => {
+            return command_sequence_set(input)
+                .map(|(rest, set)| (rest, SearchKey::SequenceSet(set)));
         }
         _ => {}
     }
@@ -118,7 +119,7 @@ pub(crate) fn search_key(input: &[u8], depth: usize) -> PResult<'_, SearchKey<'_
         }
         kw::UID => {
             let (rest, ()) = sp(rest)?;
-            sequence_set(rest).map(|(rest, set)| (rest, K::Uid(set)))
+            command_sequence_set(rest).map(|(rest, set)| (rest, K::Uid(set)))
         }
         kw::NOT => {
             let (rest, ()) = sp(rest)?;
@@ -158,4 +159,23 @@ pub(crate) fn search_key(input: &[u8], depth: usize) -> PResult<'_, SearchKey<'_
         }
         _ => fail(input, "a search key"),
     }
+}
+
+/// `1*(SP search-key)`: the criteria that end SEARCH, SORT and THREAD, all of which must
+/// match.
+pub(crate) fn search_criteria(input: &[u8], depth: usize) -> PResult<'_, Vec<SearchKey<'_>>> {
+    let mut criteria = Vec::new();
+    let mut rest = input;
+    while let [b' ', tail @ ..] = rest {
+        if matches!(tail.first(), None | Some(b'\r' | b'\n' | b' ')) {
+            break;
+        }
+        let (tail, key) = search_key(tail, depth)?;
+        criteria.push(key);
+        rest = tail;
+    }
+    if criteria.is_empty() {
+        return fail(rest, "a search key");
+    }
+    Ok((rest, criteria))
 }

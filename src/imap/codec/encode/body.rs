@@ -346,6 +346,15 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(),
                 other => w.astring(other),
             })?;
         }
+        FetchItem::Preview(text) => {
+            w.raw(b"PREVIEW ");
+            w.nstring(text)?;
+        }
+        FetchItem::SaveDate(None) => w.raw(b"SAVEDATE NIL"),
+        FetchItem::SaveDate(Some(date)) => {
+            w.raw(b"SAVEDATE ");
+            w.date_time(date);
+        }
         FetchItem::Other { name, value } => {
             if !item_name_is_valid(name.as_bytes()) {
                 return Err(EncodeError::Unrepresentable {

@@ -5,11 +5,14 @@ use base64::Engine as _;
 use super::body::{section, section_binary};
 use super::core::Writer;
 use super::response::id_params;
+use crate::imap::codec::command::fetch::{argument_list, attached_suffix, is_known_name};
+use crate::imap::codec::command::sort::{is_known_sort_name, is_known_thread_name};
 use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::types::{
-    Command, CommandBody, FetchAttribute, FetchItems, FetchModifier, ListMailbox, ListReturnOption,
-    Mailbox, Partial, SearchKey, SearchReturnOption, SelectParameter, StoreKind,
+    AString, Atom, Command, CommandBody, FetchAttribute, FetchItems, FetchModifier, ListMailbox,
+    ListReturnOption, Mailbox, Partial, Raw, SearchKey, SearchReturnOption, SelectParameter,
+    SortCriterion, SortKey, StoreKind, ThreadAlgorithm,
 };
 
 fn mailbox_command(
@@ -87,6 +90,14 @@ fn fetch_attribute(w: &mut Writer<'_>, attribute: &FetchAttribute<'_>) -> Result
         FetchAttribute::GmailMessageId => b"X-GM-MSGID",
         FetchAttribute::GmailThreadId => b"X-GM-THRID",
         FetchAttribute::GmailLabels => b"X-GM-LABELS",
+        FetchAttribute::SaveDate => b"SAVEDATE",
+        FetchAttribute::Preview { lazy: false } => b"PREVIEW",
+        FetchAttribute::Preview { lazy: true } => b"PREVIEW (LAZY)",
+        FetchAttribute::Other {
+            name,
+            section,
+            arguments,
+        } => return other_fetch_attribute(w, name, section.as_ref(), arguments.as_ref()),
         FetchAttribute::BodySection {
             section: spec,
             partial: range,
@@ -117,11 +128,68 @@ fn fetch_attribute(w: &mut Writer<'_>, attribute: &FetchAttribute<'_>) -> Result
     Ok(())
 }
 
-fn string_key(
+fn has_argument(attribute: &FetchAttribute<'_>) -> bool {
+    matches!(
+        attribute,
+        FetchAttribute::Preview { lazy: true }
+            | FetchAttribute::Other {
+                arguments: Some(_),
+                ..
+            }
+    )
+}
+
+/// An unknown attribute, written only in a shape the parser reads back as the same
+/// attribute: a name it does not know, then what it keeps raw, re-read to check it.
+fn other_fetch_attribute(
     w: &mut Writer<'_>,
-    name: &[u8],
-    value: &crate::imap::codec::types::AString<'_>,
+    name: &Atom<'_>,
+    section: Option<&Raw<'_>>,
+    arguments: Option<&Raw<'_>>,
 ) -> Result<(), EncodeError> {
+    let what = "FETCH attribute";
+    if name.as_str().contains(['[', '<']) {
+        return Err(refuse(
+            what,
+            "its name holds `[` or `<`; put those in the section",
+        ));
+    }
+    if is_known_name(name.as_str().as_bytes()) {
+        return Err(refuse(
+            what,
+            "its name is a known attribute; use its own variant",
+        ));
+    }
+    w.atom(name, what)?;
+    if let Some(section) = section {
+        match attached_suffix(section.as_bytes()) {
+            Ok(([], Some(_))) => w.raw(section.as_bytes()),
+            _ => {
+                return Err(refuse(
+                    what,
+                    "its section must be `[...]` and/or `<n>` or `<n.m>`",
+                ));
+            }
+        }
+    }
+    if let Some(arguments) = arguments {
+        match argument_list(arguments.as_bytes(), usize::MAX) {
+            Ok(([], _)) => {
+                w.sp();
+                w.raw(arguments.as_bytes());
+            }
+            _ => {
+                return Err(refuse(
+                    what,
+                    "its argument must be one balanced `(...)` without literals, CR, LF or NUL",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn string_key(w: &mut Writer<'_>, name: &[u8], value: &AString<'_>) -> Result<(), EncodeError> {
     w.raw(name);
     w.sp();
     w.astring(value)
@@ -273,6 +341,46 @@ fn search_return_option(
     Ok(())
 }
 
+fn sort_criterion(w: &mut Writer<'_>, criterion: &SortCriterion<'_>) -> Result<(), EncodeError> {
+    if criterion.reverse {
+        w.raw(b"REVERSE ");
+    }
+    match &criterion.key {
+        SortKey::Other(name) => {
+            if is_known_sort_name(name.as_str()) {
+                return Err(refuse(
+                    "sort key",
+                    "its name is a known key or REVERSE; use the key's own variant",
+                ));
+            }
+            w.atom(name, "sort key")
+        }
+        known => {
+            w.raw(known.name().unwrap_or_default().as_bytes());
+            Ok(())
+        }
+    }
+}
+
+/// `SP charset 1*(SP search-key)`, which SORT and THREAD end with.
+fn charset_and_criteria(
+    w: &mut Writer<'_>,
+    command: &'static str,
+    charset: &AString<'_>,
+    search: &[SearchKey<'_>],
+) -> Result<(), EncodeError> {
+    w.sp();
+    w.astring(charset)?;
+    if search.is_empty() {
+        return Err(refuse(command, "it needs at least one search criterion"));
+    }
+    for key in search {
+        w.sp();
+        search_key(w, key)?;
+    }
+    Ok(())
+}
+
 fn list_return_option(
     w: &mut Writer<'_>,
     option: &ListReturnOption<'_>,
@@ -405,23 +513,24 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
                 Ok(())
             })?;
         }
-        C::Append {
-            mailbox,
-            flags,
-            date,
-            message,
-        } => {
+        C::Append { mailbox, messages } => {
             mailbox_command(w, b"APPEND", mailbox)?;
-            if !flags.is_empty() {
-                w.sp();
-                w.flag_list(flags)?;
+            if messages.is_empty() {
+                return Err(refuse("APPEND command", "it needs at least one message"));
             }
-            if let Some(date) = date {
+            // Each synchronising literal is a wait for `+`: the writer notes them all.
+            for message in messages {
+                if !message.flags.is_empty() {
+                    w.sp();
+                    w.flag_list(&message.flags)?;
+                }
+                if let Some(date) = &message.date {
+                    w.sp();
+                    w.date_time(date);
+                }
                 w.sp();
-                w.date_time(date);
+                w.literal(&message.message)?;
             }
-            w.sp();
-            w.literal(message)?;
         }
         C::UidExpunge(set) => {
             w.raw(b"UID EXPUNGE ");
@@ -451,6 +560,51 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
                 search_key(w, key)?;
             }
         }
+        C::Sort {
+            criteria,
+            charset,
+            search,
+            return_options,
+            uid,
+        } => {
+            uid_prefix(w, *uid);
+            w.raw(b"SORT");
+            if let Some(options) = return_options {
+                w.raw(b" RETURN ");
+                w.list(options, search_return_option)?;
+            }
+            if criteria.is_empty() {
+                return Err(refuse(
+                    "SORT command",
+                    "it needs at least one sort criterion",
+                ));
+            }
+            w.sp();
+            w.list(criteria, sort_criterion)?;
+            charset_and_criteria(w, "SORT command", charset, search)?;
+        }
+        C::Thread {
+            algorithm,
+            charset,
+            search,
+            uid,
+        } => {
+            uid_prefix(w, *uid);
+            w.raw(b"THREAD ");
+            match algorithm {
+                ThreadAlgorithm::Other(name) => {
+                    if is_known_thread_name(name.as_str()) {
+                        return Err(refuse(
+                            "thread algorithm",
+                            "its name is a known algorithm; use its own variant",
+                        ));
+                    }
+                    w.atom(name, "thread algorithm")?;
+                }
+                known => w.raw(known.name().unwrap_or_default().as_bytes()),
+            }
+            charset_and_criteria(w, "THREAD command", charset, search)?;
+        }
         C::Fetch {
             set,
             items,
@@ -467,7 +621,9 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
                 FetchItems::Full => w.raw(b"FULL"),
                 FetchItems::Attributes(list) => match list.as_slice() {
                     [] => return Err(refuse("FETCH command", "it needs at least one item")),
-                    [one] => fetch_attribute(w, one)?,
+                    // Alone, an attribute's parenthesised argument could be read as the
+                    // FETCH modifiers: the parentheses around it say whose it is.
+                    [one] if !has_argument(one) => fetch_attribute(w, one)?,
                     many => w.list(many, fetch_attribute)?,
                 },
             }

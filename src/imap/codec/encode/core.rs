@@ -259,8 +259,14 @@ impl<'o> Writer<'o> {
     }
 
     pub(crate) fn sequence_set(&mut self, set: &SequenceSet) -> Result<(), EncodeError> {
-        if set.ranges.is_empty() {
+        if set.is_empty() {
             return Err(refuse("sequence set", "it is empty"));
+        }
+        if set.saved && self.client.is_none() {
+            return Err(refuse(
+                "sequence set",
+                "`$` (a saved search result) is for commands; a server names the messages",
+            ));
         }
         self.raw(set.to_string().as_bytes());
         Ok(())

@@ -252,6 +252,19 @@ pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_
             paren_list(rest, gmail_label)
                 .map(|(rest, labels)| (rest, FetchItem::GmailLabels(labels)))
         }
+        // A server speaking an older draft may send another shape: that stays an unknown
+        // item rather than failing the response.
+        kw::PREVIEW => sp(rest)
+            .and_then(|(rest, ())| nstring(rest))
+            .map(|(rest, text)| (rest, FetchItem::Preview(text)))
+            .or_else(|_| unknown_item(input, depth)),
+        kw::SAVEDATE => sp(rest)
+            .and_then(|(rest, ())| match nil(rest) {
+                Ok((rest, ())) => Ok((rest, None)),
+                Err(_) => date_time(rest).map(|(rest, date)| (rest, Some(date))),
+            })
+            .map(|(rest, date)| (rest, FetchItem::SaveDate(date)))
+            .or_else(|_| unknown_item(input, depth)),
         _ => unknown_item(input, depth),
     }
 }

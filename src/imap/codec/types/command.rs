@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::capability::Capability;
-use super::core::{AString, Atom, IString, IntoOwned, Literal, Tag, owned_struct};
+use super::core::{AString, Atom, IString, IntoOwned, Literal, LiteralMode, Tag, owned_struct};
 use super::datetime::DateTime;
 use super::extension::IdParameters;
 use super::fetch::FetchItems;
@@ -13,6 +13,7 @@ use super::mailbox::Mailbox;
 use super::raw::Raw;
 use super::search::{SearchKey, SearchReturnOption};
 use super::sequence::SequenceSet;
+use super::sort::{SortCriterion, ThreadAlgorithm};
 use super::status::StatusAttribute;
 
 /// A value that must never be shown: `Debug` prints `[redacted]`.
@@ -172,6 +173,58 @@ pub enum StoreKind {
     Remove,
 }
 
+/// One message of an APPEND: its flags, internal date and bytes.
+///
+/// ```
+/// use mailwire::imap::codec::types::{AppendMessage, CommandBody, Flag, Mailbox};
+///
+/// let message = AppendMessage::new(&b"Subject: hi\r\n\r\nhello\r\n"[..]).with_flags(vec![Flag::Seen]);
+/// let append = CommandBody::append(Mailbox::from("Sent"), message);
+/// assert!(matches!(append, CommandBody::Append { messages, .. } if messages.len() == 1));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AppendMessage<'a> {
+    /// Flags to set (`()` and none at all mean the same).
+    pub flags: Vec<Flag<'a>>,
+    /// The internal date to set; the server picks the time of arrival when `None`.
+    pub date: Option<DateTime>,
+    /// The message, sent as a literal (a literal8, `~{N}`, when `binary` is set, RFC 3516).
+    pub message: Literal<'a>,
+}
+
+owned_struct!(AppendMessage {
+    flags,
+    date,
+    message
+});
+
+impl<'a> AppendMessage<'a> {
+    /// A message with no flags and no date, sent as a synchronising literal.
+    pub fn new(message: impl Into<Cow<'a, [u8]>>) -> Self {
+        AppendMessage {
+            flags: Vec::new(),
+            date: None,
+            message: Literal {
+                data: message.into(),
+                mode: LiteralMode::Sync,
+                binary: false,
+            },
+        }
+    }
+
+    /// This message with `flags` set on arrival.
+    pub fn with_flags(mut self, flags: Vec<Flag<'a>>) -> Self {
+        self.flags = flags;
+        self
+    }
+
+    /// This message with `date` as its internal date.
+    pub fn with_date(mut self, date: DateTime) -> Self {
+        self.date = Some(date);
+        self
+    }
+}
+
 /// The command itself.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -264,16 +317,13 @@ pub enum CommandBody<'a> {
         /// What to report.
         attributes: Vec<StatusAttribute>,
     },
-    /// `APPEND mailbox [(flags)] [date-time] literal`
+    /// `APPEND mailbox [(flags)] [date-time] literal ...`: one message, or several in one
+    /// command with MULTIAPPEND (RFC 3502), which the server stores all or none of.
     Append {
         /// The target mailbox.
         mailbox: Mailbox<'a>,
-        /// Flags to set.
-        flags: Vec<Flag<'a>>,
-        /// The internal date to set.
-        date: Option<DateTime>,
-        /// The message.
-        message: Literal<'a>,
+        /// The messages, in order; never empty.
+        messages: Vec<AppendMessage<'a>>,
     },
     /// `CHECK`
     Check,
@@ -294,6 +344,31 @@ pub enum CommandBody<'a> {
         /// The criteria; all must match.
         criteria: Vec<SearchKey<'a>>,
         /// True for UID SEARCH.
+        uid: bool,
+    },
+    /// `[UID] SORT [RETURN (...)] (criteria) charset search-criteria` (RFC 5256; RETURN is
+    /// ESORT, RFC 5267, and is answered with ESEARCH).
+    Sort {
+        /// What to order by, most significant first; never empty.
+        criteria: Vec<SortCriterion<'a>>,
+        /// The charset of the strings in `search` (mandatory, unlike SEARCH's).
+        charset: AString<'a>,
+        /// Which messages: all must match; never empty.
+        search: Vec<SearchKey<'a>>,
+        /// ESORT return options; `Some(empty)` is `RETURN ()`.
+        return_options: Option<Vec<SearchReturnOption<'a>>>,
+        /// True for UID SORT.
+        uid: bool,
+    },
+    /// `[UID] THREAD algorithm charset search-criteria` (RFC 5256)
+    Thread {
+        /// How to group messages into threads.
+        algorithm: ThreadAlgorithm<'a>,
+        /// The charset of the strings in `search` (mandatory).
+        charset: AString<'a>,
+        /// Which messages: all must match; never empty.
+        search: Vec<SearchKey<'a>>,
+        /// True for UID THREAD.
         uid: bool,
     },
     /// `[UID] FETCH set items [(modifiers)]`
@@ -365,15 +440,43 @@ impl<'a> CommandBody<'a> {
     /// `SEARCH` (or `UID SEARCH`) for `key`, adding `CHARSET UTF-8` when a string needs it.
     pub fn search(key: SearchKey<'a>, uid: bool) -> Self {
         let charset = key.needs_utf8().then(|| AString::from("UTF-8"));
-        let criteria = match key {
-            SearchKey::And(keys) => keys,
-            single => vec![single],
-        };
+        let criteria = key.into_criteria();
         CommandBody::Search {
             return_options: None,
             charset,
             criteria,
             uid,
+        }
+    }
+
+    /// `SORT` (or `UID SORT`) of the messages matching `key` by `criteria`, in charset
+    /// UTF-8, which every server that sorts supports (RFC 5256).
+    pub fn sort(criteria: Vec<SortCriterion<'a>>, key: SearchKey<'a>, uid: bool) -> Self {
+        CommandBody::Sort {
+            criteria,
+            charset: AString::from("UTF-8"),
+            search: key.into_criteria(),
+            return_options: None,
+            uid,
+        }
+    }
+
+    /// `THREAD` (or `UID THREAD`) of the messages matching `key` with `algorithm`, in
+    /// charset UTF-8, which every server that threads supports (RFC 5256).
+    pub fn thread(algorithm: ThreadAlgorithm<'a>, key: SearchKey<'a>, uid: bool) -> Self {
+        CommandBody::Thread {
+            algorithm,
+            charset: AString::from("UTF-8"),
+            search: key.into_criteria(),
+            uid,
+        }
+    }
+
+    /// `APPEND mailbox ...` of one message.
+    pub fn append(mailbox: Mailbox<'a>, message: AppendMessage<'a>) -> Self {
+        CommandBody::Append {
+            mailbox,
+            messages: vec![message],
         }
     }
 
@@ -463,16 +566,9 @@ impl IntoOwned for CommandBody<'_> {
                 mailbox: mailbox.into_owned(),
                 attributes,
             },
-            C::Append {
-                mailbox,
-                flags,
-                date,
-                message,
-            } => C::Append {
+            C::Append { mailbox, messages } => C::Append {
                 mailbox: mailbox.into_owned(),
-                flags: flags.into_owned(),
-                date,
-                message: message.into_owned(),
+                messages: messages.into_owned(),
             },
             C::Check => C::Check,
             C::Close => C::Close,
@@ -488,6 +584,30 @@ impl IntoOwned for CommandBody<'_> {
                 return_options: return_options.into_owned(),
                 charset: charset.into_owned(),
                 criteria: criteria.into_owned(),
+                uid,
+            },
+            C::Sort {
+                criteria,
+                charset,
+                search,
+                return_options,
+                uid,
+            } => C::Sort {
+                criteria: criteria.into_owned(),
+                charset: charset.into_owned(),
+                search: search.into_owned(),
+                return_options: return_options.into_owned(),
+                uid,
+            },
+            C::Thread {
+                algorithm,
+                charset,
+                search,
+                uid,
+            } => C::Thread {
+                algorithm: algorithm.into_owned(),
+                charset: charset.into_owned(),
+                search: search.into_owned(),
                 uid,
             },
             C::Fetch {

@@ -109,6 +109,12 @@ pub enum FetchItem<'a> {
     GmailThreadId(u64),
     /// `X-GM-LABELS (...)` (Gmail)
     GmailLabels(Vec<AString<'a>>),
+    /// `PREVIEW text` (RFC 8970): a short plain-text abstract of the message, or NIL when
+    /// the server has none (yet, if the client asked `LAZY`).
+    Preview(NString<'a>),
+    /// `SAVEDATE date-time` (RFC 8514): when the message was saved to this mailbox, or NIL
+    /// when the mailbox keeps no save dates.
+    SaveDate(Option<DateTime>),
     /// An item this codec does not know, kept as sent rather than failing the response.
     Other {
         /// The item name with any section, as sent (`X-FOO`, `X-BAR[1]`).
@@ -157,6 +163,8 @@ impl IntoOwned for FetchItem<'_> {
             FetchItem::GmailMessageId(n) => FetchItem::GmailMessageId(n),
             FetchItem::GmailThreadId(n) => FetchItem::GmailThreadId(n),
             FetchItem::GmailLabels(labels) => FetchItem::GmailLabels(labels.into_owned()),
+            FetchItem::Preview(text) => FetchItem::Preview(text.into_owned()),
+            FetchItem::SaveDate(date) => FetchItem::SaveDate(date),
             FetchItem::Other { name, value } => FetchItem::Other {
                 name: IntoOwned::into_owned(name),
                 value: value.into_owned(),
@@ -233,6 +241,25 @@ pub enum FetchAttribute<'a> {
     GmailThreadId,
     /// `X-GM-LABELS`
     GmailLabels,
+    /// `PREVIEW`, or with `lazy` `PREVIEW (LAZY)`: the server may answer NIL rather than
+    /// work out a preview it does not have yet (RFC 8970).
+    Preview {
+        /// True for the `LAZY` modifier.
+        lazy: bool,
+    },
+    /// `SAVEDATE` (RFC 8514)
+    SaveDate,
+    /// An attribute this codec does not know, kept as sent rather than failing the command.
+    Other {
+        /// Its name (`X-SNIPPET`).
+        name: Atom<'a>,
+        /// A section and/or partial range written right after the name (`[1.2]<0.100>`),
+        /// as sent.
+        section: Option<Raw<'a>>,
+        /// A parenthesised argument after a space (`(FUZZY)`), parentheses included, as
+        /// sent. It holds no literal.
+        arguments: Option<Raw<'a>>,
+    },
 }
 
 impl IntoOwned for FetchAttribute<'_> {
@@ -274,6 +301,17 @@ impl IntoOwned for FetchAttribute<'_> {
             FetchAttribute::GmailMessageId => FetchAttribute::GmailMessageId,
             FetchAttribute::GmailThreadId => FetchAttribute::GmailThreadId,
             FetchAttribute::GmailLabels => FetchAttribute::GmailLabels,
+            FetchAttribute::Preview { lazy } => FetchAttribute::Preview { lazy },
+            FetchAttribute::SaveDate => FetchAttribute::SaveDate,
+            FetchAttribute::Other {
+                name,
+                section,
+                arguments,
+            } => FetchAttribute::Other {
+                name: name.into_owned(),
+                section: section.into_owned(),
+                arguments: arguments.into_owned(),
+            },
         }
     }
 }

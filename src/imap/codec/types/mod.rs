@@ -33,6 +33,7 @@ mod raw;
 mod response;
 mod search;
 mod sequence;
+mod sort;
 mod status;
 
 pub use attributes::MailboxAttributes;
@@ -44,8 +45,8 @@ pub use capability::Capability;
 pub(crate) use code::BARE_CODES;
 pub use code::Code;
 pub use command::{
-    AuthenticateData, Command, CommandBody, FetchModifier, ListMailbox, ListReturnOption, Secret,
-    SelectParameter, StoreKind,
+    AppendMessage, AuthenticateData, Command, CommandBody, FetchModifier, ListMailbox,
+    ListReturnOption, Secret, SelectParameter, StoreKind,
 };
 pub use core::{AString, Atom, IString, IntoOwned, Literal, LiteralMode, NString, Tag, Text};
 pub(crate) use datetime::MONTHS;
@@ -62,4 +63,5 @@ pub use raw::Raw;
 pub use response::{Continue, Data, Greeting, GreetingKind, Response, Status, StatusKind};
 pub use search::{SearchKey, SearchReturnOption};
 pub use sequence::{SeqBound, SeqRange, SequenceSet};
+pub use sort::{SortCriterion, SortKey, ThreadAlgorithm};
 pub use status::{StatusAttribute, StatusItem};

@@ -79,7 +79,7 @@ pub enum SearchKey<'a> {
     Text(AString<'a>),
     /// `TO string`
     To(AString<'a>),
-    /// `UID set`
+    /// `UID set` (the set may be or end in `$`, RFC 5182)
     Uid(SequenceSet),
     /// `UNANSWERED`
     Unanswered,
@@ -93,7 +93,7 @@ pub enum SearchKey<'a> {
     Unkeyword(Atom<'a>),
     /// `UNSEEN`
     Unseen,
-    /// A bare sequence set.
+    /// A bare sequence set, which may be or end in `$` (RFC 5182).
     SequenceSet(SequenceSet),
     /// `(key key ...)`: all must match.
     And(Vec<SearchKey<'a>>),
@@ -169,6 +169,20 @@ impl<'a> SearchKey<'a> {
     /// `LARGER n`
     pub fn larger(octets: u32) -> Self {
         SearchKey::Larger(octets)
+    }
+
+    /// `$`: the messages the last `SEARCH RETURN (SAVE)` found (SEARCHRES, RFC 5182).
+    pub fn saved() -> Self {
+        SearchKey::SequenceSet(SequenceSet::saved())
+    }
+
+    /// The keys a command lists one after another, all of which must match: this key, or
+    /// the keys of an `And`.
+    pub(crate) fn into_criteria(self) -> Vec<SearchKey<'a>> {
+        match self {
+            SearchKey::And(keys) => keys,
+            single => vec![single],
+        }
     }
 
     /// Both this and `other` must match.

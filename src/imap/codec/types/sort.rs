@@ -1,0 +1,143 @@
+//! What SORT and THREAD commands ask for (RFC 5256; display names, RFC 5957).
+//!
+//! ```
+//! use mailwire::imap::codec::types::{CommandBody, SearchKey, SortCriterion, SortKey, ThreadAlgorithm};
+//!
+//! // Newest first, then by subject.
+//! let sort = CommandBody::sort(
+//!     vec![SortCriterion::reverse(SortKey::Date), SortCriterion::new(SortKey::Subject)],
+//!     SearchKey::unseen(),
+//!     true,
+//! );
+//! assert!(matches!(&sort, CommandBody::Sort { criteria, uid: true, .. } if criteria[0].reverse));
+//!
+//! let thread = CommandBody::thread(ThreadAlgorithm::References, SearchKey::all(), false);
+//! assert!(matches!(thread, CommandBody::Thread { algorithm: ThreadAlgorithm::References, .. }));
+//! ```
+
+use super::core::{Atom, IntoOwned, owned_struct};
+
+/// What messages are ordered by (`sort-key`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SortKey<'a> {
+    /// `ARRIVAL`: the internal date and time.
+    Arrival,
+    /// `CC`: the first Cc address's mailbox (local part).
+    Cc,
+    /// `DATE`: the Date header, or the internal date when there is none.
+    Date,
+    /// `FROM`: the first From address's mailbox (local part).
+    From,
+    /// `SIZE`: RFC822.SIZE.
+    Size,
+    /// `SUBJECT`: the base subject (without `Re:`, `Fwd:` and the like).
+    Subject,
+    /// `TO`: the first To address's mailbox (local part).
+    To,
+    /// `DISPLAYFROM`: the first From address's display name (RFC 5957).
+    DisplayFrom,
+    /// `DISPLAYTO`: the first To address's display name (RFC 5957).
+    DisplayTo,
+    /// A key from another extension (`RELEVANCY`, RFC 6203), by name.
+    Other(Atom<'a>),
+}
+
+impl SortKey<'_> {
+    /// The key's name for the known keys; `None` for [`SortKey::Other`].
+    pub fn name(&self) -> Option<&'static str> {
+        Some(match self {
+            SortKey::Arrival => "ARRIVAL",
+            SortKey::Cc => "CC",
+            SortKey::Date => "DATE",
+            SortKey::From => "FROM",
+            SortKey::Size => "SIZE",
+            SortKey::Subject => "SUBJECT",
+            SortKey::To => "TO",
+            SortKey::DisplayFrom => "DISPLAYFROM",
+            SortKey::DisplayTo => "DISPLAYTO",
+            SortKey::Other(_) => return None,
+        })
+    }
+}
+
+impl IntoOwned for SortKey<'_> {
+    type Owned = SortKey<'static>;
+    fn into_owned(self) -> SortKey<'static> {
+        match self {
+            SortKey::Arrival => SortKey::Arrival,
+            SortKey::Cc => SortKey::Cc,
+            SortKey::Date => SortKey::Date,
+            SortKey::From => SortKey::From,
+            SortKey::Size => SortKey::Size,
+            SortKey::Subject => SortKey::Subject,
+            SortKey::To => SortKey::To,
+            SortKey::DisplayFrom => SortKey::DisplayFrom,
+            SortKey::DisplayTo => SortKey::DisplayTo,
+            SortKey::Other(name) => SortKey::Other(name.into_owned()),
+        }
+    }
+}
+
+/// One `sort-criterion`: a key, ascending or (`REVERSE key`) descending.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SortCriterion<'a> {
+    /// True for `REVERSE`: largest first.
+    pub reverse: bool,
+    /// What to order by.
+    pub key: SortKey<'a>,
+}
+
+owned_struct!(SortCriterion { reverse, key });
+
+impl<'a> SortCriterion<'a> {
+    /// `key`, smallest first.
+    pub fn new(key: SortKey<'a>) -> Self {
+        SortCriterion {
+            reverse: false,
+            key,
+        }
+    }
+
+    /// `REVERSE key`, largest first.
+    pub fn reverse(key: SortKey<'a>) -> Self {
+        SortCriterion { reverse: true, key }
+    }
+}
+
+/// How THREAD groups messages (`thread-alg`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ThreadAlgorithm<'a> {
+    /// `ORDEREDSUBJECT`: by base subject, then date (RFC 5256).
+    OrderedSubject,
+    /// `REFERENCES`: by References and In-Reply-To, as in JWZ's algorithm (RFC 5256).
+    References,
+    /// `REFS`: REFERENCES without merging threads by subject, threads ordered by their
+    /// newest message (THREAD=REFS, an Internet-Draft that Dovecot implements).
+    Refs,
+    /// Another algorithm, by name.
+    Other(Atom<'a>),
+}
+
+impl ThreadAlgorithm<'_> {
+    /// The algorithm's name for the known ones; `None` for [`ThreadAlgorithm::Other`].
+    pub fn name(&self) -> Option<&'static str> {
+        Some(match self {
+            ThreadAlgorithm::OrderedSubject => "ORDEREDSUBJECT",
+            ThreadAlgorithm::References => "REFERENCES",
+            ThreadAlgorithm::Refs => "REFS",
+            ThreadAlgorithm::Other(_) => return None,
+        })
+    }
+}
+
+impl IntoOwned for ThreadAlgorithm<'_> {
+    type Owned = ThreadAlgorithm<'static>;
+    fn into_owned(self) -> ThreadAlgorithm<'static> {
+        match self {
+            ThreadAlgorithm::OrderedSubject => ThreadAlgorithm::OrderedSubject,
+            ThreadAlgorithm::References => ThreadAlgorithm::References,
+            ThreadAlgorithm::Refs => ThreadAlgorithm::Refs,
+            ThreadAlgorithm::Other(name) => ThreadAlgorithm::Other(name.into_owned()),
+        }
+    }
+}
