@@ -91,14 +91,19 @@ pub(crate) fn quoted_plain_len(input: &[u8]) -> usize {
     let (words, tail) = input.as_chunks::<8>();
     for (index, word) in words.iter().enumerate() {
         let word = u64::from_le_bytes(*word);
+        // `"` and `\` exactly; CR, LF and NUL through one test for any byte below 0x0e,
+        // which also marks the other control bytes a quoted string may hold: when the
+        // first mark is one of those, the bytes from there on are looked at one by one.
         let marks = zero_marks(word ^ (LOW * u64::from(b'"')))
             | zero_marks(word ^ (LOW * u64::from(b'\\')))
-            | zero_marks(word ^ (LOW * u64::from(b'\r')))
-            | zero_marks(word ^ (LOW * u64::from(b'\n')))
-            | zero_marks(word);
+            | (word.wrapping_sub(LOW * 0x0e) & !word & HIGH);
         if marks != 0 {
             // Only the lowest mark is exact, and it is the one wanted.
-            return index * 8 + (marks.trailing_zeros() / 8) as usize;
+            let at = index * 8 + (marks.trailing_zeros() / 8) as usize;
+            return match input.get(at) {
+                Some(&b) if is(b, QUOTED_PLAIN) => at + run(&input[at..], QUOTED_PLAIN),
+                _ => at,
+            };
         }
     }
     words.len() * 8 + run(tail, QUOTED_PLAIN)
@@ -135,5 +140,10 @@ mod tests {
             }
         }
         assert_eq!(quoted_plain_len(&[0xc3; 19]), 19);
+        // Control bytes other than CR, LF and NUL stand for themselves.
+        let mut text = b"a\x01b\tc\x0bd\x0ce\x7ff\"".to_vec();
+        assert_eq!(quoted_plain_len(&text), text.len() - 1);
+        text.splice(3..3, *b"\r");
+        assert_eq!(quoted_plain_len(&text), 3);
     }
 }

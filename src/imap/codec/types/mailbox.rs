@@ -171,24 +171,26 @@ impl<'a> MailboxAttribute<'a> {
 
     /// The known attribute written `\name`, if it is one.
     pub(crate) fn backslashed_bytes(input: &[u8], len: usize) -> Option<Self> {
-        match Keyword::prefix(input, len) {
-            kw::HASNOCHILDREN => Some(MailboxAttribute::HasNoChildren),
-            kw::HASCHILDREN => Some(MailboxAttribute::HasChildren),
-            kw::NOSELECT => Some(MailboxAttribute::NoSelect),
-            kw::NOINFERIORS => Some(MailboxAttribute::NoInferiors),
-            kw::MARKED => Some(MailboxAttribute::Marked),
-            kw::UNMARKED => Some(MailboxAttribute::Unmarked),
-            kw::NONEXISTENT => Some(MailboxAttribute::NonExistent),
-            kw::SUBSCRIBED => Some(MailboxAttribute::Subscribed),
-            kw::REMOTE => Some(MailboxAttribute::Remote),
-            kw::ALL => Some(MailboxAttribute::All),
-            kw::ARCHIVE => Some(MailboxAttribute::Archive),
-            kw::DRAFTS => Some(MailboxAttribute::Drafts),
-            kw::FLAGGED => Some(MailboxAttribute::Flagged),
-            kw::JUNK => Some(MailboxAttribute::Junk),
-            kw::SENT => Some(MailboxAttribute::Sent),
-            kw::TRASH => Some(MailboxAttribute::Trash),
-            kw::IMPORTANT => Some(MailboxAttribute::Important),
+        use MailboxAttribute as A;
+        // The length picks the one to three names worth comparing: a LIST response carries
+        // an attribute or two, and a LIST reply may carry thousands of responses.
+        let key = Keyword::prefix(input, len);
+        let is = |keyword: Keyword, attribute: Self| (key == keyword).then_some(attribute);
+        match len {
+            3 => is(kw::ALL, A::All),
+            4 => is(kw::JUNK, A::Junk).or_else(|| is(kw::SENT, A::Sent)),
+            5 => is(kw::TRASH, A::Trash),
+            6 => is(kw::MARKED, A::Marked)
+                .or_else(|| is(kw::REMOTE, A::Remote))
+                .or_else(|| is(kw::DRAFTS, A::Drafts)),
+            7 => is(kw::ARCHIVE, A::Archive).or_else(|| is(kw::FLAGGED, A::Flagged)),
+            8 => is(kw::NOSELECT, A::NoSelect).or_else(|| is(kw::UNMARKED, A::Unmarked)),
+            9 => is(kw::IMPORTANT, A::Important),
+            10 => is(kw::SUBSCRIBED, A::Subscribed),
+            11 => is(kw::HASCHILDREN, A::HasChildren)
+                .or_else(|| is(kw::NOINFERIORS, A::NoInferiors))
+                .or_else(|| is(kw::NONEXISTENT, A::NonExistent)),
+            13 => is(kw::HASNOCHILDREN, A::HasNoChildren),
             _ => None,
         }
     }
