@@ -2,7 +2,7 @@
 
 use super::core::{byte, sp};
 use super::{PResult, fail};
-use crate::imap::codec::types::{Date, DateTime, MONTHS};
+use crate::imap::codec::types::{Date, DateTime};
 
 fn fixed_digits(input: &[u8], n: usize) -> PResult<'_, u32> {
     match input.get(..n) {
@@ -17,17 +17,31 @@ fn fixed_digits(input: &[u8], n: usize) -> PResult<'_, u32> {
 }
 
 fn month(input: &[u8]) -> PResult<'_, u8> {
-    let name = match input.get(..3) {
-        Some(name) => name,
-        None => return fail(input, "a month name"),
+    // The three letters folded to lower case in one integer (0x20 folds ASCII letters; a
+    // byte that is not a letter folds to no month's value).
+    let key = match input {
+        [a, b, c, ..] => u32::from_le_bytes([*a, *b, *c, 0]) | 0x0020_2020,
+        _ => return fail(input, "a month name"),
     };
-    match MONTHS
-        .iter()
-        .position(|m| m.as_bytes().eq_ignore_ascii_case(name))
-    {
-        Some(index) => Ok((&input[3..], index as u8 + 1)),
-        None => fail(input, "a month name (Jan, Feb, ...)"),
+    const fn name(month: &[u8; 3]) -> u32 {
+        u32::from_le_bytes([month[0], month[1], month[2], 0]) | 0x0020_2020
     }
+    let month = match key {
+        k if k == name(b"jan") => 1,
+        k if k == name(b"feb") => 2,
+        k if k == name(b"mar") => 3,
+        k if k == name(b"apr") => 4,
+        k if k == name(b"may") => 5,
+        k if k == name(b"jun") => 6,
+        k if k == name(b"jul") => 7,
+        k if k == name(b"aug") => 8,
+        k if k == name(b"sep") => 9,
+        k if k == name(b"oct") => 10,
+        k if k == name(b"nov") => 11,
+        k if k == name(b"dec") => 12,
+        _ => return fail(input, "a month name (Jan, Feb, ...)"),
+    };
+    Ok((&input[3..], month))
 }
 
 /// `date-text`: day (1 or 2 digits, or space-padded), month name, four-digit year.
@@ -88,6 +102,7 @@ pub(crate) fn date_time(input: &[u8]) -> PResult<'_, DateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::imap::codec::types::MONTHS;
 
     #[test]
     fn rfc_3501_date_times() {
@@ -97,6 +112,14 @@ mod tests {
         assert_eq!(value.to_string(), " 7-Feb-1994 21:52:25 -0800");
         assert_eq!(date(b"1-Feb-1994").unwrap().1.to_string(), "1-Feb-1994");
         assert!(date_time(b"\"17-Foo-1996 02:44:25 -0700\"").is_err());
+        for (index, name) in MONTHS.iter().enumerate() {
+            for written in [name.to_string(), name.to_uppercase(), name.to_lowercase()] {
+                let text = format!("3-{written}-2024");
+                assert_eq!(date(text.as_bytes()).unwrap().1.month as usize, index + 1);
+            }
+        }
+        // Bytes that fold onto letters only when they are letters.
+        assert!(date(b"3-J\x01n-2024").is_err() && date(b"3-\x0aan-2024").is_err());
         assert!(date_time(b"\"17-Jul-1996 25:44:25 -0700\"").is_err());
     }
 }

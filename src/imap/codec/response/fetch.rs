@@ -148,32 +148,33 @@ fn item_name(input: &[u8]) -> PResult<'_, &[u8]> {
 pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
     let (rest, name) = item_name(input)?;
     let known = Keyword::prefix(input, name.len());
-    match known {
-        kw::UID => {
+    // The length first: it narrows the comparisons to one or two keywords.
+    match (name.len(), known) {
+        (3, kw::UID) => {
             let (rest, ()) = sp(rest)?;
             number(rest).map(|(rest, n)| (rest, FetchItem::Uid(n)))
         }
-        kw::FLAGS => {
+        (5, kw::FLAGS) => {
             let (rest, ()) = sp(rest)?;
             flag_list(rest).map(|(rest, flags)| (rest, FetchItem::Flags(flags)))
         }
-        kw::INTERNALDATE => {
+        (12, kw::INTERNALDATE) => {
             let (rest, ()) = sp(rest)?;
             date_time(rest).map(|(rest, date)| (rest, FetchItem::InternalDate(date)))
         }
-        kw::RFC822_SIZE => {
+        (11, kw::RFC822_SIZE) => {
             let (rest, ()) = sp(rest)?;
             lenient_number(rest).map(|(rest, n)| (rest, FetchItem::Rfc822Size(n)))
         }
-        kw::ENVELOPE => {
+        (8, kw::ENVELOPE) => {
             let (rest, ()) = sp(rest)?;
             envelope(rest).map(|(rest, value)| (rest, FetchItem::Envelope(value)))
         }
-        kw::BODYSTRUCTURE => {
+        (13, kw::BODYSTRUCTURE) => {
             let (rest, ()) = sp(rest)?;
             body(rest, depth).map(|(rest, value)| (rest, FetchItem::BodyStructure(value)))
         }
-        kw::BODY if rest.first() == Some(&b'[') => {
+        (4, kw::BODY) if rest.first() == Some(&b'[') => {
             let (rest, section) = section(rest)?;
             let (rest, origin) = origin(rest)?;
             let (rest, ()) = sp(rest)?;
@@ -187,11 +188,11 @@ pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_
                 },
             ))
         }
-        kw::BODY => {
+        (4, kw::BODY) => {
             let (rest, ()) = sp(rest)?;
             body(rest, depth).map(|(rest, value)| (rest, FetchItem::Body(value)))
         }
-        kw::BINARY => {
+        (6, kw::BINARY) => {
             let (rest, section) = section_binary(rest)?;
             let (rest, origin) = origin(rest)?;
             let (rest, ()) = sp(rest)?;
@@ -205,13 +206,13 @@ pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_
                 },
             ))
         }
-        kw::BINARY_SIZE => {
+        (11, kw::BINARY_SIZE) => {
             let (rest, section) = section_binary(rest)?;
             let (rest, ()) = sp(rest)?;
             let (rest, size) = number(rest)?;
             Ok((rest, FetchItem::BinarySize { section, size }))
         }
-        kw::RFC822 | kw::RFC822_HEADER | kw::RFC822_TEXT => {
+        (6, kw::RFC822) | (13, kw::RFC822_HEADER) | (11, kw::RFC822_TEXT) => {
             let (rest, ()) = sp(rest)?;
             let (rest, data) = nstring(rest)?;
             let item = match known {
@@ -221,15 +222,15 @@ pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_
             };
             Ok((rest, item))
         }
-        kw::MODSEQ => {
+        (6, kw::MODSEQ) => {
             let (rest, ()) = sp(rest)?;
             parenthesised(rest, number64).map(|(rest, n)| (rest, FetchItem::ModSeq(n)))
         }
-        kw::EMAILID => {
+        (7, kw::EMAILID) => {
             let (rest, ()) = sp(rest)?;
             parenthesised(rest, object_id).map(|(rest, id)| (rest, FetchItem::EmailId(id)))
         }
-        kw::THREADID => {
+        (8, kw::THREADID) => {
             let (rest, ()) = sp(rest)?;
             match nil(rest) {
                 Ok((rest, ())) => Ok((rest, FetchItem::ThreadId(None))),
@@ -237,7 +238,7 @@ pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_
                     .map(|(rest, id)| (rest, FetchItem::ThreadId(Some(id)))),
             }
         }
-        kw::X_GM_MSGID | kw::X_GM_THRID => {
+        (10, kw::X_GM_MSGID) | (10, kw::X_GM_THRID) => {
             let (rest, ()) = sp(rest)?;
             let (rest, n) = number64(rest)?;
             let item = if known == kw::X_GM_MSGID {
@@ -247,18 +248,18 @@ pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_
             };
             Ok((rest, item))
         }
-        kw::X_GM_LABELS => {
+        (11, kw::X_GM_LABELS) => {
             let (rest, ()) = sp(rest)?;
             paren_list(rest, gmail_label)
                 .map(|(rest, labels)| (rest, FetchItem::GmailLabels(labels)))
         }
         // A server speaking an older draft may send another shape: that stays an unknown
         // item rather than failing the response.
-        kw::PREVIEW => sp(rest)
+        (7, kw::PREVIEW) => sp(rest)
             .and_then(|(rest, ())| nstring(rest))
             .map(|(rest, text)| (rest, FetchItem::Preview(text)))
             .or_else(|_| unknown_item(input, depth)),
-        kw::SAVEDATE => sp(rest)
+        (8, kw::SAVEDATE) => sp(rest)
             .and_then(|(rest, ())| match nil(rest) {
                 Ok((rest, ())) => Ok((rest, None)),
                 Err(_) => date_time(rest).map(|(rest, date)| (rest, Some(date))),
