@@ -5,9 +5,8 @@ use std::fmt;
 use super::core::IntoOwned;
 use crate::imap::codec::error::EncodeError;
 
-pub(crate) const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+/// IMAP and RFC 5322 share the English month abbreviations.
+pub(crate) use crate::message::date::MONTHS;
 
 /// A calendar date (SEARCH SINCE/BEFORE/ON ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
