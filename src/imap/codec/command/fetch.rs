@@ -1,5 +1,6 @@
 //! FETCH attributes and modifiers.
 
+use crate::imap::codec::grammar::skip::bracket_content_len;
 use std::borrow::Cow;
 
 use crate::imap::codec::grammar::chars::{self, ATOM};
@@ -181,12 +182,9 @@ fn other_attribute(input: &[u8], in_list: bool, depth: usize) -> PResult<'_, Fet
 pub(crate) fn attached_suffix(input: &[u8]) -> PResult<'_, Option<&[u8]>> {
     let mut rest = input;
     if rest.first() == Some(&b'[') {
-        match rest
-            .iter()
-            .position(|&b| matches!(b, b']' | b'\r' | b'\n' | 0))
-        {
-            Some(end) if rest[end] == b']' => rest = &rest[end + 1..],
-            _ => return fail(rest, "`]` to close the section"),
+        match bracket_content_len(&rest[1..]) {
+            Some(len) => rest = &rest[len + 2..],
+            None => return fail(rest, "`]` to close the section"),
         }
     }
     if let Some(tail) = rest.strip_prefix(b"<") {

@@ -3,6 +3,7 @@
 use super::core::Writer;
 use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars;
+use crate::imap::codec::grammar::skip::bracket_content_len;
 use crate::imap::codec::types::{
     AString, Address, BodyExtension, BodyStructure, Envelope, ExtensionData, FetchItem, IString,
     Parameters, Section, SectionText, SinglePartKind,
@@ -382,12 +383,9 @@ fn item_name_is_valid(name: &[u8]) -> bool {
     }
     let mut rest = &name[base..];
     if let Some(section) = rest.strip_prefix(b"[") {
-        match section
-            .iter()
-            .position(|&b| matches!(b, b']' | b'\r' | b'\n' | 0))
-        {
-            Some(end) if section[end] == b']' => rest = &section[end + 1..],
-            _ => return false,
+        match bracket_content_len(section) {
+            Some(len) => rest = &section[len + 1..],
+            None => return false,
         }
     }
     if let Some(origin) = rest.strip_prefix(b"<") {

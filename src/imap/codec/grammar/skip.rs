@@ -3,6 +3,16 @@
 use super::core::{literal, quoted};
 use super::{PErrorKind, PResult, fail, fatal};
 
+/// The length of what a bracketed group holds (`[1.2]`, `[ALERT]`, `BODY[...]`): the bytes
+/// up to its `]`, or `None` when a line end or NUL comes first, for a group never spans
+/// lines.
+pub(crate) fn bracket_content_len(input: &[u8]) -> Option<usize> {
+    input
+        .iter()
+        .position(|&b| matches!(b, b']' | b'\r' | b'\n' | 0))
+        .filter(|&end| input[end] == b']')
+}
+
 /// The bytes of one value: an atom or number, a string, a `[...]` group or a balanced
 /// parenthesised list (iteratively, nested at most `max_depth` deep). Stops before a space,
 /// `)` or line end at the outer level.
@@ -36,15 +46,10 @@ pub(crate) fn skip_value(input: &[u8], max_depth: usize) -> PResult<'_, &[u8]> {
             Some(b'"') => rest = quoted(rest)?.0,
             Some(b'{') => rest = literal(rest)?.0,
             Some(b'~') if rest.get(1) == Some(&b'{') => rest = literal(rest)?.0,
-            Some(b'[') => {
-                let close = rest
-                    .iter()
-                    .position(|&b| matches!(b, b']' | b'\r' | b'\n' | 0));
-                match close {
-                    Some(end) if rest[end] == b']' => rest = &rest[end + 1..],
-                    _ => return fail(rest, "`]`"),
-                }
-            }
+            Some(b'[') => match bracket_content_len(&rest[1..]) {
+                Some(len) => rest = &rest[len + 2..],
+                None => return fail(rest, "`]`"),
+            },
             Some(0) => return fail(rest, "a value without NUL"),
             Some(_) => rest = &rest[1..],
         }

@@ -12,7 +12,7 @@ use crate::imap::codec::grammar::core::{
 };
 use crate::imap::codec::grammar::datetime::date_time;
 use crate::imap::codec::grammar::flag::flag_list;
-use crate::imap::codec::grammar::skip::skip_value;
+use crate::imap::codec::grammar::skip::{bracket_content_len, skip_value};
 use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::types::{AString, Atom, FetchItem, Raw, Section, SectionText};
 
@@ -274,12 +274,9 @@ pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_
 fn unknown_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
     let (mut rest, _) = item_name(input)?;
     if rest.first() == Some(&b'[') {
-        match rest
-            .iter()
-            .position(|&b| matches!(b, b']' | b'\r' | b'\n' | 0))
-        {
-            Some(end) if rest[end] == b']' => rest = &rest[end + 1..],
-            _ => return fail(rest, "`]`"),
+        match bracket_content_len(&rest[1..]) {
+            Some(len) => rest = &rest[len + 2..],
+            None => return fail(rest, "`]`"),
         }
     }
     if rest.first() == Some(&b'<') {

@@ -1,6 +1,7 @@
 //! Status responses: `resp-text` and response codes.
 
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use crate::imap::codec::grammar::skip::bracket_content_len;
 use std::borrow::Cow;
 
 use crate::imap::codec::grammar::chars::{self, ATOM, CAPABILITY};
@@ -77,16 +78,10 @@ pub(crate) fn code(input: &[u8]) -> PResult<'_, Code<'_>> {
     };
     let (arguments, tail) = match after_name {
         [b']', tail @ ..] => (None, tail),
-        [b' ', args @ ..] => {
-            let end = args
-                .iter()
-                .position(|&b| matches!(b, b']' | b'\r' | b'\n' | 0))
-                .filter(|&end| args[end] == b']');
-            match end {
-                Some(end) => (Some(Raw(Cow::Borrowed(&args[..end]))), &args[end + 1..]),
-                None => return fail(args, "`]` to close the response code"),
-            }
-        }
+        [b' ', args @ ..] => match bracket_content_len(args) {
+            Some(end) => (Some(Raw(Cow::Borrowed(&args[..end]))), &args[end + 1..]),
+            None => return fail(args, "`]` to close the response code"),
+        },
         _ => return fail(after_name, "`]` to close the response code"),
     };
     Ok((tail, Code::Other { name, arguments }))
