@@ -135,7 +135,7 @@ fn eight_bit_bytes_inside_quoted_strings() {
         Some("Comment avez-vous trouvé votre vol ?")
     );
     assert_eq!(
-        envelope.from[0].name.as_ref().and_then(|s| s.as_str()),
+        envelope.from()[0].name.as_ref().and_then(|s| s.as_str()),
         Some("Flight Company Customer Satisfaction\u{a0}")
     );
     round_trips(line);
@@ -230,14 +230,14 @@ fn spaces_between_addresses_and_empty_address_lists() {
     let FetchItem::Envelope(envelope) = &fetch_items(line)[0] else {
         panic!()
     };
-    assert_eq!(envelope.to.len(), 2);
+    assert_eq!(envelope.to().len(), 2);
     round_trips(line);
     // Mail.ru sends `()` for an empty list (swift-nio-imap issue 821):
     let line = b"* 9 FETCH (ENVELOPE (\"Wed, 11 Oct 2023 02:11:04 +0000\" \"=?utf-8?B?...?=\" ((\"Tn\" NIL \"info\" \"e.geekbrains.ru\")) NIL NIL () NIL NIL \"<msg-id-1>\" \"<msg-id-2>\"))\r\n";
     let FetchItem::Envelope(envelope) = &fetch_items(line)[0] else {
         panic!()
     };
-    assert!(envelope.to.is_empty());
+    assert!(envelope.to().is_empty());
     assert_eq!(
         envelope.message_id.as_ref().unwrap().as_bytes(),
         b"<msg-id-2>"

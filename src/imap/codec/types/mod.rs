@@ -52,7 +52,7 @@ pub use core::{AString, Atom, IString, IntoOwned, Literal, LiteralMode, NString,
 #[cfg(test)]
 pub(crate) use datetime::MONTHS;
 pub use datetime::{Date, DateTime};
-pub use envelope::{Address, Envelope};
+pub use envelope::{Address, AddressField, Envelope};
 pub use extension::{
     ESearch, IdParameters, NamespaceDescription, QuotaResource, SearchReturnData, Thread,
 };
