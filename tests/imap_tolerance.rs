@@ -347,3 +347,18 @@ fn a_capability_cannot_end_like_a_literal_announcement() {
     );
     round_trips(b"* CAPABILITY IMAP4rev1 p42-imap.mail.me.com 2412B58 XAPPLEPUSHSERVICE\r\n");
 }
+
+#[test]
+fn item_names_end_where_the_atom_ends_near_or_far_from_the_line_end() {
+    // A quote inside a name makes it no known item, far from the line end or near it.
+    for line in [
+        &b"* 1 FETCH (U\"ID 9 FLAGS (\\Seen) RFC822.SIZE 20)\r\n"[..],
+        b"* 1 FETCH (U\"ID 9)\r\n",
+    ] {
+        assert!(mailwire::imap::codec::parse_response(line, &Limits::default()).is_err());
+    }
+    // Known names in any case, with sixteen bytes left after them or fewer.
+    let items = fetch_items(b"* 1 FETCH (rfc822.size 20 Flags (\\Seen) uid 9)\r\n");
+    assert_eq!(items[0], FetchItem::Rfc822Size(20));
+    assert_eq!(items[2], FetchItem::Uid(9));
+}

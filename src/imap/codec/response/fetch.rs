@@ -144,9 +144,36 @@ fn item_name(input: &[u8]) -> PResult<'_, &[u8]> {
     Ok((&input[n..], &input[..n]))
 }
 
+/// Where a data item name would end if it is one this codec knows: at the first space, `[`
+/// or `<` of the next sixteen bytes, found eight bytes per step. A name holding a byte
+/// an atom cannot is no known keyword, so it still ends up in [`unknown_item`], which
+/// reads the name byte by byte.
+#[inline(always)]
+fn known_name_len(input: &[u8]) -> Option<usize> {
+    const LOW: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
+    const HIGH: u128 = LOW << 7;
+    #[inline(always)]
+    fn zero_marks(word: u128) -> u128 {
+        word.wrapping_sub(LOW) & !word & HIGH
+    }
+    let word = u128::from_le_bytes(*input.first_chunk::<16>()?);
+    let marks = zero_marks(word ^ (LOW * u128::from(b' ')))
+        | zero_marks(word ^ (LOW * u128::from(b'[')))
+        | zero_marks(word ^ (LOW * u128::from(b'<')));
+    // Only the lowest mark is exact, and it is the one wanted.
+    match marks.trailing_zeros() / 8 {
+        0 | 16.. => None,
+        len => Some(len as usize),
+    }
+}
+
 /// One `msg-att` item.
 pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
-    let (rest, name) = item_name(input)?;
+    let len = match known_name_len(input) {
+        Some(len) => len,
+        None => item_name(input)?.1.len(),
+    };
+    let (name, rest) = input.split_at(len);
     let known = Keyword::prefix(input, name.len());
     // The length first: it narrows the comparisons to one or two keywords.
     match (name.len(), known) {
