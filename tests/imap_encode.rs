@@ -243,7 +243,7 @@ fn a_test_server_can_write_its_side() {
     let body = BodyStructure::Single(SinglePart {
         media_type: IString::from("TEXT"),
         media_subtype: IString::from("PLAIN"),
-        params: vec![(IString::from("CHARSET"), Some(IString::from("UTF-8")))],
+        params: vec![(IString::from("CHARSET"), Some(IString::from("UTF-8")))].into(),
         id: None,
         description: None,
         encoding: Some(IString::from("7BIT")),

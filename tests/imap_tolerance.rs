@@ -195,7 +195,7 @@ fn nil_where_a_string_is_required() {
         panic!()
     };
     let extension = multi.extension.as_ref().unwrap();
-    assert_eq!(extension.params[0].1, None);
+    assert_eq!(extension.params.get(0).map(|(_, value)| value), Some(&None));
     round_trips(line);
     // go-imap issue 545: NIL encoding and `()` for parameters.
     let line = b"* 11319 FETCH (UID 31137 BODYSTRUCTURE (\"text\" \"plain\" () NIL NIL NIL 6002 79 NIL NIL NIL NIL) ENVELOPE (\"Sun, 10 Sep 2023 02:00:00 +0000\" \"acme-update\" ((NIL NIL \"notify\" \"ptrc.gay\")) ((NIL NIL \"notify\" \"ptrc.gay\")) ((NIL NIL \"notify\" \"ptrc.gay\")) ((NIL NIL \"ptrc\" \"ptrc.gay\")) NIL NIL NIL NIL) FLAGS (\\Seen nonjunk \\Recent))\r\n";

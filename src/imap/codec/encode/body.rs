@@ -52,11 +52,17 @@ fn parameters(w: &mut Writer<'_>, params: &Parameters<'_>) -> Result<(), EncodeE
         w.raw(b"NIL");
         return Ok(());
     }
-    w.list(params, |w, (name, value)| {
+    w.raw(b"(");
+    for (index, (name, value)) in params.iter().enumerate() {
+        if index > 0 {
+            w.sp();
+        }
         w.string(name)?;
         w.sp();
-        w.nstring(value)
-    })
+        w.nstring(value)?;
+    }
+    w.raw(b")");
+    Ok(())
 }
 
 fn language(w: &mut Writer<'_>, languages: &[IString<'_>]) -> Result<(), EncodeError> {

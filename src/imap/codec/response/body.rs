@@ -27,12 +27,11 @@ fn optional_field(input: &[u8]) -> Option<&[u8]> {
 /// `body-fld-param`: NIL, or pairs. `()` (go-imap's output) reads as empty and so does a
 /// NIL value (`("boundary" NIL)` from Mail.ru).
 fn parameters(input: &[u8]) -> PResult<'_, Parameters<'_>> {
+    let mut pairs = Parameters::new();
     if let Ok((rest, ())) = nil(input) {
-        return Ok((rest, Vec::new()));
+        return Ok((rest, pairs));
     }
     let (mut rest, ()) = byte(input, b'(', "`(` or NIL for parameters")?;
-    // Most parts carry one parameter (charset or boundary); size the allocation for that.
-    let mut pairs = Vec::with_capacity(1);
     loop {
         rest = spaces(rest);
         if let Some(tail) = rest.strip_prefix(b")") {
@@ -41,7 +40,7 @@ fn parameters(input: &[u8]) -> PResult<'_, Parameters<'_>> {
         let (tail, name) = string(rest)?;
         let (tail, ()) = field_sep(tail)?;
         let (tail, value) = nstring(tail)?;
-        pairs.push((name, value));
+        pairs.push(name, value);
         rest = tail;
     }
 }
@@ -118,7 +117,7 @@ fn placeholder<'a>() -> BodyStructure<'a> {
     BodyStructure::Single(SinglePart {
         media_type: empty_string(),
         media_subtype: empty_string(),
-        params: Vec::new(),
+        params: Parameters::new(),
         id: None,
         description: None,
         encoding: None,

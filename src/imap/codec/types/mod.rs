@@ -39,7 +39,7 @@ mod status;
 pub use attributes::MailboxAttributes;
 pub use body::{
     BodyExtension, BodyStructure, Disposition, ExtensionData, MultiPart, MultiPartExtension,
-    Parameters, SinglePart, SinglePartExtension, SinglePartKind,
+    Parameter, Parameters, SinglePart, SinglePartExtension, SinglePartKind,
 };
 pub use capability::Capability;
 pub(crate) use code::BARE_CODES;
