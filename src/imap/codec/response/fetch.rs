@@ -144,37 +144,42 @@ fn item_name(input: &[u8]) -> PResult<'_, &[u8]> {
     Ok((&input[n..], &input[..n]))
 }
 
-/// Where a data item name would end if it is one this codec knows: at the first space, `[`
-/// or `<` of the next sixteen bytes, found eight bytes per step. A name holding a byte
-/// an atom cannot is no known keyword, so it still ends up in [`unknown_item`], which
-/// reads the name byte by byte.
+/// A data item name this codec may know, found eight bytes per step: the name ends at the
+/// first space, `[` or `<` of the next sixteen bytes. Gives the name's length and key. A
+/// name holding a byte no atom holds matches no keyword, so it still ends up in
+/// [`unknown_item`], which reads the name byte by byte.
 #[inline(always)]
-fn known_name_len(input: &[u8]) -> Option<usize> {
+fn quick_name(input: &[u8]) -> Option<(usize, Keyword)> {
     const LOW: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
     const HIGH: u128 = LOW << 7;
     #[inline(always)]
     fn zero_marks(word: u128) -> u128 {
         word.wrapping_sub(LOW) & !word & HIGH
     }
-    let word = u128::from_le_bytes(*input.first_chunk::<16>()?);
+    let bytes = input.first_chunk::<16>()?;
+    let word = u128::from_le_bytes(*bytes);
     let marks = zero_marks(word ^ (LOW * u128::from(b' ')))
         | zero_marks(word ^ (LOW * u128::from(b'[')))
         | zero_marks(word ^ (LOW * u128::from(b'<')));
     // Only the lowest mark is exact, and it is the one wanted.
-    match marks.trailing_zeros() / 8 {
+    match (marks.trailing_zeros() / 8) as usize {
         0 | 16.. => None,
-        len => Some(len as usize),
+        len => Some((len, Keyword::of_first16(bytes, len))),
     }
 }
 
 /// One `msg-att` item.
 pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
-    let len = match known_name_len(input) {
-        Some(len) => len,
-        None => item_name(input)?.1.len(),
+    let (len, known) = match quick_name(input) {
+        Some(found) => found,
+        None => {
+            let len = item_name(input)?.1.len();
+            (len, Keyword::prefix(input, len))
+        }
     };
-    let (name, rest) = input.split_at(len);
-    let known = Keyword::prefix(input, name.len());
+    let Some((name, rest)) = input.split_at_checked(len) else {
+        return fail(input, "a FETCH data item");
+    };
     // The length first: it narrows the comparisons to one or two keywords.
     match (name.len(), known) {
         (3, kw::UID) => {
