@@ -7,6 +7,12 @@ use crate::imap::codec::types::{Address, AddressField, Envelope, NString};
 /// One or more spaces between fields (servers have been seen doubling them).
 #[inline(always)]
 pub(crate) fn field_sep(input: &[u8]) -> PResult<'_, ()> {
+    // Nearly always exactly one: decide that from two bytes.
+    if let [b' ', next, ..] = input
+        && *next != b' '
+    {
+        return Ok((&input[1..], ()));
+    }
     let rest = spaces(input);
     if rest.len() == input.len() {
         return fail(input, "a space");
