@@ -155,11 +155,18 @@ fn single_part_into<'a>(
 
     let is =
         |value: &IString<'_>, name: &str| value.as_bytes().eq_ignore_ascii_case(name.as_bytes());
-    let message = is(&part.media_type, "MESSAGE")
+    // TEXT is the commonest type: one comparison of four bytes (clearing 0x20 folds
+    // only letters onto letters, and TEXT is all letters).
+    let text = match part.media_type.as_bytes() {
+        [a, b, c, d] => {
+            u32::from_le_bytes([*a, *b, *c, *d]) & 0xdfdf_dfdf == u32::from_le_bytes(*b"TEXT")
+        }
+        _ => false,
+    };
+    let message = !text
+        && is(&part.media_type, "MESSAGE")
         && (is(&part.media_subtype, "RFC822") || is(&part.media_subtype, "GLOBAL"));
-    if is(&part.media_type, "TEXT")
-        && let Some(field @ [b'0'..=b'9' | b'-', ..]) = optional_field(rest)
-    {
+    if text && let Some(field @ [b'0'..=b'9' | b'-', ..]) = optional_field(rest) {
         let (tail, lines) = lenient_number(field)?;
         part.kind = SinglePartKind::Text { lines };
         rest = tail;
@@ -179,12 +186,15 @@ fn single_part_into<'a>(
 
     if let Some(field) = optional_field(rest) {
         let (tail, md5) = nstring(field)?;
-        let extension = part.extension.insert(SinglePartExtension {
+        // Assigned rather than `Option::insert`ed: that call copies the whole value.
+        part.extension = Some(SinglePartExtension {
             md5,
             more: ExtensionData::default(),
         });
-        let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
-        rest = tail;
+        if let Some(extension) = &mut part.extension {
+            let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
+            rest = tail;
+        }
     }
     Ok((rest, ()))
 }
@@ -203,12 +213,14 @@ fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) 
     part.media_subtype = value;
     if let Some(field) = optional_field(rest) {
         let (tail, params) = parameters(field)?;
-        let extension = part.extension.insert(MultiPartExtension {
+        part.extension = Some(MultiPartExtension {
             params,
             more: ExtensionData::default(),
         });
-        let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
-        rest = tail;
+        if let Some(extension) = &mut part.extension {
+            let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
+            rest = tail;
+        }
     }
     Ok((rest, ()))
 }
