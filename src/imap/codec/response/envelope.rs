@@ -44,13 +44,9 @@ fn address(input: &[u8]) -> PResult<'_, Address<'_>> {
     ))
 }
 
-/// An address list: NIL or `((...)(...))`, appended to `envelope` as `field`. Outlook.com
-/// puts spaces between the addresses and Mail.ru sends `()` for an empty list; both are read.
-fn address_list_into<'a>(
-    input: &'a [u8],
-    envelope: &mut Envelope<'a>,
-    field: AddressField,
-) -> PResult<'a, ()> {
+/// An address list: NIL or `((...)(...))`, appended to `list`. Outlook.com puts spaces
+/// between the addresses and Mail.ru sends `()` for an empty list; both are read.
+fn address_list_into<'a>(input: &'a [u8], list: &mut Vec<Address<'a>>) -> PResult<'a, ()> {
     let (mut rest, ()) = field_sep(input)?;
     if let Ok((tail, ())) = nil(rest) {
         return Ok((tail, ()));
@@ -62,9 +58,7 @@ fn address_list_into<'a>(
             return Ok((tail, ()));
         }
         let (tail, value) = address(rest)?;
-        if !envelope.push_in_order(field, value) {
-            return fail(rest, "fewer addresses");
-        }
+        list.push(value);
         rest = tail;
     }
 }
@@ -82,7 +76,10 @@ pub(crate) fn envelope(input: &[u8]) -> PResult<'_, Box<Envelope<'_>>> {
     envelope.subject = subject;
     let mut rest = rest;
     for field in AddressField::ALL {
-        (rest, ()) = address_list_into(rest, &mut envelope, field)?;
+        (rest, ()) = address_list_into(rest, envelope.addresses_mut())?;
+        if !envelope.end_list(field) {
+            return fail(rest, "fewer addresses");
+        }
     }
     let (rest, in_reply_to) = next_nstring(rest)?;
     envelope.in_reply_to = in_reply_to;

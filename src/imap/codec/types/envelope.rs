@@ -128,17 +128,25 @@ impl<'a> Envelope<'a> {
         }
     }
 
-    /// Appends an address to the last list, `field`, while a parser fills the lists in
-    /// order. Refuses (returns `false`) past 2^32 - 1 addresses.
-    pub(crate) fn push_in_order(&mut self, field: AddressField, address: Address<'a>) -> bool {
-        let Ok(end) = u32::try_from(self.addresses.len() + 1) else {
-            return false;
-        };
-        self.addresses.push(address);
-        for slot in self.ends.iter_mut().skip(field as usize) {
-            *slot = end;
+    /// The addresses, for a parser that fills the lists in wire order and closes each with
+    /// [`end_list`](Envelope::end_list).
+    pub(crate) fn addresses_mut(&mut self) -> &mut Vec<Address<'a>> {
+        &mut self.addresses
+    }
+
+    /// Ends list `field` at the addresses pushed so far: a parser calls it for every list,
+    /// in wire order. Refuses (returns `false`) past 2^32 - 1 addresses.
+    pub(crate) fn end_list(&mut self, field: AddressField) -> bool {
+        match (
+            u32::try_from(self.addresses.len()),
+            self.ends.get_mut(field as usize),
+        ) {
+            (Ok(end), Some(slot)) => {
+                *slot = end;
+                true
+            }
+            _ => false,
         }
-        true
     }
 
     /// Room for `n` addresses without growing.
