@@ -28,14 +28,20 @@ fn optional_field(input: &[u8]) -> Option<&[u8]> {
 /// NIL value (`("boundary" NIL)` from Mail.ru).
 fn parameters(input: &[u8]) -> PResult<'_, Parameters<'_>> {
     let mut pairs = Parameters::new();
+    let (rest, ()) = parameters_into(input, &mut pairs)?;
+    Ok((rest, pairs))
+}
+
+/// [`parameters`] appended to `pairs` where they live (a part's parameters are large).
+fn parameters_into<'a>(input: &'a [u8], pairs: &mut Parameters<'a>) -> PResult<'a, ()> {
     if let Ok((rest, ())) = nil(input) {
-        return Ok((rest, pairs));
+        return Ok((rest, ()));
     }
     let (mut rest, ()) = byte(input, b'(', "`(` or NIL for parameters")?;
     loop {
         rest = spaces(rest);
         if let Some(tail) = rest.strip_prefix(b")") {
-            return Ok((tail, pairs));
+            return Ok((tail, ()));
         }
         let (tail, name) = string(rest)?;
         let (tail, ()) = field_sep(tail)?;
@@ -61,7 +67,12 @@ fn language(input: &[u8]) -> PResult<'_, Vec<IString<'_>>> {
     if input.first() == Some(&b'(') {
         return paren_list(input, string);
     }
-    nstring(input).map(|(rest, value)| (rest, value.into_iter().collect()))
+    let (rest, value) = nstring(input)?;
+    let list = match value {
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    Ok((rest, list))
 }
 
 fn body_extension(input: &[u8], depth: usize) -> PResult<'_, BodyExtension<'_>> {
@@ -138,8 +149,7 @@ fn single_part_into<'a>(
     let (rest, value) = string(rest)?;
     part.media_subtype = value;
     let (rest, ()) = field_sep(rest)?;
-    let (rest, value) = parameters(rest)?;
-    part.params = value;
+    let (rest, ()) = parameters_into(rest, &mut part.params)?;
     let (rest, ()) = field_sep(rest)?;
     let (rest, value) = nstring(rest)?;
     part.id = value;
