@@ -222,12 +222,12 @@ fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) 
     let (mut rest, value) = string(rest)?;
     part.media_subtype = value;
     if let Some(field) = optional_field(rest) {
-        let (tail, params) = parameters(field)?;
         part.extension = Some(MultiPartExtension {
-            params,
+            params: Parameters::new(),
             more: ExtensionData::default(),
         });
         if let Some(extension) = &mut part.extension {
+            let (tail, ()) = parameters_into(field, &mut extension.params)?;
             let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
             rest = tail;
         }
