@@ -98,13 +98,32 @@ fn extension_data_into<'a>(
     let Some(rest) = optional_field(input) else {
         return Ok((input, ()));
     };
-    let (rest, value) = disposition(rest)?;
-    data.disposition = Some(value);
+    // NIL is what most parts carry in these fields: settled without building a value.
+    let rest = match nil(rest) {
+        Ok((rest, ())) => {
+            data.disposition = Some(None);
+            rest
+        }
+        Err(_) => {
+            let (rest, value) = disposition(rest)?;
+            data.disposition = Some(value);
+            rest
+        }
+    };
     let Some(rest) = optional_field(rest) else {
         return Ok((rest, ()));
     };
-    let (rest, value) = language(rest)?;
-    data.language = Some(value);
+    let rest = match nil(rest) {
+        Ok((rest, ())) => {
+            data.language = Some(Vec::new());
+            rest
+        }
+        Err(_) => {
+            let (rest, value) = language(rest)?;
+            data.language = Some(value);
+            rest
+        }
+    };
     let Some(rest) = optional_field(rest) else {
         return Ok((rest, ()));
     };
