@@ -7,9 +7,9 @@ use std::borrow::Cow;
 
 use imap_support::*;
 use mailwire::imap::codec::types::{
-    AString, Address, AppendMessage, Atom, BodyStructure, Capability, Code, Command, CommandBody,
-    Continue, Data, Date, DateTime, Envelope, FetchAttribute, FetchItem, FetchItems, Flag,
-    Greeting, GreetingKind, IString, IntoOwned, ListItem, Literal, LiteralMode, Mailbox,
+    AString, Address, AddressField, AppendMessage, Atom, BodyStructure, Capability, Code, Command,
+    CommandBody, Continue, Data, Date, DateTime, Envelope, FetchAttribute, FetchItem, FetchItems,
+    Flag, Greeting, GreetingKind, IString, IntoOwned, ListItem, Literal, LiteralMode, Mailbox,
     MailboxAttribute, Response, SearchKey, Section, SequenceSet, SinglePart, SinglePartKind,
     Status, StatusKind, Tag, Text,
 };
@@ -233,22 +233,17 @@ fn a_test_server_can_write_its_side() {
         mailbox: Some(IString::from("jane")),
         host: Some(IString::from("example.com")),
     };
-    let envelope = Envelope {
-        date: Some(IString::from("Mon, 7 Feb 1994 21:52:25 -0800")),
-        subject: Some(IString::from("Hi")),
-        from: vec![address.clone()],
-        sender: vec![address.clone()],
-        reply_to: vec![address],
-        to: vec![],
-        cc: vec![],
-        bcc: vec![],
-        in_reply_to: None,
-        message_id: Some(IString::from("<1@example.com>")),
-    };
+    let mut envelope = Envelope::default();
+    envelope.date = Some(IString::from("Mon, 7 Feb 1994 21:52:25 -0800"));
+    envelope.subject = Some(IString::from("Hi"));
+    envelope.set_addresses(AddressField::From, [address.clone()]);
+    envelope.set_addresses(AddressField::Sender, [address.clone()]);
+    envelope.set_addresses(AddressField::ReplyTo, [address]);
+    envelope.message_id = Some(IString::from("<1@example.com>"));
     let body = BodyStructure::Single(SinglePart {
         media_type: IString::from("TEXT"),
         media_subtype: IString::from("PLAIN"),
-        params: vec![(IString::from("CHARSET"), Some(IString::from("UTF-8")))],
+        params: vec![(IString::from("CHARSET"), Some(IString::from("UTF-8")))].into(),
         id: None,
         description: None,
         encoding: Some(IString::from("7BIT")),

@@ -82,12 +82,12 @@ fn the_section_8_session_reads_as_the_rfc_describes() {
     let FetchItem::Envelope(envelope) = &fetch[3] else {
         panic!("{fetch:?}")
     };
-    assert_eq!(envelope.cc.len(), 2);
+    assert_eq!(envelope.cc().len(), 2);
     assert_eq!(
-        envelope.cc[1].name.as_ref().unwrap().as_bytes(),
+        envelope.cc()[1].name.as_ref().unwrap().as_bytes(),
         b"John Klensin"
     );
-    assert_eq!(envelope.bcc, []);
+    assert_eq!(envelope.bcc(), []);
     let FetchItem::Body(body) = &fetch[4] else {
         panic!()
     };

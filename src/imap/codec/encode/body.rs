@@ -5,8 +5,8 @@ use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::grammar::skip::bracket_content_len;
 use crate::imap::codec::types::{
-    AString, Address, BodyExtension, BodyStructure, Envelope, ExtensionData, FetchItem, IString,
-    Parameters, Section, SectionText, SinglePartKind,
+    AString, Address, AddressField, BodyExtension, BodyStructure, Envelope, ExtensionData,
+    FetchItem, IString, Parameters, Section, SectionText, SinglePartKind,
 };
 
 fn addresses(w: &mut Writer<'_>, list: &[Address<'_>]) -> Result<(), EncodeError> {
@@ -35,16 +35,9 @@ pub(crate) fn envelope(w: &mut Writer<'_>, envelope: &Envelope<'_>) -> Result<()
     w.nstring(&envelope.date)?;
     w.sp();
     w.nstring(&envelope.subject)?;
-    for list in [
-        &envelope.from,
-        &envelope.sender,
-        &envelope.reply_to,
-        &envelope.to,
-        &envelope.cc,
-        &envelope.bcc,
-    ] {
+    for field in AddressField::ALL {
         w.sp();
-        addresses(w, list)?;
+        addresses(w, envelope.addresses(field))?;
     }
     w.sp();
     w.nstring(&envelope.in_reply_to)?;
@@ -59,11 +52,17 @@ fn parameters(w: &mut Writer<'_>, params: &Parameters<'_>) -> Result<(), EncodeE
         w.raw(b"NIL");
         return Ok(());
     }
-    w.list(params, |w, (name, value)| {
+    w.raw(b"(");
+    for (index, (name, value)) in params.iter().enumerate() {
+        if index > 0 {
+            w.sp();
+        }
         w.string(name)?;
         w.sp();
-        w.nstring(value)
-    })
+        w.nstring(value)?;
+    }
+    w.raw(b")");
+    Ok(())
 }
 
 fn language(w: &mut Writer<'_>, languages: &[IString<'_>]) -> Result<(), EncodeError> {

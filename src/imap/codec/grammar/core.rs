@@ -19,6 +19,18 @@ pub(crate) fn sp(input: &[u8]) -> PResult<'_, ()> {
 /// Any number of spaces (servers add stray ones before `)` and line ends).
 #[inline(always)]
 pub(crate) fn spaces(input: &[u8]) -> &[u8] {
+    // Zero or one space is the rule; a run is the exception.
+    match input {
+        [b' ', rest @ ..] => match rest {
+            [b' ', ..] => space_run(rest),
+            _ => rest,
+        },
+        _ => input,
+    }
+}
+
+#[cold]
+fn space_run(input: &[u8]) -> &[u8] {
     let n = input.iter().take_while(|&&b| b == b' ').count();
     &input[n..]
 }
@@ -388,6 +400,19 @@ mod tests {
         let (_, value) = literal(b"~{2+}\nxy").unwrap();
         assert!(value.binary && value.mode == LiteralMode::NonSync);
         assert!(literal(b"{10}\r\nshort").is_err());
+    }
+
+    #[test]
+    fn spaces_skip_none_one_or_a_run() {
+        for (input, rest) in [
+            (&b""[..], &b""[..]),
+            (b"x ", b"x "),
+            (b" x", b"x"),
+            (b"  x", b"x"),
+            (b"    ", b""),
+        ] {
+            assert_eq!(spaces(input), rest);
+        }
     }
 
     #[test]

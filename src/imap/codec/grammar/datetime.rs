@@ -73,8 +73,56 @@ pub(crate) fn date(input: &[u8]) -> PResult<'_, Date> {
     }
 }
 
+/// A `date-time` of the usual fixed width (two-digit or space-padded day), read by position;
+/// `None` for anything else, which [`date_time`] then reads field by field (and reports).
+#[inline]
+fn date_time_fixed(input: &[u8]) -> Option<(&[u8], DateTime)> {
+    let (b, rest) = input.split_first_chunk::<28>()?;
+    let punctuation = [
+        (0, b'"'),
+        (3, b'-'),
+        (7, b'-'),
+        (12, b' '),
+        (15, b':'),
+        (18, b':'),
+        (21, b' '),
+        (27, b'"'),
+    ];
+    if punctuation.iter().any(|&(at, expected)| b[at] != expected) {
+        return None;
+    }
+    let digit = |at: usize| {
+        let d = b[at].wrapping_sub(b'0');
+        (d < 10).then_some(u32::from(d))
+    };
+    let two = |at: usize| Some(digit(at)? * 10 + digit(at + 1)?);
+    let day = match b[1] {
+        b' ' => digit(2)?,
+        _ => two(1)?,
+    };
+    let (_, month) = month(&b[4..7]).ok()?;
+    let year = two(8)? * 100 + two(10)?;
+    let sign = match b[22] {
+        b'+' => 1i16,
+        b'-' => -1i16,
+        _ => return None,
+    };
+    let zone = sign * (two(23)? as i16 * 60 + two(25)? as i16);
+    let date = Date::new(year as u16, month, day as u8).ok()?;
+    let value = DateTime::new(date, two(13)? as u8, two(16)? as u8, two(19)? as u8, zone).ok()?;
+    Some((rest, value))
+}
+
 /// `date-time`: `"dd-Mon-yyyy hh:mm:ss +zzzz"`.
 pub(crate) fn date_time(input: &[u8]) -> PResult<'_, DateTime> {
+    match date_time_fixed(input) {
+        Some(found) => Ok(found),
+        None => date_time_fields(input),
+    }
+}
+
+/// `date-time` read field by field: any width the grammar and servers allow.
+fn date_time_fields(input: &[u8]) -> PResult<'_, DateTime> {
     let (rest, ()) = byte(input, b'"', "a quoted date-time")?;
     let (rest, day) = date_text(rest)?;
     let (rest, ()) = sp(rest)?;
@@ -121,5 +169,19 @@ mod tests {
         // Bytes that fold onto letters only when they are letters.
         assert!(date(b"3-J\x01n-2024").is_err() && date(b"3-\x0aan-2024").is_err());
         assert!(date_time(b"\"17-Jul-1996 25:44:25 -0700\"").is_err());
+        // The fixed-width reader and the field-by-field one agree, byte by byte spoilt.
+        let good = *b"\" 7-Feb-1994 21:52:25 -0800\" rest";
+        for at in 0..28 {
+            for bad in [b'x', b' ', b'0', b'9', b'-', b'+', b'"', b'\r'] {
+                let mut text = good;
+                text[at] = bad;
+                let slow = date_time_fields(&text).map(|(rest, v)| (rest.to_vec(), v));
+                let either = date_time(&text).map(|(rest, v)| (rest.to_vec(), v));
+                assert_eq!(either.is_ok(), slow.is_ok(), "{}", text.escape_ascii());
+                if let (Ok(either), Ok(slow)) = (either, slow) {
+                    assert_eq!(either, slow);
+                }
+            }
+        }
     }
 }

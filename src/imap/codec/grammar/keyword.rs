@@ -69,6 +69,24 @@ impl Keyword {
         }
     }
 
+    /// The key of the first `len` (at most 16) of sixteen bytes already in hand: the path
+    /// of [`Keyword::prefix`] without its checks, for callers that found `len` in the same
+    /// sixteen bytes.
+    #[inline(always)]
+    pub(crate) fn of_first16(bytes: &[u8; 16], len: usize) -> Keyword {
+        const LOW_MASK: u128 = 0x7f7f_7f7f_7f7f_7f7f_7f7f_7f7f_7f7f_7f7f;
+        let word = u128::from_le_bytes(*bytes);
+        let seven = word & LOW_MASK;
+        let from_a = seven.wrapping_add(0x1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f);
+        let past_z = seven.wrapping_add(0x0505_0505_0505_0505_0505_0505_0505_0505);
+        let folded = word ^ (((from_a & !past_z) & !LOW_MASK) >> 2);
+        let keep = match len {
+            16.. => u128::MAX,
+            _ => (1u128 << (8 * len)) - 1,
+        };
+        Keyword(folded & keep, 0)
+    }
+
     /// The key of a keyword written in upper case (at compile time).
     pub(crate) const fn new(keyword: &str) -> Keyword {
         let bytes = keyword.as_bytes();
@@ -267,6 +285,10 @@ mod tests {
         assert_eq!(Keyword::of(&[b'A'; 30]), Keyword::TOO_LONG);
         // The wide reader agrees with the byte-wise one at every length and position.
         let text = b"x-Gm-LaBeLs.zZ@`[{~AUTHENTICATIONfailed tail of the line";
+        for len in 0..=16 {
+            let bytes = text.first_chunk::<16>().unwrap();
+            assert_eq!(Keyword::of_first16(bytes, len), Keyword::of(&text[..len]));
+        }
         for start in 0..text.len() {
             for len in 0..=text.len() - start {
                 let input = &text[start..];

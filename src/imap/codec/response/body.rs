@@ -27,21 +27,26 @@ fn optional_field(input: &[u8]) -> Option<&[u8]> {
 /// `body-fld-param`: NIL, or pairs. `()` (go-imap's output) reads as empty and so does a
 /// NIL value (`("boundary" NIL)` from Mail.ru).
 fn parameters(input: &[u8]) -> PResult<'_, Parameters<'_>> {
+    let mut pairs = Parameters::new();
+    let (rest, ()) = parameters_into(input, &mut pairs)?;
+    Ok((rest, pairs))
+}
+
+/// [`parameters`] appended to `pairs` where they live (a part's parameters are large).
+fn parameters_into<'a>(input: &'a [u8], pairs: &mut Parameters<'a>) -> PResult<'a, ()> {
     if let Ok((rest, ())) = nil(input) {
-        return Ok((rest, Vec::new()));
+        return Ok((rest, ()));
     }
     let (mut rest, ()) = byte(input, b'(', "`(` or NIL for parameters")?;
-    // Most parts carry one parameter (charset or boundary); size the allocation for that.
-    let mut pairs = Vec::with_capacity(1);
     loop {
         rest = spaces(rest);
         if let Some(tail) = rest.strip_prefix(b")") {
-            return Ok((tail, pairs));
+            return Ok((tail, ()));
         }
         let (tail, name) = string(rest)?;
         let (tail, ()) = field_sep(tail)?;
         let (tail, value) = nstring(tail)?;
-        pairs.push((name, value));
+        pairs.push(name, value);
         rest = tail;
     }
 }
@@ -62,7 +67,12 @@ fn language(input: &[u8]) -> PResult<'_, Vec<IString<'_>>> {
     if input.first() == Some(&b'(') {
         return paren_list(input, string);
     }
-    nstring(input).map(|(rest, value)| (rest, value.into_iter().collect()))
+    let (rest, value) = nstring(input)?;
+    let list = match value {
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    Ok((rest, list))
 }
 
 fn body_extension(input: &[u8], depth: usize) -> PResult<'_, BodyExtension<'_>> {
@@ -88,13 +98,32 @@ fn extension_data_into<'a>(
     let Some(rest) = optional_field(input) else {
         return Ok((input, ()));
     };
-    let (rest, value) = disposition(rest)?;
-    data.disposition = Some(value);
+    // NIL is what most parts carry in these fields: settled without building a value.
+    let rest = match nil(rest) {
+        Ok((rest, ())) => {
+            data.disposition = Some(None);
+            rest
+        }
+        Err(_) => {
+            let (rest, value) = disposition(rest)?;
+            data.disposition = Some(value);
+            rest
+        }
+    };
     let Some(rest) = optional_field(rest) else {
         return Ok((rest, ()));
     };
-    let (rest, value) = language(rest)?;
-    data.language = Some(value);
+    let rest = match nil(rest) {
+        Ok((rest, ())) => {
+            data.language = Some(Vec::new());
+            rest
+        }
+        Err(_) => {
+            let (rest, value) = language(rest)?;
+            data.language = Some(value);
+            rest
+        }
+    };
     let Some(rest) = optional_field(rest) else {
         return Ok((rest, ()));
     };
@@ -118,7 +147,7 @@ fn placeholder<'a>() -> BodyStructure<'a> {
     BodyStructure::Single(SinglePart {
         media_type: empty_string(),
         media_subtype: empty_string(),
-        params: Vec::new(),
+        params: Parameters::new(),
         id: None,
         description: None,
         encoding: None,
@@ -139,8 +168,7 @@ fn single_part_into<'a>(
     let (rest, value) = string(rest)?;
     part.media_subtype = value;
     let (rest, ()) = field_sep(rest)?;
-    let (rest, value) = parameters(rest)?;
-    part.params = value;
+    let (rest, ()) = parameters_into(rest, &mut part.params)?;
     let (rest, ()) = field_sep(rest)?;
     let (rest, value) = nstring(rest)?;
     part.id = value;
@@ -156,11 +184,18 @@ fn single_part_into<'a>(
 
     let is =
         |value: &IString<'_>, name: &str| value.as_bytes().eq_ignore_ascii_case(name.as_bytes());
-    let message = is(&part.media_type, "MESSAGE")
+    // TEXT is the commonest type: one comparison of four bytes (clearing 0x20 folds
+    // only letters onto letters, and TEXT is all letters).
+    let text = match part.media_type.as_bytes() {
+        [a, b, c, d] => {
+            u32::from_le_bytes([*a, *b, *c, *d]) & 0xdfdf_dfdf == u32::from_le_bytes(*b"TEXT")
+        }
+        _ => false,
+    };
+    let message = !text
+        && is(&part.media_type, "MESSAGE")
         && (is(&part.media_subtype, "RFC822") || is(&part.media_subtype, "GLOBAL"));
-    if is(&part.media_type, "TEXT")
-        && let Some(field @ [b'0'..=b'9' | b'-', ..]) = optional_field(rest)
-    {
+    if text && let Some(field @ [b'0'..=b'9' | b'-', ..]) = optional_field(rest) {
         let (tail, lines) = lenient_number(field)?;
         part.kind = SinglePartKind::Text { lines };
         rest = tail;
@@ -180,12 +215,15 @@ fn single_part_into<'a>(
 
     if let Some(field) = optional_field(rest) {
         let (tail, md5) = nstring(field)?;
-        let extension = part.extension.insert(SinglePartExtension {
+        // Assigned rather than `Option::insert`ed: that call copies the whole value.
+        part.extension = Some(SinglePartExtension {
             md5,
             more: ExtensionData::default(),
         });
-        let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
-        rest = tail;
+        if let Some(extension) = &mut part.extension {
+            let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
+            rest = tail;
+        }
     }
     Ok((rest, ()))
 }
@@ -203,13 +241,15 @@ fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) 
     let (mut rest, value) = string(rest)?;
     part.media_subtype = value;
     if let Some(field) = optional_field(rest) {
-        let (tail, params) = parameters(field)?;
-        let extension = part.extension.insert(MultiPartExtension {
-            params,
+        part.extension = Some(MultiPartExtension {
+            params: Parameters::new(),
             more: ExtensionData::default(),
         });
-        let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
-        rest = tail;
+        if let Some(extension) = &mut part.extension {
+            let (tail, ()) = parameters_into(field, &mut extension.params)?;
+            let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
+            rest = tail;
+        }
     }
     Ok((rest, ()))
 }

@@ -2,11 +2,17 @@
 
 use crate::imap::codec::grammar::core::{byte, nil, nstring, spaces};
 use crate::imap::codec::grammar::{PResult, fail};
-use crate::imap::codec::types::{Address, Envelope, NString};
+use crate::imap::codec::types::{Address, AddressField, Envelope, NString};
 
 /// One or more spaces between fields (servers have been seen doubling them).
 #[inline(always)]
 pub(crate) fn field_sep(input: &[u8]) -> PResult<'_, ()> {
+    // Nearly always exactly one: decide that from two bytes.
+    if let [b' ', next, ..] = input
+        && *next != b' '
+    {
+        return Ok((&input[1..], ()));
+    }
     let rest = spaces(input);
     if rest.len() == input.len() {
         return fail(input, "a space");
@@ -46,8 +52,6 @@ fn address_list_into<'a>(input: &'a [u8], list: &mut Vec<Address<'a>>) -> PResul
         return Ok((tail, ()));
     }
     (rest, ()) = byte(rest, b'(', "`(` or NIL for an address list")?;
-    // Most lists hold one address; the default first allocation would hold four.
-    *list = Vec::with_capacity(1);
     loop {
         rest = spaces(rest);
         if let Some(tail) = rest.strip_prefix(b")") {
@@ -63,28 +67,20 @@ fn address_list_into<'a>(input: &'a [u8], list: &mut Vec<Address<'a>>) -> PResul
 /// parsing some of its fields.
 pub(crate) fn envelope(input: &[u8]) -> PResult<'_, Box<Envelope<'_>>> {
     let (rest, ()) = byte(input, b'(', "`(` to open an envelope")?;
-    let mut envelope = Box::new(Envelope {
-        date: None,
-        subject: None,
-        from: Vec::new(),
-        sender: Vec::new(),
-        reply_to: Vec::new(),
-        to: Vec::new(),
-        cc: Vec::new(),
-        bcc: Vec::new(),
-        in_reply_to: None,
-        message_id: None,
-    });
+    let mut envelope = Box::new(Envelope::default());
+    // From, sender, reply-to and one recipient fit without growing.
+    envelope.reserve_addresses(4);
     let (rest, date) = nstring(rest)?;
     envelope.date = date;
     let (rest, subject) = next_nstring(rest)?;
     envelope.subject = subject;
-    let (rest, ()) = address_list_into(rest, &mut envelope.from)?;
-    let (rest, ()) = address_list_into(rest, &mut envelope.sender)?;
-    let (rest, ()) = address_list_into(rest, &mut envelope.reply_to)?;
-    let (rest, ()) = address_list_into(rest, &mut envelope.to)?;
-    let (rest, ()) = address_list_into(rest, &mut envelope.cc)?;
-    let (rest, ()) = address_list_into(rest, &mut envelope.bcc)?;
+    let mut rest = rest;
+    for field in AddressField::ALL {
+        (rest, ()) = address_list_into(rest, envelope.addresses_mut())?;
+        if !envelope.end_list(field) {
+            return fail(rest, "fewer addresses");
+        }
+    }
     let (rest, in_reply_to) = next_nstring(rest)?;
     envelope.in_reply_to = in_reply_to;
     let (rest, message_id) = next_nstring(rest)?;

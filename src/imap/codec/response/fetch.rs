@@ -7,8 +7,8 @@ use super::body::body;
 use super::envelope::envelope;
 use crate::imap::codec::grammar::chars::{self, ATOM};
 use crate::imap::codec::grammar::core::{
-    astring, byte, lenient_number, nil, nstring, number, number64, nz_number, paren_list,
-    paren_list_sized, sp, spaces,
+    astring, byte, lenient_number, nil, nstring, number, number64, nz_number, paren_list, sp,
+    spaces,
 };
 use crate::imap::codec::grammar::datetime::date_time;
 use crate::imap::codec::grammar::flag::flag_list;
@@ -144,36 +144,104 @@ fn item_name(input: &[u8]) -> PResult<'_, &[u8]> {
     Ok((&input[n..], &input[..n]))
 }
 
-/// One `msg-att` item.
-pub(crate) fn fetch_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
-    let (rest, name) = item_name(input)?;
-    let known = Keyword::prefix(input, name.len());
+/// A data item name this codec may know, found eight bytes per step: the name ends at the
+/// first space, `[` or `<` of the next sixteen bytes. Gives the name's length and key. A
+/// name holding a byte no atom holds matches no keyword, so it still ends up in
+/// [`unknown_item`], which reads the name byte by byte.
+#[inline(always)]
+fn quick_name(input: &[u8]) -> Option<(usize, Keyword)> {
+    const LOW: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
+    const HIGH: u128 = LOW << 7;
+    #[inline(always)]
+    fn zero_marks(word: u128) -> u128 {
+        word.wrapping_sub(LOW) & !word & HIGH
+    }
+    let bytes = input.first_chunk::<16>()?;
+    let word = u128::from_le_bytes(*bytes);
+    let marks = zero_marks(word ^ (LOW * u128::from(b' ')))
+        | zero_marks(word ^ (LOW * u128::from(b'[')))
+        | zero_marks(word ^ (LOW * u128::from(b'<')));
+    // Only the lowest mark is exact, and it is the one wanted.
+    match (marks.trailing_zeros() / 8) as usize {
+        0 | 16.. => None,
+        len => Some((len, Keyword::of_first16(bytes, len))),
+    }
+}
+
+/// The name of an item and its key.
+#[inline(always)]
+fn name_and_key(input: &[u8]) -> PResult<'_, Keyword> {
+    let (len, known) = match quick_name(input) {
+        Some(found) => found,
+        None => {
+            let len = item_name(input)?.1.len();
+            (len, Keyword::prefix(input, len))
+        }
+    };
+    match input.get(len..) {
+        Some(rest) => Ok((rest, known)),
+        None => fail(input, "a FETCH data item"),
+    }
+}
+
+/// One `msg-att` item, pushed onto `items`. The items every client asks for are pushed
+/// where they are built; the others go through [`other_item`].
+fn fetch_item_into<'a>(
+    input: &'a [u8],
+    depth: usize,
+    items: &mut Vec<FetchItem<'a>>,
+) -> PResult<'a, ()> {
+    let (rest, known) = name_and_key(input)?;
     // The length first: it narrows the comparisons to one or two keywords.
-    match (name.len(), known) {
+    match (input.len() - rest.len(), known) {
         (3, kw::UID) => {
             let (rest, ()) = sp(rest)?;
-            number(rest).map(|(rest, n)| (rest, FetchItem::Uid(n)))
+            let (rest, n) = number(rest)?;
+            items.push(FetchItem::Uid(n));
+            Ok((rest, ()))
         }
         (5, kw::FLAGS) => {
             let (rest, ()) = sp(rest)?;
-            flag_list(rest).map(|(rest, flags)| (rest, FetchItem::Flags(flags)))
+            let (rest, flags) = flag_list(rest)?;
+            items.push(FetchItem::Flags(flags));
+            Ok((rest, ()))
         }
         (12, kw::INTERNALDATE) => {
             let (rest, ()) = sp(rest)?;
-            date_time(rest).map(|(rest, date)| (rest, FetchItem::InternalDate(date)))
+            let (rest, date) = date_time(rest)?;
+            items.push(FetchItem::InternalDate(date));
+            Ok((rest, ()))
         }
         (11, kw::RFC822_SIZE) => {
             let (rest, ()) = sp(rest)?;
-            lenient_number(rest).map(|(rest, n)| (rest, FetchItem::Rfc822Size(n)))
+            let (rest, n) = lenient_number(rest)?;
+            items.push(FetchItem::Rfc822Size(n));
+            Ok((rest, ()))
         }
         (8, kw::ENVELOPE) => {
             let (rest, ()) = sp(rest)?;
-            envelope(rest).map(|(rest, value)| (rest, FetchItem::Envelope(value)))
+            let (rest, value) = envelope(rest)?;
+            items.push(FetchItem::Envelope(value));
+            Ok((rest, ()))
         }
         (13, kw::BODYSTRUCTURE) => {
             let (rest, ()) = sp(rest)?;
-            body(rest, depth).map(|(rest, value)| (rest, FetchItem::BodyStructure(value)))
+            let (rest, value) = body(rest, depth)?;
+            items.push(FetchItem::BodyStructure(value));
+            Ok((rest, ()))
         }
+        _ => {
+            let (rest, item) = other_item(input, depth)?;
+            items.push(item);
+            Ok((rest, ()))
+        }
+    }
+}
+
+/// One `msg-att` item other than those [`fetch_item_into`] reads itself.
+fn other_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
+    let (rest, known) = name_and_key(input)?;
+    match (input.len() - rest.len(), known) {
         (4, kw::BODY) if rest.first() == Some(&b'[') => {
             let (rest, section) = section(rest)?;
             let (rest, origin) = origin(rest)?;
@@ -302,6 +370,14 @@ fn unknown_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
 /// `* n FETCH (...)` after `FETCH`.
 pub(crate) fn fetch_items(input: &[u8], depth: usize) -> PResult<'_, Vec<FetchItem<'_>>> {
     let (rest, ()) = sp(input)?;
+    let (mut rest, ()) = byte(rest, b'(', "`(`")?;
     // Eight covers what clients usually ask for in one FETCH without regrowing.
-    paren_list_sized(rest, 8, |i| fetch_item(i, depth))
+    let mut items = Vec::with_capacity(8);
+    loop {
+        rest = spaces(rest);
+        if let Some(tail) = rest.strip_prefix(b")") {
+            return Ok((tail, items));
+        }
+        (rest, ()) = fetch_item_into(rest, depth, &mut items)?;
+    }
 }

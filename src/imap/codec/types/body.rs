@@ -1,11 +1,113 @@
 //! BODY and BODYSTRUCTURE: the MIME structure of a message.
 
+use std::fmt;
+
 use super::core::{IString, IntoOwned, NString, owned_struct};
 use super::envelope::Envelope;
 
-/// A MIME parameter list (`("charset" "utf-8")`); NIL and `()` both read as empty. Values
-/// are NIL-able because servers send `("boundary" NIL)`.
-pub type Parameters<'a> = Vec<(IString<'a>, NString<'a>)>;
+/// One MIME parameter: its name and its value (NIL-able because servers send
+/// `("boundary" NIL)`).
+pub type Parameter<'a> = (IString<'a>, NString<'a>);
+
+/// A MIME parameter list (`("charset" "utf-8")`); NIL and `()` both read as empty.
+///
+/// Most parts carry exactly one parameter (a charset or a boundary): the first is held in
+/// place and only the others take an allocation.
+///
+/// ```
+/// use mailwire::imap::codec::types::{IString, Parameters};
+///
+/// let mut params = Parameters::new();
+/// params.push(IString::from("charset"), Some(IString::from("utf-8")));
+/// params.push(IString::from("format"), Some(IString::from("flowed")));
+/// assert_eq!(params.len(), 2);
+/// assert_eq!(params.get(1).map(|(name, _)| name.as_bytes()), Some(&b"format"[..]));
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Parameters<'a> {
+    /// The first pair; `None` only when the list is empty.
+    first: Option<Parameter<'a>>,
+    /// The pairs after the first.
+    more: Vec<Parameter<'a>>,
+}
+
+impl<'a> Parameters<'a> {
+    /// An empty list.
+    pub fn new() -> Self {
+        Parameters::default()
+    }
+
+    /// Appends a pair.
+    pub fn push(&mut self, name: IString<'a>, value: NString<'a>) {
+        if self.first.is_none() {
+            self.first = Some((name, value));
+        } else {
+            self.more.push((name, value));
+        }
+    }
+
+    /// How many pairs there are.
+    pub fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.more.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
+    /// The pair at `index`.
+    pub fn get(&self, index: usize) -> Option<&Parameter<'a>> {
+        match index.checked_sub(1) {
+            None => self.first.as_ref(),
+            Some(after) => self.more.get(after),
+        }
+    }
+
+    /// The pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Parameter<'a>> {
+        self.first.iter().chain(&self.more)
+    }
+
+    /// The value of the first parameter named `name` (compared ignoring ASCII case).
+    pub fn value_of(&self, name: &str) -> Option<&NString<'a>> {
+        self.iter()
+            .find(|(key, _)| key.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+            .map(|(_, value)| value)
+    }
+}
+
+impl<'a> FromIterator<Parameter<'a>> for Parameters<'a> {
+    fn from_iter<I: IntoIterator<Item = Parameter<'a>>>(pairs: I) -> Self {
+        let mut params = Parameters::new();
+        for (name, value) in pairs {
+            params.push(name, value);
+        }
+        params
+    }
+}
+
+impl<'a> From<Vec<Parameter<'a>>> for Parameters<'a> {
+    fn from(pairs: Vec<Parameter<'a>>) -> Self {
+        pairs.into_iter().collect()
+    }
+}
+
+impl fmt::Debug for Parameters<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl IntoOwned for Parameters<'_> {
+    type Owned = Parameters<'static>;
+    fn into_owned(self) -> Parameters<'static> {
+        Parameters {
+            first: self.first.into_owned(),
+            more: self.more.into_owned(),
+        }
+    }
+}
 
 /// The structure of a message or of one of its parts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -39,7 +39,7 @@ mod status;
 pub use attributes::MailboxAttributes;
 pub use body::{
     BodyExtension, BodyStructure, Disposition, ExtensionData, MultiPart, MultiPartExtension,
-    Parameters, SinglePart, SinglePartExtension, SinglePartKind,
+    Parameter, Parameters, SinglePart, SinglePartExtension, SinglePartKind,
 };
 pub use capability::Capability;
 pub(crate) use code::BARE_CODES;
@@ -52,7 +52,7 @@ pub use core::{AString, Atom, IString, IntoOwned, Literal, LiteralMode, NString,
 #[cfg(test)]
 pub(crate) use datetime::MONTHS;
 pub use datetime::{Date, DateTime};
-pub use envelope::{Address, Envelope};
+pub use envelope::{Address, AddressField, Envelope};
 pub use extension::{
     ESearch, IdParameters, NamespaceDescription, QuotaResource, SearchReturnData, Thread,
 };
