@@ -88,8 +88,8 @@ pub(crate) fn quoted_plain_len(input: &[u8]) -> usize {
     fn zero_marks(word: u64) -> u64 {
         word.wrapping_sub(LOW) & !word & HIGH
     }
-    let (words, tail) = input.as_chunks::<8>();
-    for (index, word) in words.iter().enumerate() {
+    let mut start = 0;
+    while let Some(word) = input.get(start..).and_then(<[u8]>::first_chunk::<8>) {
         let word = u64::from_le_bytes(*word);
         // `"` and `\` exactly; CR, LF and NUL through one test for any byte below 0x0e,
         // which also marks the other control bytes a quoted string may hold: when the
@@ -99,14 +99,17 @@ pub(crate) fn quoted_plain_len(input: &[u8]) -> usize {
             | (word.wrapping_sub(LOW * 0x0e) & !word & HIGH);
         if marks != 0 {
             // Only the lowest mark is exact, and it is the one wanted.
-            let at = index * 8 + (marks.trailing_zeros() / 8) as usize;
+            let at = start + (marks.trailing_zeros() / 8) as usize;
             return match input.get(at) {
+                Some(b'"' | b'\\') | None => at,
                 Some(&b) if is(b, QUOTED_PLAIN) => at + run(&input[at..], QUOTED_PLAIN),
                 _ => at,
             };
         }
+        start += 8;
     }
-    words.len() * 8 + run(tail, QUOTED_PLAIN)
+    let tail = input.get(start..).unwrap_or(&[]);
+    start + run(tail, QUOTED_PLAIN)
 }
 
 /// True when `value` can travel as a quoted string under RFC 3501 rules: 7-bit, no CR,

@@ -38,6 +38,22 @@ impl Keyword {
         if len > 24 {
             return Keyword::TOO_LONG;
         }
+        // Most keywords (flags, response names) fit in one 64-bit word: half the work.
+        if len <= 8
+            && let Some(word) = input.first_chunk::<8>()
+        {
+            const LOW_MASK: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+            let word = u64::from_le_bytes(*word);
+            let seven = word & LOW_MASK;
+            let from_a = seven.wrapping_add(0x1f1f_1f1f_1f1f_1f1f);
+            let past_z = seven.wrapping_add(0x0505_0505_0505_0505);
+            let folded = word ^ (((from_a & !past_z) & !LOW_MASK) >> 2);
+            let keep = match len {
+                8 => u64::MAX,
+                _ => (1u64 << (8 * len)) - 1,
+            };
+            return Keyword(u128::from(folded & keep), 0);
+        }
         let (Some(low), Some(token)) = (input.first_chunk::<16>(), input.get(..len)) else {
             return Keyword::of(input.get(..len).unwrap_or(input));
         };
