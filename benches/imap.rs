@@ -10,7 +10,7 @@
 //! buffer runs in the same process so the ratio is measured on one machine state.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mailwire::imap::codec::{Parsed, parse_response};
@@ -126,42 +126,6 @@ fn bench_corpus(c: &mut Criterion, name: &str, buffer: &[u8], expected: usize) {
         })
     });
     group.finish();
-    paired_share(name, buffer, &limits);
-}
-
-/// The parser's share of memcpy measured pair by pair: each round times one parse of the
-/// corpus and, right after it, copies of the same buffer for about as long, so both sides of
-/// a ratio see the same machine state. On a virtual machine whose speed changes from minute
-/// to minute, criterion's two groups (measured seconds apart) can catch different states;
-/// the median of these pairs does not. Printed beside criterion's figures, not instead.
-fn paired_share(name: &str, buffer: &[u8], limits: &Limits) {
-    const ROUNDS: usize = 41;
-    let mut copy = vec![0u8; buffer.len()];
-    let mut shares = Vec::with_capacity(ROUNDS);
-    for _ in 0..ROUNDS {
-        let started = Instant::now();
-        black_box(parse_all(black_box(buffer), limits));
-        let parse = started.elapsed();
-        let started = Instant::now();
-        let mut copies = 0u32;
-        while started.elapsed() < parse || copies == 0 {
-            copy.copy_from_slice(black_box(buffer));
-            black_box(&copy);
-            copies += 1;
-        }
-        let memcpy = started.elapsed() / copies;
-        shares.push(memcpy.as_secs_f64() / parse.as_secs_f64());
-    }
-    shares.sort_by(f64::total_cmp);
-    eprintln!(
-        "{name}: parse as a share of memcpy, {ROUNDS} interleaved pairs: median {:.2} % \
-         (quartiles {:.2} %-{:.2} %, range {:.2} %-{:.2} %)",
-        shares[ROUNDS / 2] * 100.0,
-        shares[ROUNDS / 4] * 100.0,
-        shares[3 * ROUNDS / 4] * 100.0,
-        shares[0] * 100.0,
-        shares[ROUNDS - 1] * 100.0,
-    );
 }
 
 fn benches(c: &mut Criterion) {
