@@ -27,20 +27,7 @@ fn in_mailbox<'c>(value: &'c Mailbox<'_>) -> Option<&'c [u8]> {
 }
 
 fn in_search_key<'c>(key: &'c SearchKey<'_>) -> Option<&'c [u8]> {
-    match key {
-        SearchKey::Bcc(s)
-        | SearchKey::Body(s)
-        | SearchKey::Cc(s)
-        | SearchKey::From(s)
-        | SearchKey::Subject(s)
-        | SearchKey::Text(s)
-        | SearchKey::To(s) => in_astring(s),
-        SearchKey::Header(name, value) => in_astring(name).or_else(|| in_astring(value)),
-        SearchKey::Not(inner) => in_search_key(inner),
-        SearchKey::Or(left, right) => in_search_key(left).or_else(|| in_search_key(right)),
-        SearchKey::And(keys) => keys.iter().find_map(in_search_key),
-        _ => None,
-    }
+    key.find_string(&mut in_astring)
 }
 
 fn in_fetch_items<'c>(items: &'c FetchItems<'_>) -> Option<&'c [u8]> {

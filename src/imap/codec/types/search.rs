@@ -204,7 +204,16 @@ impl<'a> SearchKey<'a> {
     /// True when a string in the criteria is not ASCII, so the command needs
     /// `CHARSET UTF-8` (or a server with UTF8=ACCEPT).
     pub fn needs_utf8(&self) -> bool {
-        let non_ascii = |s: &AString<'_>| !s.as_bytes().is_ascii();
+        self.find_string(&mut |s| (!s.as_bytes().is_ascii()).then_some(()))
+            .is_some()
+    }
+
+    /// The first answer `f` gives for a string of the criteria, walking nested keys in
+    /// order: the one walk that every question about a search's strings goes through.
+    pub(crate) fn find_string<'c, T>(
+        &'c self,
+        f: &mut impl FnMut(&'c AString<'a>) -> Option<T>,
+    ) -> Option<T> {
         match self {
             SearchKey::Bcc(s)
             | SearchKey::Body(s)
@@ -212,12 +221,12 @@ impl<'a> SearchKey<'a> {
             | SearchKey::From(s)
             | SearchKey::Subject(s)
             | SearchKey::Text(s)
-            | SearchKey::To(s) => non_ascii(s),
-            SearchKey::Header(name, value) => non_ascii(name) || non_ascii(value),
-            SearchKey::Not(key) => key.needs_utf8(),
-            SearchKey::Or(left, right) => left.needs_utf8() || right.needs_utf8(),
-            SearchKey::And(keys) => keys.iter().any(SearchKey::needs_utf8),
-            _ => false,
+            | SearchKey::To(s) => f(s),
+            SearchKey::Header(name, value) => f(name).or_else(|| f(value)),
+            SearchKey::Not(key) => key.find_string(f),
+            SearchKey::Or(left, right) => left.find_string(f).or_else(|| right.find_string(f)),
+            SearchKey::And(keys) => keys.iter().find_map(|key| key.find_string(f)),
+            _ => None,
         }
     }
 }
