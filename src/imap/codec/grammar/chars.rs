@@ -84,25 +84,23 @@ pub(crate) fn run(input: &[u8], class: u8) -> usize {
 pub(crate) fn quoted_plain_len(input: &[u8]) -> usize {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    #[inline(always)]
-    fn zero_marks(word: u64) -> u64 {
-        word.wrapping_sub(LOW) & !word & HIGH
-    }
     let mut start = 0;
     while let Some(word) = input.get(start..).and_then(<[u8]>::first_chunk::<8>) {
         let word = u64::from_le_bytes(*word);
-        // `"` and `\` exactly; CR, LF and NUL through one test for any byte below 0x0e,
-        // which also marks the other control bytes a quoted string may hold: when the
-        // first mark is one of those, the bytes from there on are looked at one by one.
-        let marks = zero_marks(word ^ (LOW * u64::from(b'"')))
-            | zero_marks(word ^ (LOW * u64::from(b'\\')))
-            | (word.wrapping_sub(LOW * 0x0e) & !word & HIGH);
+        let quote = word ^ (LOW * u64::from(b'"'));
+        let backslash = word ^ (LOW * u64::from(b'\\'));
+        // `"` and `\` exactly (a zero byte after the XOR); CR, LF and NUL through one test
+        // for any byte below 0x0e, which also marks the other control bytes a quoted string
+        // may hold. The high bits are kept once, at the end.
+        let marks = (quote.wrapping_sub(LOW) & !quote)
+            | (backslash.wrapping_sub(LOW) & !backslash)
+            | (word.wrapping_sub(LOW * 0x0e) & !word);
+        let marks = marks & HIGH;
         if marks != 0 {
             // Only the lowest mark is exact, and it is the one wanted.
             let at = start + (marks.trailing_zeros() / 8) as usize;
             return match input.get(at) {
-                Some(b'"' | b'\\') | None => at,
-                Some(&b) if is(b, QUOTED_PLAIN) => at + run(&input[at..], QUOTED_PLAIN),
+                Some(&b) if b < 0x0e && is(b, QUOTED_PLAIN) => plain_after_control(input, at),
                 _ => at,
             };
         }
@@ -110,6 +108,15 @@ pub(crate) fn quoted_plain_len(input: &[u8]) -> usize {
     }
     let tail = input.get(start..).unwrap_or(&[]);
     start + run(tail, QUOTED_PLAIN)
+}
+
+/// [`quoted_plain_len`] past a control byte a quoted string may hold (a tab, say).
+#[cold]
+fn plain_after_control(input: &[u8], at: usize) -> usize {
+    match input.get(at..) {
+        Some(rest) => at + run(rest, QUOTED_PLAIN),
+        None => at,
+    }
 }
 
 /// True when `value` can travel as a quoted string under RFC 3501 rules: 7-bit, no CR,

@@ -95,6 +95,14 @@ fn extension_data_into<'a>(
     depth: usize,
     data: &mut ExtensionData<'a>,
 ) -> PResult<'a, ()> {
+    // Disposition, language and location all NIL, and nothing after them, is how most
+    // servers end most parts: settled in one comparison.
+    if let Some((b" NIL NIL NIL)", _)) = input.split_first_chunk::<13>() {
+        data.disposition = Some(None);
+        data.language = Some(Vec::new());
+        data.location = Some(None);
+        return Ok((&input[12..], ()));
+    }
     let Some(rest) = optional_field(input) else {
         return Ok((input, ()));
     };
@@ -288,4 +296,45 @@ pub(crate) fn body(input: &[u8], depth: usize) -> PResult<'_, Box<BodyStructure<
     let mut structure = Box::new(placeholder());
     let (rest, ()) = body_into(input, depth, &mut structure)?;
     Ok((rest, structure))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(input: &[u8]) -> BodyStructure<'_> {
+        let (rest, value) = body(input, 8).unwrap();
+        assert_eq!(rest, b"", "{:?}", String::from_utf8_lossy(input));
+        *value
+    }
+
+    #[test]
+    fn all_nil_extension_data_reads_the_same_however_it_is_spelled() {
+        let usual = parsed(br#"("text" "plain" NIL NIL NIL "7bit" 1 1 NIL NIL NIL NIL)"#);
+        for spelling in [
+            &br#"("text" "plain" NIL NIL NIL "7bit" 1 1 NIL nil NIL NIL)"#[..],
+            br#"("text" "plain" NIL NIL NIL "7bit" 1 1 NIL NIL  NIL NIL )"#,
+        ] {
+            assert_eq!(parsed(spelling), usual);
+        }
+        let BodyStructure::Single(part) = &usual else {
+            panic!("a single part");
+        };
+        let more = &part.extension.as_ref().unwrap().more;
+        assert_eq!(more.disposition, Some(None));
+        assert_eq!(more.language, Some(Vec::new()));
+        assert_eq!(more.location, Some(None));
+        assert!(more.extensions.is_empty());
+        // Fewer fields stay fewer; more are kept.
+        let short = parsed(br#"("text" "plain" NIL NIL NIL "7bit" 1 1 NIL NIL NIL)"#);
+        assert_ne!(short, usual);
+        let long = parsed(br#"("text" "plain" NIL NIL NIL "7bit" 1 1 NIL NIL NIL NIL 5)"#);
+        let BodyStructure::Single(part) = &long else {
+            panic!("a single part");
+        };
+        assert_eq!(
+            part.extension.as_ref().unwrap().more.extensions,
+            vec![BodyExtension::Number(5)]
+        );
+    }
 }

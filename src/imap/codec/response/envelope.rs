@@ -26,22 +26,20 @@ fn next_nstring(input: &[u8]) -> PResult<'_, NString<'_>> {
     nstring(rest)
 }
 
-fn address(input: &[u8]) -> PResult<'_, Address<'_>> {
+/// One address, written into `slot` field by field as each is read: building it apart
+/// and moving it in made the processor reload bytes it had just stored in smaller pieces,
+/// which stalls it.
+fn address_into<'a>(input: &'a [u8], slot: &mut Address<'a>) -> PResult<'a, ()> {
     let (rest, ()) = byte(input, b'(', "`(` to open an address")?;
     let (rest, name) = nstring(rest)?;
+    slot.name = name;
     let (rest, adl) = next_nstring(rest)?;
+    slot.adl = adl;
     let (rest, mailbox) = next_nstring(rest)?;
+    slot.mailbox = mailbox;
     let (rest, host) = next_nstring(rest)?;
-    let (rest, ()) = byte(spaces(rest), b')', "`)` to close an address")?;
-    Ok((
-        rest,
-        Address {
-            name,
-            adl,
-            mailbox,
-            host,
-        },
-    ))
+    slot.host = host;
+    byte(spaces(rest), b')', "`)` to close an address")
 }
 
 /// An address list: NIL or `((...)(...))`, appended to `list`. Outlook.com puts spaces
@@ -57,9 +55,11 @@ fn address_list_into<'a>(input: &'a [u8], list: &mut Vec<Address<'a>>) -> PResul
         if let Some(tail) = rest.strip_prefix(b")") {
             return Ok((tail, ()));
         }
-        let (tail, value) = address(rest)?;
-        list.push(value);
-        rest = tail;
+        list.push(Address::EMPTY);
+        let Some(slot) = list.last_mut() else {
+            return fail(rest, "an address");
+        };
+        (rest, ()) = address_into(rest, slot)?;
     }
 }
 

@@ -19,6 +19,16 @@ pub struct Address<'a> {
     pub host: NString<'a>,
 }
 
+impl Address<'_> {
+    /// An address with every field NIL.
+    pub const EMPTY: Address<'static> = Address {
+        name: None,
+        adl: None,
+        mailbox: None,
+        host: None,
+    };
+}
+
 owned_struct!(Address {
     name,
     adl,
