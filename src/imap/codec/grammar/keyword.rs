@@ -103,6 +103,34 @@ impl Keyword {
         Keyword(folded & keep, 0)
     }
 
+    /// The run of ASCII letters at the start of sixteen bytes: its length (16 when all are
+    /// letters) and its key. One pass in registers both folds the case and finds where the
+    /// letters stop, so a caller matching names made of letters (mailbox attributes) needs
+    /// no byte-by-byte scan to learn their length first.
+    #[inline(always)]
+    pub(crate) fn letters_of_first16(bytes: &[u8; 16]) -> (usize, Keyword) {
+        const LOW_MASK: u128 = 0x7f7f_7f7f_7f7f_7f7f_7f7f_7f7f_7f7f_7f7f;
+        const HIGH: u128 = !LOW_MASK;
+        let word = u128::from_le_bytes(*bytes);
+        let seven = word & LOW_MASK;
+        // Each sum stays within its byte (seven bits plus less than 0x80), so the high bit
+        // of a byte says "at least this value" for that byte alone.
+        let from_a = seven.wrapping_add(0x1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f);
+        let past_z = seven.wrapping_add(0x0505_0505_0505_0505_0505_0505_0505_0505);
+        let folded = word ^ (((from_a & !past_z) & HIGH) >> 2);
+        let upper = folded & LOW_MASK;
+        let from_upper_a = upper.wrapping_add(0x3f3f_3f3f_3f3f_3f3f_3f3f_3f3f_3f3f_3f3f);
+        let past_upper_z = upper.wrapping_add(0x2525_2525_2525_2525_2525_2525_2525_2525);
+        // A letter is 7-bit (the high bit of `word` clear) and folds into `A..=Z`.
+        let letters = from_upper_a & !past_upper_z & !word & HIGH;
+        let len = ((!letters & HIGH).trailing_zeros() / 8) as usize;
+        let keep = match len {
+            16.. => u128::MAX,
+            _ => (1u128 << (8 * len)) - 1,
+        };
+        (len.min(16), Keyword(folded & keep, 0))
+    }
+
     /// The key of a keyword written in upper case (at compile time).
     pub(crate) const fn new(keyword: &str) -> Keyword {
         let bytes = keyword.as_bytes();
@@ -304,6 +332,18 @@ mod tests {
         for len in 0..=16 {
             let bytes = text.first_chunk::<16>().unwrap();
             assert_eq!(Keyword::of_first16(bytes, len), Keyword::of(&text[..len]));
+        }
+        // The letter run agrees with a byte-wise count and key, at every start (so every
+        // neighbour of a letter: `@`, `[`, `` ` ``, `{`, digits, 8-bit bytes, the end).
+        let mixed = b"HasNoChildren) Az@Z[a`z{0\xc3\xa9t\xe1\xc1Junk\x80ALLLETTERSSIXTEEN!";
+        for start in 0..mixed.len() - 16 {
+            let bytes = mixed[start..].first_chunk::<16>().unwrap();
+            let letters = bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            assert_eq!(
+                Keyword::letters_of_first16(bytes),
+                (letters, Keyword::of(&bytes[..letters])),
+                "{start}"
+            );
         }
         for start in 0..text.len() {
             for len in 0..=text.len() - start {
