@@ -288,6 +288,9 @@ pub(crate) fn mailbox(input: &[u8]) -> PResult<'_, Mailbox<'_>> {
 }
 
 /// A hierarchy delimiter: `"c"` (QUOTED-CHAR, possibly escaped) or NIL.
+// Inlined: every LIST and LSUB response has one, and a call returns the result through
+// memory.
+#[inline]
 pub(crate) fn delimiter(input: &[u8]) -> PResult<'_, Option<char>> {
     match input {
         [b'"', b'\\', c @ (b'"' | b'\\'), b'"', rest @ ..] => Ok((rest, Some(char::from(*c)))),

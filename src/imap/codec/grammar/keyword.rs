@@ -4,6 +4,8 @@
 //! is a couple of instructions, where comparing upper-cased copies in memory stalls the CPU
 //! on every match.
 
+use super::chars::{self, ATOM};
+
 /// A token folded to upper case, or a value no keyword has when the token is too long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Keyword(u128, u64);
@@ -103,6 +105,41 @@ impl Keyword {
         Keyword(folded & keep, 0)
     }
 
+    /// The run of ASCII letters at the start of sixteen bytes: its length (16 when all are
+    /// letters) and its key. One pass in registers both folds the case and finds where the
+    /// letters stop, so a caller matching names made of letters (response names, mailbox
+    /// attributes) needs no byte-by-byte scan to learn their length first. The second
+    /// eight bytes are read only when the first eight are all letters.
+    #[inline(always)]
+    pub(crate) fn letters_of_first16(bytes: &[u8; 16]) -> (usize, Keyword) {
+        let word = u128::from_le_bytes(*bytes);
+        let (len, low) = letters_of8(word as u64);
+        if len < 8 {
+            return (len, Keyword(u128::from(low), 0));
+        }
+        let (more, high) = letters_of8((word >> 64) as u64);
+        (
+            8 + more,
+            Keyword(u128::from(low) | u128::from(high) << 64, 0),
+        )
+    }
+
+    /// The atom at the start of `input`: its length and key (as [`Keyword::prefix`] of that
+    /// length gives). Response names are letters only, so the letter run read in registers
+    /// is the whole atom when the byte after it cannot go on one; otherwise the atom is
+    /// measured byte by byte.
+    #[inline(always)]
+    pub(crate) fn leading_atom(input: &[u8]) -> (usize, Keyword) {
+        if let Some(bytes) = input.first_chunk::<16>() {
+            let (len, key) = Keyword::letters_of_first16(bytes);
+            if bytes.get(len).is_some_and(|&next| !chars::is(next, ATOM)) {
+                return (len, key);
+            }
+        }
+        let len = chars::run(input, ATOM);
+        (len, Keyword::prefix(input, len))
+    }
+
     /// The key of a keyword written in upper case (at compile time).
     pub(crate) const fn new(keyword: &str) -> Keyword {
         let bytes = keyword.as_bytes();
@@ -121,6 +158,31 @@ impl Keyword {
         }
         Keyword(low, high)
     }
+}
+
+/// The run of ASCII letters at the start of a little-endian word: its length in bytes and
+/// the word folded to upper case with every byte from the first non-letter on cleared.
+#[inline(always)]
+fn letters_of8(word: u64) -> (usize, u64) {
+    const LOW_MASK: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = !LOW_MASK;
+    let seven = word & LOW_MASK;
+    // Each sum stays within its byte (seven bits plus less than 0x80), so the high bit of a
+    // byte says "at least this value" for that byte alone.
+    let from_a = seven.wrapping_add(0x1f1f_1f1f_1f1f_1f1f);
+    let past_z = seven.wrapping_add(0x0505_0505_0505_0505);
+    let folded = word ^ (((from_a & !past_z) & HIGH) >> 2);
+    let upper = folded & LOW_MASK;
+    let from_upper_a = upper.wrapping_add(0x3f3f_3f3f_3f3f_3f3f);
+    let past_upper_z = upper.wrapping_add(0x2525_2525_2525_2525);
+    // A letter is 7-bit (the high bit of `word` clear) and folds into `A..=Z`.
+    let letters = from_upper_a & !past_upper_z & !word & HIGH;
+    let len = (!letters & HIGH).trailing_zeros() / 8;
+    let keep = match len {
+        8.. => u64::MAX,
+        _ => (1u64 << (8 * len)) - 1,
+    };
+    (len as usize, folded & keep)
 }
 
 /// The keywords of IMAP this codec recognises.
@@ -304,6 +366,29 @@ mod tests {
         for len in 0..=16 {
             let bytes = text.first_chunk::<16>().unwrap();
             assert_eq!(Keyword::of_first16(bytes, len), Keyword::of(&text[..len]));
+        }
+        // The letter run agrees with a byte-wise count and key, at every start (so every
+        // neighbour of a letter: `@`, `[`, `` ` ``, `{`, digits, 8-bit bytes, the end).
+        let mixed = b"HasNoChildren) Az@Z[a`z{0\xc3\xa9t\xe1\xc1Junk\x80ALLLETTERSSIXTEEN!";
+        for start in 0..mixed.len() - 16 {
+            let bytes = mixed[start..].first_chunk::<16>().unwrap();
+            let letters = bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            assert_eq!(
+                Keyword::letters_of_first16(bytes),
+                (letters, Keyword::of(&bytes[..letters])),
+                "{start}"
+            );
+        }
+        // The leading atom agrees with the byte-wise reading wherever it starts.
+        let line = b"LIST (\\Sent) \"/\" x\r\nX-GM-EXT-1 a\r\nOK]\r\nlsub ( ) NIL INBOX\r\n(x)";
+        for start in 0..line.len() {
+            let input = &line[start..];
+            let len = chars::run(input, ATOM);
+            assert_eq!(
+                Keyword::leading_atom(input),
+                (len, Keyword::of(&input[..len])),
+                "{start}"
+            );
         }
         for start in 0..text.len() {
             for len in 0..=text.len() - start {

@@ -88,9 +88,8 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
     if let Some(b'0'..=b'9') = input.first() {
         return numbered(input, depth);
     }
-    let word_len = chars::run(input, ATOM);
-    let (word, rest) = input.split_at(word_len);
-    let name = Keyword::prefix(input, word.len());
+    let (word_len, name) = Keyword::leading_atom(input);
+    let rest = &input[word_len..];
     let kind = match name {
         kw::OK => Some(StatusKind::Ok),
         kw::NO => Some(StatusKind::No),
@@ -111,11 +110,23 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
             }),
         ));
     }
+    // LIST and LSUB come by the thousand in one reply: their item goes straight into the
+    // response, not through the `Data` every other kind is built in first (each step is a
+    // copy of the whole value).
+    match name {
+        kw::LIST => {
+            let (rest, item) = list_data(rest, depth)?;
+            return Ok((rest, Response::Data(Data::List(item))));
+        }
+        kw::LSUB => {
+            let (rest, item) = list_data(rest, depth)?;
+            return Ok((rest, Response::Data(Data::Lsub(item))));
+        }
+        _ => {}
+    }
     let data = match name {
         kw::CAPABILITY => capability_data(rest).map(|(r, list)| (r, Data::Capability(list))),
         kw::ENABLED => capability_data(rest).map(|(r, list)| (r, Data::Enabled(list))),
-        kw::LIST => list_data(rest, depth).map(|(r, item)| (r, Data::List(item))),
-        kw::LSUB => list_data(rest, depth).map(|(r, item)| (r, Data::Lsub(item))),
         kw::STATUS => status_data(rest),
         kw::FLAGS => flags_data(rest),
         kw::SEARCH => {
