@@ -51,7 +51,7 @@ fn parameters_into<'a>(input: &'a [u8], pairs: &mut Parameters<'a>) -> PResult<'
     }
 }
 
-fn disposition(input: &[u8]) -> PResult<'_, Option<Disposition<'_>>> {
+fn disposition(input: &[u8]) -> PResult<'_, Option<Box<Disposition<'_>>>> {
     if let Ok((rest, ())) = nil(input) {
         return Ok((rest, None));
     }
@@ -60,7 +60,7 @@ fn disposition(input: &[u8]) -> PResult<'_, Option<Disposition<'_>>> {
     let (rest, ()) = field_sep(rest)?;
     let (rest, params) = parameters(rest)?;
     let (rest, ()) = byte(spaces(rest), b')', "`)` to close the disposition")?;
-    Ok((rest, Some(Disposition { kind, params })))
+    Ok((rest, Some(Box::new(Disposition { kind, params }))))
 }
 
 fn language(input: &[u8]) -> PResult<'_, Vec<IString<'_>>> {
@@ -89,19 +89,28 @@ fn body_extension(input: &[u8], depth: usize) -> PResult<'_, BodyExtension<'_>> 
     }
 }
 
+/// The input from the closing `)` when the extension data at `input` is disposition,
+/// language and location all NIL and nothing after them: how most servers end most parts,
+/// settled in one comparison.
+#[inline(always)]
+fn all_nil_extension_data(input: &[u8]) -> Option<&[u8]> {
+    match input.split_first_chunk::<12>() {
+        Some((b" NIL NIL NIL", rest @ [b')', ..])) => Some(rest),
+        _ => None,
+    }
+}
+
 /// The fields after MD5 (single part) or parameters (multipart): all optional, in order.
 fn extension_data_into<'a>(
     input: &'a [u8],
     depth: usize,
     data: &mut ExtensionData<'a>,
 ) -> PResult<'a, ()> {
-    // Disposition, language and location all NIL, and nothing after them, is how most
-    // servers end most parts: settled in one comparison.
-    if let Some((b" NIL NIL NIL)", _)) = input.split_first_chunk::<13>() {
+    if let Some(rest) = all_nil_extension_data(input) {
         data.disposition = Some(None);
         data.language = Some(Vec::new());
         data.location = Some(None);
-        return Ok((&input[12..], ()));
+        return Ok((rest, ()));
     }
     let Some(rest) = optional_field(input) else {
         return Ok((input, ()));
@@ -149,20 +158,37 @@ fn empty_string<'a>() -> IString<'a> {
     IString::Quoted(Cow::Borrowed(&[]))
 }
 
-/// A part to fill in place: body structures are large, and moving them costs more than
-/// parsing some of their fields.
-fn placeholder<'a>() -> BodyStructure<'a> {
-    BodyStructure::Single(SinglePart {
-        media_type: empty_string(),
-        media_subtype: empty_string(),
-        params: Parameters::new(),
-        id: None,
-        description: None,
-        encoding: None,
-        size: 0,
-        kind: SinglePartKind::Basic,
-        extension: None,
-    })
+/// A part to fill in place, of the kind the body at `input` (from its `(`) is: body
+/// structures are large, and moving them costs more than parsing some of their fields;
+/// replacing a placeholder of the other kind would cost a drop of it.
+fn placeholder(input: &[u8]) -> BodyStructure<'_> {
+    if opens_multipart(input) {
+        BodyStructure::Multi(MultiPart {
+            parts: Vec::new(),
+            media_subtype: empty_string(),
+            extension: None,
+        })
+    } else {
+        BodyStructure::Single(SinglePart {
+            media_type: empty_string(),
+            media_subtype: empty_string(),
+            params: Parameters::new(),
+            id: None,
+            description: None,
+            encoding: None,
+            size: 0,
+            kind: SinglePartKind::Basic,
+            extension: None,
+        })
+    }
+}
+
+/// True when the body at `input` (from its `(`) is a multipart: its first field is a part.
+fn opens_multipart(input: &[u8]) -> bool {
+    match input {
+        [b'(', rest @ ..] => spaces(rest).first() == Some(&b'('),
+        _ => false,
+    }
 }
 
 fn single_part_into<'a>(
@@ -223,7 +249,15 @@ fn single_part_into<'a>(
 
     if let Some(field) = optional_field(rest) {
         let (tail, md5) = nstring(field)?;
-        // Assigned rather than `Option::insert`ed: that call copies the whole value.
+        // Built whole when the rest is all NIL (no placeholder fields to drop), else filled
+        // in place. Assigned rather than `Option::insert`ed: that call copies the value.
+        if let Some(tail) = all_nil_extension_data(tail) {
+            part.extension = Some(SinglePartExtension {
+                md5,
+                more: ExtensionData::all_nil(),
+            });
+            return Ok((tail, ()));
+        }
         part.extension = Some(SinglePartExtension {
             md5,
             more: ExtensionData::default(),
@@ -238,8 +272,9 @@ fn single_part_into<'a>(
 
 fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) -> PResult<'a, ()> {
     let mut rest = input;
+    part.parts.reserve_exact(2);
     while rest.first() == Some(&b'(') {
-        part.parts.push(placeholder());
+        part.parts.push(placeholder(rest));
         let tail = match part.parts.last_mut() {
             Some(slot) => body_into(rest, depth, slot)?.0,
             None => return fail(rest, "a body part"),
@@ -262,30 +297,20 @@ fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) 
     Ok((rest, ()))
 }
 
-/// `body` into `out` (which holds a placeholder single part), nested at most `depth` levels.
+/// `body` into `out` (which holds the [`placeholder`] for `input`), nested at most `depth`
+/// levels.
 fn body_into<'a>(input: &'a [u8], depth: usize, out: &mut BodyStructure<'a>) -> PResult<'a, ()> {
     if depth == 0 {
         return fatal(input, PErrorKind::TooDeep);
     }
     let (rest, ()) = byte(input, b'(', "`(` to open a body structure")?;
     let rest = spaces(rest);
-    let rest = match rest.first() {
-        Some(b'(') => {
-            *out = BodyStructure::Multi(MultiPart {
-                parts: Vec::with_capacity(2),
-                media_subtype: empty_string(),
-                extension: None,
-            });
-            match out {
-                BodyStructure::Multi(multi) => multi_part_into(rest, depth - 1, multi)?.0,
-                BodyStructure::Single(_) => return fail(rest, "a multipart body"),
-            }
-        }
-        Some(_) => match out {
-            BodyStructure::Single(single) => single_part_into(rest, depth - 1, single)?.0,
-            BodyStructure::Multi(_) => return fail(rest, "a single-part body"),
-        },
-        None => return fail(rest, "a body structure"),
+    let rest = match (rest.first(), out) {
+        (None, _) => return fail(rest, "a body structure"),
+        (Some(b'('), BodyStructure::Multi(multi)) => multi_part_into(rest, depth - 1, multi)?.0,
+        (Some(_), BodyStructure::Single(single)) => single_part_into(rest, depth - 1, single)?.0,
+        // The placeholder was chosen by looking at the same bytes, so it is of the right kind.
+        (Some(_), _) => return fail(rest, "a body part of the kind it started as"),
     };
     let (rest, ()) = byte(spaces(rest), b')', "`)` to close the body structure")?;
     Ok((rest, ()))
@@ -293,7 +318,7 @@ fn body_into<'a>(input: &'a [u8], depth: usize, out: &mut BodyStructure<'a>) -> 
 
 /// `body`: one parenthesised part, nested at most `depth` levels, built on the heap.
 pub(crate) fn body(input: &[u8], depth: usize) -> PResult<'_, Box<BodyStructure<'_>>> {
-    let mut structure = Box::new(placeholder());
+    let mut structure = Box::new(placeholder(input));
     let (rest, ()) = body_into(input, depth, &mut structure)?;
     Ok((rest, structure))
 }
