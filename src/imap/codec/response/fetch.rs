@@ -150,20 +150,32 @@ fn item_name(input: &[u8]) -> PResult<'_, &[u8]> {
 /// [`unknown_item`], which reads the name byte by byte.
 #[inline(always)]
 fn quick_name(input: &[u8]) -> Option<(usize, Keyword)> {
-    const LOW: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
-    const HIGH: u128 = LOW << 7;
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = LOW << 7;
+    /// The high bit of each byte that is a space, `[` or `<` (only the lowest is exact).
     #[inline(always)]
-    fn zero_marks(word: u128) -> u128 {
-        word.wrapping_sub(LOW) & !word & HIGH
+    fn stops(word: u64) -> u64 {
+        let space = word ^ (LOW * u64::from(b' '));
+        let bracket = word ^ (LOW * u64::from(b'['));
+        let angle = word ^ (LOW * u64::from(b'<'));
+        ((space.wrapping_sub(LOW) & !space)
+            | (bracket.wrapping_sub(LOW) & !bracket)
+            | (angle.wrapping_sub(LOW) & !angle))
+            & HIGH
     }
     let bytes = input.first_chunk::<16>()?;
-    let word = u128::from_le_bytes(*bytes);
-    let marks = zero_marks(word ^ (LOW * u128::from(b' ')))
-        | zero_marks(word ^ (LOW * u128::from(b'[')))
-        | zero_marks(word ^ (LOW * u128::from(b'<')));
-    // Only the lowest mark is exact, and it is the one wanted.
-    match (marks.trailing_zeros() / 8) as usize {
-        0 | 16.. => None,
+    let (low, high) = bytes.split_at(8);
+    let low = u64::from_le_bytes(low.try_into().ok()?);
+    // Most names (UID, FLAGS) end in the first eight bytes; the second is read only when not.
+    let len = match stops(low) {
+        0 => match stops(u64::from_le_bytes(high.try_into().ok()?)) {
+            0 => return None,
+            marks => 8 + (marks.trailing_zeros() / 8) as usize,
+        },
+        marks => (marks.trailing_zeros() / 8) as usize,
+    };
+    match len {
+        0 => None,
         len => Some((len, Keyword::of_first16(bytes, len))),
     }
 }
