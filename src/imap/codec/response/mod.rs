@@ -166,17 +166,18 @@ fn other(input: &[u8]) -> PResult<'_, Data<'_>> {
 fn numbered(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
     let (rest, n) = number(input)?;
     let (rest, ()) = sp(rest)?;
-    let word_len = chars::run(rest, ATOM);
-    let (word, after) = rest.split_at(word_len);
-    let data = match Keyword::prefix(rest, word.len()) {
+    let (word_len, name) = Keyword::leading_atom(rest);
+    let after = &rest[word_len..];
+    // FETCH comes by the thousand: its items go straight into the response (see LIST).
+    if name == kw::FETCH {
+        let (rest, items) = fetch_items(after, depth)?;
+        let (rest, ()) = line_end(rest)?;
+        return Ok((rest, Response::Data(Data::Fetch { seq: n, items })));
+    }
+    let data = match name {
         kw::EXISTS => line_end(after).map(|(r, ())| (r, Data::Exists(n))),
         kw::RECENT => line_end(after).map(|(r, ())| (r, Data::Recent(n))),
         kw::EXPUNGE => line_end(after).map(|(r, ())| (r, Data::Expunge(n))),
-        kw::FETCH => {
-            let (r, items) = fetch_items(after, depth)?;
-            let (r, ()) = line_end(r)?;
-            Ok((r, Data::Fetch { seq: n, items }))
-        }
         _ => other(input),
     }?;
     Ok((data.0, Response::Data(data.1)))
