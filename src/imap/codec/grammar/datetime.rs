@@ -169,10 +169,33 @@ mod tests {
         // Bytes that fold onto letters only when they are letters.
         assert!(date(b"3-J\x01n-2024").is_err() && date(b"3-\x0aan-2024").is_err());
         assert!(date_time(b"\"17-Jul-1996 25:44:25 -0700\"").is_err());
+        // The fixed-width reader takes the usual forms itself.
+        for usual in [
+            &b"\"17-Jul-1996 02:44:25 -0700\""[..],
+            b"\" 7-Feb-1994 21:52:25 +0800\"",
+            b"\"31-dec-2024 23:59:60 +1359\"",
+        ] {
+            let (_, fast) = date_time_fixed(usual).unwrap();
+            assert_eq!(fast, date_time_fields(usual).unwrap().1);
+        }
         // The fixed-width reader and the field-by-field one agree, byte by byte spoilt.
         let good = *b"\" 7-Feb-1994 21:52:25 -0800\" rest";
         for at in 0..28 {
-            for bad in [b'x', b' ', b'0', b'9', b'-', b'+', b'"', b'\r'] {
+            for bad in [
+                b'x',
+                b' ',
+                b'0',
+                b'9',
+                b'-',
+                b'+',
+                b'"',
+                b'\r',
+                b'/',
+                b':',
+                b'?',
+                0xb0,
+                0x39 + 0x80,
+            ] {
                 let mut text = good;
                 text[at] = bad;
                 let slow = date_time_fields(&text).map(|(rest, v)| (rest.to_vec(), v));
