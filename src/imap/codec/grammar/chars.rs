@@ -85,8 +85,10 @@ pub(crate) fn quoted_plain_len(input: &[u8]) -> usize {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut start = 0;
-    while let Some(word) = input.get(start..).and_then(<[u8]>::first_chunk::<8>) {
-        let word = u64::from_le_bytes(*word);
+    // One pointer walks the words (`chunks_exact` knows each is eight bytes long).
+    let mut words = input.chunks_exact(8);
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
         let quote = word ^ (LOW * u64::from(b'"'));
         let backslash = word ^ (LOW * u64::from(b'\\'));
         // `"` and `\` exactly (a zero byte after the XOR); CR, LF and NUL through one test
@@ -106,8 +108,7 @@ pub(crate) fn quoted_plain_len(input: &[u8]) -> usize {
         }
         start += 8;
     }
-    let tail = input.get(start..).unwrap_or(&[]);
-    start + run(tail, QUOTED_PLAIN)
+    start + run(words.remainder(), QUOTED_PLAIN)
 }
 
 /// [`quoted_plain_len`] past a control byte a quoted string may hold (a tab, say).
