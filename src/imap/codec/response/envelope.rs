@@ -26,19 +26,29 @@ fn next_nstring(input: &[u8]) -> PResult<'_, NString<'_>> {
     nstring(rest)
 }
 
+/// Stores `value` in `field`, which holds NIL: a plain assignment would first check
+/// whether the old value owns memory to free, a test per field the compiler cannot prove
+/// needless.
+#[inline(always)]
+fn fill<'a>(field: &mut NString<'a>, value: NString<'a>) {
+    let old = std::mem::replace(field, value);
+    debug_assert!(old.is_none(), "a field filled twice");
+    std::mem::forget(old);
+}
+
 /// One address, written into `slot` field by field as each is read: building it apart
 /// and moving it in made the processor reload bytes it had just stored in smaller pieces,
-/// which stalls it.
+/// which stalls it. `slot` is [`Address::EMPTY`], as [`Envelope::push_address`] hands it out.
 fn address_into<'a>(input: &'a [u8], slot: &mut Address<'a>) -> PResult<'a, ()> {
     let (rest, ()) = byte(input, b'(', "`(` to open an address")?;
     let (rest, name) = nstring(rest)?;
-    slot.name = name;
+    fill(&mut slot.name, name);
     let (rest, adl) = next_nstring(rest)?;
-    slot.adl = adl;
+    fill(&mut slot.adl, adl);
     let (rest, mailbox) = next_nstring(rest)?;
-    slot.mailbox = mailbox;
+    fill(&mut slot.mailbox, mailbox);
     let (rest, host) = next_nstring(rest)?;
-    slot.host = host;
+    fill(&mut slot.host, host);
     byte(spaces(rest), b')', "`)` to close an address")
 }
 
@@ -69,18 +79,18 @@ pub(crate) fn envelope(input: &[u8]) -> PResult<'_, Box<Envelope<'_>>> {
     let (rest, ()) = byte(input, b'(', "`(` to open an envelope")?;
     let mut envelope = Box::new(Envelope::EMPTY);
     let (rest, date) = nstring(rest)?;
-    envelope.date = date;
+    fill(&mut envelope.date, date);
     let (rest, subject) = next_nstring(rest)?;
-    envelope.subject = subject;
+    fill(&mut envelope.subject, subject);
     let mut rest = rest;
     for field in AddressField::ALL {
         (rest, ()) = address_list_into(rest, &mut envelope)?;
         envelope.end_list(field);
     }
     let (rest, in_reply_to) = next_nstring(rest)?;
-    envelope.in_reply_to = in_reply_to;
+    fill(&mut envelope.in_reply_to, in_reply_to);
     let (rest, message_id) = next_nstring(rest)?;
-    envelope.message_id = message_id;
+    fill(&mut envelope.message_id, message_id);
     let (rest, ()) = byte(spaces(rest), b')', "`)` to close the envelope")?;
     Ok((rest, envelope))
 }
