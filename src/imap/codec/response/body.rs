@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use super::envelope::{envelope, field_sep};
+use super::fill;
 use crate::imap::codec::grammar::core::{
     byte, lenient_number, nil, nstring, number64, paren_list, spaces, string,
 };
@@ -108,9 +109,9 @@ fn extension_data_into<'a>(
     data: &mut ExtensionData<'a>,
 ) -> PResult<'a, ()> {
     if let Some(rest) = all_nil_extension_data(input) {
-        data.disposition = Some(None);
-        data.language = Some(Vec::new());
-        data.location = Some(None);
+        fill(&mut data.disposition, Some(None));
+        fill(&mut data.language, Some(Vec::new()));
+        fill(&mut data.location, Some(None));
         return Ok((rest, ()));
     }
     let Some(rest) = optional_field(input) else {
@@ -119,12 +120,12 @@ fn extension_data_into<'a>(
     // NIL is what most parts carry in these fields: settled without building a value.
     let rest = match nil(rest) {
         Ok((rest, ())) => {
-            data.disposition = Some(None);
+            fill(&mut data.disposition, Some(None));
             rest
         }
         Err(_) => {
             let (rest, value) = disposition(rest)?;
-            data.disposition = Some(value);
+            fill(&mut data.disposition, Some(value));
             rest
         }
     };
@@ -133,12 +134,12 @@ fn extension_data_into<'a>(
     };
     let rest = match nil(rest) {
         Ok((rest, ())) => {
-            data.language = Some(Vec::new());
+            fill(&mut data.language, Some(Vec::new()));
             rest
         }
         Err(_) => {
             let (rest, value) = language(rest)?;
-            data.language = Some(value);
+            fill(&mut data.language, Some(value));
             rest
         }
     };
@@ -146,7 +147,7 @@ fn extension_data_into<'a>(
         return Ok((rest, ()));
     };
     let (mut rest, value) = nstring(rest)?;
-    data.location = Some(value);
+    fill(&mut data.location, Some(value));
     while let Some(field) = optional_field(rest) {
         let (tail, value) = body_extension(field, depth)?;
         data.extensions.push(value);
@@ -198,21 +199,21 @@ fn single_part_into<'a>(
     part: &mut SinglePart<'a>,
 ) -> PResult<'a, ()> {
     let (rest, value) = string(input)?;
-    part.media_type = value;
+    fill(&mut part.media_type, value);
     let (rest, ()) = field_sep(rest)?;
     let (rest, value) = string(rest)?;
-    part.media_subtype = value;
+    fill(&mut part.media_subtype, value);
     let (rest, ()) = field_sep(rest)?;
     let (rest, ()) = parameters_into(rest, &mut part.params)?;
     let (rest, ()) = field_sep(rest)?;
     let (rest, value) = nstring(rest)?;
-    part.id = value;
+    fill(&mut part.id, value);
     let (rest, ()) = field_sep(rest)?;
     let (rest, value) = nstring(rest)?;
-    part.description = value;
+    fill(&mut part.description, value);
     let (rest, ()) = field_sep(rest)?;
     let (rest, value) = nstring(rest)?;
-    part.encoding = value;
+    fill(&mut part.encoding, value);
     let (rest, ()) = field_sep(rest)?;
     let (mut rest, value) = lenient_number(rest)?;
     part.size = value;
@@ -232,7 +233,7 @@ fn single_part_into<'a>(
         && (is(&part.media_subtype, "RFC822") || is(&part.media_subtype, "GLOBAL"));
     if text && let Some(field @ [b'0'..=b'9' | b'-', ..]) = optional_field(rest) {
         let (tail, lines) = lenient_number(field)?;
-        part.kind = SinglePartKind::Text { lines };
+        fill(&mut part.kind, SinglePartKind::Text { lines });
         rest = tail;
     } else if message && let Some(field @ [b'(', ..]) = optional_field(rest) {
         let (tail, enclosed_envelope) = envelope(field)?;
@@ -250,19 +251,15 @@ fn single_part_into<'a>(
 
     if let Some(field) = optional_field(rest) {
         let (tail, md5) = nstring(field)?;
-        // Built whole when the rest is all NIL (no placeholder fields to drop), else filled
-        // in place. Assigned rather than `Option::insert`ed: that call copies the value.
+        // Built whole when the rest is all NIL, else filled in place. Filled rather than
+        // `Option::insert`ed: that call copies the value.
         if let Some(tail) = all_nil_extension_data(tail) {
-            part.extension = Some(SinglePartExtension {
-                md5,
-                more: ExtensionData::all_nil(),
-            });
+            let more = ExtensionData::all_nil();
+            fill(&mut part.extension, Some(SinglePartExtension { md5, more }));
             return Ok((tail, ()));
         }
-        part.extension = Some(SinglePartExtension {
-            md5,
-            more: ExtensionData::default(),
-        });
+        let more = ExtensionData::default();
+        fill(&mut part.extension, Some(SinglePartExtension { md5, more }));
         if let Some(extension) = &mut part.extension {
             let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
             rest = tail;
@@ -283,12 +280,13 @@ fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) 
         rest = spaces(tail);
     }
     let (mut rest, value) = string(rest)?;
-    part.media_subtype = value;
+    fill(&mut part.media_subtype, value);
     if let Some(field) = optional_field(rest) {
-        part.extension = Some(MultiPartExtension {
-            params: Parameters::new(),
-            more: ExtensionData::default(),
-        });
+        let (params, more) = (Parameters::new(), ExtensionData::default());
+        fill(
+            &mut part.extension,
+            Some(MultiPartExtension { params, more }),
+        );
         if let Some(extension) = &mut part.extension {
             let (tail, ()) = parameters_into(field, &mut extension.params)?;
             let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;

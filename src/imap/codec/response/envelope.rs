@@ -26,14 +26,11 @@ fn next_nstring(input: &[u8]) -> PResult<'_, NString<'_>> {
     nstring(rest)
 }
 
-/// Stores `value` in `field`, which holds NIL: a plain assignment would first check
-/// whether the old value owns memory to free, a test per field the compiler cannot prove
-/// needless.
+/// [`fill`] for a field that holds NIL.
 #[inline(always)]
 fn fill<'a>(field: &mut NString<'a>, value: NString<'a>) {
-    let old = std::mem::replace(field, value);
-    debug_assert!(old.is_none(), "a field filled twice");
-    std::mem::forget(old);
+    debug_assert!(field.is_none(), "a field filled twice");
+    super::fill(field, value);
 }
 
 /// One address, written into `slot` field by field as each is read: building it apart
