@@ -78,26 +78,32 @@ pub(crate) fn run(input: &[u8], class: u8) -> usize {
         .unwrap_or(input.len())
 }
 
+/// The high bit of each of eight bytes (little-endian) that may end a quoted string's plain
+/// run: `"` and `\` exactly (a zero byte after the XOR), and through one test any byte
+/// below 0x0e, which covers CR, LF and NUL and also the other control bytes a quoted
+/// string may hold. Only the lowest mark is exact.
+#[inline(always)]
+pub(crate) fn quoted_stops(word: u64) -> u64 {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let quote = word ^ (LOW * u64::from(b'"'));
+    let backslash = word ^ (LOW * u64::from(b'\\'));
+    // The high bits are kept once, at the end.
+    let marks = (quote.wrapping_sub(LOW) & !quote)
+        | (backslash.wrapping_sub(LOW) & !backslash)
+        | (word.wrapping_sub(LOW * 0x0e) & !word);
+    marks & HIGH
+}
+
 /// Length of the run of bytes at the start of `input` that stand for themselves inside a
 /// quoted string (no `"`, `\`, CR, LF or NUL), eight bytes per step.
 #[inline(always)]
 pub(crate) fn quoted_plain_len(input: &[u8]) -> usize {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut start = 0;
     // One pointer walks the words (`chunks_exact` knows each is eight bytes long).
     let mut words = input.chunks_exact(8);
     for word in &mut words {
-        let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
-        let quote = word ^ (LOW * u64::from(b'"'));
-        let backslash = word ^ (LOW * u64::from(b'\\'));
-        // `"` and `\` exactly (a zero byte after the XOR); CR, LF and NUL through one test
-        // for any byte below 0x0e, which also marks the other control bytes a quoted string
-        // may hold. The high bits are kept once, at the end.
-        let marks = (quote.wrapping_sub(LOW) & !quote)
-            | (backslash.wrapping_sub(LOW) & !backslash)
-            | (word.wrapping_sub(LOW * 0x0e) & !word);
-        let marks = marks & HIGH;
+        let marks = quoted_stops(u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
         if marks != 0 {
             // Only the lowest mark is exact, and it is the one wanted.
             let at = start + (marks.trailing_zeros() / 8) as usize;
