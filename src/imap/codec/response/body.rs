@@ -380,6 +380,11 @@ fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) 
         );
         if let Some(extension) = &mut part.extension {
             let (tail, ()) = parameters_into(field, &mut extension.params)?;
+            // Settled here when all NIL, as a single part's are: the call costs more.
+            if let Some(tail) = all_nil_extension_data(tail) {
+                fill(&mut extension.more, ExtensionData::all_nil());
+                return Ok((tail, ()));
+            }
             let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
             rest = tail;
         }
@@ -421,6 +426,25 @@ mod tests {
         let (rest, value) = body(input, 8).unwrap();
         assert_eq!(rest, b"", "{:?}", String::from_utf8_lossy(input));
         *value
+    }
+
+    #[test]
+    fn a_multipart_all_nil_extension_data_reads_the_same_however_it_is_spelled() {
+        let part = r#"("text" "plain" NIL NIL NIL "7bit" 1 1)"#;
+        let usual = format!(r#"({part} "mixed" ("boundary" "b") NIL NIL NIL)"#);
+        let usual = parsed(usual.as_bytes());
+        for tail in [" NIL nil NIL)", " NIL NIL  NIL )"] {
+            let spelling = format!(r#"({part} "mixed" ("boundary" "b"){tail}"#);
+            assert_eq!(parsed(spelling.as_bytes()), usual);
+        }
+        let BodyStructure::Multi(multi) = &usual else {
+            panic!("a multipart");
+        };
+        let extension = multi.extension.as_ref().unwrap();
+        assert_eq!(extension.params.len(), 1);
+        assert_eq!(extension.more, ExtensionData::all_nil());
+        let short = format!(r#"({part} "mixed" ("boundary" "b") NIL NIL)"#);
+        assert_ne!(parsed(short.as_bytes()), usual);
     }
 
     #[test]
