@@ -108,9 +108,28 @@ fn date_time_fixed(input: &[u8]) -> Option<(&[u8], DateTime)> {
         _ => return None,
     };
     let zone = sign * (two(23)? as i16 * 60 + two(25)? as i16);
-    let date = Date::new(year as u16, month, day as u8).ok()?;
-    let value = DateTime::new(date, two(13)? as u8, two(16)? as u8, two(19)? as u8, zone).ok()?;
-    Some((rest, value))
+    let (hour, minute, second) = (two(13)?, two(16)?, two(19)?);
+    // The ranges `Date::new` and `DateTime::new` check, without building their errors (the
+    // year has four digits, the month came from its name).
+    let in_range = (1..=31).contains(&day)
+        && hour <= 23
+        && minute <= 59
+        && second <= 60
+        && (-1439..=1439).contains(&zone);
+    in_range.then_some((
+        rest,
+        DateTime {
+            date: Date {
+                year: year as u16,
+                month,
+                day: day as u8,
+            },
+            hour: hour as u8,
+            minute: minute as u8,
+            second: second as u8,
+            zone_minutes: zone,
+        },
+    ))
 }
 
 /// `date-time`: `"dd-Mon-yyyy hh:mm:ss +zzzz"`.
@@ -121,7 +140,10 @@ pub(crate) fn date_time(input: &[u8]) -> PResult<'_, DateTime> {
     }
 }
 
-/// `date-time` read field by field: any width the grammar and servers allow.
+/// `date-time` read field by field: any width the grammar and servers allow. Kept out of
+/// [`date_time`] so that the usual case saves and restores no registers for it.
+#[cold]
+#[inline(never)]
 fn date_time_fields(input: &[u8]) -> PResult<'_, DateTime> {
     let (rest, ()) = byte(input, b'"', "a quoted date-time")?;
     let (rest, day) = date_text(rest)?;
