@@ -441,7 +441,13 @@ fn unknown_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
 /// `* n FETCH (...)` after `FETCH`.
 pub(crate) fn fetch_items(input: &[u8], depth: usize) -> PResult<'_, Vec<FetchItem<'_>>> {
     let (rest, ()) = sp(input)?;
-    let (mut rest, ()) = byte(rest, b'(', "`(`")?;
+    let (rest, ()) = byte(rest, b'(', "`(`")?;
+    fetch_items_opened(rest, depth)
+}
+
+/// The items of `* n FETCH (...)` after the `(`.
+pub(crate) fn fetch_items_opened(input: &[u8], depth: usize) -> PResult<'_, Vec<FetchItem<'_>>> {
+    let mut rest = input;
     // Eight covers what clients usually ask for in one FETCH without regrowing.
     let mut items = Vec::with_capacity(8);
     loop {
