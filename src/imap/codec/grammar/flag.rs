@@ -40,7 +40,7 @@ fn extension_flag(input: &[u8]) -> PResult<'_, Flag<'_>> {
 }
 
 /// `flag-list`: `(\Seen $Junk)`, into a `Vec` or a [`Flags`], whichever the caller keeps.
-#[inline]
+#[inline(always)]
 pub(crate) fn flag_list<'a, L: FlagList<'a>>(input: &'a [u8]) -> PResult<'a, L> {
     let (mut rest, ()) = byte(input, b'(', "`(`")?;
     let mut flags = L::empty();
