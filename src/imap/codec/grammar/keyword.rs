@@ -160,6 +160,72 @@ impl Keyword {
     }
 }
 
+/// A keyword with the byte that must follow it (`UID `, `FLAGS `), to find at the start of
+/// sixteen bytes in any case with one or two word comparisons: no length to measure, no
+/// key to build. Only letters are folded (the 0x20 bit set at their places alone maps
+/// exactly the two cases of a letter onto one), so every other byte must be as written.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Spelled {
+    /// The bytes in lower case, zero past the end, as two little-endian words.
+    expected: [u64; 2],
+    /// The case bit at each letter's place.
+    fold: [u64; 2],
+    /// Every bit of each byte of the pattern.
+    mask: [u64; 2],
+    len: usize,
+}
+
+impl Spelled {
+    /// The pattern `text` (at most sixteen bytes), built at compile time.
+    pub(crate) const fn new(text: &str) -> Spelled {
+        let bytes = text.as_bytes();
+        assert!(
+            bytes.len() <= 16,
+            "a spelled pattern is at most sixteen bytes"
+        );
+        let mut spelled = Spelled {
+            expected: [0; 2],
+            fold: [0; 2],
+            mask: [0; 2],
+            len: bytes.len(),
+        };
+        let mut index = 0;
+        while index < bytes.len() {
+            let byte = bytes[index];
+            let (word, shift) = (index / 8, 8 * (index % 8));
+            spelled.expected[word] |= (byte.to_ascii_lowercase() as u64) << shift;
+            if byte.is_ascii_alphabetic() {
+                spelled.fold[word] |= 0x20 << shift;
+            }
+            spelled.mask[word] |= 0xff << shift;
+            index += 1;
+        }
+        spelled
+    }
+
+    /// What follows the pattern when `bytes` (the start of `input`) begins with it.
+    #[inline(always)]
+    pub(crate) fn strip<'a>(&self, bytes: &[u8; 16], input: &'a [u8]) -> Option<&'a [u8]> {
+        let (low, high) = split_words(bytes);
+        let low_matches = (low | self.fold[0]) & self.mask[0] == self.expected[0];
+        // A pattern of eight bytes or fewer has no second word to compare.
+        let high_matches =
+            self.len <= 8 || (high | self.fold[1]) & self.mask[1] == self.expected[1];
+        if low_matches && high_matches {
+            input.get(self.len..)
+        } else {
+            None
+        }
+    }
+}
+
+/// Sixteen bytes as two little-endian words.
+#[inline(always)]
+pub(crate) fn split_words(bytes: &[u8; 16]) -> (u64, u64) {
+    let word = u128::from_le_bytes(*bytes);
+    (word as u64, (word >> 64) as u64)
+}
+
 /// The run of ASCII letters at the start of a little-endian word: its length in bytes and
 /// the word folded to upper case with every byte from the first non-letter on cleared.
 #[inline(always)]
@@ -352,6 +418,49 @@ pub(crate) mod kw {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spelled_patterns_match_in_any_case_and_nothing_else() {
+        let patterns = [
+            "UID ",
+            "RFC822.SIZE ",
+            "BODYSTRUCTURE ",
+            "INTERNALDATE ",
+            "X",
+        ];
+        let inputs: [&[u8]; 10] = [
+            b"uid 17 FLAGS (\\Seen)",
+            b"Uid 17 FLAGS (\\Seen)",
+            b"UID\x0017 FLAGS (\\Seen)",
+            b"UIDNEXT 17 FLAGS ()",
+            b"u\x09d 17 FLAGS (\\Seen)",
+            b"rfc822.size 2000 ENVELOPE",
+            b"RFC822\x0eSIZE 2000 ENVELOPE",
+            b"RFC822.SIZE\x002000 ENVELOPE",
+            b"BodyStructure (\"text\"",
+            b"INTERNALDATE\"17-Jul-1996",
+        ];
+        for pattern in patterns {
+            let spelled = Spelled::new(pattern);
+            for input in inputs {
+                let bytes = input.first_chunk::<16>().unwrap();
+                let byte_wise = (input.len() >= pattern.len()
+                    && input[..pattern.len()].eq_ignore_ascii_case(pattern.as_bytes()))
+                .then(|| &input[pattern.len()..]);
+                assert_eq!(
+                    spelled.strip(bytes, input),
+                    byte_wise,
+                    "{pattern:?} in {}",
+                    input.escape_ascii()
+                );
+            }
+        }
+        let uid = Spelled::new("UID ");
+        assert_eq!(
+            uid.strip(b"uId 1 FLAGS ()\r\n", b"uId 1 FLAGS ()\r\n"),
+            Some(&b"1 FLAGS ()\r\n"[..])
+        );
+    }
 
     #[test]
     fn keys_ignore_case_and_tell_words_apart() {

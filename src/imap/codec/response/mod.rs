@@ -6,14 +6,14 @@ pub(crate) mod envelope;
 pub(crate) mod fetch;
 pub(crate) mod status;
 
-use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use crate::imap::codec::grammar::keyword::{Keyword, Spelled, kw};
 use std::borrow::Cow;
 
 use self::data::{
     capability_data, esearch_data, flags_data, id_params, list_data, namespace_data, numbers_data,
     quota_data, quota_root_data, status_data, thread_data, vanished_data,
 };
-use self::fetch::fetch_items;
+use self::fetch::{fetch_items, fetch_items_opened};
 use self::status::{resp_text, status_kind};
 use crate::imap::codec::grammar::chars::{self, ATOM, TAG};
 use crate::imap::codec::grammar::core::{line_end, number, sp, token};
@@ -176,6 +176,16 @@ fn other(input: &[u8]) -> PResult<'_, Data<'_>> {
 fn numbered(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
     let (rest, n) = number(input)?;
     let (rest, ()) = sp(rest)?;
+    // `FETCH (` in any case, compared whole: no name to measure for the usual response.
+    const FETCH_OPEN: Spelled = Spelled::new("FETCH (");
+    if let Some(after) = rest
+        .first_chunk::<16>()
+        .and_then(|bytes| FETCH_OPEN.strip(bytes, rest))
+    {
+        let (rest, items) = fetch_items_opened(after, depth)?;
+        let (rest, ()) = line_end(rest)?;
+        return Ok((rest, Response::Data(Data::Fetch { seq: n, items })));
+    }
     let (word_len, name) = Keyword::leading_atom(rest);
     let after = &rest[word_len..];
     // FETCH comes by the thousand: its items go straight into the response (see LIST).
@@ -191,4 +201,50 @@ fn numbered(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
         _ => other(input),
     }?;
     Ok((data.0, Response::Data(data.1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::imap::codec::types::FetchItem;
+
+    /// `FETCH (` compared whole reads as the name measured does, in any case and however
+    /// near the end of the input; anything else goes the measured way.
+    #[test]
+    fn fetch_responses_read_alike_however_the_name_is_found() {
+        let expected = Response::Data(Data::Fetch {
+            seq: 12,
+            items: vec![FetchItem::Uid(40007), FetchItem::Rfc822Size(2000)],
+        });
+        for wire in [
+            "12 FETCH (UID 40007 RFC822.SIZE 2000)\r\n",
+            "12 fetch (UID 40007 RFC822.SIZE 2000)\r\n",
+            "12 Fetch ( UID 40007 RFC822.SIZE 2000 )\r\n",
+            "12 FETCH (UID 40007 rfc822.size 2000)\n",
+        ] {
+            assert_eq!(
+                untagged(wire.as_bytes(), 8),
+                Ok((&b""[..], expected.clone())),
+                "{wire:?}"
+            );
+        }
+        let short = Response::Data(Data::Fetch {
+            seq: 3,
+            items: vec![FetchItem::Uid(7)],
+        });
+        assert_eq!(untagged(b"3 FETCH (UID 7)\r\n", 8), Ok((&b""[..], short)));
+        for wrong in [
+            &b"12 FETCH(UID 1)\r\n"[..],
+            b"12 FETCH  (UID 1)\r\n",
+            b"12 FETCHES (UID 1)\r\n",
+            b"12 FETCH (UID 1 FLAGS (\\Seen)\r\n",
+        ] {
+            let parsed = untagged(wrong, 8);
+            assert!(
+                !matches!(parsed, Ok((_, Response::Data(Data::Fetch { .. })))),
+                "{}: {parsed:?}",
+                wrong.escape_ascii()
+            );
+        }
+    }
 }
