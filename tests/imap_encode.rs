@@ -265,7 +265,7 @@ fn a_test_server_can_write_its_side() {
             seq: 1,
             items: vec![
                 FetchItem::Uid(7),
-                FetchItem::Flags(vec![Flag::Seen]),
+                FetchItem::Flags(vec![Flag::Seen].into()),
                 FetchItem::InternalDate(date),
                 FetchItem::Envelope(Box::new(envelope)),
                 FetchItem::BodyStructure(Box::new(body)),

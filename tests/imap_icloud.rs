@@ -129,7 +129,7 @@ fn idle_push_and_done() {
     );
     assert_eq!(
         items[1],
-        mailwire::imap::codec::types::FetchItem::Flags(vec![Flag::Seen])
+        mailwire::imap::codec::types::FetchItem::Flags(vec![Flag::Seen].into())
     );
     assert_eq!(
         parse_idle_done(b"DONE\r\n", &Limits::default()),

@@ -6,7 +6,7 @@ mod imap_support;
 use imap_support::*;
 use mailwire::imap::codec::framing::{Frame, Framer};
 use mailwire::imap::codec::types::{
-    BodyStructure, Code, CommandBody, Data, FetchItem, Response, SinglePart, SinglePartKind,
+    BodyStructure, Code, CommandBody, Data, FetchItem, Flags, Response, SinglePart, SinglePartKind,
     StatusItem,
 };
 use mailwire::imap::codec::{Parsed, parse_command};
@@ -296,7 +296,7 @@ fn unknown_fetch_items_are_kept_rather_than_failing_the_response() {
         ("X-SNIPPET", &b"(\"text\" {5}\r\nhello)"[..])
     );
     assert!(matches!(&items[3], FetchItem::Other { name, .. } if name == "X-PART[1.2]"));
-    assert_eq!(items[4], FetchItem::Flags(vec![]));
+    assert_eq!(items[4], FetchItem::Flags(Flags::new()));
     round_trips(line);
 }
 

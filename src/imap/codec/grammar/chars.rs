@@ -78,38 +78,52 @@ pub(crate) fn run(input: &[u8], class: u8) -> usize {
         .unwrap_or(input.len())
 }
 
+/// The high bit of each of eight bytes (little-endian) that may end a quoted string's plain
+/// run: `"` and `\` exactly (a zero byte after the XOR), and through one test any byte
+/// below 0x0e, which covers CR, LF and NUL and also the other control bytes a quoted
+/// string may hold. Only the lowest mark is exact.
+#[inline(always)]
+pub(crate) fn quoted_stops(word: u64) -> u64 {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let quote = word ^ (LOW * u64::from(b'"'));
+    let backslash = word ^ (LOW * u64::from(b'\\'));
+    // The high bits are kept once, at the end.
+    let marks = (quote.wrapping_sub(LOW) & !quote)
+        | (backslash.wrapping_sub(LOW) & !backslash)
+        | (word.wrapping_sub(LOW * 0x0e) & !word);
+    marks & HIGH
+}
+
 /// Length of the run of bytes at the start of `input` that stand for themselves inside a
 /// quoted string (no `"`, `\`, CR, LF or NUL), eight bytes per step.
 #[inline(always)]
 pub(crate) fn quoted_plain_len(input: &[u8]) -> usize {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    #[inline(always)]
-    fn zero_marks(word: u64) -> u64 {
-        word.wrapping_sub(LOW) & !word & HIGH
-    }
     let mut start = 0;
-    while let Some(word) = input.get(start..).and_then(<[u8]>::first_chunk::<8>) {
-        let word = u64::from_le_bytes(*word);
-        // `"` and `\` exactly; CR, LF and NUL through one test for any byte below 0x0e,
-        // which also marks the other control bytes a quoted string may hold: when the
-        // first mark is one of those, the bytes from there on are looked at one by one.
-        let marks = zero_marks(word ^ (LOW * u64::from(b'"')))
-            | zero_marks(word ^ (LOW * u64::from(b'\\')))
-            | (word.wrapping_sub(LOW * 0x0e) & !word & HIGH);
+    // One pointer walks the words (`chunks_exact` knows each is eight bytes long).
+    let mut words = input.chunks_exact(8);
+    for word in &mut words {
+        let marks = quoted_stops(u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
         if marks != 0 {
             // Only the lowest mark is exact, and it is the one wanted.
             let at = start + (marks.trailing_zeros() / 8) as usize;
             return match input.get(at) {
-                Some(b'"' | b'\\') | None => at,
-                Some(&b) if is(b, QUOTED_PLAIN) => at + run(&input[at..], QUOTED_PLAIN),
+                Some(&b) if b < 0x0e && is(b, QUOTED_PLAIN) => plain_after_control(input, at),
                 _ => at,
             };
         }
         start += 8;
     }
-    let tail = input.get(start..).unwrap_or(&[]);
-    start + run(tail, QUOTED_PLAIN)
+    start + run(words.remainder(), QUOTED_PLAIN)
+}
+
+/// [`quoted_plain_len`] past a control byte a quoted string may hold (a tab, say).
+#[cold]
+fn plain_after_control(input: &[u8], at: usize) -> usize {
+    match input.get(at..) {
+        Some(rest) => at + run(rest, QUOTED_PLAIN),
+        None => at,
+    }
 }
 
 /// True when `value` can travel as a quoted string under RFC 3501 rules: 7-bit, no CR,

@@ -88,19 +88,28 @@ pub(crate) fn number64(input: &[u8]) -> PResult<'_, u64> {
     Ok((rest, value))
 }
 
-/// `number`: 1*DIGIT up to 2^32-1.
+/// `number`: 1*DIGIT up to 2^32-1, read in one pass over the digits.
 #[inline(always)]
 pub(crate) fn number(input: &[u8]) -> PResult<'_, u32> {
-    let (rest, text) = digits(input)?;
-    if text.len() > 10 {
-        return fatal(input, PErrorKind::NumberTooLarge);
-    }
     let mut value: u64 = 0;
-    for &d in text {
-        value = value * 10 + u64::from(d - b'0');
+    let mut len = 0;
+    while let Some(&byte) = input.get(len) {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        // Eleven digits cannot fit; stopping there also keeps `value` from overflowing.
+        if len == 10 {
+            return fatal(input, PErrorKind::NumberTooLarge);
+        }
+        value = value * 10 + u64::from(digit);
+        len += 1;
+    }
+    if len == 0 {
+        return fail(input, "a number");
     }
     match u32::try_from(value) {
-        Ok(v) => Ok((rest, v)),
+        Ok(v) => Ok((&input[len..], v)),
         Err(_) => fatal(input, PErrorKind::NumberTooLarge),
     }
 }
@@ -279,6 +288,9 @@ pub(crate) fn mailbox(input: &[u8]) -> PResult<'_, Mailbox<'_>> {
 }
 
 /// A hierarchy delimiter: `"c"` (QUOTED-CHAR, possibly escaped) or NIL.
+// Inlined: every LIST and LSUB response has one, and a call returns the result through
+// memory.
+#[inline]
 pub(crate) fn delimiter(input: &[u8]) -> PResult<'_, Option<char>> {
     match input {
         [b'"', b'\\', c @ (b'"' | b'\\'), b'"', rest @ ..] => Ok((rest, Some(char::from(*c)))),
@@ -380,6 +392,17 @@ mod tests {
             Err(nom::Err::Failure(_))
         ));
         assert_eq!(lenient_number(b"-1)").unwrap(), (&b")"[..], 0));
+    }
+
+    #[test]
+    fn numbers_stop_at_the_first_non_digit() {
+        assert_eq!(number(b"0").unwrap(), (&b""[..], 0));
+        assert_eq!(number(b"0000000042)").unwrap(), (&b")"[..], 42));
+        assert_eq!(number(b"17:").unwrap(), (&b":"[..], 17));
+        // Eleven digits never fit, leading zeros or not.
+        assert!(matches!(number(b"00000000001"), Err(nom::Err::Failure(_))));
+        assert!(matches!(number(b"x1"), Err(nom::Err::Error(_))));
+        assert!(matches!(number(b""), Err(nom::Err::Error(_))));
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! is a couple of instructions, where comparing upper-cased copies in memory stalls the CPU
 //! on every match.
 
+use super::chars::{self, ATOM};
+
 /// A token folded to upper case, or a value no keyword has when the token is too long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Keyword(u128, u64);
@@ -103,6 +105,41 @@ impl Keyword {
         Keyword(folded & keep, 0)
     }
 
+    /// The run of ASCII letters at the start of sixteen bytes: its length (16 when all are
+    /// letters) and its key. One pass in registers both folds the case and finds where the
+    /// letters stop, so a caller matching names made of letters (response names, mailbox
+    /// attributes) needs no byte-by-byte scan to learn their length first. The second
+    /// eight bytes are read only when the first eight are all letters.
+    #[inline(always)]
+    pub(crate) fn letters_of_first16(bytes: &[u8; 16]) -> (usize, Keyword) {
+        let word = u128::from_le_bytes(*bytes);
+        let (len, low) = letters_of8(word as u64);
+        if len < 8 {
+            return (len, Keyword(u128::from(low), 0));
+        }
+        let (more, high) = letters_of8((word >> 64) as u64);
+        (
+            8 + more,
+            Keyword(u128::from(low) | u128::from(high) << 64, 0),
+        )
+    }
+
+    /// The atom at the start of `input`: its length and key (as [`Keyword::prefix`] of that
+    /// length gives). Response names are letters only, so the letter run read in registers
+    /// is the whole atom when the byte after it cannot go on one; otherwise the atom is
+    /// measured byte by byte.
+    #[inline(always)]
+    pub(crate) fn leading_atom(input: &[u8]) -> (usize, Keyword) {
+        if let Some(bytes) = input.first_chunk::<16>() {
+            let (len, key) = Keyword::letters_of_first16(bytes);
+            if bytes.get(len).is_some_and(|&next| !chars::is(next, ATOM)) {
+                return (len, key);
+            }
+        }
+        let len = chars::run(input, ATOM);
+        (len, Keyword::prefix(input, len))
+    }
+
     /// The key of a keyword written in upper case (at compile time).
     pub(crate) const fn new(keyword: &str) -> Keyword {
         let bytes = keyword.as_bytes();
@@ -121,6 +158,97 @@ impl Keyword {
         }
         Keyword(low, high)
     }
+}
+
+/// A keyword with the byte that must follow it (`UID `, `FLAGS `), to find at the start of
+/// sixteen bytes in any case with one or two word comparisons: no length to measure, no
+/// key to build. Only letters are folded (the 0x20 bit set at their places alone maps
+/// exactly the two cases of a letter onto one), so every other byte must be as written.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Spelled {
+    /// The bytes in lower case, zero past the end, as two little-endian words.
+    expected: [u64; 2],
+    /// The case bit at each letter's place.
+    fold: [u64; 2],
+    /// Every bit of each byte of the pattern.
+    mask: [u64; 2],
+    len: usize,
+}
+
+impl Spelled {
+    /// The pattern `text` (at most sixteen bytes), built at compile time.
+    pub(crate) const fn new(text: &str) -> Spelled {
+        let bytes = text.as_bytes();
+        assert!(
+            bytes.len() <= 16,
+            "a spelled pattern is at most sixteen bytes"
+        );
+        let mut spelled = Spelled {
+            expected: [0; 2],
+            fold: [0; 2],
+            mask: [0; 2],
+            len: bytes.len(),
+        };
+        let mut index = 0;
+        while index < bytes.len() {
+            let byte = bytes[index];
+            let (word, shift) = (index / 8, 8 * (index % 8));
+            spelled.expected[word] |= (byte.to_ascii_lowercase() as u64) << shift;
+            if byte.is_ascii_alphabetic() {
+                spelled.fold[word] |= 0x20 << shift;
+            }
+            spelled.mask[word] |= 0xff << shift;
+            index += 1;
+        }
+        spelled
+    }
+
+    /// What follows the pattern when `bytes` (the start of `input`) begins with it.
+    #[inline(always)]
+    pub(crate) fn strip<'a>(&self, bytes: &[u8; 16], input: &'a [u8]) -> Option<&'a [u8]> {
+        let (low, high) = split_words(bytes);
+        let low_matches = (low | self.fold[0]) & self.mask[0] == self.expected[0];
+        // A pattern of eight bytes or fewer has no second word to compare.
+        let high_matches =
+            self.len <= 8 || (high | self.fold[1]) & self.mask[1] == self.expected[1];
+        if low_matches && high_matches {
+            input.get(self.len..)
+        } else {
+            None
+        }
+    }
+}
+
+/// Sixteen bytes as two little-endian words.
+#[inline(always)]
+pub(crate) fn split_words(bytes: &[u8; 16]) -> (u64, u64) {
+    let word = u128::from_le_bytes(*bytes);
+    (word as u64, (word >> 64) as u64)
+}
+
+/// The run of ASCII letters at the start of a little-endian word: its length in bytes and
+/// the word folded to upper case with every byte from the first non-letter on cleared.
+#[inline(always)]
+fn letters_of8(word: u64) -> (usize, u64) {
+    const LOW_MASK: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = !LOW_MASK;
+    let seven = word & LOW_MASK;
+    // Each sum stays within its byte (seven bits plus less than 0x80), so the high bit of a
+    // byte says "at least this value" for that byte alone.
+    let from_a = seven.wrapping_add(0x1f1f_1f1f_1f1f_1f1f);
+    let past_z = seven.wrapping_add(0x0505_0505_0505_0505);
+    let folded = word ^ (((from_a & !past_z) & HIGH) >> 2);
+    let upper = folded & LOW_MASK;
+    let from_upper_a = upper.wrapping_add(0x3f3f_3f3f_3f3f_3f3f);
+    let past_upper_z = upper.wrapping_add(0x2525_2525_2525_2525);
+    // A letter is 7-bit (the high bit of `word` clear) and folds into `A..=Z`.
+    let letters = from_upper_a & !past_upper_z & !word & HIGH;
+    let len = (!letters & HIGH).trailing_zeros() / 8;
+    let keep = match len {
+        8.. => u64::MAX,
+        _ => (1u64 << (8 * len)) - 1,
+    };
+    (len as usize, folded & keep)
 }
 
 /// The keywords of IMAP this codec recognises.
@@ -292,6 +420,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn spelled_patterns_match_in_any_case_and_nothing_else() {
+        let patterns = [
+            "UID ",
+            "RFC822.SIZE ",
+            "BODYSTRUCTURE ",
+            "INTERNALDATE ",
+            "X",
+        ];
+        let inputs: [&[u8]; 10] = [
+            b"uid 17 FLAGS (\\Seen)",
+            b"Uid 17 FLAGS (\\Seen)",
+            b"UID\x0017 FLAGS (\\Seen)",
+            b"UIDNEXT 17 FLAGS ()",
+            b"u\x09d 17 FLAGS (\\Seen)",
+            b"rfc822.size 2000 ENVELOPE",
+            b"RFC822\x0eSIZE 2000 ENVELOPE",
+            b"RFC822.SIZE\x002000 ENVELOPE",
+            b"BodyStructure (\"text\"",
+            b"INTERNALDATE\"17-Jul-1996",
+        ];
+        for pattern in patterns {
+            let spelled = Spelled::new(pattern);
+            for input in inputs {
+                let bytes = input.first_chunk::<16>().unwrap();
+                let byte_wise = (input.len() >= pattern.len()
+                    && input[..pattern.len()].eq_ignore_ascii_case(pattern.as_bytes()))
+                .then(|| &input[pattern.len()..]);
+                assert_eq!(
+                    spelled.strip(bytes, input),
+                    byte_wise,
+                    "{pattern:?} in {}",
+                    input.escape_ascii()
+                );
+            }
+        }
+        let uid = Spelled::new("UID ");
+        assert_eq!(
+            uid.strip(b"uId 1 FLAGS ()\r\n", b"uId 1 FLAGS ()\r\n"),
+            Some(&b"1 FLAGS ()\r\n"[..])
+        );
+    }
+
+    #[test]
     fn keys_ignore_case_and_tell_words_apart() {
         assert_eq!(Keyword::of(b"fetch"), kw::FETCH);
         assert_eq!(Keyword::of(b"header.fields.not"), kw::HEADER_FIELDS_NOT);
@@ -304,6 +475,29 @@ mod tests {
         for len in 0..=16 {
             let bytes = text.first_chunk::<16>().unwrap();
             assert_eq!(Keyword::of_first16(bytes, len), Keyword::of(&text[..len]));
+        }
+        // The letter run agrees with a byte-wise count and key, at every start (so every
+        // neighbour of a letter: `@`, `[`, `` ` ``, `{`, digits, 8-bit bytes, the end).
+        let mixed = b"HasNoChildren) Az@Z[a`z{0\xc3\xa9t\xe1\xc1Junk\x80ALLLETTERSSIXTEEN!";
+        for start in 0..mixed.len() - 16 {
+            let bytes = mixed[start..].first_chunk::<16>().unwrap();
+            let letters = bytes.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            assert_eq!(
+                Keyword::letters_of_first16(bytes),
+                (letters, Keyword::of(&bytes[..letters])),
+                "{start}"
+            );
+        }
+        // The leading atom agrees with the byte-wise reading wherever it starts.
+        let line = b"LIST (\\Sent) \"/\" x\r\nX-GM-EXT-1 a\r\nOK]\r\nlsub ( ) NIL INBOX\r\n(x)";
+        for start in 0..line.len() {
+            let input = &line[start..];
+            let len = chars::run(input, ATOM);
+            assert_eq!(
+                Keyword::leading_atom(input),
+                (len, Keyword::of(&input[..len])),
+                "{start}"
+            );
         }
         for start in 0..text.len() {
             for len in 0..=text.len() - start {

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use super::envelope::{envelope, field_sep};
+use super::fill;
 use crate::imap::codec::grammar::core::{
     byte, lenient_number, nil, nstring, number64, paren_list, spaces, string,
 };
@@ -14,7 +15,8 @@ use crate::imap::codec::types::{
 
 /// The input after the spaces before the next optional field, or `None` when the list
 /// closes instead.
-#[inline]
+// Always inlined: a part asks up to six times, and left to itself the compiler calls it.
+#[inline(always)]
 fn optional_field(input: &[u8]) -> Option<&[u8]> {
     let rest = spaces(input);
     if rest.len() == input.len() || rest.first() == Some(&b')') {
@@ -23,6 +25,94 @@ fn optional_field(input: &[u8]) -> Option<&[u8]> {
         Some(rest)
     }
 }
+
+/// A quoted string body structures repeat in nearly every part (`"TEXT"`, `"PLAIN"`,
+/// `"CHARSET"`), quotes included, as words to compare the input with: reading it that way
+/// costs a few instructions instead of a scan for the closing quote.
+struct Spelling {
+    /// The quoted string, eight bytes a word, zero past its end.
+    words: [u64; 3],
+    /// Per word, 0xff where a byte of the string is (the input goes on after it).
+    keep: [u64; 3],
+    /// Per word, 0x20 where a letter is: letters match in either case.
+    fold: [u64; 3],
+    /// Length of the quoted string with its quotes.
+    len: usize,
+}
+
+impl Spelling {
+    /// `quoted` (at most 24 bytes, lower case, no escapes) as words.
+    const fn new(quoted: &[u8]) -> Spelling {
+        let mut spelling = Spelling {
+            words: [0; 3],
+            keep: [0; 3],
+            fold: [0; 3],
+            len: quoted.len(),
+        };
+        let mut at = 0;
+        while at < quoted.len() {
+            let shift = (at % 8) * 8;
+            spelling.words[at / 8] |= (quoted[at] as u64) << shift;
+            spelling.keep[at / 8] |= 0xff << shift;
+            if quoted[at].is_ascii_lowercase() {
+                spelling.fold[at / 8] |= 0x20 << shift;
+            }
+            at += 1;
+        }
+        spelling
+    }
+
+    /// The string at the start of `input` when it is this one, in any case, and the input
+    /// after it: the value [`string`] reads there, found by comparing words.
+    #[inline(always)]
+    fn read<'a>(&self, input: &'a [u8]) -> Option<(&'a [u8], IString<'a>)> {
+        let words = self.len.div_ceil(8);
+        let head = input.get(..words * 8)?;
+        for (at, word) in head.chunks_exact(8).enumerate() {
+            let word = u64::from_le_bytes(word.try_into().ok()?);
+            if (word & self.keep[at]) | self.fold[at] != self.words[at] {
+                return None;
+            }
+        }
+        let content = input.get(1..self.len - 1)?;
+        let rest = input.get(self.len..)?;
+        Some((rest, IString::Quoted(Cow::Borrowed(content))))
+    }
+}
+
+/// `string`, trying first the spellings it most likely has there.
+#[inline(always)]
+fn likely_string<'a>(input: &'a [u8], likely: &[Spelling]) -> PResult<'a, IString<'a>> {
+    for spelling in likely {
+        if let Some(found) = spelling.read(input) {
+            return Ok(found);
+        }
+    }
+    string(input)
+}
+
+/// `nstring`, trying first the spellings it most likely has there.
+#[inline(always)]
+fn likely_nstring<'a>(input: &'a [u8], likely: &[Spelling]) -> PResult<'a, Option<IString<'a>>> {
+    for spelling in likely {
+        if let Some((rest, value)) = spelling.read(input) {
+            return Ok((rest, Some(value)));
+        }
+    }
+    nstring(input)
+}
+
+const TEXT: Spelling = Spelling::new(b"\"text\"");
+const PLAIN: Spelling = Spelling::new(b"\"plain\"");
+const HTML: Spelling = Spelling::new(b"\"html\"");
+const CHARSET: Spelling = Spelling::new(b"\"charset\"");
+const UTF_8: Spelling = Spelling::new(b"\"utf-8\"");
+const BOUNDARY: Spelling = Spelling::new(b"\"boundary\"");
+const QUOTED_PRINTABLE: Spelling = Spelling::new(b"\"quoted-printable\"");
+const BASE64: Spelling = Spelling::new(b"\"base64\"");
+const SEVEN_BIT: Spelling = Spelling::new(b"\"7bit\"");
+const ALTERNATIVE: Spelling = Spelling::new(b"\"alternative\"");
+const MIXED: Spelling = Spelling::new(b"\"mixed\"");
 
 /// `body-fld-param`: NIL, or pairs. `()` (go-imap's output) reads as empty and so does a
 /// NIL value (`("boundary" NIL)` from Mail.ru).
@@ -33,6 +123,8 @@ fn parameters(input: &[u8]) -> PResult<'_, Parameters<'_>> {
 }
 
 /// [`parameters`] appended to `pairs` where they live (a part's parameters are large).
+// Inlined: nearly every part has a list, and a call saves and restores six registers.
+#[inline(always)]
 fn parameters_into<'a>(input: &'a [u8], pairs: &mut Parameters<'a>) -> PResult<'a, ()> {
     if let Ok((rest, ())) = nil(input) {
         return Ok((rest, ()));
@@ -43,15 +135,15 @@ fn parameters_into<'a>(input: &'a [u8], pairs: &mut Parameters<'a>) -> PResult<'
         if let Some(tail) = rest.strip_prefix(b")") {
             return Ok((tail, ()));
         }
-        let (tail, name) = string(rest)?;
+        let (tail, name) = likely_string(rest, &[CHARSET, BOUNDARY])?;
         let (tail, ()) = field_sep(tail)?;
-        let (tail, value) = nstring(tail)?;
+        let (tail, value) = likely_nstring(tail, &[UTF_8])?;
         pairs.push(name, value);
         rest = tail;
     }
 }
 
-fn disposition(input: &[u8]) -> PResult<'_, Option<Disposition<'_>>> {
+fn disposition(input: &[u8]) -> PResult<'_, Option<Box<Disposition<'_>>>> {
     if let Ok((rest, ())) = nil(input) {
         return Ok((rest, None));
     }
@@ -60,7 +152,7 @@ fn disposition(input: &[u8]) -> PResult<'_, Option<Disposition<'_>>> {
     let (rest, ()) = field_sep(rest)?;
     let (rest, params) = parameters(rest)?;
     let (rest, ()) = byte(spaces(rest), b')', "`)` to close the disposition")?;
-    Ok((rest, Some(Disposition { kind, params })))
+    Ok((rest, Some(Box::new(Disposition { kind, params }))))
 }
 
 fn language(input: &[u8]) -> PResult<'_, Vec<IString<'_>>> {
@@ -89,24 +181,42 @@ fn body_extension(input: &[u8], depth: usize) -> PResult<'_, BodyExtension<'_>> 
     }
 }
 
+/// The input from the closing `)` when the extension data at `input` is disposition,
+/// language and location all NIL and nothing after them: how most servers end most parts,
+/// settled in one comparison.
+#[inline(always)]
+fn all_nil_extension_data(input: &[u8]) -> Option<&[u8]> {
+    // Two word comparisons: a byte-array pattern compiles to a slower byte-wise compare.
+    let (head, rest) = input.split_first_chunk::<12>()?;
+    let (first, second) = head.split_at(8);
+    let matches = first == b" NIL NIL" && second == b" NIL" && rest.first() == Some(&b')');
+    matches.then_some(rest)
+}
+
 /// The fields after MD5 (single part) or parameters (multipart): all optional, in order.
 fn extension_data_into<'a>(
     input: &'a [u8],
     depth: usize,
     data: &mut ExtensionData<'a>,
 ) -> PResult<'a, ()> {
+    if let Some(rest) = all_nil_extension_data(input) {
+        fill(&mut data.disposition, Some(None));
+        fill(&mut data.language, Some(Vec::new()));
+        fill(&mut data.location, Some(None));
+        return Ok((rest, ()));
+    }
     let Some(rest) = optional_field(input) else {
         return Ok((input, ()));
     };
     // NIL is what most parts carry in these fields: settled without building a value.
     let rest = match nil(rest) {
         Ok((rest, ())) => {
-            data.disposition = Some(None);
+            fill(&mut data.disposition, Some(None));
             rest
         }
         Err(_) => {
             let (rest, value) = disposition(rest)?;
-            data.disposition = Some(value);
+            fill(&mut data.disposition, Some(value));
             rest
         }
     };
@@ -115,12 +225,12 @@ fn extension_data_into<'a>(
     };
     let rest = match nil(rest) {
         Ok((rest, ())) => {
-            data.language = Some(Vec::new());
+            fill(&mut data.language, Some(Vec::new()));
             rest
         }
         Err(_) => {
             let (rest, value) = language(rest)?;
-            data.language = Some(value);
+            fill(&mut data.language, Some(value));
             rest
         }
     };
@@ -128,7 +238,7 @@ fn extension_data_into<'a>(
         return Ok((rest, ()));
     };
     let (mut rest, value) = nstring(rest)?;
-    data.location = Some(value);
+    fill(&mut data.location, Some(value));
     while let Some(field) = optional_field(rest) {
         let (tail, value) = body_extension(field, depth)?;
         data.extensions.push(value);
@@ -141,20 +251,37 @@ fn empty_string<'a>() -> IString<'a> {
     IString::Quoted(Cow::Borrowed(&[]))
 }
 
-/// A part to fill in place: body structures are large, and moving them costs more than
-/// parsing some of their fields.
-fn placeholder<'a>() -> BodyStructure<'a> {
-    BodyStructure::Single(SinglePart {
-        media_type: empty_string(),
-        media_subtype: empty_string(),
-        params: Parameters::new(),
-        id: None,
-        description: None,
-        encoding: None,
-        size: 0,
-        kind: SinglePartKind::Basic,
-        extension: None,
-    })
+/// A part to fill in place, of the kind the body at `input` (from its `(`) is: body
+/// structures are large, and moving them costs more than parsing some of their fields;
+/// replacing a placeholder of the other kind would cost a drop of it.
+fn placeholder(input: &[u8]) -> BodyStructure<'_> {
+    if opens_multipart(input) {
+        BodyStructure::Multi(MultiPart {
+            parts: Vec::new(),
+            media_subtype: empty_string(),
+            extension: None,
+        })
+    } else {
+        BodyStructure::Single(SinglePart {
+            media_type: empty_string(),
+            media_subtype: empty_string(),
+            params: Parameters::new(),
+            id: None,
+            description: None,
+            encoding: None,
+            size: 0,
+            kind: SinglePartKind::Basic,
+            extension: None,
+        })
+    }
+}
+
+/// True when the body at `input` (from its `(`) is a multipart: its first field is a part.
+fn opens_multipart(input: &[u8]) -> bool {
+    match input {
+        [b'(', rest @ ..] => spaces(rest).first() == Some(&b'('),
+        _ => false,
+    }
 }
 
 fn single_part_into<'a>(
@@ -162,22 +289,22 @@ fn single_part_into<'a>(
     depth: usize,
     part: &mut SinglePart<'a>,
 ) -> PResult<'a, ()> {
-    let (rest, value) = string(input)?;
-    part.media_type = value;
+    let (rest, value) = likely_string(input, &[TEXT])?;
+    fill(&mut part.media_type, value);
     let (rest, ()) = field_sep(rest)?;
-    let (rest, value) = string(rest)?;
-    part.media_subtype = value;
+    let (rest, value) = likely_string(rest, &[PLAIN, HTML])?;
+    fill(&mut part.media_subtype, value);
     let (rest, ()) = field_sep(rest)?;
     let (rest, ()) = parameters_into(rest, &mut part.params)?;
     let (rest, ()) = field_sep(rest)?;
     let (rest, value) = nstring(rest)?;
-    part.id = value;
+    fill(&mut part.id, value);
     let (rest, ()) = field_sep(rest)?;
     let (rest, value) = nstring(rest)?;
-    part.description = value;
+    fill(&mut part.description, value);
     let (rest, ()) = field_sep(rest)?;
-    let (rest, value) = nstring(rest)?;
-    part.encoding = value;
+    let (rest, value) = likely_nstring(rest, &[SEVEN_BIT, QUOTED_PRINTABLE, BASE64])?;
+    fill(&mut part.encoding, value);
     let (rest, ()) = field_sep(rest)?;
     let (mut rest, value) = lenient_number(rest)?;
     part.size = value;
@@ -197,7 +324,7 @@ fn single_part_into<'a>(
         && (is(&part.media_subtype, "RFC822") || is(&part.media_subtype, "GLOBAL"));
     if text && let Some(field @ [b'0'..=b'9' | b'-', ..]) = optional_field(rest) {
         let (tail, lines) = lenient_number(field)?;
-        part.kind = SinglePartKind::Text { lines };
+        fill(&mut part.kind, SinglePartKind::Text { lines });
         rest = tail;
     } else if message && let Some(field @ [b'(', ..]) = optional_field(rest) {
         let (tail, enclosed_envelope) = envelope(field)?;
@@ -215,11 +342,15 @@ fn single_part_into<'a>(
 
     if let Some(field) = optional_field(rest) {
         let (tail, md5) = nstring(field)?;
-        // Assigned rather than `Option::insert`ed: that call copies the whole value.
-        part.extension = Some(SinglePartExtension {
-            md5,
-            more: ExtensionData::default(),
-        });
+        // Built whole when the rest is all NIL, else filled in place. Filled rather than
+        // `Option::insert`ed: that call copies the value.
+        if let Some(tail) = all_nil_extension_data(tail) {
+            let more = ExtensionData::all_nil();
+            fill(&mut part.extension, Some(SinglePartExtension { md5, more }));
+            return Ok((tail, ()));
+        }
+        let more = ExtensionData::default();
+        fill(&mut part.extension, Some(SinglePartExtension { md5, more }));
         if let Some(extension) = &mut part.extension {
             let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
             rest = tail;
@@ -230,23 +361,30 @@ fn single_part_into<'a>(
 
 fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) -> PResult<'a, ()> {
     let mut rest = input;
+    part.parts.reserve_exact(2);
     while rest.first() == Some(&b'(') {
-        part.parts.push(placeholder());
+        part.parts.push(placeholder(rest));
         let tail = match part.parts.last_mut() {
             Some(slot) => body_into(rest, depth, slot)?.0,
             None => return fail(rest, "a body part"),
         };
         rest = spaces(tail);
     }
-    let (mut rest, value) = string(rest)?;
-    part.media_subtype = value;
+    let (mut rest, value) = likely_string(rest, &[ALTERNATIVE, MIXED])?;
+    fill(&mut part.media_subtype, value);
     if let Some(field) = optional_field(rest) {
-        part.extension = Some(MultiPartExtension {
-            params: Parameters::new(),
-            more: ExtensionData::default(),
-        });
+        let (params, more) = (Parameters::new(), ExtensionData::default());
+        fill(
+            &mut part.extension,
+            Some(MultiPartExtension { params, more }),
+        );
         if let Some(extension) = &mut part.extension {
             let (tail, ()) = parameters_into(field, &mut extension.params)?;
+            // Settled here when all NIL, as a single part's are: the call costs more.
+            if let Some(tail) = all_nil_extension_data(tail) {
+                fill(&mut extension.more, ExtensionData::all_nil());
+                return Ok((tail, ()));
+            }
             let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
             rest = tail;
         }
@@ -254,30 +392,20 @@ fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) 
     Ok((rest, ()))
 }
 
-/// `body` into `out` (which holds a placeholder single part), nested at most `depth` levels.
+/// `body` into `out` (which holds the [`placeholder`] for `input`), nested at most `depth`
+/// levels.
 fn body_into<'a>(input: &'a [u8], depth: usize, out: &mut BodyStructure<'a>) -> PResult<'a, ()> {
     if depth == 0 {
         return fatal(input, PErrorKind::TooDeep);
     }
     let (rest, ()) = byte(input, b'(', "`(` to open a body structure")?;
     let rest = spaces(rest);
-    let rest = match rest.first() {
-        Some(b'(') => {
-            *out = BodyStructure::Multi(MultiPart {
-                parts: Vec::with_capacity(2),
-                media_subtype: empty_string(),
-                extension: None,
-            });
-            match out {
-                BodyStructure::Multi(multi) => multi_part_into(rest, depth - 1, multi)?.0,
-                BodyStructure::Single(_) => return fail(rest, "a multipart body"),
-            }
-        }
-        Some(_) => match out {
-            BodyStructure::Single(single) => single_part_into(rest, depth - 1, single)?.0,
-            BodyStructure::Multi(_) => return fail(rest, "a single-part body"),
-        },
-        None => return fail(rest, "a body structure"),
+    let rest = match (rest.first(), out) {
+        (None, _) => return fail(rest, "a body structure"),
+        (Some(b'('), BodyStructure::Multi(multi)) => multi_part_into(rest, depth - 1, multi)?.0,
+        (Some(_), BodyStructure::Single(single)) => single_part_into(rest, depth - 1, single)?.0,
+        // The placeholder was chosen by looking at the same bytes, so it is of the right kind.
+        (Some(_), _) => return fail(rest, "a body part of the kind it started as"),
     };
     let (rest, ()) = byte(spaces(rest), b')', "`)` to close the body structure")?;
     Ok((rest, ()))
@@ -285,7 +413,137 @@ fn body_into<'a>(input: &'a [u8], depth: usize, out: &mut BodyStructure<'a>) -> 
 
 /// `body`: one parenthesised part, nested at most `depth` levels, built on the heap.
 pub(crate) fn body(input: &[u8], depth: usize) -> PResult<'_, Box<BodyStructure<'_>>> {
-    let mut structure = Box::new(placeholder());
+    let mut structure = Box::new(placeholder(input));
     let (rest, ()) = body_into(input, depth, &mut structure)?;
     Ok((rest, structure))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(input: &[u8]) -> BodyStructure<'_> {
+        let (rest, value) = body(input, 8).unwrap();
+        assert_eq!(rest, b"", "{:?}", String::from_utf8_lossy(input));
+        *value
+    }
+
+    #[test]
+    fn a_multipart_all_nil_extension_data_reads_the_same_however_it_is_spelled() {
+        let part = r#"("text" "plain" NIL NIL NIL "7bit" 1 1)"#;
+        let usual = format!(r#"({part} "mixed" ("boundary" "b") NIL NIL NIL)"#);
+        let usual = parsed(usual.as_bytes());
+        for tail in [" NIL nil NIL)", " NIL NIL  NIL )"] {
+            let spelling = format!(r#"({part} "mixed" ("boundary" "b"){tail}"#);
+            assert_eq!(parsed(spelling.as_bytes()), usual);
+        }
+        let BodyStructure::Multi(multi) = &usual else {
+            panic!("a multipart");
+        };
+        let extension = multi.extension.as_ref().unwrap();
+        assert_eq!(extension.params.len(), 1);
+        assert_eq!(extension.more, ExtensionData::all_nil());
+        let short = format!(r#"({part} "mixed" ("boundary" "b") NIL NIL)"#);
+        assert_ne!(parsed(short.as_bytes()), usual);
+    }
+
+    #[test]
+    fn common_spellings_read_as_any_string_does() {
+        let spellings = [
+            TEXT,
+            PLAIN,
+            HTML,
+            CHARSET,
+            UTF_8,
+            BOUNDARY,
+            QUOTED_PRINTABLE,
+            BASE64,
+            SEVEN_BIT,
+            ALTERNATIVE,
+            MIXED,
+        ];
+        for input in [
+            &br#""text" "plain""#[..],
+            br#""TEXT" "PLAIN""#,
+            br#""Text")"#,
+            br#""text""#,
+            br#""texts" "plain""#,
+            br#""tex" "plain" NIL"#,
+            br#""te\xt" "plain" NIL"#,
+            br#""utf-8" NIL NIL"#,
+            br#""UTF-8" NIL NIL"#,
+            br#""utf\r8" NIL NIL"#,
+            b"\"utf\r8\" NIL NIL",
+            b"\"utf\x0d8\" NIL NIL",
+            br#""quoted-printable" 5 1"#,
+            br#""QUOTED-PRINTABLE" 5 1"#,
+            br#""quoted-printablee" 5 1"#,
+            br#""quoted_printable" 5 1"#,
+            br#""alternative" ("boundary" "x")"#,
+            br#""ALTERNATIVE""#,
+            br#""Mixed" NIL NIL"#,
+            br#""7BIT" 1 1"#,
+            br#""7bit" 1 1"#,
+            br#""base64" 1"#,
+            br#""charset" "us-ascii""#,
+            br#""boundary" "=_x""#,
+            b"{4}\r\ntext \"plain\"",
+            br#"NIL NIL"#,
+        ] {
+            let expected = nstring(input).ok();
+            for spelling in &spellings {
+                if let Some((rest, value)) = spelling.read(input) {
+                    assert_eq!(Some((rest, Some(value))), expected, "{input:?}");
+                }
+            }
+            assert_eq!(
+                likely_nstring(input, &spellings).ok(),
+                expected,
+                "{input:?}"
+            );
+            assert_eq!(
+                likely_string(input, &spellings).ok(),
+                string(input).ok(),
+                "{input:?}"
+            );
+        }
+        // The fast path is taken where it should be.
+        assert!(TEXT.read(br#""TeXt" "plain""#).is_some());
+        assert!(
+            QUOTED_PRINTABLE
+                .read(br#""Quoted-Printable" 1 1 NIL"#)
+                .is_some()
+        );
+        assert!(UTF_8.read(b"\"utf\x0d8\" NIL").is_none());
+    }
+
+    #[test]
+    fn all_nil_extension_data_reads_the_same_however_it_is_spelled() {
+        let usual = parsed(br#"("text" "plain" NIL NIL NIL "7bit" 1 1 NIL NIL NIL NIL)"#);
+        for spelling in [
+            &br#"("text" "plain" NIL NIL NIL "7bit" 1 1 NIL nil NIL NIL)"#[..],
+            br#"("text" "plain" NIL NIL NIL "7bit" 1 1 NIL NIL  NIL NIL )"#,
+        ] {
+            assert_eq!(parsed(spelling), usual);
+        }
+        let BodyStructure::Single(part) = &usual else {
+            panic!("a single part");
+        };
+        let more = &part.extension.as_ref().unwrap().more;
+        assert_eq!(more.disposition, Some(None));
+        assert_eq!(more.language, Some(Vec::new()));
+        assert_eq!(more.location, Some(None));
+        assert!(more.extensions.is_empty());
+        // Fewer fields stay fewer; more are kept.
+        let short = parsed(br#"("text" "plain" NIL NIL NIL "7bit" 1 1 NIL NIL NIL)"#);
+        assert_ne!(short, usual);
+        let long = parsed(br#"("text" "plain" NIL NIL NIL "7bit" 1 1 NIL NIL NIL NIL 5)"#);
+        let BodyStructure::Single(part) = &long else {
+            panic!("a single part");
+        };
+        assert_eq!(
+            part.extension.as_ref().unwrap().more.extensions,
+            vec![BodyExtension::Number(5)]
+        );
+    }
 }

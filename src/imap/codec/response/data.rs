@@ -68,6 +68,13 @@ pub(crate) fn list_data(input: &[u8], depth: usize) -> PResult<'_, ListItem<'_>>
             rest = tail;
             break;
         }
+        if let Some(name) = rest.strip_prefix(b"\\")
+            && let Some((index, len)) = MailboxAttribute::known_at(name)
+        {
+            attributes.insert_known(index);
+            rest = &name[len..];
+            continue;
+        }
         let (tail, attribute) = mailbox_attribute(rest)?;
         attributes.insert(attribute);
         rest = tail;
@@ -370,4 +377,41 @@ pub(crate) fn vanished_data(input: &[u8]) -> PResult<'_, Data<'_>> {
     let (rest, uids) = sequence_set(rest)?;
     let (rest, ()) = line_end(rest)?;
     Ok((rest, Data::Vanished { earlier, uids }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::imap::codec::types::{AString, IString, Mailbox};
+
+    #[test]
+    fn list_attributes_known_unknown_and_keywords() {
+        let (rest, item) = list_data(
+            b" (\\hasnochildren \\Sent2 \\JUNK  \\Sent Custom \\X-Thing) \"/\" \"Sent Items\"\r\n",
+            8,
+        )
+        .unwrap();
+        assert!(rest.is_empty());
+        let expected: MailboxAttributes = [
+            MailboxAttribute::HasNoChildren,
+            MailboxAttribute::Extension(Atom::unchecked("Sent2")),
+            MailboxAttribute::Junk,
+            MailboxAttribute::Sent,
+            MailboxAttribute::Keyword(Atom::unchecked("Custom")),
+            MailboxAttribute::Extension(Atom::unchecked("X-Thing")),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(item.attributes, expected);
+        assert_eq!(item.delimiter, Some('/'));
+        assert_eq!(
+            item.mailbox,
+            Mailbox(AString::String(IString::Quoted(Cow::Borrowed(
+                b"Sent Items"
+            ))))
+        );
+        // A name cut short by the end of the line is an error, as before.
+        assert!(list_data(b" (\\HasNoChildren", 8).is_err());
+        assert!(list_data(b" (\\HasNoChildren\r\n", 8).is_err());
+    }
 }

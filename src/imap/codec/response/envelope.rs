@@ -26,27 +26,33 @@ fn next_nstring(input: &[u8]) -> PResult<'_, NString<'_>> {
     nstring(rest)
 }
 
-fn address(input: &[u8]) -> PResult<'_, Address<'_>> {
-    let (rest, ()) = byte(input, b'(', "`(` to open an address")?;
-    let (rest, name) = nstring(rest)?;
-    let (rest, adl) = next_nstring(rest)?;
-    let (rest, mailbox) = next_nstring(rest)?;
-    let (rest, host) = next_nstring(rest)?;
-    let (rest, ()) = byte(spaces(rest), b')', "`)` to close an address")?;
-    Ok((
-        rest,
-        Address {
-            name,
-            adl,
-            mailbox,
-            host,
-        },
-    ))
+/// [`fill`] for a field that holds NIL.
+#[inline(always)]
+fn fill<'a>(field: &mut NString<'a>, value: NString<'a>) {
+    debug_assert!(field.is_none(), "a field filled twice");
+    super::fill(field, value);
 }
 
-/// An address list: NIL or `((...)(...))`, appended to `list`. Outlook.com puts spaces
-/// between the addresses and Mail.ru sends `()` for an empty list; both are read.
-fn address_list_into<'a>(input: &'a [u8], list: &mut Vec<Address<'a>>) -> PResult<'a, ()> {
+/// One address, written into `slot` field by field as each is read: building it apart
+/// and moving it in made the processor reload bytes it had just stored in smaller pieces,
+/// which stalls it. `slot` is [`Address::EMPTY`], as [`Envelope::push_address`] hands it out.
+fn address_into<'a>(input: &'a [u8], slot: &mut Address<'a>) -> PResult<'a, ()> {
+    let (rest, ()) = byte(input, b'(', "`(` to open an address")?;
+    let (rest, name) = nstring(rest)?;
+    fill(&mut slot.name, name);
+    let (rest, adl) = next_nstring(rest)?;
+    fill(&mut slot.adl, adl);
+    let (rest, mailbox) = next_nstring(rest)?;
+    fill(&mut slot.mailbox, mailbox);
+    let (rest, host) = next_nstring(rest)?;
+    fill(&mut slot.host, host);
+    byte(spaces(rest), b')', "`)` to close an address")
+}
+
+/// An address list: NIL or `((...)(...))`, appended to the envelope's addresses. Outlook.com
+/// puts spaces between the addresses and Mail.ru sends `()` for an empty list; both are
+/// read.
+fn address_list_into<'a>(input: &'a [u8], envelope: &mut Envelope<'a>) -> PResult<'a, ()> {
     let (mut rest, ()) = field_sep(input)?;
     if let Ok((tail, ())) = nil(rest) {
         return Ok((tail, ()));
@@ -57,9 +63,10 @@ fn address_list_into<'a>(input: &'a [u8], list: &mut Vec<Address<'a>>) -> PResul
         if let Some(tail) = rest.strip_prefix(b")") {
             return Ok((tail, ()));
         }
-        let (tail, value) = address(rest)?;
-        list.push(value);
-        rest = tail;
+        let Some(slot) = envelope.push_address() else {
+            return fail(rest, "fewer addresses");
+        };
+        (rest, ()) = address_into(rest, slot)?;
     }
 }
 
@@ -67,24 +74,137 @@ fn address_list_into<'a>(input: &'a [u8], list: &mut Vec<Address<'a>>) -> PResul
 /// parsing some of its fields.
 pub(crate) fn envelope(input: &[u8]) -> PResult<'_, Box<Envelope<'_>>> {
     let (rest, ()) = byte(input, b'(', "`(` to open an envelope")?;
-    let mut envelope = Box::new(Envelope::default());
-    // From, sender, reply-to and one recipient fit without growing.
-    envelope.reserve_addresses(4);
+    let mut envelope = Box::new(Envelope::EMPTY);
     let (rest, date) = nstring(rest)?;
-    envelope.date = date;
+    fill(&mut envelope.date, date);
     let (rest, subject) = next_nstring(rest)?;
-    envelope.subject = subject;
+    fill(&mut envelope.subject, subject);
     let mut rest = rest;
     for field in AddressField::ALL {
-        (rest, ()) = address_list_into(rest, envelope.addresses_mut())?;
-        if !envelope.end_list(field) {
-            return fail(rest, "fewer addresses");
-        }
+        (rest, ()) = address_list_into(rest, &mut envelope)?;
+        envelope.end_list(field);
     }
     let (rest, in_reply_to) = next_nstring(rest)?;
-    envelope.in_reply_to = in_reply_to;
+    fill(&mut envelope.in_reply_to, in_reply_to);
     let (rest, message_id) = next_nstring(rest)?;
-    envelope.message_id = message_id;
+    fill(&mut envelope.message_id, message_id);
     let (rest, ()) = byte(spaces(rest), b')', "`)` to close the envelope")?;
     Ok((rest, envelope))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::imap::codec::types::IString;
+
+    fn parsed(input: &[u8]) -> Box<Envelope<'_>> {
+        let (rest, value) = envelope(input).unwrap();
+        assert_eq!(rest, b"", "{:?}", String::from_utf8_lossy(input));
+        value
+    }
+
+    fn mailboxes<'a>(list: &'a [Address<'a>]) -> Vec<Option<&'a [u8]>> {
+        list.iter()
+            .map(|address| address.mailbox.as_ref().map(IString::as_bytes))
+            .collect()
+    }
+
+    #[test]
+    fn the_usual_envelope_reads_every_field() {
+        let value = parsed(
+            br#"("Wed, 1 Jul 2024 00:23:25 -0700" "Quarterly report" (("Alice Example" NIL "alice" "example.com")) (("Alice Example" NIL "alice" "example.com")) (("Alice Example" NIL "alice" "example.com")) (("Bob Example" NIL "bob" "example.org")) NIL NIL NIL "<40000.0@mail.example.com>")"#,
+        );
+        assert_eq!(
+            value.date.as_ref().map(IString::as_bytes),
+            Some(&b"Wed, 1 Jul 2024 00:23:25 -0700"[..])
+        );
+        assert_eq!(mailboxes(value.from()), [Some(&b"alice"[..])]);
+        assert_eq!(value.from(), value.sender());
+        assert_eq!(value.from(), value.reply_to());
+        assert_eq!(
+            value.to()[0],
+            Address {
+                name: Some(IString::from("Bob Example")),
+                adl: None,
+                mailbox: Some(IString::from("bob")),
+                host: Some(IString::from("example.org")),
+            }
+        );
+        assert!(value.cc().is_empty() && value.bcc().is_empty());
+        assert_eq!(value.in_reply_to, None);
+        assert_eq!(
+            value.message_id.as_ref().map(IString::as_bytes),
+            Some(&b"<40000.0@mail.example.com>"[..])
+        );
+    }
+
+    #[test]
+    fn more_addresses_than_fit_inline_keep_their_lists() {
+        let value = parsed(
+            br#"(NIL NIL ((NIL NIL "a" "x")) NIL NIL ((NIL NIL "b" "x")(NIL NIL "c" "x")(NIL NIL "d" "x")) ((NIL NIL "e" "x") (NIL NIL "f" "x")) ((NIL NIL "g" "x")) NIL NIL)"#,
+        );
+        assert_eq!(mailboxes(value.from()), [Some(&b"a"[..])]);
+        assert!(value.sender().is_empty() && value.reply_to().is_empty());
+        assert_eq!(
+            mailboxes(value.to()),
+            [Some(&b"b"[..]), Some(&b"c"[..]), Some(&b"d"[..])]
+        );
+        assert_eq!(mailboxes(value.cc()), [Some(&b"e"[..]), Some(&b"f"[..])]);
+        assert_eq!(mailboxes(value.bcc()), [Some(&b"g"[..])]);
+        // The same envelope built by hand is equal, wherever its addresses are kept.
+        let mut built = Envelope::default();
+        for field in AddressField::ALL {
+            built.set_addresses(field, value.addresses(field).to_vec());
+        }
+        assert_eq!(*value, built);
+    }
+
+    #[test]
+    fn nil_and_empty_lists_read_as_no_addresses() {
+        let nil = parsed(br#"(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)"#);
+        let empty = parsed(br#"(NIL NIL () ( ) NIL nil () NIL NIL NIL)"#);
+        assert_eq!(nil, empty);
+        assert_eq!(*nil, Envelope::default());
+        for field in AddressField::ALL {
+            assert!(nil.addresses(field).is_empty());
+        }
+    }
+
+    #[test]
+    fn a_group_is_its_start_its_members_and_its_end() {
+        // RFC 3501 §7.4.2: `undisclosed-recipients: ;`, then a group with one member.
+        let value = parsed(
+            br#"(NIL NIL ((NIL NIL "me" "x")) NIL NIL ((NIL NIL "undisclosed-recipients" NIL)(NIL NIL NIL NIL)(NIL NIL "team" NIL)("Ann" NIL "ann" "x")(NIL NIL NIL NIL)) NIL NIL NIL NIL)"#,
+        );
+        let to = value.to();
+        assert_eq!(
+            mailboxes(to),
+            [
+                Some(&b"undisclosed-recipients"[..]),
+                None,
+                Some(&b"team"[..]),
+                Some(&b"ann"[..]),
+                None
+            ]
+        );
+        assert_eq!(to[1], Address::EMPTY);
+        assert_eq!(to[3].host.as_ref().map(IString::as_bytes), Some(&b"x"[..]));
+        assert_eq!(mailboxes(value.from()), [Some(&b"me"[..])]);
+    }
+
+    #[test]
+    fn a_broken_address_list_is_refused() {
+        for broken in [
+            &br#"(NIL NIL ((NIL NIL "a" "x") NIL NIL NIL NIL NIL NIL NIL)"#[..],
+            br#"(NIL NIL ((NIL NIL "a")) NIL NIL NIL NIL NIL NIL NIL)"#,
+            br#"(NIL NIL ((NIL NIL "a" "x")(NIL NIL "b" "x")(NIL NIL "c" "x")(NIL NIL "d" "x")(NIL NIL "e" "x") NIL NIL NIL NIL NIL NIL NIL)"#,
+            br#"(NIL NIL X NIL NIL NIL NIL NIL NIL NIL)"#,
+        ] {
+            assert!(
+                envelope(broken).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(broken)
+            );
+        }
+    }
 }

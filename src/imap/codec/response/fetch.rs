@@ -150,20 +150,32 @@ fn item_name(input: &[u8]) -> PResult<'_, &[u8]> {
 /// [`unknown_item`], which reads the name byte by byte.
 #[inline(always)]
 fn quick_name(input: &[u8]) -> Option<(usize, Keyword)> {
-    const LOW: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
-    const HIGH: u128 = LOW << 7;
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = LOW << 7;
+    /// The high bit of each byte that is a space, `[` or `<` (only the lowest is exact).
     #[inline(always)]
-    fn zero_marks(word: u128) -> u128 {
-        word.wrapping_sub(LOW) & !word & HIGH
+    fn stops(word: u64) -> u64 {
+        let space = word ^ (LOW * u64::from(b' '));
+        let bracket = word ^ (LOW * u64::from(b'['));
+        let angle = word ^ (LOW * u64::from(b'<'));
+        ((space.wrapping_sub(LOW) & !space)
+            | (bracket.wrapping_sub(LOW) & !bracket)
+            | (angle.wrapping_sub(LOW) & !angle))
+            & HIGH
     }
     let bytes = input.first_chunk::<16>()?;
-    let word = u128::from_le_bytes(*bytes);
-    let marks = zero_marks(word ^ (LOW * u128::from(b' ')))
-        | zero_marks(word ^ (LOW * u128::from(b'[')))
-        | zero_marks(word ^ (LOW * u128::from(b'<')));
-    // Only the lowest mark is exact, and it is the one wanted.
-    match (marks.trailing_zeros() / 8) as usize {
-        0 | 16.. => None,
+    let (low, high) = bytes.split_at(8);
+    let low = u64::from_le_bytes(low.try_into().ok()?);
+    // Most names (UID, FLAGS) end in the first eight bytes; the second is read only when not.
+    let len = match stops(low) {
+        0 => match stops(u64::from_le_bytes(high.try_into().ok()?)) {
+            0 => return None,
+            marks => 8 + (marks.trailing_zeros() / 8) as usize,
+        },
+        marks => (marks.trailing_zeros() / 8) as usize,
+    };
+    match len {
+        0 => None,
         len => Some((len, Keyword::of_first16(bytes, len))),
     }
 }
@@ -184,51 +196,110 @@ fn name_and_key(input: &[u8]) -> PResult<'_, Keyword> {
     }
 }
 
-/// One `msg-att` item, pushed onto `items`. The items every client asks for are pushed
-/// where they are built; the others go through [`other_item`].
+/// The items every client asks for, each spelled with the space after its name.
+mod usual {
+    use crate::imap::codec::grammar::keyword::Spelled;
+    pub(super) const UID: Spelled = Spelled::new("UID ");
+    pub(super) const FLAGS: Spelled = Spelled::new("FLAGS ");
+    pub(super) const INTERNALDATE: Spelled = Spelled::new("INTERNALDATE ");
+    pub(super) const RFC822_SIZE: Spelled = Spelled::new("RFC822.SIZE ");
+    pub(super) const ENVELOPE: Spelled = Spelled::new("ENVELOPE ");
+    pub(super) const BODYSTRUCTURE: Spelled = Spelled::new("BODYSTRUCTURE ");
+}
+
+/// One `msg-att` item, pushed onto `items`. The items every client asks for are found by
+/// their first letter and one or two word comparisons, and pushed where they are built;
+/// anything else (another item, an odd spelling, the last bytes of the input) goes through
+/// [`named_item`], which reads every item.
 fn fetch_item_into<'a>(
     input: &'a [u8],
     depth: usize,
     items: &mut Vec<FetchItem<'a>>,
 ) -> PResult<'a, ()> {
-    let (rest, known) = name_and_key(input)?;
-    // The length first: it narrows the comparisons to one or two keywords.
-    match (input.len() - rest.len(), known) {
-        (3, kw::UID) => {
-            let (rest, ()) = sp(rest)?;
+    if let Some(bytes) = input.first_chunk::<16>() {
+        // The case bit set: an upper- or lower-case letter reads as the lower-case one.
+        let found = match bytes[0] | 0x20 {
+            b'u' => usual::UID.strip(bytes, input).map(|rest| (kw::UID, rest)),
+            b'f' => usual::FLAGS
+                .strip(bytes, input)
+                .map(|rest| (kw::FLAGS, rest)),
+            b'i' => usual::INTERNALDATE
+                .strip(bytes, input)
+                .map(|rest| (kw::INTERNALDATE, rest)),
+            b'r' => usual::RFC822_SIZE
+                .strip(bytes, input)
+                .map(|rest| (kw::RFC822_SIZE, rest)),
+            b'e' => usual::ENVELOPE
+                .strip(bytes, input)
+                .map(|rest| (kw::ENVELOPE, rest)),
+            b'b' => usual::BODYSTRUCTURE
+                .strip(bytes, input)
+                .map(|rest| (kw::BODYSTRUCTURE, rest)),
+            _ => None,
+        };
+        if let Some((known, rest)) = found {
+            return usual_item_into(known, rest, depth, items);
+        }
+    }
+    named_item_into(input, depth, items)
+}
+
+/// A usual item (`known` is one of those [`fetch_item_into`] looks for) from its value on,
+/// pushed where it is built (a move into the list is a copy of the whole item).
+#[inline(always)]
+fn usual_item_into<'a>(
+    known: Keyword,
+    rest: &'a [u8],
+    depth: usize,
+    items: &mut Vec<FetchItem<'a>>,
+) -> PResult<'a, ()> {
+    let (rest, item) = match known {
+        kw::UID => {
             let (rest, n) = number(rest)?;
-            items.push(FetchItem::Uid(n));
-            Ok((rest, ()))
+            (rest, FetchItem::Uid(n))
         }
-        (5, kw::FLAGS) => {
-            let (rest, ()) = sp(rest)?;
+        kw::FLAGS => {
             let (rest, flags) = flag_list(rest)?;
-            items.push(FetchItem::Flags(flags));
-            Ok((rest, ()))
+            (rest, FetchItem::Flags(flags))
         }
-        (12, kw::INTERNALDATE) => {
-            let (rest, ()) = sp(rest)?;
+        kw::INTERNALDATE => {
             let (rest, date) = date_time(rest)?;
-            items.push(FetchItem::InternalDate(date));
-            Ok((rest, ()))
+            (rest, FetchItem::InternalDate(date))
         }
-        (11, kw::RFC822_SIZE) => {
-            let (rest, ()) = sp(rest)?;
+        kw::RFC822_SIZE => {
             let (rest, n) = lenient_number(rest)?;
-            items.push(FetchItem::Rfc822Size(n));
-            Ok((rest, ()))
+            (rest, FetchItem::Rfc822Size(n))
         }
-        (8, kw::ENVELOPE) => {
-            let (rest, ()) = sp(rest)?;
+        kw::ENVELOPE => {
             let (rest, value) = envelope(rest)?;
-            items.push(FetchItem::Envelope(value));
-            Ok((rest, ()))
+            (rest, FetchItem::Envelope(value))
         }
-        (13, kw::BODYSTRUCTURE) => {
-            let (rest, ()) = sp(rest)?;
+        _ => {
             let (rest, value) = body(rest, depth)?;
-            items.push(FetchItem::BodyStructure(value));
-            Ok((rest, ()))
+            (rest, FetchItem::BodyStructure(value))
+        }
+    };
+    items.push(item);
+    Ok((rest, ()))
+}
+
+/// One `msg-att` item of any name, found by its measured name, pushed onto `items`.
+#[inline(never)]
+fn named_item_into<'a>(
+    input: &'a [u8],
+    depth: usize,
+    items: &mut Vec<FetchItem<'a>>,
+) -> PResult<'a, ()> {
+    let (rest, known) = name_and_key(input)?;
+    match (input.len() - rest.len(), known) {
+        (3, kw::UID)
+        | (5, kw::FLAGS)
+        | (12, kw::INTERNALDATE)
+        | (11, kw::RFC822_SIZE)
+        | (8, kw::ENVELOPE)
+        | (13, kw::BODYSTRUCTURE) => {
+            let (rest, ()) = sp(rest)?;
+            usual_item_into(known, rest, depth, items)
         }
         _ => {
             let (rest, item) = other_item(input, depth)?;
@@ -370,7 +441,13 @@ fn unknown_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
 /// `* n FETCH (...)` after `FETCH`.
 pub(crate) fn fetch_items(input: &[u8], depth: usize) -> PResult<'_, Vec<FetchItem<'_>>> {
     let (rest, ()) = sp(input)?;
-    let (mut rest, ()) = byte(rest, b'(', "`(`")?;
+    let (rest, ()) = byte(rest, b'(', "`(`")?;
+    fetch_items_opened(rest, depth)
+}
+
+/// The items of `* n FETCH (...)` after the `(`.
+pub(crate) fn fetch_items_opened(input: &[u8], depth: usize) -> PResult<'_, Vec<FetchItem<'_>>> {
+    let mut rest = input;
     // Eight covers what clients usually ask for in one FETCH without regrowing.
     let mut items = Vec::with_capacity(8);
     loop {
@@ -379,5 +456,72 @@ pub(crate) fn fetch_items(input: &[u8], depth: usize) -> PResult<'_, Vec<FetchIt
             return Ok((tail, items));
         }
         (rest, ()) = fetch_item_into(rest, depth, &mut items)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick measure agrees with the byte-by-byte one for names of every length it
+    /// handles, ended by each of the bytes that end a name.
+    #[test]
+    fn item_names_measure_the_same_either_way() {
+        for len in 1..=16 {
+            for stop in [b' ', b'[', b'<'] {
+                let mut input: Vec<u8> = b"RFC822.SIZEABCDEFGHIJ"[..len.min(21)].to_vec();
+                input.resize(len, b'X');
+                input.push(stop);
+                input.extend_from_slice(b"1234567890123456");
+                let slow = item_name(&input).unwrap().1.len();
+                match quick_name(&input) {
+                    Some((quick, key)) => {
+                        assert_eq!(quick, slow, "{}", String::from_utf8_lossy(&input));
+                        assert_eq!(key, Keyword::prefix(&input, slow));
+                    }
+                    None => assert_eq!(len, 16, "only a name filling the sixteen bytes"),
+                }
+            }
+        }
+        assert_eq!(quick_name(b" UID 1 AAAAAAAAAAAA"), None);
+        assert_eq!(quick_name(b"UID 1)"), None, "fewer than sixteen bytes left");
+    }
+
+    /// The usual items read by their first letter give what reading them by measured name
+    /// gives, in any case, spoilt, and with too few bytes left for the quick comparison.
+    #[test]
+    fn usual_items_read_alike_by_letter_and_by_name() {
+        let items = [
+            "UID 40007",
+            "uid 7",
+            "UID  7",
+            "UID7",
+            "UIDX 7",
+            "FLAGS (\\Seen $Junk)",
+            "Flags ()",
+            "FLAGS(\\Seen)",
+            "INTERNALDATE \"17-Jul-1996 02:44:25 -0700\"",
+            "InternalDate \" 7-Jul-1996 02:44:25 +0000\"",
+            "INTERNALDATE \"17-Jul-1996 02:44:25 -0799\"",
+            "RFC822.SIZE 4286",
+            "rfc822.size -1",
+            "RFC822.SIZEX 1",
+            "ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)",
+            "BODYSTRUCTURE (\"text\" \"plain\" NIL NIL NIL \"7bit\" 3 1)",
+            "BODY (\"text\" \"plain\" NIL NIL NIL \"7bit\" 3 1)",
+            "BODY[] {3}\r\nabc",
+            "X-UNKNOWN (1 2)",
+        ];
+        for item in items {
+            for tail in [")\r\n", " UID 9 FLAGS () RFC822.SIZE 1)\r\n"] {
+                let input = format!("{item}{tail}");
+                let mut by_letter = Vec::new();
+                let quick = fetch_item_into(input.as_bytes(), 8, &mut by_letter);
+                let mut by_name = Vec::new();
+                let named = named_item_into(input.as_bytes(), 8, &mut by_name);
+                assert_eq!(quick, named, "{input:?}");
+                assert_eq!(by_letter, by_name, "{input:?}");
+            }
+        }
     }
 }

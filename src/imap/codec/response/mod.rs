@@ -6,14 +6,14 @@ pub(crate) mod envelope;
 pub(crate) mod fetch;
 pub(crate) mod status;
 
-use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use crate::imap::codec::grammar::keyword::{Keyword, Spelled, kw};
 use std::borrow::Cow;
 
 use self::data::{
     capability_data, esearch_data, flags_data, id_params, list_data, namespace_data, numbers_data,
     quota_data, quota_root_data, status_data, thread_data, vanished_data,
 };
-use self::fetch::fetch_items;
+use self::fetch::{fetch_items, fetch_items_opened};
 use self::status::{resp_text, status_kind};
 use crate::imap::codec::grammar::chars::{self, ATOM, TAG};
 use crate::imap::codec::grammar::core::{line_end, number, sp, token};
@@ -21,6 +21,16 @@ use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::types::{
     Continue, Data, Greeting, GreetingKind, Raw, Response, Status, StatusKind, Tag,
 };
+
+/// Stores `value` in `field`, which holds a value that owns no memory (NIL, an empty
+/// borrowed string, the placeholder a parser fills in place): a plain assignment would
+/// first run the old value's drop code, a test per field the compiler cannot prove needless.
+/// Were the old value ever to own memory, it would leak, never be freed twice.
+#[inline(always)]
+pub(crate) fn fill<T>(field: &mut T, value: T) {
+    let old = std::mem::replace(field, value);
+    std::mem::forget(old);
+}
 
 /// `greeting`: `* OK|PREAUTH|BYE resp-text`.
 pub(crate) fn greeting(input: &[u8]) -> PResult<'_, Greeting<'_>> {
@@ -88,9 +98,8 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
     if let Some(b'0'..=b'9') = input.first() {
         return numbered(input, depth);
     }
-    let word_len = chars::run(input, ATOM);
-    let (word, rest) = input.split_at(word_len);
-    let name = Keyword::prefix(input, word.len());
+    let (word_len, name) = Keyword::leading_atom(input);
+    let rest = &input[word_len..];
     let kind = match name {
         kw::OK => Some(StatusKind::Ok),
         kw::NO => Some(StatusKind::No),
@@ -111,11 +120,23 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
             }),
         ));
     }
+    // LIST and LSUB come by the thousand in one reply: their item goes straight into the
+    // response, not through the `Data` every other kind is built in first (each step is a
+    // copy of the whole value).
+    match name {
+        kw::LIST => {
+            let (rest, item) = list_data(rest, depth)?;
+            return Ok((rest, Response::Data(Data::List(item))));
+        }
+        kw::LSUB => {
+            let (rest, item) = list_data(rest, depth)?;
+            return Ok((rest, Response::Data(Data::Lsub(item))));
+        }
+        _ => {}
+    }
     let data = match name {
         kw::CAPABILITY => capability_data(rest).map(|(r, list)| (r, Data::Capability(list))),
         kw::ENABLED => capability_data(rest).map(|(r, list)| (r, Data::Enabled(list))),
-        kw::LIST => list_data(rest, depth).map(|(r, item)| (r, Data::List(item))),
-        kw::LSUB => list_data(rest, depth).map(|(r, item)| (r, Data::Lsub(item))),
         kw::STATUS => status_data(rest),
         kw::FLAGS => flags_data(rest),
         kw::SEARCH => {
@@ -155,18 +176,75 @@ fn other(input: &[u8]) -> PResult<'_, Data<'_>> {
 fn numbered(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
     let (rest, n) = number(input)?;
     let (rest, ()) = sp(rest)?;
-    let word_len = chars::run(rest, ATOM);
-    let (word, after) = rest.split_at(word_len);
-    let data = match Keyword::prefix(rest, word.len()) {
+    // `FETCH (` in any case, compared whole: no name to measure for the usual response.
+    const FETCH_OPEN: Spelled = Spelled::new("FETCH (");
+    if let Some(after) = rest
+        .first_chunk::<16>()
+        .and_then(|bytes| FETCH_OPEN.strip(bytes, rest))
+    {
+        let (rest, items) = fetch_items_opened(after, depth)?;
+        let (rest, ()) = line_end(rest)?;
+        return Ok((rest, Response::Data(Data::Fetch { seq: n, items })));
+    }
+    let (word_len, name) = Keyword::leading_atom(rest);
+    let after = &rest[word_len..];
+    // FETCH comes by the thousand: its items go straight into the response (see LIST).
+    if name == kw::FETCH {
+        let (rest, items) = fetch_items(after, depth)?;
+        let (rest, ()) = line_end(rest)?;
+        return Ok((rest, Response::Data(Data::Fetch { seq: n, items })));
+    }
+    let data = match name {
         kw::EXISTS => line_end(after).map(|(r, ())| (r, Data::Exists(n))),
         kw::RECENT => line_end(after).map(|(r, ())| (r, Data::Recent(n))),
         kw::EXPUNGE => line_end(after).map(|(r, ())| (r, Data::Expunge(n))),
-        kw::FETCH => {
-            let (r, items) = fetch_items(after, depth)?;
-            let (r, ()) = line_end(r)?;
-            Ok((r, Data::Fetch { seq: n, items }))
-        }
         _ => other(input),
     }?;
     Ok((data.0, Response::Data(data.1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::imap::codec::types::FetchItem;
+
+    /// `FETCH (` compared whole reads as the name measured does, in any case and however
+    /// near the end of the input; anything else goes the measured way.
+    #[test]
+    fn fetch_responses_read_alike_however_the_name_is_found() {
+        let expected = Response::Data(Data::Fetch {
+            seq: 12,
+            items: vec![FetchItem::Uid(40007), FetchItem::Rfc822Size(2000)],
+        });
+        for wire in [
+            "12 FETCH (UID 40007 RFC822.SIZE 2000)\r\n",
+            "12 fetch (UID 40007 RFC822.SIZE 2000)\r\n",
+            "12 Fetch ( UID 40007 RFC822.SIZE 2000 )\r\n",
+            "12 FETCH (UID 40007 rfc822.size 2000)\n",
+        ] {
+            assert_eq!(
+                untagged(wire.as_bytes(), 8),
+                Ok((&b""[..], expected.clone())),
+                "{wire:?}"
+            );
+        }
+        let short = Response::Data(Data::Fetch {
+            seq: 3,
+            items: vec![FetchItem::Uid(7)],
+        });
+        assert_eq!(untagged(b"3 FETCH (UID 7)\r\n", 8), Ok((&b""[..], short)));
+        for wrong in [
+            &b"12 FETCH(UID 1)\r\n"[..],
+            b"12 FETCH  (UID 1)\r\n",
+            b"12 FETCHES (UID 1)\r\n",
+            b"12 FETCH (UID 1 FLAGS (\\Seen)\r\n",
+        ] {
+            let parsed = untagged(wrong, 8);
+            assert!(
+                !matches!(parsed, Ok((_, Response::Data(Data::Fetch { .. })))),
+                "{}: {parsed:?}",
+                wrong.escape_ascii()
+            );
+        }
+    }
 }

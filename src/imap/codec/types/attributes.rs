@@ -37,6 +37,13 @@ impl<'a> MailboxAttributes<'a> {
         }
     }
 
+    /// Adds the well-known attribute at `index` in [`NAMED`] (what
+    /// [`MailboxAttribute::known_at`] gives), without building the attribute first.
+    #[inline(always)]
+    pub(crate) fn insert_known(&mut self, index: u32) {
+        self.known |= 1 << index;
+    }
+
     /// True when the mailbox has `attribute`.
     pub fn contains(&self, attribute: &MailboxAttribute<'_>) -> bool {
         match attribute.known_index() {

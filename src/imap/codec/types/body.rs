@@ -246,14 +246,27 @@ owned_struct!(MultiPartExtension { params, more });
 /// before it; a later field is only present when the earlier ones are.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ExtensionData<'a> {
-    /// Content-Disposition: `Some(None)` is NIL.
-    pub disposition: Option<Option<Disposition<'a>>>,
+    /// Content-Disposition: `Some(None)` is NIL. Boxed: most parts carry NIL, and every
+    /// part would otherwise be larger by a whole disposition.
+    pub disposition: Option<Option<Box<Disposition<'a>>>>,
     /// Content-Language: empty is NIL.
     pub language: Option<Vec<IString<'a>>>,
     /// Content-Location.
     pub location: Option<NString<'a>>,
     /// Data from future extensions.
     pub extensions: Vec<BodyExtension<'a>>,
+}
+
+impl ExtensionData<'_> {
+    /// Disposition, language and location present and NIL, nothing after them.
+    pub(crate) fn all_nil() -> Self {
+        ExtensionData {
+            disposition: Some(None),
+            language: Some(Vec::new()),
+            location: Some(None),
+            extensions: Vec::new(),
+        }
+    }
 }
 
 owned_struct!(ExtensionData {

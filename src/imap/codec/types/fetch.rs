@@ -6,7 +6,7 @@ use super::body::BodyStructure;
 use super::core::{AString, Atom, IntoOwned, NString, owned_struct};
 use super::datetime::DateTime;
 use super::envelope::Envelope;
-use super::flag::Flag;
+use super::flags::Flags;
 use super::raw::Raw;
 
 /// A body section specifier: `[]`, `[1.2]`, `[HEADER.FIELDS (SUBJECT)]`, `[2.MIME]`.
@@ -55,7 +55,7 @@ pub enum FetchItem<'a> {
     /// `UID n`
     Uid(u32),
     /// `FLAGS (...)`
-    Flags(Vec<Flag<'a>>),
+    Flags(Flags<'a>),
     /// `INTERNALDATE "..."`
     InternalDate(DateTime),
     /// `RFC822.SIZE n` (a negative size from a broken server reads as 0)

@@ -1,5 +1,6 @@
 //! Mailbox names, LIST/LSUB entries and their attributes.
 
+use crate::imap::codec::grammar::chars::{self, ATOM};
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::borrow::Cow;
 
@@ -171,28 +172,26 @@ impl<'a> MailboxAttribute<'a> {
 
     /// The known attribute written `\name`, if it is one.
     pub(crate) fn backslashed_bytes(input: &[u8], len: usize) -> Option<Self> {
-        use MailboxAttribute as A;
-        // The length picks the one to three names worth comparing: a LIST response carries
-        // an attribute or two, and a LIST reply may carry thousands of responses.
-        let key = Keyword::prefix(input, len);
-        let is = |keyword: Keyword, attribute: Self| (key == keyword).then_some(attribute);
-        match len {
-            3 => is(kw::ALL, A::All),
-            4 => is(kw::JUNK, A::Junk).or_else(|| is(kw::SENT, A::Sent)),
-            5 => is(kw::TRASH, A::Trash),
-            6 => is(kw::MARKED, A::Marked)
-                .or_else(|| is(kw::REMOTE, A::Remote))
-                .or_else(|| is(kw::DRAFTS, A::Drafts)),
-            7 => is(kw::ARCHIVE, A::Archive).or_else(|| is(kw::FLAGGED, A::Flagged)),
-            8 => is(kw::NOSELECT, A::NoSelect).or_else(|| is(kw::UNMARKED, A::Unmarked)),
-            9 => is(kw::IMPORTANT, A::Important),
-            10 => is(kw::SUBSCRIBED, A::Subscribed),
-            11 => is(kw::HASCHILDREN, A::HasChildren)
-                .or_else(|| is(kw::NOINFERIORS, A::NoInferiors))
-                .or_else(|| is(kw::NONEXISTENT, A::NonExistent)),
-            13 => is(kw::HASNOCHILDREN, A::HasNoChildren),
-            _ => None,
+        let index = known_index_of(Keyword::prefix(input, len), len)?;
+        NAMED
+            .get(usize::try_from(index).ok()?)
+            .map(|(_, attribute)| attribute.clone())
+    }
+
+    /// The well-known attribute whose name (after the backslash) starts `input`: its
+    /// position in [`NAMED`] and the name's length. Reads sixteen bytes at once, so it
+    /// answers `None` for a shorter input or a name that is not a known one; the byte-wise
+    /// path then gives the same result as if this had not been tried.
+    #[inline(always)]
+    pub(crate) fn known_at(input: &[u8]) -> Option<(u32, usize)> {
+        let bytes = input.first_chunk::<16>()?;
+        let (len, key) = Keyword::letters_of_first16(bytes);
+        // Known names are letters only; the name ends with them unless an atom goes on
+        // (`\Sent2`), which would make it another name.
+        if chars::is(*bytes.get(len)?, ATOM) {
+            return None;
         }
+        Some((known_index_of(key, len)?, len))
     }
 
     /// The name to write after the backslash, or `None` for a keyword.
@@ -220,6 +219,31 @@ impl<'a> MailboxAttribute<'a> {
                 | MailboxAttribute::Trash
                 | MailboxAttribute::Important
         )
+    }
+}
+
+/// The position in [`NAMED`] of the known attribute whose `len`-byte name has `key`. The
+/// length picks the one to three names worth comparing: a LIST response carries an
+/// attribute or two, and a LIST reply may carry thousands of responses.
+#[inline(always)]
+fn known_index_of(key: Keyword, len: usize) -> Option<u32> {
+    let is = |keyword: Keyword, index: u32| (key == keyword).then_some(index);
+    match len {
+        3 => is(kw::ALL, 9),
+        4 => is(kw::JUNK, 13).or_else(|| is(kw::SENT, 14)),
+        5 => is(kw::TRASH, 15),
+        6 => is(kw::MARKED, 2)
+            .or_else(|| is(kw::REMOTE, 8))
+            .or_else(|| is(kw::DRAFTS, 11)),
+        7 => is(kw::ARCHIVE, 10).or_else(|| is(kw::FLAGGED, 12)),
+        8 => is(kw::NOSELECT, 1).or_else(|| is(kw::UNMARKED, 3)),
+        9 => is(kw::IMPORTANT, 16),
+        10 => is(kw::SUBSCRIBED, 7),
+        11 => is(kw::HASCHILDREN, 4)
+            .or_else(|| is(kw::NOINFERIORS, 0))
+            .or_else(|| is(kw::NONEXISTENT, 6)),
+        13 => is(kw::HASNOCHILDREN, 5),
+        _ => None,
     }
 }
 
@@ -280,3 +304,42 @@ owned_struct!(ListItem {
     mailbox,
     extended
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_attributes_read_alike_in_registers_and_byte_by_byte() {
+        for (index, (name, attribute)) in NAMED.iter().enumerate() {
+            let index = u32::try_from(index).unwrap();
+            assert_eq!(attribute.known_index(), Some(index));
+            for written in [
+                name.to_string(),
+                name.to_ascii_uppercase(),
+                name.to_ascii_lowercase(),
+            ] {
+                assert_eq!(MailboxAttribute::backslashed(&written), *attribute);
+                for tail in [") \"/\" INBOX\r\n", " \\Marked) NIL \"Sent\"\r\n"] {
+                    let line = format!("{written}{tail}");
+                    assert_eq!(
+                        MailboxAttribute::known_at(line.as_bytes()),
+                        Some((index, name.len())),
+                        "{line}"
+                    );
+                }
+                // An atom that goes on makes another name.
+                let longer = format!("{written}2");
+                let line = format!("{longer}) \"/\" INBOX\r\n");
+                assert_eq!(MailboxAttribute::known_at(line.as_bytes()), None);
+                assert!(matches!(
+                    MailboxAttribute::backslashed(&longer),
+                    MailboxAttribute::Extension(_)
+                ));
+            }
+        }
+        // Too short to read in registers: the byte-wise path answers.
+        assert_eq!(MailboxAttribute::known_at(b"Sent)\r\n"), None);
+        assert_eq!(MailboxAttribute::known_at(b"Sentinel) NIL x\r\n"), None);
+    }
+}

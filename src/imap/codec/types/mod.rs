@@ -28,6 +28,7 @@ mod envelope;
 mod extension;
 mod fetch;
 mod flag;
+mod flags;
 mod mailbox;
 mod raw;
 mod response;
@@ -58,6 +59,7 @@ pub use extension::{
 };
 pub use fetch::{FetchAttribute, FetchItem, FetchItems, Partial, Section, SectionText};
 pub use flag::Flag;
+pub use flags::{Flags, FlagsIntoIter};
 pub use mailbox::{ListExtendedItem, ListItem, Mailbox, MailboxAttribute};
 pub(crate) use raw::Bytes;
 pub use raw::Raw;
