@@ -160,33 +160,34 @@ impl Keyword {
     }
 }
 
-/// A keyword with the byte that must follow it (`UID `, `FLAGS `), to find at the start of
-/// sixteen bytes in any case with one or two word comparisons: no length to measure, no
-/// key to build. Only letters are folded (the 0x20 bit set at their places alone maps
+/// A fixed spelling to find at the start of the input in any case with one to three word
+/// comparisons, with no length to measure and no key to build: a keyword with the byte that
+/// must follow it (`UID `, `FLAGS `), or a quoted string body structures repeat
+/// (`"charset"`). Only letters are folded (the 0x20 bit set at their places alone maps
 /// exactly the two cases of a letter onto one), so every other byte must be as written.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Spelled {
-    /// The bytes in lower case, zero past the end, as two little-endian words.
-    expected: [u64; 2],
+    /// The bytes in lower case, zero past the end, as little-endian words.
+    expected: [u64; 3],
     /// The case bit at each letter's place.
-    fold: [u64; 2],
+    fold: [u64; 3],
     /// Every bit of each byte of the pattern.
-    mask: [u64; 2],
+    mask: [u64; 3],
     len: usize,
 }
 
 impl Spelled {
-    /// The pattern `text` (at most sixteen bytes), built at compile time.
+    /// The pattern `text` (at most twenty-four bytes), built at compile time.
     pub(crate) const fn new(text: &str) -> Spelled {
         let bytes = text.as_bytes();
         assert!(
-            bytes.len() <= 16,
-            "a spelled pattern is at most sixteen bytes"
+            bytes.len() <= 24,
+            "a spelled pattern is at most twenty-four bytes"
         );
         let mut spelled = Spelled {
-            expected: [0; 2],
-            fold: [0; 2],
-            mask: [0; 2],
+            expected: [0; 3],
+            fold: [0; 3],
+            mask: [0; 3],
             len: bytes.len(),
         };
         let mut index = 0;
@@ -203,19 +204,45 @@ impl Spelled {
         spelled
     }
 
-    /// What follows the pattern when `bytes` (the start of `input`) begins with it.
+    /// How many bytes the pattern has.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether `word` holds the pattern's word `at`.
+    #[inline(always)]
+    fn word_matches(&self, word: u64, at: usize) -> bool {
+        match (self.fold.get(at), self.mask.get(at), self.expected.get(at)) {
+            (Some(fold), Some(mask), Some(expected)) => (word | fold) & mask == *expected,
+            _ => false,
+        }
+    }
+
+    /// What follows the pattern when `bytes` (the start of `input`, already in hand) begins
+    /// with it. For patterns of at most sixteen bytes.
     #[inline(always)]
     pub(crate) fn strip<'a>(&self, bytes: &[u8; 16], input: &'a [u8]) -> Option<&'a [u8]> {
         let (low, high) = split_words(bytes);
-        let low_matches = (low | self.fold[0]) & self.mask[0] == self.expected[0];
         // A pattern of eight bytes or fewer has no second word to compare.
-        let high_matches =
-            self.len <= 8 || (high | self.fold[1]) & self.mask[1] == self.expected[1];
-        if low_matches && high_matches {
+        let matches = self.word_matches(low, 0) && (self.len <= 8 || self.word_matches(high, 1));
+        if matches && self.len <= 16 {
             input.get(self.len..)
         } else {
             None
         }
+    }
+
+    /// What follows the pattern when `input` begins with it, reading the words from
+    /// `input` itself (which must hold all of them, bytes after the pattern included).
+    #[inline(always)]
+    pub(crate) fn strip_prefix<'a>(&self, input: &'a [u8]) -> Option<&'a [u8]> {
+        let head = input.get(..self.len.div_ceil(8) * 8)?;
+        for (at, word) in head.chunks_exact(8).enumerate() {
+            if !self.word_matches(u64::from_le_bytes(word.try_into().ok()?), at) {
+                return None;
+            }
+        }
+        input.get(self.len..)
     }
 }
 
@@ -453,6 +480,8 @@ mod tests {
                     "{pattern:?} in {}",
                     input.escape_ascii()
                 );
+                // Reading the words from the input itself gives the same.
+                assert_eq!(spelled.strip_prefix(input), byte_wise);
             }
         }
         let uid = Spelled::new("UID ");

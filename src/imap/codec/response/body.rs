@@ -7,6 +7,7 @@ use super::fill;
 use crate::imap::codec::grammar::core::{
     byte, lenient_number, nil, nstring, number64, paren_list, spaces, string,
 };
+use crate::imap::codec::grammar::keyword::Spelled;
 use crate::imap::codec::grammar::{PErrorKind, PResult, fail, fatal};
 use crate::imap::codec::types::{
     BodyExtension, BodyStructure, Disposition, ExtensionData, IString, MultiPart,
@@ -26,65 +27,22 @@ fn optional_field(input: &[u8]) -> Option<&[u8]> {
     }
 }
 
-/// A quoted string body structures repeat in nearly every part (`"TEXT"`, `"PLAIN"`,
-/// `"CHARSET"`), quotes included, as words to compare the input with: reading it that way
-/// costs a few instructions instead of a scan for the closing quote.
-struct Spelling {
-    /// The quoted string, eight bytes a word, zero past its end.
-    words: [u64; 3],
-    /// Per word, 0xff where a byte of the string is (the input goes on after it).
-    keep: [u64; 3],
-    /// Per word, 0x20 where a letter is: letters match in either case.
-    fold: [u64; 3],
-    /// Length of the quoted string with its quotes.
-    len: usize,
-}
-
-impl Spelling {
-    /// `quoted` (at most 24 bytes, lower case, no escapes) as words.
-    const fn new(quoted: &[u8]) -> Spelling {
-        let mut spelling = Spelling {
-            words: [0; 3],
-            keep: [0; 3],
-            fold: [0; 3],
-            len: quoted.len(),
-        };
-        let mut at = 0;
-        while at < quoted.len() {
-            let shift = (at % 8) * 8;
-            spelling.words[at / 8] |= (quoted[at] as u64) << shift;
-            spelling.keep[at / 8] |= 0xff << shift;
-            if quoted[at].is_ascii_lowercase() {
-                spelling.fold[at / 8] |= 0x20 << shift;
-            }
-            at += 1;
-        }
-        spelling
-    }
-
-    /// The string at the start of `input` when it is this one, in any case, and the input
-    /// after it: the value [`string`] reads there, found by comparing words.
-    #[inline(always)]
-    fn read<'a>(&self, input: &'a [u8]) -> Option<(&'a [u8], IString<'a>)> {
-        let words = self.len.div_ceil(8);
-        let head = input.get(..words * 8)?;
-        for (at, word) in head.chunks_exact(8).enumerate() {
-            let word = u64::from_le_bytes(word.try_into().ok()?);
-            if (word & self.keep[at]) | self.fold[at] != self.words[at] {
-                return None;
-            }
-        }
-        let content = input.get(1..self.len - 1)?;
-        let rest = input.get(self.len..)?;
-        Some((rest, IString::Quoted(Cow::Borrowed(content))))
-    }
+/// The string at the start of `input` when it is `quoted` (the spelling of a quoted
+/// string body structures repeat in nearly every part, quotes included), in any case, and
+/// the input after it: the value [`string`] reads there, found by comparing words instead
+/// of scanning for the closing quote.
+#[inline(always)]
+fn read_spelled<'a>(quoted: &Spelled, input: &'a [u8]) -> Option<(&'a [u8], IString<'a>)> {
+    let rest = quoted.strip_prefix(input)?;
+    let content = input.get(1..quoted.len().checked_sub(1)?)?;
+    Some((rest, IString::Quoted(Cow::Borrowed(content))))
 }
 
 /// `string`, trying first the spellings it most likely has there.
 #[inline(always)]
-fn likely_string<'a>(input: &'a [u8], likely: &[Spelling]) -> PResult<'a, IString<'a>> {
+fn likely_string<'a>(input: &'a [u8], likely: &[Spelled]) -> PResult<'a, IString<'a>> {
     for spelling in likely {
-        if let Some(found) = spelling.read(input) {
+        if let Some(found) = read_spelled(spelling, input) {
             return Ok(found);
         }
     }
@@ -93,26 +51,26 @@ fn likely_string<'a>(input: &'a [u8], likely: &[Spelling]) -> PResult<'a, IStrin
 
 /// `nstring`, trying first the spellings it most likely has there.
 #[inline(always)]
-fn likely_nstring<'a>(input: &'a [u8], likely: &[Spelling]) -> PResult<'a, Option<IString<'a>>> {
+fn likely_nstring<'a>(input: &'a [u8], likely: &[Spelled]) -> PResult<'a, Option<IString<'a>>> {
     for spelling in likely {
-        if let Some((rest, value)) = spelling.read(input) {
+        if let Some((rest, value)) = read_spelled(spelling, input) {
             return Ok((rest, Some(value)));
         }
     }
     nstring(input)
 }
 
-const TEXT: Spelling = Spelling::new(b"\"text\"");
-const PLAIN: Spelling = Spelling::new(b"\"plain\"");
-const HTML: Spelling = Spelling::new(b"\"html\"");
-const CHARSET: Spelling = Spelling::new(b"\"charset\"");
-const UTF_8: Spelling = Spelling::new(b"\"utf-8\"");
-const BOUNDARY: Spelling = Spelling::new(b"\"boundary\"");
-const QUOTED_PRINTABLE: Spelling = Spelling::new(b"\"quoted-printable\"");
-const BASE64: Spelling = Spelling::new(b"\"base64\"");
-const SEVEN_BIT: Spelling = Spelling::new(b"\"7bit\"");
-const ALTERNATIVE: Spelling = Spelling::new(b"\"alternative\"");
-const MIXED: Spelling = Spelling::new(b"\"mixed\"");
+const TEXT: Spelled = Spelled::new("\"text\"");
+const PLAIN: Spelled = Spelled::new("\"plain\"");
+const HTML: Spelled = Spelled::new("\"html\"");
+const CHARSET: Spelled = Spelled::new("\"charset\"");
+const UTF_8: Spelled = Spelled::new("\"utf-8\"");
+const BOUNDARY: Spelled = Spelled::new("\"boundary\"");
+const QUOTED_PRINTABLE: Spelled = Spelled::new("\"quoted-printable\"");
+const BASE64: Spelled = Spelled::new("\"base64\"");
+const SEVEN_BIT: Spelled = Spelled::new("\"7bit\"");
+const ALTERNATIVE: Spelled = Spelled::new("\"alternative\"");
+const MIXED: Spelled = Spelled::new("\"mixed\"");
 
 /// `body-fld-param`: NIL, or pairs. `()` (go-imap's output) reads as empty and so does a
 /// NIL value (`("boundary" NIL)` from Mail.ru).
@@ -492,7 +450,7 @@ mod tests {
         ] {
             let expected = nstring(input).ok();
             for spelling in &spellings {
-                if let Some((rest, value)) = spelling.read(input) {
+                if let Some((rest, value)) = read_spelled(spelling, input) {
                     assert_eq!(Some((rest, Some(value))), expected, "{input:?}");
                 }
             }
@@ -508,13 +466,9 @@ mod tests {
             );
         }
         // The fast path is taken where it should be.
-        assert!(TEXT.read(br#""TeXt" "plain""#).is_some());
-        assert!(
-            QUOTED_PRINTABLE
-                .read(br#""Quoted-Printable" 1 1 NIL"#)
-                .is_some()
-        );
-        assert!(UTF_8.read(b"\"utf\x0d8\" NIL").is_none());
+        assert!(read_spelled(&TEXT, br#""TeXt" "plain""#).is_some());
+        assert!(read_spelled(&QUOTED_PRINTABLE, br#""Quoted-Printable" 1 1 NIL"#).is_some());
+        assert!(read_spelled(&UTF_8, b"\"utf\x0d8\" NIL").is_none());
     }
 
     #[test]
