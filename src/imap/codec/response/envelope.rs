@@ -40,8 +40,16 @@ fn address_into<'a>(input: &'a [u8], slot: &mut Address<'a>) -> PResult<'a, ()> 
     let (rest, ()) = byte(input, b'(', "`(` to open an address")?;
     let (rest, name) = nstring(rest)?;
     fill(&mut slot.name, name);
-    let (rest, adl) = next_nstring(rest)?;
-    fill(&mut slot.adl, adl);
+    // The source route is obsolete: NIL, then one space, nearly always. The slot is NIL
+    // already.
+    let rest = match rest {
+        [b' ', b'N', b'I', b'L', tail @ ..] if tail.first() == Some(&b' ') => tail,
+        _ => {
+            let (rest, adl) = next_nstring(rest)?;
+            fill(&mut slot.adl, adl);
+            rest
+        }
+    };
     let (rest, mailbox) = next_nstring(rest)?;
     fill(&mut slot.mailbox, mailbox);
     let (rest, host) = next_nstring(rest)?;
@@ -107,6 +115,37 @@ mod tests {
         list.iter()
             .map(|address| address.mailbox.as_ref().map(IString::as_bytes))
             .collect()
+    }
+
+    #[test]
+    fn a_source_route_reads_the_same_however_it_is_written() {
+        let address = |input: &'static [u8]| {
+            let mut slot = Address::EMPTY;
+            address_into(input, &mut slot).map(|(rest, ())| (rest, slot))
+        };
+        let usual = address(br#"("Jo" NIL "jo" "example.com") x"#).unwrap();
+        assert_eq!(usual.0, b" x");
+        assert_eq!(usual.1.adl, None);
+        for spelling in [
+            &br#"("Jo" nil "jo" "example.com") x"#[..],
+            br#"("Jo"  NIL "jo" "example.com") x"#,
+            br#"("Jo" NIL  "jo" "example.com") x"#,
+        ] {
+            assert_eq!(
+                address(spelling).unwrap(),
+                usual,
+                "{}",
+                spelling.escape_ascii()
+            );
+        }
+        let routed = address(br#"("Jo" "@relay.example" "jo" "example.com") x"#).unwrap();
+        assert_eq!(
+            routed.1.adl.as_ref().map(IString::as_bytes),
+            Some(&b"@relay.example"[..])
+        );
+        // NIL must be a whole word and followed by the next field.
+        assert!(address(br#"("Jo" NILS "jo" "example.com")"#).is_err());
+        assert!(address(br#"("Jo" NIL)"#).is_err());
     }
 
     #[test]
