@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mailwire::net::{NetError, TlsConfig, TlsFailure};
-use mailwire::sasl::Credentials;
+use mailwire::sasl::{Credentials, Mechanism};
 use mailwire::security::Security;
 use mailwire::smtp::codec::ReplyError;
 use mailwire::smtp::{ClientBuilder, Envelope, Error, Phase, Timeouts};
@@ -679,4 +679,154 @@ async fn pipelined_transaction_reads_every_reply_in_order() {
     assert_eq!(report.accepted.len(), 2);
     session.quit().await.unwrap();
     server.finish().await.expect("the whole script ran");
+}
+
+// SASL exchanges the server will not end where the client expects (RFC 4954 §4): the
+// client closes each one with `*` and reads the reply before it says anything else.
+
+/// `\0user@mx.test\0s3cret-app-password`, PLAIN's one message.
+const PLAIN_RESPONSE: &str = "AHVzZXJAbXgudGVzdABzM2NyZXQtYXBwLXBhc3N3b3Jk";
+/// `user@mx.test` and `s3cret-app-password`, LOGIN's two answers.
+const LOGIN_USER: &str = "dXNlckBteC50ZXN0";
+const LOGIN_PASSWORD: &str = "czNjcmV0LWFwcC1wYXNzd29yZA==";
+
+/// Greeting and EHLO of a plaintext server offering PLAIN and LOGIN.
+fn auth_opening() -> Script {
+    Script::new(Mode::Plain)
+        .send(GREETING)
+        .expect_prefix("EHLO ")
+        .send(b"250-mx.test\r\n250 AUTH PLAIN LOGIN\r\n")
+}
+
+/// A LOGIN exchange that succeeds.
+fn login_succeeds(script: Script) -> Script {
+    script
+        .expect_exact("AUTH LOGIN")
+        .send(b"334 VXNlcm5hbWU6\r\n")
+        .expect_exact(LOGIN_USER)
+        .send(b"334 UGFzc3dvcmQ6\r\n")
+        .expect_exact(LOGIN_PASSWORD)
+        .send(b"235 2.7.0 Authentication successful\r\n")
+}
+
+#[tokio::test]
+async fn a_plain_exchange_still_open_is_cancelled_before_login_is_tried() {
+    // S: 334 (PLAIN's empty challenge: this server ignored the initial response)
+    // C: the response again
+    // S: 334 (more?)  C: *  S: 501  C: AUTH LOGIN ...
+    let script = login_succeeds(
+        auth_opening()
+            .expect_prefix("AUTH PLAIN ")
+            .send(b"334 \r\n")
+            .expect_exact(PLAIN_RESPONSE)
+            .send(b"334 \r\n")
+            .expect_exact("*")
+            .send(b"501 5.7.0 Authentication cancelled\r\n"),
+    );
+    let server = ScriptedServer::start(script).await.unwrap();
+    let session = plaintext_client(server.port()).connect().await;
+    let session = session.expect("LOGIN succeeds once PLAIN is cancelled");
+    assert_eq!(session.authenticated_as(), Some("user@mx.test"));
+    drop(session);
+    let log = server.finish().await.expect("the whole script ran");
+    assert_eq!(
+        log.received_text(),
+        format!(
+            "EHLO localhost\r\nAUTH PLAIN {PLAIN_RESPONSE}\r\n{PLAIN_RESPONSE}\r\n*\r\n\
+             AUTH LOGIN\r\n{LOGIN_USER}\r\n{LOGIN_PASSWORD}\r\n"
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_plain_challenge_with_content_is_cancelled_not_answered() {
+    // PLAIN's only challenge is empty (RFC 4616); "334 bW9yZT8=" asks for something PLAIN
+    // does not have, so the password is not sent a second time.
+    let script = login_succeeds(
+        auth_opening()
+            .expect_prefix("AUTH PLAIN ")
+            .send(b"334 bW9yZT8=\r\n")
+            .expect_exact("*")
+            .send(b"501 5.7.0 Authentication cancelled\r\n"),
+    );
+    let server = ScriptedServer::start(script).await.unwrap();
+    let session = plaintext_client(server.port()).connect().await;
+    assert!(session.is_ok(), "{:?}", session.err());
+    drop(session);
+    let log = server.finish().await.expect("the whole script ran");
+    assert_eq!(
+        log.received_text(),
+        format!(
+            "EHLO localhost\r\nAUTH PLAIN {PLAIN_RESPONSE}\r\n*\r\n\
+             AUTH LOGIN\r\n{LOGIN_USER}\r\n{LOGIN_PASSWORD}\r\n"
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_login_exchange_the_server_will_not_end_gives_the_connection_up() {
+    // A third prompt after the password is cancelled; a server that answers `*` with yet
+    // another 334 is still in the exchange, so PLAIN must not follow.
+    let script = auth_opening()
+        .expect_exact("AUTH LOGIN")
+        .send(b"334 VXNlcm5hbWU6\r\n")
+        .expect_exact(LOGIN_USER)
+        .send(b"334 UGFzc3dvcmQ6\r\n")
+        .expect_exact(LOGIN_PASSWORD)
+        .send(b"334 bW9yZT8=\r\n")
+        .expect_exact("*")
+        .send(b"334 bW9yZT8=\r\n");
+    let server = ScriptedServer::start(script).await.unwrap();
+    let result = plaintext_client(server.port())
+        .mechanisms([Mechanism::Login, Mechanism::Plain])
+        .connect()
+        .await;
+    let error = result.expect_err("the exchange never ended");
+    match &error {
+        Error::AuthCancelled {
+            mechanism, reply, ..
+        } => {
+            assert_eq!(*mechanism, Mechanism::Login);
+            assert_eq!(reply.code.get(), 334);
+        }
+        other => panic!("expected AuthCancelled, got {other:?}"),
+    }
+    let shown = error.to_string();
+    assert!(
+        shown.contains("AUTH LOGIN was cancelled") && shown.contains("given up"),
+        "{shown}"
+    );
+    drop(error);
+    let log = finish(server).await;
+    assert_eq!(
+        log.received_text(),
+        format!("EHLO localhost\r\nAUTH LOGIN\r\n{LOGIN_USER}\r\n{LOGIN_PASSWORD}\r\n*\r\n"),
+        "nothing may follow the unanswered cancellation"
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_exchange_is_the_error_when_no_mechanism_is_left() {
+    let script = auth_opening()
+        .expect_prefix("AUTH PLAIN ")
+        .send(b"334 bW9yZT8=\r\n")
+        .expect_exact("*")
+        .send(b"501 5.7.0 Authentication cancelled\r\n");
+    let server = ScriptedServer::start(script).await.unwrap();
+    let result = plaintext_client(server.port())
+        .mechanisms([Mechanism::Plain])
+        .connect()
+        .await;
+    let error = result.expect_err("PLAIN was the only mechanism");
+    assert!(
+        matches!(&error, Error::AuthCancelled { reply, .. } if reply.code.get() == 501),
+        "{error:?}"
+    );
+    assert_eq!(error.reply().map(|r| r.code.get()), Some(501));
+    drop(error);
+    let log = finish(server).await;
+    assert_eq!(
+        log.received_text(),
+        format!("EHLO localhost\r\nAUTH PLAIN {PLAIN_RESPONSE}\r\n*\r\n")
+    );
 }

@@ -4,6 +4,7 @@ use core::fmt;
 use std::time::Duration;
 
 use crate::net::NetError;
+use crate::sasl::Mechanism;
 use crate::smtp::codec::{CommandError, DataError, OwnedReply, ReplyError};
 
 /// The step of an SMTP session an error happened in.
@@ -121,6 +122,20 @@ pub enum Error {
         /// Advice for this server, such as iCloud's app-specific passwords.
         hint: Option<&'static str>,
     },
+    /// The server asked for more than the mechanism has to say (a `334` after the
+    /// password, say), so the client cancelled the exchange with `*` (RFC 4954 §4) before
+    /// trying anything else.
+    AuthCancelled {
+        /// `host:port`.
+        server: String,
+        /// The mechanism whose exchange was cancelled.
+        mechanism: Mechanism,
+        /// The continuation the client could not answer.
+        challenge: OwnedReply,
+        /// The server's answer to `*`: `501` when it ended the exchange. Another `3xx`
+        /// means it did not, and the connection was given up.
+        reply: OwnedReply,
+    },
     /// A value given by the caller cannot go on the wire; nothing was sent.
     InvalidInput {
         /// Which value (sender, recipient, EHLO name…).
@@ -184,7 +199,9 @@ impl Error {
     /// The server's reply behind this error, when there is one.
     pub fn reply(&self) -> Option<&OwnedReply> {
         match self {
-            Error::Rejected { reply, .. } | Error::AuthFailed { reply, .. } => Some(reply),
+            Error::Rejected { reply, .. }
+            | Error::AuthFailed { reply, .. }
+            | Error::AuthCancelled { reply, .. } => Some(reply),
             _ => None,
         }
     }
@@ -256,6 +273,31 @@ impl fmt::Display for Error {
                 match hint {
                     Some(hint) => write!(f, "; {hint}"),
                     None => f.write_str("; check the user name and password"),
+                }
+            }
+            Error::AuthCancelled {
+                server,
+                mechanism,
+                challenge,
+                reply,
+            } => {
+                write!(
+                    f,
+                    "{server}: AUTH {mechanism} was cancelled: the server asked for more \
+                     ({challenge}) after everything {mechanism} sends, and answered the \
+                     cancellation with {reply}"
+                )?;
+                if reply.code.is_intermediate() {
+                    f.write_str(
+                        "; it did not end the exchange, so the connection was given up; try \
+                         another mechanism",
+                    )
+                } else {
+                    write!(
+                        f,
+                        "; the server does not speak {mechanism} as RFC 4954 describes it; \
+                         try another mechanism"
+                    )
                 }
             }
             Error::InvalidInput { field, source } => {

@@ -328,31 +328,46 @@ impl Client {
             .collect();
         let mut last_refusal = None;
         for mechanism in usable {
-            let reply = match mechanism {
+            let exchange = match mechanism {
                 Mechanism::Plain => self.auth_plain(credentials).await?,
                 Mechanism::Login => self.auth_login(credentials).await?,
             };
-            if reply.code.get() == 235 {
-                self.authenticated_as = Some(credentials.username().to_owned());
-                return Ok(());
-            }
-            // 535 means these credentials are wrong, whatever the mechanism; anything
-            // else (a mechanism broken on this server, say) leaves the next one a chance.
-            if reply.code.get() == 535 {
-                return Err(self.auth_error(reply));
-            }
-            last_refusal = Some(reply);
+            let refusal = match exchange {
+                Exchange::Finished(reply) if reply.code.get() == 235 => {
+                    self.authenticated_as = Some(credentials.username().to_owned());
+                    return Ok(());
+                }
+                // 535 means these credentials are wrong, whatever the mechanism; anything
+                // else (a mechanism broken on this server, say) leaves the next one a chance.
+                Exchange::Finished(reply) if reply.code.get() == 535 => {
+                    return Err(self.auth_error(reply));
+                }
+                Exchange::Finished(reply) => self.auth_error(reply),
+                Exchange::Cancelled { challenge, reply } => {
+                    // A server still asking after `*` has not left the exchange: whatever
+                    // the client sent next would be read as an answer to its challenge.
+                    let still_open = reply.code.is_intermediate();
+                    let error = Error::AuthCancelled {
+                        server: self.server.clone(),
+                        mechanism,
+                        challenge,
+                        reply,
+                    };
+                    if still_open {
+                        return Err(error);
+                    }
+                    error
+                }
+            };
+            last_refusal = Some(refusal);
         }
-        match last_refusal {
-            Some(reply) => Err(self.auth_error(reply)),
-            None => Err(Error::AuthNotOffered {
-                server: self.server.clone(),
-                offered: self.capabilities.auth.clone(),
-            }),
-        }
+        Err(last_refusal.unwrap_or_else(|| Error::AuthNotOffered {
+            server: self.server.clone(),
+            offered: self.capabilities.auth.clone(),
+        }))
     }
 
-    async fn auth_plain(&mut self, credentials: &Credentials) -> Result<OwnedReply, Error> {
+    async fn auth_plain(&mut self, credentials: &Credentials) -> Result<Exchange, Error> {
         let response = sasl::plain_initial_response(credentials);
         let mut line = Vec::new();
         Command::Auth {
@@ -367,19 +382,20 @@ impl Client {
         self.write_secret(Phase::Auth, &line, b"AUTH PLAIN <redacted>\r\n")
             .await?;
         let mut reply = self.read_reply(Phase::Auth, self.timeouts.command).await?;
-        if reply.code.get() == 334 {
-            // A server that ignores initial responses asks for it again with an empty
-            // challenge; it gets the same answer, and only once.
+        if reply.code.get() == 334 && challenge(&reply).is_empty() {
+            // A server that ignores initial responses asks for it with PLAIN's one challenge,
+            // which is empty (RFC 4616); it gets the same answer, and only once.
             let mut line = Vec::new();
             auth_line(&response, &mut line)?;
             self.write_secret(Phase::Auth, &line, b"<redacted>\r\n")
                 .await?;
             reply = self.read_reply(Phase::Auth, self.timeouts.command).await?;
         }
-        Ok(reply)
+        // PLAIN has said all it has: any further challenge is cancelled.
+        self.end_exchange(reply).await
     }
 
-    async fn auth_login(&mut self, credentials: &Credentials) -> Result<OwnedReply, Error> {
+    async fn auth_login(&mut self, credentials: &Credentials) -> Result<Exchange, Error> {
         self.send_command(
             Phase::Auth,
             &Command::Auth {
@@ -391,30 +407,40 @@ impl Client {
         let mut exchange = LoginExchange::new(credentials);
         loop {
             let reply = self.read_reply(Phase::Auth, self.timeouts.command).await?;
+            // Only 334 carries a prompt; another 3xx is a continuation LOGIN cannot answer.
             if reply.code.get() != 334 {
-                return Ok(reply);
+                return self.end_exchange(reply).await;
             }
-            let challenge = reply
-                .lines
-                .first()
-                .map(String::as_bytes)
-                .unwrap_or_default();
-            let answer = match exchange.respond(challenge) {
-                Ok(answer) => answer,
-                Err(_) => {
-                    // A server asking more than user name and password is cancelled.
-                    let mut line = Vec::new();
-                    auth_line("*", &mut line)?;
-                    self.write_plain(Phase::Auth, &line).await?;
-                    let reply = self.read_reply(Phase::Auth, self.timeouts.command).await?;
-                    return Ok(reply);
-                }
+            let Ok(answer) = exchange.respond(challenge(&reply).as_bytes()) else {
+                // A third prompt, after the user name and the password: nothing to answer.
+                return self.end_exchange(reply).await;
             };
             let mut line = Vec::new();
             auth_line(&answer, &mut line)?;
             self.write_secret(Phase::Auth, &line, b"<redacted>\r\n")
                 .await?;
         }
+    }
+
+    /// Takes the reply after a mechanism's last answer and makes sure the exchange is over
+    /// before anything else is sent.
+    ///
+    /// A reply that still asks for more (`334`, or any `3xx`) leaves the server inside the
+    /// exchange: the next line the client sent, such as another mechanism's `AUTH`, would be
+    /// read as the answer to its challenge. RFC 4954 §4 closes it: the client sends `*`, the
+    /// server must answer `501`.
+    async fn end_exchange(&mut self, reply: OwnedReply) -> Result<Exchange, Error> {
+        if !reply.code.is_intermediate() {
+            return Ok(Exchange::Finished(reply));
+        }
+        let mut line = Vec::new();
+        auth_line("*", &mut line)?;
+        self.write_plain(Phase::Auth, &line).await?;
+        let answer = self.read_reply(Phase::Auth, self.timeouts.command).await?;
+        Ok(Exchange::Cancelled {
+            challenge: reply,
+            reply: answer,
+        })
     }
 
     fn auth_error(&self, reply: OwnedReply) -> Error {
@@ -560,6 +586,25 @@ fn auth_line(response: &str, out: &mut Vec<u8>) -> Result<(), Error> {
         field: "credentials",
         source,
     })
+}
+
+/// How one mechanism's exchange ended.
+enum Exchange {
+    /// The server's reply to the mechanism's last answer.
+    Finished(OwnedReply),
+    /// The server asked for more than the mechanism has to say, and the client cancelled
+    /// with `*`.
+    Cancelled {
+        /// The continuation the client could not answer.
+        challenge: OwnedReply,
+        /// The server's reply to `*`.
+        reply: OwnedReply,
+    },
+}
+
+/// The base64 text of a `334` challenge (empty when the server sent none).
+fn challenge(reply: &OwnedReply) -> &str {
+    reply.lines.first().map(String::as_str).unwrap_or_default()
 }
 
 /// What to tell a user whose password `server` (`host:port`) refused: the provider's
