@@ -6,6 +6,10 @@ mod support;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
+use support::certs::TestCa;
 use support::servers::{Servers, assert_delivered_intact, wait_for_mail};
 
 fn mailwire(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
@@ -20,6 +24,55 @@ fn mailwire(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
         .expect("the mailwire binary runs");
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     child.wait_with_output().unwrap()
+}
+
+/// [`mailwire`] off the async runtime, so scripted servers in this process keep playing.
+async fn mailwire_async(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let stdin = stdin.to_vec();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        mailwire(&args, &env, &stdin)
+    })
+    .await
+    .expect("the mailwire process was waited for")
+}
+
+/// The log of a script, whether or not it ran to its end.
+async fn log_of(server: ScriptedServer) -> ServerLog {
+    match server.finish().await {
+        Ok(log) => log,
+        Err(error) => error.log,
+    }
+}
+
+/// A password made for this run, so a leak check cannot be fooled by the same text
+/// turning up elsewhere (a hint, a fixture, a constant).
+fn password_of_this_run() -> String {
+    use std::hash::{BuildHasher, RandomState};
+    let state = RandomState::new();
+    format!(
+        "pw-{:016x}{:016x}",
+        state.hash_one(std::process::id()),
+        state.hash_one(std::time::SystemTime::now())
+    )
+}
+
+/// Bytes a terminal acts on: C0 controls (ESC, BEL, CR…), DEL, C1 controls and bidi
+/// overrides. Only the line feeds that end the CLI's own lines may appear.
+fn raw_terminal_controls(output: &str) -> Vec<char> {
+    output
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+        .collect()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -207,32 +260,6 @@ fn a_missing_password_is_reported_before_connecting() {
 }
 
 #[test]
-fn an_icloud_sender_without_host_uses_the_icloud_preset_and_its_fallback() {
-    // No machine here reaches iCloud: the attempt fails, and the error shows that both
-    // the published 587 and the advised 465 were tried on smtp.mail.me.com.
-    let out = mailwire(
-        &[
-            "send",
-            "--from",
-            "someone@icloud.com",
-            "--to",
-            "friend@example.org",
-            "--subject",
-            "x",
-            "--timeout",
-            "5",
-        ],
-        &[("MAILWIRE_PASSWORD", "app-specific")],
-        b"",
-    );
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("smtp.mail.me.com"), "{stderr}");
-    assert!(stderr.contains("587") && stderr.contains("465"), "{stderr}");
-    assert!(!stderr.contains("app-specific"), "{stderr}");
-}
-
-#[test]
 fn decode_prints_one_reply_per_line() {
     let input = b"220 mx.test ESMTP\r\n250-mx.test\r\n250-SIZE 1000\r\n250 8BITMIME\r\n535 5.7.8 Authentication failed\r\n";
     let out = mailwire(&["decode", "smtp-reply", "-"], &[], input);
@@ -331,4 +358,330 @@ fn decode_prints_one_imap_message_per_line() {
         stderr.contains("byte 24: the input ends in the middle of an item"),
         "{stderr}"
     );
+}
+
+/// A reply text a hostile server might send: colour, bell, a carriage return that would
+/// let the rest of the line overwrite what came before, a bidi override and a C1 CSI.
+const HOSTILE_TEXT: &[u8] = b"\x1b[31mred\x07 bell\rforged \xe2\x80\xae rlo \xc2\x9b c1";
+/// How the CLI must show it.
+const HOSTILE_SHOWN: &str = r"\u{1b}[31mred\u{7} bell\rforged \u{202e} rlo \u{9b} c1";
+
+/// A plaintext server up to EHLO, without AUTH.
+fn plain_opening() -> Script {
+    Script::new(Mode::Plain)
+        .send(b"220 mx.test ESMTP\r\n")
+        .expect_prefix("EHLO ")
+        .send(b"250-mx.test\r\n250 8BITMIME\r\n")
+}
+
+fn send_args(port: &str) -> Vec<&str> {
+    vec![
+        "send",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        port,
+        "--tls",
+        "none",
+        "--allow-plaintext",
+        "--from",
+        "a@example.org",
+        "--to",
+        "b@example.org",
+        "--subject",
+        "x",
+        "--timeout",
+        "10",
+    ]
+}
+
+#[tokio::test]
+async fn server_text_reaches_the_terminal_escaped() {
+    // An error carrying the server's reply, on stderr.
+    let refusal = [&b"550 5.7.1 "[..], HOSTILE_TEXT, b"\r\n"].concat();
+    let script = plain_opening()
+        .expect_prefix("MAIL FROM:<a@example.org>")
+        .send(refusal)
+        .expect_exact("RSET")
+        .send(b"250 2.0.0 Ok\r\n");
+    let server = ScriptedServer::start(script).await.unwrap();
+    let port = server.port().to_string();
+    let out = mailwire_async(&send_args(&port), &[], b"").await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(HOSTILE_SHOWN), "{stderr:?}");
+    assert_eq!(raw_terminal_controls(&stderr), [], "{stderr:?}");
+    log_of(server).await;
+
+    // The summary quoting the final reply, on stdout; the transcript on stderr.
+    let accepted = [&b"250 2.0.0 Ok: queued "[..], HOSTILE_TEXT, b"\r\n"].concat();
+    let script = plain_opening()
+        .expect_prefix("MAIL FROM:<a@example.org>")
+        .send(b"250 2.1.0 Ok\r\n")
+        .expect_exact("RCPT TO:<b@example.org>")
+        .send(b"250 2.1.5 Ok\r\n")
+        .expect_exact("DATA")
+        .send(b"354 go\r\n")
+        .read_until("\r\n.\r\n")
+        .send(accepted)
+        .expect_exact("QUIT")
+        .send([&b"221 2.0.0 "[..], HOSTILE_TEXT, b"\r\n"].concat());
+    let server = ScriptedServer::start(script).await.unwrap();
+    let port = server.port().to_string();
+    let mut args = send_args(&port);
+    args.push("--trace");
+    let out = mailwire_async(&args, &[], b"").await;
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.starts_with("sent <"), "{stdout:?}");
+    assert!(stdout.contains(HOSTILE_SHOWN), "{stdout:?}");
+    assert_eq!(raw_terminal_controls(&stdout), [], "{stdout:?}");
+    assert!(
+        stderr.contains(&format!("S: 221 2.0.0 {HOSTILE_SHOWN}")),
+        "{stderr:?}"
+    );
+    assert_eq!(raw_terminal_controls(&stderr), [], "{stderr:?}");
+    server.finish().await.expect("the whole script ran");
+
+    // What decode echoes of its input.
+    let input = [&b"250 "[..], HOSTILE_TEXT, b"\r\n"].concat();
+    let out = mailwire(&["decode", "smtp-reply"], &[], &input);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(raw_terminal_controls(&stdout), [], "{stdout:?}");
+    // IMAP text has no room for a bare CR; the rest is there.
+    let input = b"* OK [ALERT] \x1b[31mred\x07 bell \xe2\x80\xae rlo \xc2\x9b c1\r\n";
+    let out = mailwire(&["decode", "imap-response"], &[], input);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(raw_terminal_controls(&stdout), [], "{stdout:?}");
+}
+
+#[tokio::test]
+async fn an_icloud_sender_without_host_goes_through_the_icloud_preset_in_order() {
+    // iCloud's preset, proven on loopback: smtp.mail.me.com:587 with STARTTLS first, then
+    // smtp.mail.me.com:465 with implicit TLS, logging in with the full address. The
+    // redirect names exactly those two endpoints; the CLI refuses to run if the preset
+    // needs any other, so nothing here can reach the real servers.
+    let ca = TestCa::new();
+    let tls = ca.leaf(&["localhost"]).server_config();
+    let ca_file =
+        std::env::temp_dir().join(format!("mailwire-cli-icloud-{}.pem", std::process::id()));
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let password = password_of_this_run();
+    let plain = STANDARD.encode(format!("\0someone@icloud.com\0{password}"));
+
+    // 587: STARTTLS offered, then refused for now. Its reply text is hostile, and reaches
+    // the terminal in the note about the fallback.
+    let submission = Script::new(Mode::Plain)
+        .send(b"220 smtp.mail.me.com ESMTP\r\n")
+        .expect_prefix("EHLO ")
+        .send(b"250-smtp.mail.me.com\r\n250-STARTTLS\r\n250 8BITMIME\r\n")
+        .expect_exact("STARTTLS")
+        .send([&b"454 4.7.0 TLS not available "[..], HOSTILE_TEXT, b"\r\n"].concat());
+    // 465: TLS from the first byte, PLAIN with the full address.
+    let expected_auth = format!("AUTH PLAIN {plain}");
+    let submissions = Script::new(Mode::ImplicitTls(tls))
+        .send(b"220 smtp.mail.me.com ESMTP\r\n")
+        .expect_prefix("EHLO ")
+        .send(b"250-smtp.mail.me.com\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n")
+        .expect_line(move |line| line == expected_auth.as_bytes())
+        .send(b"235 2.7.0 Authentication successful\r\n")
+        .expect_prefix("MAIL FROM:<someone@icloud.com>")
+        .send(b"250 2.1.0 Ok\r\n")
+        .expect_exact("RCPT TO:<friend@example.org>")
+        .send(b"250 2.1.5 Ok\r\n")
+        .expect_exact("DATA")
+        .send(b"354 go\r\n")
+        .read_until("\r\n.\r\n")
+        .send(b"250 2.0.0 Ok: queued as 1\r\n")
+        .expect_exact("QUIT")
+        .send(b"221 2.0.0 Bye\r\n");
+    let server_587 = ScriptedServer::start(submission).await.unwrap();
+    let server_465 = ScriptedServer::start(submissions).await.unwrap();
+    let (port_587, port_465) = (server_587.port(), server_465.port());
+    let redirect = format!(
+        "smtp.mail.me.com:587=localhost:{port_587} smtp.mail.me.com:465=localhost:{port_465}"
+    );
+
+    let out = mailwire_async(
+        &[
+            "send",
+            "--from",
+            "someone@icloud.com",
+            "--to",
+            "friend@example.org",
+            "--subject",
+            "x",
+            "--ca-file",
+            ca_file.to_str().unwrap(),
+            "--timeout",
+            "10",
+            "--trace",
+        ],
+        &[
+            ("MAILWIRE_PASSWORD", &password),
+            ("MAILWIRE_TEST_REDIRECT", &redirect),
+        ],
+        b"",
+    )
+    .await;
+    std::fs::remove_file(&ca_file).ok();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+
+    // The order: 587 with STARTTLS failed first, then 465 with implicit TLS carried it.
+    let log_587 = server_587
+        .finish()
+        .await
+        .expect("587 was tried, as scripted");
+    assert!(
+        log_587.received_text().ends_with("STARTTLS\r\n"),
+        "{log_587:?}"
+    );
+    assert!(!log_587.tls_established);
+    let log_465 = server_465.finish().await.expect("465 carried the message");
+    assert!(log_465.tls_established && log_465.plaintext_len == 0);
+    let notes: Vec<&str> = stderr.lines().filter(|l| l.starts_with("note: ")).collect();
+    assert_eq!(notes.len(), 2, "{stderr}");
+    assert!(
+        notes[0].contains(&format!("localhost:{port_587} with STARTTLS failed"))
+            && notes[0].contains(HOSTILE_SHOWN),
+        "{notes:?}"
+    );
+    assert!(
+        notes[1].contains(&format!("localhost:{port_465} with implicit TLS"))
+            && notes[1].contains("try 465"),
+        "{notes:?}"
+    );
+    assert!(
+        stdout.contains(&format!("via localhost:{port_465} (implicit TLS)")),
+        "{stdout}"
+    );
+    assert_eq!(raw_terminal_controls(&stderr), [], "{stderr:?}");
+
+    // Nothing of the password, in clear or in base64, on either stream.
+    assert!(stderr.contains("C: AUTH PLAIN <redacted>"), "{stderr}");
+    for shown in [&stdout, &stderr] {
+        for secret in [password.clone(), STANDARD.encode(&password), plain.clone()] {
+            assert!(!shown.contains(&secret), "the password leaked: {shown}");
+        }
+    }
+}
+
+#[test]
+fn the_test_redirect_never_leaves_loopback_nor_the_preset_half_covered() {
+    let args = [
+        "send",
+        "--from",
+        "someone@icloud.com",
+        "--to",
+        "friend@example.org",
+    ];
+    for (redirect, expected) in [
+        (
+            "smtp.mail.me.com:587=192.0.2.1:25 smtp.mail.me.com:465=localhost:9",
+            "is not localhost:PORT",
+        ),
+        (
+            "smtp.mail.me.com:587=localhost:9",
+            "does not say where smtp.mail.me.com:465 goes",
+        ),
+    ] {
+        let out = mailwire(
+            &args,
+            &[
+                ("MAILWIRE_PASSWORD", "x"),
+                ("MAILWIRE_TEST_REDIRECT", redirect),
+            ],
+            b"",
+        );
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+    }
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_names_the_ca_file_flag() {
+    // A command-line user cannot call TlsConfig::with_root_pem: the CLI names its flag.
+    let ca = TestCa::new();
+    let script = Script::new(Mode::ImplicitTls(ca.leaf(&["localhost"]).server_config()));
+    let server = ScriptedServer::start(script).await.unwrap();
+    let port = server.port().to_string();
+    let out = mailwire_async(
+        &[
+            "send",
+            "--host",
+            "localhost",
+            "--port",
+            &port,
+            "--tls",
+            "implicit",
+            "--from",
+            "a@example.org",
+            "--to",
+            "b@example.org",
+            "--timeout",
+            "10",
+        ],
+        &[],
+        b"",
+    )
+    .await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--ca-file"), "{stderr}");
+    assert!(!stderr.contains("TlsConfig"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    log_of(server).await;
+}
+
+#[test]
+fn decode_shows_the_sasl_responses_after_auth_redacted() {
+    // LOGIN's user name and password and PLAIN's message, as a client sends them.
+    let login_user = STANDARD.encode("user@mx.test");
+    let login_password = STANDARD.encode("s3cret-app-password");
+    let plain = STANDARD.encode("\0user@mx.test\0s3cret-app-password");
+    let input = format!(
+        "EHLO me\r\nAUTH LOGIN\r\n{login_user}\r\n{login_password}\r\nAUTH PLAIN\r\n\
+         {plain}\r\nAUTH LOGIN\r\n*\r\nAUTH PLAIN {plain}\r\nQUIT\r\n"
+    );
+    let out = mailwire(&["decode", "smtp-command"], &[], input.as_bytes());
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        [
+            r#"Ehlo { domain: "me" }"#,
+            r#"Auth { mechanism: "LOGIN", initial_response: None }"#,
+            "AuthResponse(Data(<redacted>))",
+            "AuthResponse(Data(<redacted>))",
+            r#"Auth { mechanism: "PLAIN", initial_response: None }"#,
+            "AuthResponse(Data(<redacted>))",
+            r#"Auth { mechanism: "LOGIN", initial_response: None }"#,
+            "AuthResponse(Cancel)",
+            r#"Auth { mechanism: "PLAIN", initial_response: Some("<redacted>") }"#,
+            "Quit",
+        ]
+    );
+    // A line inside AUTH that is no SASL response is not quoted in the error either.
+    let out = mailwire(
+        &["decode", "smtp-command"],
+        &[],
+        b"AUTH LOGIN\r\ns3cret app password\r\n",
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("byte 12"), "{stderr}");
+    for shown in [&stderr, &text(&out.stdout)] {
+        for secret in [
+            "s3cret",
+            &login_user[..12],
+            &login_password[..12],
+            &plain[..12],
+        ] {
+            assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+        }
+    }
 }

@@ -7,8 +7,8 @@ use mailwire::imap::codec as imap;
 use mailwire::limits::Limits;
 use mailwire::smtp::codec;
 
-use crate::Failure;
 use crate::args::{Args, UsageError};
+use crate::{Failure, terminal};
 
 pub const HELP: &str = "\
 mailwire decode KIND [FILE|-]: parse a byte stream, print one parsed item per line
@@ -53,14 +53,7 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
                 Err(e) => Err(format!("byte {}: {e}", base + e.offset().unwrap_or(0))),
             }
         }),
-        "smtp-command" => each(&input, &mut out, |rest, base| {
-            match codec::parse_command(rest, &limits) {
-                Ok(Parsed::Complete(command, used)) => Ok(Some((format!("{command:?}"), used))),
-                Ok(Parsed::Incomplete) => Ok(None),
-                // A command error lies within the command that starts here.
-                Err(e) => Err(format!("byte {base}: {e}")),
-            }
-        }),
+        "smtp-command" => each(&input, &mut out, smtp_command_decoder(&limits)),
         "imap-response" => each(&input, &mut out, imap_response_decoder(&limits)),
         "imap-command" => each(&input, &mut out, imap_command_decoder(&limits)),
         other => Err(UsageError(format!(
@@ -83,7 +76,9 @@ fn each(
     while offset < input.len() {
         match step(&input[offset..], offset) {
             Ok(Some((item, used))) => {
-                writeln!(out, "{item}").map_err(|e| Failure::Runtime(e.to_string()))?;
+                // The item echoes the input, which may be a server's or an attacker's.
+                writeln!(out, "{}", terminal::safe(&item))
+                    .map_err(|e| Failure::Runtime(e.to_string()))?;
                 offset += used.max(1);
             }
             Ok(None) => {
@@ -95,6 +90,32 @@ fn each(
         }
     }
     Ok(())
+}
+
+/// Client commands, and the SASL responses that follow an `AUTH` (RFC 4954): those carry
+/// the password, so they are shown redacted, never as text (nor as an unknown command
+/// whose error would quote them).
+fn smtp_command_decoder(limits: &Limits) -> impl FnMut(&[u8], usize) -> Step + '_ {
+    let mut in_auth = false;
+    move |rest, base| match codec::parse_command(rest, limits) {
+        Ok(Parsed::Complete(command, used)) => {
+            in_auth = matches!(command, codec::Command::Auth { .. });
+            Ok(Some((format!("{command:?}"), used)))
+        }
+        Ok(Parsed::Incomplete) => Ok(None),
+        Err(_) if in_auth => match codec::parse_auth_response(rest, limits) {
+            Ok(Parsed::Complete(response, used)) => {
+                Ok(Some((format!("AuthResponse({response:?})"), used)))
+            }
+            Ok(Parsed::Incomplete) => Ok(None),
+            Err(_) => Err(format!(
+                "byte {base}: neither a command nor a SASL response (the line is not shown: \
+                 inside AUTH it may hold a password)"
+            )),
+        },
+        // A command error lies within the command that starts here.
+        Err(e) => Err(format!("byte {base}: {e}")),
+    }
 }
 
 /// One IMAP decoding attempt's outcome as a [`Step`].

@@ -13,7 +13,7 @@ use mailwire::testing::demo::{demo_client_tls, demo_server_config};
 use mailwire::testing::smtp::{SmtpServer, SmtpServerConfig};
 
 use crate::args::{Args, UsageError};
-use crate::{Failure, trace};
+use crate::{Failure, terminal, trace};
 
 const USER: &str = "demo@mailwire.example";
 const PASSWORD: &str = "demo-password";
@@ -98,8 +98,9 @@ async fn demo() -> Result<(), Failure> {
     let mail = received
         .first()
         .ok_or_else(|| Failure::Runtime("the demo server received nothing".to_owned()))?;
-    println!(
-        "\n4. The server accepted it ({}) for {} over {}; what it stored equals what was \
+    println!();
+    terminal::say(&format!(
+        "4. The server accepted it ({}) for {} over {}; what it stored equals what was \
          built: {}.",
         report.reply,
         mail.recipients.join(", "),
@@ -109,7 +110,7 @@ async fn demo() -> Result<(), Failure> {
         } else {
             "NO"
         }
-    );
+    ));
     server.shutdown().await;
     if mail.data != message.as_bytes() {
         return Err(Failure::Runtime(

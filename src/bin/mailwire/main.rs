@@ -5,7 +5,10 @@
 mod args;
 mod decode;
 mod demo;
+mod explain;
+mod redirect;
 mod send;
+mod terminal;
 mod trace;
 
 use std::process::ExitCode;
@@ -37,11 +40,12 @@ fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(error)) => {
-            eprintln!("mailwire: {error} (see mailwire --help)");
+            terminal::warn(&format!("mailwire: {error} (see mailwire --help)"));
             ExitCode::from(2)
         }
         Err(Failure::Input(message) | Failure::Runtime(message)) => {
-            eprintln!("mailwire: {message}");
+            // Server text (a refusal's reply) is in here: the terminal sees it escaped.
+            terminal::warn(&format!("mailwire: {message}"));
             ExitCode::from(1)
         }
     }

@@ -13,7 +13,7 @@ use mailwire::security::Security;
 use mailwire::smtp::{self, ClientBuilder, Timeouts};
 
 use crate::args::{Args, UsageError};
-use crate::{Failure, trace};
+use crate::{Failure, explain, redirect, terminal, trace};
 
 pub const HELP: &str = "\
 mailwire send: send one message over SMTP submission
@@ -122,7 +122,7 @@ struct Plan {
 
 enum Target {
     /// A provider's endpoints, tried in order.
-    Preset(&'static [Endpoint]),
+    Preset(Vec<Endpoint>),
     /// One server named on the command line.
     Host {
         host: String,
@@ -197,7 +197,7 @@ impl Plan {
                     ))
                     .into());
                 }
-                Target::Preset(preset.smtp)
+                Target::Preset(redirect::endpoints(preset.smtp)?)
             }
             (None, None) => {
                 return Err(UsageError(format!(
@@ -349,9 +349,11 @@ impl Plan {
             Target::Preset(endpoints) => {
                 let (client, report) = smtp::connect_with_fallback(endpoints, configure)
                     .await
-                    .map_err(|e| Failure::Runtime(e.to_string()))?;
+                    .map_err(|e| Failure::Runtime(explain::fallback_error(&e)))?;
                 if !report.failed.is_empty() {
-                    eprintln!("note: {report}");
+                    for line in explain::fallback_notes(&report) {
+                        terminal::warn(&format!("note: {line}"));
+                    }
                 }
                 let used = report.used;
                 (
@@ -368,7 +370,7 @@ impl Plan {
                     .security(*security)
                     .connect()
                     .await
-                    .map_err(|e| Failure::Runtime(e.to_string()))?;
+                    .map_err(|e| Failure::Runtime(explain::error(&e)))?;
                 (client, format!("{host}:{port} ({security})"))
             }
         };
@@ -376,17 +378,20 @@ impl Plan {
             Content::Built(message) => (client.send(message).await, Some(message.message_id())),
             Content::Raw { envelope, bytes } => (client.send_raw(envelope, bytes).await, None),
         };
-        let sent = sent.map_err(|e| Failure::Runtime(e.to_string()))?;
+        let sent = sent.map_err(|e| Failure::Runtime(explain::error(&e)))?;
         // The message is accepted: a failed QUIT does not change that.
         if let Err(error) = client.quit().await {
-            eprintln!("note: QUIT failed after the message was accepted: {error}");
+            terminal::warn(&format!(
+                "note: QUIT failed after the message was accepted: {}",
+                explain::error(&error)
+            ));
         }
-        println!(
+        terminal::say(&format!(
             "sent{} to {} recipient(s) via {route}: {}",
             id.map(|id| format!(" {id}")).unwrap_or_default(),
             sent.accepted.len(),
             sent.reply
-        );
+        ));
         Ok(())
     }
 }

@@ -2,6 +2,8 @@
 
 use mailwire::net::Direction;
 
+use crate::terminal;
+
 /// Most bytes of one message body shown; DATA of a large attachment is summarised.
 const SHOWN_PER_WRITE: usize = 2048;
 
@@ -23,11 +25,13 @@ impl Tracer {
         }
     }
 
+    /// Prints one transcript line; [`terminal`] escapes what the server put in it.
     fn print(&self, marker: &str, text: &str) {
+        let line = format!("{marker} {text}");
         if self.stdout {
-            println!("{marker} {text}");
+            terminal::say(&line);
         } else {
-            eprintln!("{marker} {text}");
+            terminal::warn(&line);
         }
     }
 
@@ -41,31 +45,15 @@ impl Tracer {
         pending.extend_from_slice(shown);
         while let Some(end) = pending.iter().position(|&b| b == b'\n') {
             let line: Vec<u8> = pending.drain(..=end).collect();
-            self.print(marker, &printable(&line));
+            self.print(marker, &terminal::line_text(&line));
         }
         if !hidden.is_empty() {
             if !pending.is_empty() {
-                self.print(marker, &printable(&pending));
+                self.print(marker, &terminal::line_text(&pending));
                 pending.clear();
             }
             self.print(marker, &format!("… {} more bytes", hidden.len()));
         }
         self.partial[slot] = pending;
     }
-}
-
-/// The line as text, its ending dropped and control bytes escaped.
-fn printable(line: &[u8]) -> String {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    String::from_utf8_lossy(line)
-        .chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
 }
