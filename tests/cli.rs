@@ -1,5 +1,4 @@
 //! The `mailwire` command line, run as a user would run it.
-#![cfg(feature = "cli")]
 
 mod support;
 

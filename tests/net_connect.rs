@@ -1,6 +1,5 @@
 //! The connection layer over plain TCP against scripted servers: reading lines, limits,
 //! timeouts, connect failures and the transcript.
-#![cfg(feature = "testing")]
 
 use std::time::{Duration, Instant};
 

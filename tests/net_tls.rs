@@ -1,6 +1,5 @@
 //! Implicit TLS and STARTTLS against scripted servers with test certificates: the good
 //! cases, the injection attack, and every certificate a client must refuse.
-#![cfg(feature = "testing")]
 
 mod support;
 

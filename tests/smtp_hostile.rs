@@ -1,6 +1,5 @@
 //! The SMTP client against servers that misbehave on purpose (the scripted server).
 //! Each case ends in a clear, typed error with nothing secret or mail-related sent.
-#![cfg(feature = "testing")]
 
 mod support;
 

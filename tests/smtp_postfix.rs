@@ -1,9 +1,10 @@
 //! SMTP submission against the real Postfix of `scripts/test-servers`, delivering through
 //! Dovecot's LMTP into the recipient's Maildir.
 
-#![cfg(feature = "testing")]
-
-mod support;
+// Only the real servers' settings: the rest of `support` needs the `testing` feature,
+// and this file needs nothing but the client.
+#[path = "support/servers.rs"]
+mod servers;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -13,7 +14,7 @@ use mailwire::net::{Direction, TlsConfig};
 use mailwire::sasl::{Credentials, Mechanism};
 use mailwire::security::Security;
 use mailwire::smtp::{ClientBuilder, Envelope, Error};
-use support::servers::{Servers, assert_delivered_intact, wait_for_mail, wait_for_mails};
+use servers::{Servers, assert_delivered_intact, wait_for_mail, wait_for_mails};
 
 const DELIVERY: Duration = Duration::from_secs(60);
 

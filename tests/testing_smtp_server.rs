@@ -1,6 +1,5 @@
 //! The test SMTP server, driven by transcripts: each line the client sends, and the reply
 //! it must get.
-#![cfg(feature = "testing")]
 
 use std::time::{Duration, Instant};
 
