@@ -829,3 +829,105 @@ async fn a_cancelled_exchange_is_the_error_when_no_mechanism_is_left() {
         format!("EHLO localhost\r\nAUTH PLAIN {PLAIN_RESPONSE}\r\n*\r\n")
     );
 }
+
+/// The password as the wire carries it in each mechanism, and in clear: none may show.
+fn secret_forms() -> [&'static str; 3] {
+    [PASSWORD, LOGIN_PASSWORD, PLAIN_RESPONSE]
+}
+
+fn assert_no_secret(what: &str, shown: &str) {
+    for secret in secret_forms() {
+        assert!(!shown.contains(secret), "{what} shows {secret:?}: {shown}");
+    }
+}
+
+#[tokio::test]
+async fn no_debug_display_error_or_transcript_shows_the_password() {
+    use mailwire::net::{Direction, TranscriptLog};
+    use mailwire::sasl::{LoginExchange, plain_initial_response};
+    use mailwire::smtp::codec::{AuthResponse, Command};
+
+    // The values that hold the secret before anything is sent.
+    let credentials = credentials();
+    let mut login = LoginExchange::new(&credentials);
+    assert_eq!(login.respond(b"").unwrap(), LOGIN_USER);
+    assert_eq!(login.respond(b"").unwrap(), LOGIN_PASSWORD);
+    let plain = plain_initial_response(&credentials);
+    assert_eq!(plain, PLAIN_RESPONSE);
+    let auth = Command::Auth {
+        mechanism: "PLAIN",
+        initial_response: Some(&plain),
+    };
+    let mut encoded = Vec::new();
+    auth.encode(&mut encoded).unwrap();
+    assert_eq!(
+        encoded,
+        format!("AUTH PLAIN {PLAIN_RESPONSE}\r\n").as_bytes()
+    );
+    let builder = plaintext_client(1).mechanisms([Mechanism::Plain, Mechanism::Login]);
+    for (what, shown) in [
+        ("Credentials", format!("{credentials:?} {credentials:#?}")),
+        ("LoginExchange", format!("{login:?} {login:#?}")),
+        ("Command::Auth", format!("{auth:?} {auth:#?}")),
+        ("AuthResponse", format!("{:?}", AuthResponse::Data(&plain))),
+        ("ClientBuilder", format!("{builder:?} {builder:#?}")),
+    ] {
+        assert_no_secret(what, &shown);
+    }
+
+    // A session that logs in after a cancelled PLAIN: the client, the transcript.
+    let script = login_succeeds(
+        auth_opening()
+            .expect_prefix("AUTH PLAIN ")
+            .send(b"334 \r\n")
+            .expect_exact(PLAIN_RESPONSE)
+            .send(b"334 bW9yZT8=\r\n")
+            .expect_exact("*")
+            .send(b"501 5.7.0 Authentication cancelled\r\n"),
+    );
+    let server = ScriptedServer::start(script).await.unwrap();
+    let transcript = TranscriptLog::new();
+    let session = plaintext_client(server.port())
+        .transcript(transcript.clone())
+        .connect()
+        .await
+        .unwrap();
+    assert_no_secret("Client", &format!("{session:?} {session:#?}"));
+    drop(session);
+    server.finish().await.expect("the whole script ran");
+    let sent = String::from_utf8(transcript.bytes(Direction::Sent)).unwrap();
+    assert_eq!(
+        sent,
+        "EHLO localhost\r\nAUTH PLAIN <redacted>\r\n<redacted>\r\n*\r\nAUTH LOGIN\r\n\
+         <redacted>\r\n<redacted>\r\n"
+    );
+    assert_no_secret("the transcript", &format!("{:?}", transcript.entries()));
+
+    // Errors from a refused login and from a cancelled exchange.
+    for refusal in [
+        &b"535 5.7.8 Error: authentication failed\r\n"[..],
+        b"334 bW9yZT8=\r\n",
+    ] {
+        let script = auth_opening()
+            .expect_prefix("AUTH PLAIN ")
+            .send(refusal)
+            .expect_line(|_| true)
+            .send(b"501 5.7.0 Authentication cancelled\r\n");
+        let server = ScriptedServer::start(script).await.unwrap();
+        let error = plaintext_client(server.port())
+            .mechanisms([Mechanism::Plain])
+            .connect()
+            .await
+            .expect_err("the login fails");
+        assert!(
+            matches!(
+                error,
+                Error::AuthFailed { .. } | Error::AuthCancelled { .. }
+            ),
+            "{error:?}"
+        );
+        assert_no_secret("the error", &format!("{error} {error:?} {error:#?}"));
+        drop(error);
+        finish(server).await;
+    }
+}
