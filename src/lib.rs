@@ -16,7 +16,8 @@
 //!   typed methods and errors that say which server, which step, and what to try.
 //!
 //! Around them: [`message`] builds RFC 5322 messages, [`sasl`] speaks PLAIN and LOGIN,
-//! [`provider`] knows iCloud's settings and fallbacks, and `mailwire::testing` (feature
+//! [`provider`] knows iCloud's settings and fallbacks (`docs/icloud.md` in the repository
+//! says which of iCloud's behaviours mailwire handles, and how), and `mailwire::testing` (feature
 //! `testing`) runs scripted and real SMTP servers on loopback for tests.
 //!
 //! ```
@@ -39,14 +40,14 @@
 #![cfg_attr(
     feature = "client",
     doc = r#"
-Sending through iCloud (an app-specific password is required):
+Sending through iCloud (an app-specific password is required). `mailwire::smtp` holds
+everything a send needs, the login, TLS and message types included, so one import does;
+`ClientBuilder::new(host, port)` reaches any other server:
 
 ```no_run
 # async fn send() -> Result<(), Box<dyn std::error::Error>> {
-use mailwire::message::{Mailbox, MessageBuilder};
 use mailwire::provider::ICLOUD;
-use mailwire::sasl::Credentials;
-use mailwire::smtp::connect_with_fallback;
+use mailwire::smtp::{connect_with_fallback, Credentials, Mailbox, MessageBuilder};
 
 let password = std::env::var("MAILWIRE_PASSWORD")?;
 let credentials = Credentials::new("name@icloud.com", password)?;

@@ -60,9 +60,10 @@ pub struct Provider {
     pub auth_failure_hint: &'static str,
 }
 
-/// Apple's iCloud Mail (see `ICLOUD.md` in the project): submission on 587 with
-/// STARTTLS, 465 with implicit TLS when 587 fails, IMAP on 993 with implicit TLS, an
-/// app-specific password required.
+/// Apple's iCloud Mail: submission on 587 with STARTTLS, 465 with implicit TLS when 587
+/// fails, IMAP on 993 with implicit TLS, an app-specific password required.
+/// `docs/icloud.md` in the repository lists iCloud's known behaviours and what mailwire
+/// does about each.
 pub const ICLOUD: Provider = Provider {
     name: "iCloud Mail",
     domains: &["icloud.com", "me.com", "mac.com"],

@@ -1,4 +1,4 @@
-//! The iCloud lines of ICLOUD.md and published iCloud captures: each parses, and the codec
+//! The iCloud lines of docs/icloud.md and published iCloud captures: each parses, and the codec
 //! writes what iCloud needs.
 
 mod imap_support;
