@@ -301,6 +301,24 @@ fn decode_names_the_byte_offset_of_bad_input() {
 }
 
 #[test]
+fn decode_reads_the_responses_real_servers_send_outside_the_grammar() {
+    // One line of output per response of the fixture (issue 8, section 2), none of them an
+    // unknown response kept raw.
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/imap/quirks.server"
+    );
+    let out = mailwire(&["decode", "imap-response", fixture], &[], b"");
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(stdout.lines().count(), 22, "{stdout}");
+    assert!(!stdout.contains("Other(Raw("), "{stdout}");
+    for value in ["MailboxId(", "AppendLimit(None)", "ModSeq(0)", "Alert"] {
+        assert!(stdout.contains(value), "{value} in {stdout}");
+    }
+}
+
+#[test]
 fn decode_prints_one_imap_message_per_line() {
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/imap/dovecot");
     let server = format!("{fixtures}/fetch-bodystructure.server");

@@ -149,7 +149,7 @@ pub(crate) fn body(w: &mut Writer<'_>, structure: &BodyStructure<'_>) -> Result<
                 SinglePartKind::Basic => {}
                 SinglePartKind::Text { lines } => {
                     w.sp();
-                    w.number(u64::from(*lines));
+                    w.number(*lines);
                 }
                 SinglePartKind::Message {
                     envelope: enclosed,
@@ -161,7 +161,7 @@ pub(crate) fn body(w: &mut Writer<'_>, structure: &BodyStructure<'_>) -> Result<
                     w.sp();
                     body(w, inner)?;
                     w.sp();
-                    w.number(u64::from(*lines));
+                    w.number(*lines);
                 }
             }
             if let Some(extension) = &part.extension {
@@ -258,7 +258,7 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(),
         }
         FetchItem::Rfc822Size(n) => {
             w.raw(b"RFC822.SIZE ");
-            w.number(u64::from(*n));
+            w.number(*n);
         }
         FetchItem::Envelope(value) => {
             w.raw(b"ENVELOPE ");
@@ -397,7 +397,8 @@ fn item_name_is_valid(name: &[u8]) -> bool {
     }
 }
 
-fn object_id(w: &mut Writer<'_>, id: &str) -> Result<(), EncodeError> {
+/// An `objectid` (RFC 8474), checked as the parser reads one.
+pub(crate) fn object_id(w: &mut Writer<'_>, id: &str) -> Result<(), EncodeError> {
     if id.is_empty()
         || id.len() > 255
         || !id

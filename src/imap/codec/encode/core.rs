@@ -222,7 +222,8 @@ impl<'o> Writer<'o> {
             Flag::Draft => "\\Draft",
             Flag::Recent => "\\Recent",
             Flag::Wildcard => "\\*",
-            Flag::Keyword(atom) => return self.atom(atom, "flag keyword"),
+            // As the parser reads them: an atom, or with Gmail's `]` (`OIB-Seen-[Gmail]/All`).
+            Flag::Keyword(atom) => return self.token(atom.as_str(), ASTRING, "flag keyword"),
             Flag::Extension(atom) => {
                 self.out.push(b'\\');
                 return self.atom(atom, "flag");

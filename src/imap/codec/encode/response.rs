@@ -1,12 +1,13 @@
 //! Writing greetings, status responses, data and continuation requests.
 
-use super::body::fetch_item;
+use super::body::{fetch_item, object_id};
 use super::core::Writer;
 use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::types::{
-    Code, Continue, Data, ESearch, Greeting, GreetingKind, ListItem, NamespaceDescription,
-    Response, SearchReturnData, Status, StatusItem, Text, Thread,
+    Code, Continue, Data, ESearch, ExtensionValue, Greeting, GreetingKind, ListItem,
+    NamespaceDescription, Response, SearchReturnData, Status, StatusAttribute, StatusItem, Text,
+    Thread,
 };
 
 pub(crate) fn greeting(w: &mut Writer<'_>, greeting: &Greeting<'_>) -> Result<(), EncodeError> {
@@ -145,6 +146,45 @@ fn number_code(w: &mut Writer<'_>, name: &str, value: u64) {
     w.raw(name.as_bytes());
     w.sp();
     w.number(value);
+}
+
+fn status_item(w: &mut Writer<'_>, item: &StatusItem<'_>) -> Result<(), EncodeError> {
+    match item {
+        StatusItem::Known(StatusAttribute::MailboxId | StatusAttribute::AppendLimit, _) => {
+            return Err(EncodeError::Unrepresentable {
+                what: "status item",
+                reason: "MAILBOXID and APPENDLIMIT take StatusItem::MailboxId and \
+                         StatusItem::AppendLimit, not a number",
+            });
+        }
+        StatusItem::Known(attribute, value) => number_code(w, attribute.name(), *value),
+        StatusItem::MailboxId(id) => {
+            w.raw(b"MAILBOXID (");
+            object_id(w, id.as_str())?;
+            w.raw(b")");
+        }
+        StatusItem::AppendLimit(None) => w.raw(b"APPENDLIMIT NIL"),
+        StatusItem::AppendLimit(Some(limit)) => number_code(w, "APPENDLIMIT", *limit),
+        StatusItem::Other(name, value) => {
+            w.atom(name, "status item")?;
+            w.sp();
+            extension_value(w, value)?;
+        }
+    }
+    Ok(())
+}
+
+/// A `tagged-ext-val`, in the form [`ExtensionValue`] reads back alike.
+fn extension_value(w: &mut Writer<'_>, value: &ExtensionValue<'_>) -> Result<(), EncodeError> {
+    match value {
+        ExtensionValue::Number(n) => {
+            w.number(*n);
+            Ok(())
+        }
+        ExtensionValue::SequenceSet(set) => w.sequence_set(set),
+        ExtensionValue::String(value) => w.astring(value),
+        ExtensionValue::List(list) => w.list(list, extension_value),
+    }
 }
 
 fn list_item(w: &mut Writer<'_>, item: &ListItem<'_>) -> Result<(), EncodeError> {
@@ -307,17 +347,7 @@ fn data(w: &mut Writer<'_>, data: &Data<'_>) -> Result<(), EncodeError> {
             w.raw(b"STATUS ");
             w.mailbox(mailbox)?;
             w.sp();
-            w.list(items, |w, item| {
-                match item {
-                    StatusItem::Known(attribute, value) => number_code(w, attribute.name(), *value),
-                    StatusItem::Other(name, value) => {
-                        w.atom(name, "status item")?;
-                        w.sp();
-                        w.number(*value);
-                    }
-                }
-                Ok(())
-            })?;
+            w.list(items, status_item)?;
         }
         Data::Flags(flags) => {
             w.raw(b"FLAGS ");

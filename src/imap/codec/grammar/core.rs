@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use super::chars::{self, ASTRING, ATOM, DIGIT, QUOTED_PLAIN};
+use super::chars::{self, ASTRING, ATOM, QUOTED_PLAIN};
 use super::{PErrorKind, PResult, fail, fatal};
 use crate::imap::codec::types::{AString, IString, Literal, LiteralMode, Mailbox, NString};
 use crate::scan::find_cr_or_lf;
@@ -64,33 +64,27 @@ pub(crate) fn starts_with_word(input: &[u8], word: &str) -> bool {
     }
 }
 
-fn digits(input: &[u8]) -> PResult<'_, &[u8]> {
-    let n = chars::run(input, DIGIT);
-    if n == 0 {
-        return fail(input, "a number");
-    }
-    Ok((&input[n..], &input[..n]))
-}
-
 /// `number64`: 1*DIGIT up to 2^63-1.
+#[inline(always)]
 pub(crate) fn number64(input: &[u8]) -> PResult<'_, u64> {
-    let (rest, text) = digits(input)?;
-    let mut value: u64 = 0;
-    for &d in text {
-        value = match value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(d - b'0')))
-        {
-            Some(v) if v <= i64::MAX as u64 => v,
-            _ => return fatal(input, PErrorKind::NumberTooLarge),
-        };
-    }
-    Ok((rest, value))
+    // Nineteen digits hold every value up to 2^63-1 and cannot overflow 64 bits.
+    digits_value::<19>(input, i64::MAX as u64)
 }
 
-/// `number`: 1*DIGIT up to 2^32-1, read in one pass over the digits.
+/// `number`: 1*DIGIT up to 2^32-1.
 #[inline(always)]
 pub(crate) fn number(input: &[u8]) -> PResult<'_, u32> {
+    let (rest, value) = digits_value::<10>(input, u64::from(u32::MAX))?;
+    // `digits_value` has checked the bound, so nothing is cut off.
+    Ok((rest, value as u32))
+}
+
+/// The value of the digits at the start of `input`, read in one pass, at most `max`.
+/// `MAX_DIGITS` is the most digits a value up to `max` can take: a run any longer cannot
+/// fit whatever its leading zeros, and stopping there keeps the sum from overflowing, so no
+/// digit needs an overflow check of its own.
+#[inline(always)]
+fn digits_value<const MAX_DIGITS: usize>(input: &[u8], max: u64) -> PResult<'_, u64> {
     let mut value: u64 = 0;
     let mut len = 0;
     while let Some(&byte) = input.get(len) {
@@ -98,8 +92,7 @@ pub(crate) fn number(input: &[u8]) -> PResult<'_, u32> {
         if digit > 9 {
             break;
         }
-        // Eleven digits cannot fit; stopping there also keeps `value` from overflowing.
-        if len == 10 {
+        if len == MAX_DIGITS {
             return fatal(input, PErrorKind::NumberTooLarge);
         }
         value = value * 10 + u64::from(digit);
@@ -108,10 +101,10 @@ pub(crate) fn number(input: &[u8]) -> PResult<'_, u32> {
     if len == 0 {
         return fail(input, "a number");
     }
-    match u32::try_from(value) {
-        Ok(v) => Ok((&input[len..], v)),
-        Err(_) => fatal(input, PErrorKind::NumberTooLarge),
+    if value > max {
+        return fatal(input, PErrorKind::NumberTooLarge);
     }
+    Ok((&input[len..], value))
 }
 
 /// `nz-number`.
@@ -127,11 +120,19 @@ pub(crate) fn nz_number(input: &[u8]) -> PResult<'_, u32> {
 /// SmarterMail with other negatives); a negative reads as 0.
 #[inline(always)]
 pub(crate) fn lenient_number(input: &[u8]) -> PResult<'_, u32> {
-    if let Some(rest) = input.strip_prefix(b"-") {
-        let (rest, _) = number(rest)?;
-        return Ok((rest, 0));
+    match input.strip_prefix(b"-") {
+        Some(rest) => number(rest).map(|(rest, _)| (rest, 0)),
+        None => number(input),
     }
-    number(input)
+}
+
+/// [`lenient_number`] for a `number64` (RFC822.SIZE, body lines, Zoho's `MODSEQ (-1)`).
+#[inline(always)]
+pub(crate) fn lenient_number64(input: &[u8]) -> PResult<'_, u64> {
+    match input.strip_prefix(b"-") {
+        Some(rest) => number64(rest).map(|(rest, _)| (rest, 0)),
+        None => number64(input),
+    }
 }
 
 /// `atom`.
@@ -287,6 +288,27 @@ pub(crate) fn mailbox(input: &[u8]) -> PResult<'_, Mailbox<'_>> {
     astring(input).map(|(rest, name)| (rest, Mailbox(name)))
 }
 
+/// `mailbox` as servers send it in LIST and STATUS answers: an astring, or a bare name with
+/// 8-bit bytes (`Entwürfe`, `Входящие`) that the grammar wants quoted. Such a name is kept
+/// as the quoted string it stands for, so it is written back in a form that reads alike.
+/// The bytes it may hold are those of an atom and any 8-bit byte: never a space, CR, LF,
+/// NUL, quote, brace or parenthesis.
+pub(crate) fn mailbox_8bit(input: &[u8]) -> PResult<'_, Mailbox<'_>> {
+    if starts_string(input) {
+        return mailbox(input);
+    }
+    let len = input
+        .iter()
+        .position(|&b| b < 0x80 && !chars::is(b, ASTRING))
+        .unwrap_or(input.len());
+    let (name, rest) = input.split_at(len);
+    if name.is_ascii() {
+        return mailbox(input);
+    }
+    let name = IString::Quoted(Cow::Borrowed(name));
+    Ok((rest, Mailbox(AString::String(name))))
+}
+
 /// A hierarchy delimiter: `"c"` (QUOTED-CHAR, possibly escaped) or NIL.
 // Inlined: every LIST and LSUB response has one, and a call returns the result through
 // memory.
@@ -299,6 +321,16 @@ pub(crate) fn delimiter(input: &[u8]) -> PResult<'_, Option<char>> {
         {
             Ok((rest, Some(char::from(*c))))
         }
+        _ => no_delimiter(input),
+    }
+}
+
+/// NIL where a delimiter goes, or `""`, which some servers send for a flat namespace and
+/// which means the same.
+#[inline(never)]
+fn no_delimiter(input: &[u8]) -> PResult<'_, Option<char>> {
+    match input {
+        [b'"', b'"', rest @ ..] => Ok((rest, None)),
         _ => nil(input).map(|(rest, ())| (rest, None)),
     }
 }
@@ -392,6 +424,95 @@ mod tests {
             Err(nom::Err::Failure(_))
         ));
         assert_eq!(lenient_number(b"-1)").unwrap(), (&b")"[..], 0));
+    }
+
+    #[test]
+    fn number_and_number64_read_the_same_digits_alike() {
+        for input in [
+            &b"0"[..],
+            b"7)",
+            b"0000000042 x",
+            b"4294967295",
+            b"4294967296",
+            b"00000000001",
+            b"x",
+            b"",
+            b"-1",
+        ] {
+            let narrow = number(input).map(|(rest, n)| (rest, u64::from(n)));
+            match number64(input) {
+                Ok((rest, wide))
+                    if wide <= u64::from(u32::MAX) && input.len() - rest.len() <= 10 =>
+                {
+                    assert_eq!(narrow, Ok((rest, wide)), "{}", input.escape_ascii());
+                }
+                Ok(_) => assert!(
+                    matches!(narrow, Err(nom::Err::Failure(_))),
+                    "{}",
+                    input.escape_ascii()
+                ),
+                Err(error) => assert_eq!(narrow.unwrap_err(), error, "{}", input.escape_ascii()),
+            }
+        }
+        // Twenty digits never fit a number64, leading zeros or not; negatives read as 0
+        // where tolerated.
+        assert!(matches!(
+            number64(b"00000000000000000001"),
+            Err(nom::Err::Failure(_))
+        ));
+        assert_eq!(number64(b"0000000000000000001)").unwrap(), (&b")"[..], 1));
+        assert_eq!(lenient_number64(b"-1)").unwrap(), (&b")"[..], 0));
+        assert_eq!(
+            lenient_number64(b"12345678901234 ").unwrap(),
+            (&b" "[..], 12_345_678_901_234)
+        );
+    }
+
+    #[test]
+    fn an_8bit_mailbox_reads_as_a_mailbox_does_unless_it_holds_8bit_bytes() {
+        for input in [
+            &b"INBOX\r\n"[..],
+            b"\"Sent Items\" (",
+            b"{3}\r\nabc rest",
+            b"a]b x",
+            b"~/Mail x",
+            b"NIL\r\n",
+            b" x",
+            b"(x",
+            b"",
+        ] {
+            assert_eq!(
+                mailbox_8bit(input),
+                mailbox(input),
+                "{}",
+                input.escape_ascii()
+            );
+        }
+        let (rest, name) = mailbox_8bit("Entwürfe (\r\n".as_bytes()).unwrap();
+        assert_eq!(
+            (name.as_bytes(), rest),
+            ("Entwürfe".as_bytes(), &b" (\r\n"[..])
+        );
+        assert_eq!(
+            name,
+            Mailbox(AString::String(IString::Quoted(Cow::Borrowed(
+                "Entwürfe".as_bytes()
+            ))))
+        );
+        let (rest, name) = mailbox_8bit(b"\xd0\x92x]y\")z").unwrap();
+        assert_eq!((name.as_bytes(), rest), (&b"\xd0\x92x]y"[..], &b"\")z"[..]));
+    }
+
+    #[test]
+    fn an_empty_delimiter_reads_as_nil() {
+        assert_eq!(delimiter(b"\"\" INBOX").unwrap(), (&b" INBOX"[..], None));
+        assert_eq!(delimiter(b"NIL INBOX").unwrap(), (&b" INBOX"[..], None));
+        assert_eq!(
+            delimiter(b"\"/\" INBOX").unwrap(),
+            (&b" INBOX"[..], Some('/'))
+        );
+        assert!(delimiter(b"\"ab\" INBOX").is_err());
+        assert!(delimiter(b"\" INBOX").is_err());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Flags and flag lists.
 
-use super::chars::{self, ATOM};
+use super::chars::{self, ASTRING, ATOM};
 use super::core::{byte, spaces, token};
 use super::{PResult, fail};
 use crate::imap::codec::types::{Atom, Flag, Flags};
@@ -21,13 +21,15 @@ pub(crate) fn flag(input: &[u8]) -> PResult<'_, Flag<'_>> {
     }
 }
 
-/// The atom at the start of `input` (a keyword such as `$Junk`) and what follows it. Atom
-/// characters are ASCII, so the text is taken as one valid run of UTF-8, which costs a few
+/// The keyword at the start of `input` (`$Junk`) and what follows it. The grammar makes it
+/// an atom; Gmail puts a `]` in some (`OIB-Seen-[Gmail]/All`, net-imap issue 241), so it is
+/// read as the astring characters, atom characters and `]`, which a flag list's `)` still
+/// ends. They are ASCII, so the text is taken as one valid run of UTF-8, which costs a few
 /// instructions a byte where `str::from_utf8` first spends some eighty setting up its
 /// word-at-a-time check for long texts.
 #[inline(always)]
 fn keyword_name(input: &[u8]) -> Option<(&str, &[u8])> {
-    let (name, rest) = input.split_at_checked(chars::run(input, ATOM))?;
+    let (name, rest) = input.split_at_checked(chars::run(input, ASTRING))?;
     let chunk = name.utf8_chunks().next()?;
     (chunk.valid().len() == name.len()).then_some((chunk.valid(), rest))
 }
@@ -156,7 +158,7 @@ mod tests {
     }
 
     #[test]
-    fn keywords_read_as_atoms_do() {
+    fn keywords_read_as_astring_tokens_do() {
         for input in [
             &b"$Junk NonJunk)"[..],
             b"NonJunk)",
@@ -166,12 +168,14 @@ mod tests {
             b" $Junk",
             b"\xc3\xa9t\xc3\xa9)",
             b"Junk\xc3\xa9)",
+            b"OIB-Seen-[Gmail]/All)",
+            b"a]b c",
             b"",
         ] {
-            let by_atom = super::super::core::atom(input)
+            let by_token = token(input, ASTRING, "a flag")
                 .ok()
                 .map(|(rest, name)| (name, rest));
-            assert_eq!(keyword_name(input), by_atom, "{}", input.escape_ascii());
+            assert_eq!(keyword_name(input), by_token, "{}", input.escape_ascii());
         }
     }
 

@@ -3,21 +3,23 @@
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::borrow::Cow;
 
+use super::fetch::{object_id, parenthesised};
 use super::status::capability;
-use crate::imap::codec::grammar::chars::ATOM;
+use crate::imap::codec::grammar::chars::{self, ASTRING, ATOM, DIGIT, LIST};
 use crate::imap::codec::grammar::core::{
-    astring, atom, byte, delimiter, keyword, line_end, mailbox, nil, nstring, number, number64,
-    paren_list, sp, space_list, spaces, string, token,
+    astring, atom, byte, delimiter, keyword, line_end, mailbox, mailbox_8bit, nil, nstring, number,
+    number64, paren_list, sp, space_list, spaces, starts_string, string, token,
 };
 use crate::imap::codec::grammar::flag::flag_list;
 use crate::imap::codec::grammar::sequence::sequence_set;
 use crate::imap::codec::grammar::skip::skip_value;
-use crate::imap::codec::grammar::{PErrorKind, PResult, fail, fatal};
+use crate::imap::codec::grammar::{PError, PErrorKind, PResult, fail, fatal};
 use crate::imap::codec::types::{
-    Atom, Data, ESearch, IdParameters, ListExtendedItem, ListItem, MailboxAttribute,
-    MailboxAttributes, NamespaceDescription, QuotaResource, Raw, SearchReturnData, StatusAttribute,
-    StatusItem, Thread,
+    AString, Atom, Data, ESearch, ExtensionValue, IdParameters, ListExtendedItem, ListItem,
+    MailboxAttribute, MailboxAttributes, NamespaceDescription, QuotaResource, Raw,
+    SearchReturnData, StatusAttribute, StatusItem, Thread,
 };
+use nom::error::ParseError;
 
 /// `* CAPABILITY ...` or `* ENABLED ...` after the keyword.
 pub(crate) fn capability_data(
@@ -31,7 +33,7 @@ pub(crate) fn capability_data(
 fn mailbox_attribute(input: &[u8]) -> PResult<'_, MailboxAttribute<'_>> {
     match input.strip_prefix(b"\\") {
         Some(name) => {
-            let n = crate::imap::codec::grammar::chars::run(name, ATOM);
+            let n = chars::run(name, ATOM);
             if let Some(known) = MailboxAttribute::backslashed_bytes(name, n) {
                 return Ok((&name[n..], known));
             }
@@ -58,7 +60,36 @@ fn list_extended_item(input: &[u8], depth: usize) -> PResult<'_, ListExtendedIte
 }
 
 /// `* LIST ...` / `* LSUB ...` after the keyword.
+#[inline]
 pub(crate) fn list_data(input: &[u8], depth: usize) -> PResult<'_, ListItem<'_>> {
+    list_data_with::<false>(input, depth)
+}
+
+/// [`list_data`] again after it failed at the mailbox name or after it, reading the name as
+/// [`mailbox_8bit`] does: a server that leaves a name with 8-bit bytes unquoted
+/// (`* LIST () "/" Entwürfe`) is met only once the usual reading fails, so that reading
+/// costs nothing more.
+#[cold]
+#[inline(never)]
+fn list_data_8bit<'a>(
+    input: &'a [u8],
+    depth: usize,
+    first: PError<'a>,
+) -> PResult<'a, ListItem<'a>> {
+    match list_data_with::<true>(input, depth) {
+        // Of the two failures, the one that got further names the better expectation.
+        Err(nom::Err::Error(again)) => Err(nom::Err::Error(first.or(again))),
+        parsed => parsed,
+    }
+}
+
+/// `* LIST ...` / `* LSUB ...` after the keyword, reading the mailbox as [`mailbox_8bit`]
+/// does when `EIGHT_BIT`, else as [`mailbox`] does and trying [`list_data_8bit`] when
+/// what follows does not read.
+// The retry is a tail call at each point it may be needed, never a match on the whole
+// result: that would copy the item, which costs more than some of its fields do to read.
+#[inline(always)]
+fn list_data_with<const EIGHT_BIT: bool>(input: &[u8], depth: usize) -> PResult<'_, ListItem<'_>> {
     let (rest, ()) = sp(input)?;
     let (mut rest, ()) = byte(rest, b'(', "`(` to open the attributes")?;
     let mut attributes = MailboxAttributes::new();
@@ -82,12 +113,25 @@ pub(crate) fn list_data(input: &[u8], depth: usize) -> PResult<'_, ListItem<'_>>
     let (rest, ()) = sp(rest)?;
     let (rest, delimiter) = delimiter(rest)?;
     let (rest, ()) = sp(rest)?;
-    let (rest, mailbox) = mailbox(rest)?;
+    let name = if EIGHT_BIT {
+        mailbox_8bit(rest)
+    } else {
+        mailbox(rest)
+    };
+    let (rest, mailbox) = match name {
+        Ok(found) => found,
+        Err(nom::Err::Error(error)) if !EIGHT_BIT => return list_data_8bit(input, depth, error),
+        Err(error) => return Err(error),
+    };
     let (rest, extended) = match rest {
         [b' ', b'(', ..] => paren_list(&rest[1..], |i| list_extended_item(i, depth))?,
         _ => (rest, Vec::new()),
     };
-    let (rest, ()) = line_end(rest)?;
+    let rest = match line_end(rest) {
+        Ok((rest, ())) => rest,
+        Err(nom::Err::Error(error)) if !EIGHT_BIT => return list_data_8bit(input, depth, error),
+        Err(error) => return Err(error),
+    };
     Ok((
         rest,
         ListItem {
@@ -99,23 +143,78 @@ pub(crate) fn list_data(input: &[u8], depth: usize) -> PResult<'_, ListItem<'_>>
     ))
 }
 
-fn status_item(input: &[u8]) -> PResult<'_, StatusItem<'_>> {
+fn status_item(input: &[u8], depth: usize) -> PResult<'_, StatusItem<'_>> {
     let (rest, name) = atom(input)?;
     let (rest, ()) = sp(rest)?;
-    let (rest, value) = number64(rest)?;
-    let item = match StatusAttribute::from_name(name) {
-        Some(attribute) => StatusItem::Known(attribute, value),
-        None => StatusItem::Other(Atom::unchecked(name), value),
-    };
-    Ok((rest, item))
+    match StatusAttribute::from_name(name) {
+        Some(StatusAttribute::MailboxId) => {
+            parenthesised(rest, object_id).map(|(rest, id)| (rest, StatusItem::MailboxId(id)))
+        }
+        Some(StatusAttribute::AppendLimit) => match nil(rest) {
+            Ok((rest, ())) => Ok((rest, StatusItem::AppendLimit(None))),
+            Err(_) => number64(rest).map(|(rest, n)| (rest, StatusItem::AppendLimit(Some(n)))),
+        },
+        Some(attribute) => {
+            number64(rest).map(|(rest, value)| (rest, StatusItem::Known(attribute, value)))
+        }
+        None => tagged_ext_val(rest, depth)
+            .map(|(rest, value)| (rest, StatusItem::Other(Atom::unchecked(name), value))),
+    }
 }
 
-/// `* STATUS mailbox (...)` after the keyword.
-pub(crate) fn status_data(input: &[u8]) -> PResult<'_, Data<'_>> {
+/// `tagged-ext-val` (RFC 4466, RFC 9051): a bare word, a string, or a parenthesised list of
+/// them, nested at most `depth` deep. The grammar allows only a number or sequence set
+/// outside parentheses; a string or another word there is read too, as inside them.
+pub(crate) fn tagged_ext_val(input: &[u8], depth: usize) -> PResult<'_, ExtensionValue<'_>> {
+    match input.first() {
+        Some(b'(') => {
+            if depth == 0 {
+                return fatal(input, PErrorKind::TooDeep);
+            }
+            paren_list(input, |item| tagged_ext_val(item, depth - 1))
+                .map(|(rest, list)| (rest, ExtensionValue::List(list)))
+        }
+        _ if starts_string(input) => string(input)
+            .map(|(rest, value)| (rest, ExtensionValue::String(AString::String(value)))),
+        _ => tagged_ext_word(input),
+    }
+}
+
+/// A bare word of a `tagged-ext-val`: a number when it is all digits (too large a one is
+/// refused, as every number is), a sequence set when it is one whole, else an atom.
+fn tagged_ext_word(input: &[u8]) -> PResult<'_, ExtensionValue<'_>> {
+    // `*` ends an atom but belongs to a sequence set (`1:*`): the word runs over both.
+    let len = chars::run(input, LIST);
+    let word = &input[..len];
+    if len > 0 && chars::run(word, DIGIT) == len {
+        return number64(input).map(|(rest, n)| (rest, ExtensionValue::Number(n)));
+    }
+    if word
+        .iter()
+        .all(|b| matches!(b, b'0'..=b'9' | b':' | b',' | b'*'))
+    {
+        match sequence_set(input) {
+            Ok((rest, set)) if rest.len() == input.len() - len => {
+                return Ok((rest, ExtensionValue::SequenceSet(set)));
+            }
+            Err(failure @ nom::Err::Failure(_)) => return Err(failure),
+            _ => {}
+        }
+    }
+    if chars::run(word, ASTRING) < len {
+        return fail(input, "a number, a sequence set or an atom");
+    }
+    token(input, ASTRING, "a value")
+        .map(|(rest, atom)| (rest, ExtensionValue::String(AString::unchecked_atom(atom))))
+}
+
+/// `* STATUS mailbox (...)` after the keyword. The mailbox may be an 8-bit name left
+/// unquoted.
+pub(crate) fn status_data(input: &[u8], depth: usize) -> PResult<'_, Data<'_>> {
     let (rest, ()) = sp(input)?;
-    let (rest, mailbox) = mailbox(rest)?;
+    let (rest, mailbox) = mailbox_8bit(rest)?;
     let (rest, ()) = sp(rest)?;
-    let (rest, items) = paren_list(rest, status_item)?;
+    let (rest, items) = paren_list(rest, |item| status_item(item, depth))?;
     let (rest, ()) = line_end(rest)?;
     Ok((rest, Data::Status { mailbox, items }))
 }
@@ -383,6 +482,51 @@ pub(crate) fn vanished_data(input: &[u8]) -> PResult<'_, Data<'_>> {
 mod tests {
     use super::*;
     use crate::imap::codec::types::{AString, IString, Mailbox};
+
+    #[test]
+    fn a_tagged_ext_word_is_a_number_a_set_or_an_atom_as_a_whole() {
+        let atom = |word: &'static str| ExtensionValue::String(AString::Atom(Cow::Borrowed(word)));
+        let set =
+            |text: &str| ExtensionValue::SequenceSet(sequence_set(text.as_bytes()).unwrap().1);
+        for (input, value, rest) in [
+            (&b"42)"[..], ExtensionValue::Number(42), &b")"[..]),
+            (b"007 x", ExtensionValue::Number(7), b" x"),
+            (b"1:5,7)", set("1:5,7"), b")"),
+            (b"*)", set("*"), b")"),
+            (b"4:*\r\n", set("4:*"), b"\r\n"),
+            (b"1abc)", atom("1abc"), b")"),
+            (b"1:5abc)", atom("1:5abc"), b")"),
+            (b"1,,2)", atom("1,,2"), b")"),
+            (b"99999999999abc)", atom("99999999999abc"), b")"),
+            (b"NIL)", atom("NIL"), b")"),
+            (b"a]b)", atom("a]b"), b")"),
+        ] {
+            assert_eq!(
+                tagged_ext_val(input, 4),
+                Ok((rest, value)),
+                "{}",
+                input.escape_ascii()
+            );
+        }
+        for wrong in [
+            &b"a*b)"[..],
+            b"%)",
+            b")",
+            b"1:4294967296)",
+            b"99999999999999999999)",
+        ] {
+            assert!(
+                tagged_ext_val(wrong, 4).is_err(),
+                "{}",
+                wrong.escape_ascii()
+            );
+        }
+        assert!(matches!(
+            tagged_ext_val(b"((1))", 1),
+            Err(nom::Err::Failure(_))
+        ));
+        assert!(tagged_ext_val(b"((1))", 2).is_ok());
+    }
 
     #[test]
     fn list_attributes_known_unknown_and_keywords() {

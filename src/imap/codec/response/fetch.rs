@@ -7,14 +7,14 @@ use super::body::body;
 use super::envelope::envelope;
 use crate::imap::codec::grammar::chars::{self, ATOM};
 use crate::imap::codec::grammar::core::{
-    astring, byte, lenient_number, nil, nstring, number, number64, nz_number, paren_list, sp,
+    astring, byte, lenient_number64, nil, nstring, number, number64, nz_number, paren_list, sp,
     spaces,
 };
 use crate::imap::codec::grammar::datetime::date_time;
 use crate::imap::codec::grammar::flag::flag_list;
 use crate::imap::codec::grammar::skip::{bracket_content_len, skip_value};
-use crate::imap::codec::grammar::{PResult, fail};
-use crate::imap::codec::types::{AString, Atom, FetchItem, Raw, Section, SectionText};
+use crate::imap::codec::grammar::{PError, PResult, fail};
+use crate::imap::codec::types::{AString, Atom, FetchItem, NString, Raw, Section, SectionText};
 
 /// The part path of a section: `1.2.3`, stopping before a `.` that starts a text name.
 pub(crate) fn section_part(input: &[u8]) -> PResult<'_, Vec<u32>> {
@@ -96,7 +96,8 @@ fn origin(input: &[u8]) -> PResult<'_, Option<u32>> {
     }
 }
 
-fn object_id(input: &[u8]) -> PResult<'_, Atom<'_>> {
+/// `objectid` (RFC 8474): 1 to 255 letters, digits, `_` or `-`.
+pub(crate) fn object_id(input: &[u8]) -> PResult<'_, Atom<'_>> {
     let n = input
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'-')
@@ -110,7 +111,8 @@ fn object_id(input: &[u8]) -> PResult<'_, Atom<'_>> {
     }
 }
 
-fn parenthesised<'a, T>(
+/// `inner` between `(` and `)` (stray spaces inside tolerated).
+pub(crate) fn parenthesised<'a, T>(
     input: &'a [u8],
     inner: impl FnOnce(&'a [u8]) -> PResult<'a, T>,
 ) -> PResult<'a, T> {
@@ -267,7 +269,7 @@ fn usual_item_into<'a>(
             (rest, FetchItem::InternalDate(date))
         }
         kw::RFC822_SIZE => {
-            let (rest, n) = lenient_number(rest)?;
+            let (rest, n) = lenient_number64(rest)?;
             (rest, FetchItem::Rfc822Size(n))
         }
         kw::ENVELOPE => {
@@ -290,7 +292,10 @@ fn named_item_into<'a>(
     depth: usize,
     items: &mut Vec<FetchItem<'a>>,
 ) -> PResult<'a, ()> {
-    let (rest, known) = name_and_key(input)?;
+    let (rest, known) = match name_and_key(input) {
+        Ok(found) => found,
+        Err(error) => return wrapped_items_into(input, depth, items, error),
+    };
     match (input.len() - rest.len(), known) {
         (3, kw::UID)
         | (5, kw::FLAGS)
@@ -301,11 +306,52 @@ fn named_item_into<'a>(
             let (rest, ()) = sp(rest)?;
             usual_item_into(known, rest, depth, items)
         }
-        _ => {
-            let (rest, item) = other_item(input, depth)?;
-            items.push(item);
-            Ok((rest, ()))
+        _ => match other_item(input, depth) {
+            Ok((rest, item)) => {
+                items.push(item);
+                Ok((rest, ()))
+            }
+            Err(error) => wrapped_items_into(input, depth, items, error),
+        },
+    }
+}
+
+/// Items wrapped in a parenthesis of their own, pushed onto `items` as if they were not
+/// (Domino, MailKit issue 943: `* 2 FETCH (UID 14935 (ENVELOPE (...)) BODYSTRUCTURE (...))`),
+/// or `error`, what reading `input` as one item gave, when no `(` starts it. Only one such
+/// level is read.
+#[cold]
+#[inline(never)]
+fn wrapped_items_into<'a>(
+    input: &'a [u8],
+    depth: usize,
+    items: &mut Vec<FetchItem<'a>>,
+    error: nom::Err<PError<'a>>,
+) -> PResult<'a, ()> {
+    let (Some(mut rest), nom::Err::Error(_)) = (input.strip_prefix(b"("), &error) else {
+        return Err(error);
+    };
+    loop {
+        rest = spaces(rest);
+        match rest.first() {
+            Some(b')') => return Ok((&rest[1..], ())),
+            Some(b'(') => return fail(rest, "a FETCH data item"),
+            // The way every item can be read, so that the usual way has one caller.
+            _ => (rest, ()) = named_item_into(rest, depth, items)?,
         }
+    }
+}
+
+/// The data after a `BODY[section]<origin>`: a space and an nstring, or NIL when the item
+/// ends the list without one (Yandex: `* 5 FETCH (UID 11 BODY[2] )` for an empty part).
+#[inline(always)]
+fn section_data(input: &[u8]) -> PResult<'_, NString<'_>> {
+    match sp(input).and_then(|(rest, ())| nstring(rest)) {
+        Err(nom::Err::Error(error)) => match spaces(input) {
+            rest @ [b')', ..] => Ok((rest, None)),
+            _ => Err(nom::Err::Error(error)),
+        },
+        parsed => parsed,
     }
 }
 
@@ -316,8 +362,7 @@ fn other_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
         (4, kw::BODY) if rest.first() == Some(&b'[') => {
             let (rest, section) = section(rest)?;
             let (rest, origin) = origin(rest)?;
-            let (rest, ()) = sp(rest)?;
-            let (rest, data) = nstring(rest)?;
+            let (rest, data) = section_data(rest)?;
             Ok((
                 rest,
                 FetchItem::BodySection {
@@ -352,6 +397,9 @@ fn other_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
             Ok((rest, FetchItem::BinarySize { section, size }))
         }
         (6, kw::RFC822) | (13, kw::RFC822_HEADER) | (11, kw::RFC822_TEXT) => {
+            // Some servers write the name with an empty section (`RFC822[]`, as net-imap's
+            // tests record): it names the same item.
+            let rest = rest.strip_prefix(b"[]").unwrap_or(rest);
             let (rest, ()) = sp(rest)?;
             let (rest, data) = nstring(rest)?;
             let item = match known {
@@ -363,7 +411,8 @@ fn other_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
         }
         (6, kw::MODSEQ) => {
             let (rest, ()) = sp(rest)?;
-            parenthesised(rest, number64).map(|(rest, n)| (rest, FetchItem::ModSeq(n)))
+            // Zoho sends `(-1)` where it has no mod-sequence; it reads as 0, as `(0)` does.
+            parenthesised(rest, lenient_number64).map(|(rest, n)| (rest, FetchItem::ModSeq(n)))
         }
         (7, kw::EMAILID) => {
             let (rest, ()) = sp(rest)?;

@@ -14,7 +14,7 @@ use self::data::{
     quota_data, quota_root_data, status_data, thread_data, vanished_data,
 };
 use self::fetch::{fetch_items, fetch_items_opened};
-use self::status::{resp_text, status_kind};
+use self::status::{glued_status_kind, resp_text, resp_text_after_space, status_kind};
 use crate::imap::codec::grammar::chars::{self, ATOM, TAG};
 use crate::imap::codec::grammar::core::{line_end, number, sp, token};
 use crate::imap::codec::grammar::{PResult, fail};
@@ -39,13 +39,23 @@ pub(crate) fn greeting(input: &[u8]) -> PResult<'_, Greeting<'_>> {
         None => return fail(input, "`* ` to start the greeting"),
     };
     let word_len = chars::run(rest, ATOM);
-    let kind = match status_kind(&rest[..word_len]) {
-        Some(StatusKind::Ok) => GreetingKind::Ok,
-        Some(StatusKind::PreAuth) => GreetingKind::PreAuth,
-        Some(StatusKind::Bye) => GreetingKind::Bye,
+    let (kind, glued) = match status_kind(&rest[..word_len]) {
+        Some(kind) => (kind, None),
+        None => match glued_status_kind(rest) {
+            Some((kind, after)) => (kind, Some(after)),
+            None => return fail(rest, "OK, PREAUTH or BYE"),
+        },
+    };
+    let kind = match kind {
+        StatusKind::Ok => GreetingKind::Ok,
+        StatusKind::PreAuth => GreetingKind::PreAuth,
+        StatusKind::Bye => GreetingKind::Bye,
         _ => return fail(rest, "OK, PREAUTH or BYE"),
     };
-    let (rest, (code, text)) = resp_text(&rest[word_len..])?;
+    let (rest, (code, text)) = match glued {
+        None => resp_text(&rest[word_len..])?,
+        Some(after) => resp_text_after_space(after)?,
+    };
     Ok((rest, Greeting { kind, code, text }))
 }
 
@@ -78,11 +88,17 @@ fn tagged(input: &[u8]) -> PResult<'_, Response<'_>> {
     let (rest, tag) = token(input, TAG, "a tag, `*` or `+`")?;
     let (rest, ()) = sp(rest)?;
     let word_len = chars::run(rest, ATOM);
-    let kind = match status_kind(&rest[..word_len]) {
-        Some(kind @ (StatusKind::Ok | StatusKind::No | StatusKind::Bad)) => kind,
-        _ => return fail(rest, "OK, NO or BAD after the tag"),
+    let (kind, (rest, (code, text))) = match status_kind(&rest[..word_len]) {
+        Some(kind @ (StatusKind::Ok | StatusKind::No | StatusKind::Bad)) => {
+            (kind, resp_text(&rest[word_len..])?)
+        }
+        _ => match glued_status_kind(rest) {
+            Some((kind @ (StatusKind::Ok | StatusKind::No | StatusKind::Bad), after)) => {
+                (kind, resp_text_after_space(after)?)
+            }
+            _ => return fail(rest, "OK, NO or BAD after the tag"),
+        },
     };
-    let (rest, (code, text)) = resp_text(&rest[word_len..])?;
     Ok((
         rest,
         Response::Status(Status {
@@ -137,7 +153,7 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
     let data = match name {
         kw::CAPABILITY => capability_data(rest).map(|(r, list)| (r, Data::Capability(list))),
         kw::ENABLED => capability_data(rest).map(|(r, list)| (r, Data::Enabled(list))),
-        kw::STATUS => status_data(rest),
+        kw::STATUS => status_data(rest, depth),
         kw::FLAGS => flags_data(rest),
         kw::SEARCH => {
             numbers_data(rest).map(|(r, (ids, modseq))| (r, Data::Search { ids, modseq }))
@@ -155,9 +171,27 @@ fn untagged(input: &[u8], depth: usize) -> PResult<'_, Response<'_>> {
         kw::QUOTA => quota_data(rest),
         kw::QUOTAROOT => quota_root_data(rest),
         kw::VANISHED => vanished_data(rest),
-        _ => other(input),
+        _ => return unknown_untagged(input),
     }?;
     Ok((data.0, Response::Data(data.1)))
+}
+
+/// An untagged response whose keyword is none this codec knows: a status keyword glued to
+/// its code (`* OK[ALERT] text`) read as the status it is, else [`other`].
+#[cold]
+#[inline(never)]
+fn unknown_untagged(input: &[u8]) -> PResult<'_, Response<'_>> {
+    if let Some((kind, after)) = glued_status_kind(input) {
+        let (rest, (code, text)) = resp_text_after_space(after)?;
+        let status = Status {
+            tag: None,
+            kind,
+            code,
+            text,
+        };
+        return Ok((rest, Response::Status(status)));
+    }
+    other(input).map(|(rest, data)| (rest, Response::Data(data)))
 }
 
 /// An untagged response of unknown kind: everything up to the line end, kept as sent.

@@ -45,6 +45,23 @@ pub(crate) fn resp_text(input: &[u8]) -> PResult<'_, (Option<Code<'_>>, Text<'_>
         return Ok((rest, (None, Text::default())));
     }
     let (rest, ()) = sp(input)?;
+    resp_text_after_space(rest)
+}
+
+/// A status keyword with its response code glued on (`OK[ALERT] text`, the space left
+/// out), at the start of `input`: the keyword's kind and what follows it, when the `[`
+/// opens a well-formed code.
+pub(crate) fn glued_status_kind(input: &[u8]) -> Option<(StatusKind, &[u8])> {
+    // `[` is an atom character, so the atom at the start runs over it.
+    let word = &input[..chars::run(input, ATOM)];
+    let open = word.iter().position(|&b| b == b'[')?;
+    let kind = status_kind(&word[..open])?;
+    let rest = &input[open..];
+    code(rest).is_ok().then_some((kind, rest))
+}
+
+/// [`resp_text`] without its leading space: what follows a keyword glued to its code.
+pub(crate) fn resp_text_after_space(rest: &[u8]) -> PResult<'_, (Option<Code<'_>>, Text<'_>)> {
     if rest.first() == Some(&b'[')
         && let Ok((after, code)) = code(rest)
     {

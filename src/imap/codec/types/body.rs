@@ -170,8 +170,8 @@ pub enum SinglePartKind<'a> {
     Basic,
     /// `TEXT/*`: the size in lines.
     Text {
-        /// Lines of text.
-        lines: u32,
+        /// Lines of text (`number64` since RFC 9051).
+        lines: u64,
     },
     /// `MESSAGE/RFC822` (or `MESSAGE/GLOBAL`): the enclosed message.
     Message {
@@ -179,8 +179,8 @@ pub enum SinglePartKind<'a> {
         envelope: Box<Envelope<'a>>,
         /// Its structure.
         body: Box<BodyStructure<'a>>,
-        /// Its size in lines.
-        lines: u32,
+        /// Its size in lines (`number64` since RFC 9051).
+        lines: u64,
     },
 }
 
@@ -203,7 +203,8 @@ impl IntoOwned for SinglePartKind<'_> {
     }
 }
 
-/// A multipart part.
+/// A multipart part. Some servers send one with no parts at all (`("MIXED")`, as net-imap's
+/// tests record); it reads as one with an empty `parts`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MultiPart<'a> {
     /// The enclosed parts.

@@ -99,3 +99,49 @@ owned_struct!(QuotaResource { name, usage, limit });
 
 /// ID parameters (RFC 2971): field names and values; `None` for `ID NIL`.
 pub type IdParameters<'a> = Option<Vec<(IString<'a>, NString<'a>)>>;
+
+/// The value of an extension's item (RFC 9051 `tagged-ext-val`), as in the STATUS items
+/// a server adds of its own (`X-GM-FOO (1 (2 "x") nil)`, `BAR 1:5,7`).
+///
+/// A bare word reads as a number when it is all digits, as a sequence set when it is one,
+/// and as an atom otherwise; NIL has no meaning of its own here and reads as the atom it is.
+///
+/// ```
+/// use mailwire::imap::codec::parse_response;
+/// use mailwire::imap::codec::types::{
+///     AString, Data, ExtensionValue, IString, Response, StatusItem,
+/// };
+/// use mailwire::limits::Limits;
+///
+/// let line = b"* STATUS INBOX (X-GM-FOO (1 \"x\" nil))\r\n";
+/// let (response, _) = parse_response(line, &Limits::default()).unwrap().complete().unwrap();
+/// let Response::Data(Data::Status { items, .. }) = response else { panic!() };
+/// let StatusItem::Other(name, ExtensionValue::List(values)) = &items[0] else { panic!() };
+/// assert_eq!(name.as_str(), "X-GM-FOO");
+/// assert_eq!(values[0], ExtensionValue::Number(1));
+/// assert_eq!(values[1], ExtensionValue::String(AString::String(IString::from("x"))));
+/// assert!(matches!(&values[2], ExtensionValue::String(AString::Atom(word)) if word == "nil"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ExtensionValue<'a> {
+    /// A number (`number64`).
+    Number(u64),
+    /// A sequence set other than a single number (`1:5,7`).
+    SequenceSet(SequenceSet),
+    /// An atom or a string, as sent.
+    String(AString<'a>),
+    /// A parenthesised list, possibly empty.
+    List(Vec<ExtensionValue<'a>>),
+}
+
+impl IntoOwned for ExtensionValue<'_> {
+    type Owned = ExtensionValue<'static>;
+    fn into_owned(self) -> ExtensionValue<'static> {
+        match self {
+            ExtensionValue::Number(n) => ExtensionValue::Number(n),
+            ExtensionValue::SequenceSet(set) => ExtensionValue::SequenceSet(set),
+            ExtensionValue::String(value) => ExtensionValue::String(value.into_owned()),
+            ExtensionValue::List(list) => ExtensionValue::List(list.into_owned()),
+        }
+    }
+}

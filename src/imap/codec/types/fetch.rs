@@ -58,15 +58,17 @@ pub enum FetchItem<'a> {
     Flags(Flags<'a>),
     /// `INTERNALDATE "..."`
     InternalDate(DateTime),
-    /// `RFC822.SIZE n` (a negative size from a broken server reads as 0)
-    Rfc822Size(u32),
+    /// `RFC822.SIZE n` (`number64` since RFC 9051; a negative size from a broken server
+    /// reads as 0)
+    Rfc822Size(u64),
     /// `ENVELOPE (...)`
     Envelope(Box<Envelope<'a>>),
     /// `BODY (...)`: the structure without extension data.
     Body(Box<BodyStructure<'a>>),
     /// `BODYSTRUCTURE (...)`
     BodyStructure(Box<BodyStructure<'a>>),
-    /// `BODY[section]<origin> data`
+    /// `BODY[section]<origin> data` (a section with no data ending the list, as Yandex sends
+    /// for an empty part, reads as NIL)
     BodySection {
         /// The section.
         section: Section<'a>,
@@ -97,7 +99,7 @@ pub enum FetchItem<'a> {
     Rfc822Header(NString<'a>),
     /// `RFC822.TEXT data`
     Rfc822Text(NString<'a>),
-    /// `MODSEQ (n)` (RFC 7162)
+    /// `MODSEQ (n)` (RFC 7162). Zoho's `MODSEQ (-1)`, for a message without one, reads as 0.
     ModSeq(u64),
     /// `EMAILID (id)` (RFC 8474)
     EmailId(Atom<'a>),

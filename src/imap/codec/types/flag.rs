@@ -21,7 +21,8 @@ pub enum Flag<'a> {
     Recent,
     /// `\*` in PERMANENTFLAGS: new keywords may be created.
     Wildcard,
-    /// A keyword without backslash (`$Junk`, `NonJunk`).
+    /// A keyword without backslash (`$Junk`, `NonJunk`). The grammar makes it an atom; Gmail
+    /// sends some with a `]` (`OIB-Seen-[Gmail]/All`), which is read and written back too.
     Keyword(Atom<'a>),
     /// Another `\`-flag; the atom is the name without the backslash.
     Extension(Atom<'a>),

@@ -55,7 +55,8 @@ pub(crate) use datetime::MONTHS;
 pub use datetime::{Date, DateTime};
 pub use envelope::{Address, AddressField, Envelope};
 pub use extension::{
-    ESearch, IdParameters, NamespaceDescription, QuotaResource, SearchReturnData, Thread,
+    ESearch, ExtensionValue, IdParameters, NamespaceDescription, QuotaResource, SearchReturnData,
+    Thread,
 };
 pub use fetch::{FetchAttribute, FetchItem, FetchItems, Partial, Section, SectionText};
 pub use flag::Flag;

@@ -1,6 +1,7 @@
 //! STATUS: what a client asks about a mailbox and what the server answers.
 
 use super::core::{Atom, IntoOwned};
+use super::extension::ExtensionValue;
 
 /// A STATUS data item name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,9 +23,13 @@ pub enum StatusAttribute {
     Size,
     /// `DELETED` (RFC 9051)
     Deleted,
+    /// `MAILBOXID` (RFC 8474): answered with [`StatusItem::MailboxId`].
+    MailboxId,
+    /// `APPENDLIMIT` (RFC 7889): answered with [`StatusItem::AppendLimit`].
+    AppendLimit,
 }
 
-pub(crate) const STATUS_NAMES: [(&str, StatusAttribute); 8] = [
+pub(crate) const STATUS_NAMES: [(&str, StatusAttribute); 10] = [
     ("MESSAGES", StatusAttribute::Messages),
     ("RECENT", StatusAttribute::Recent),
     ("UIDNEXT", StatusAttribute::UidNext),
@@ -33,6 +38,8 @@ pub(crate) const STATUS_NAMES: [(&str, StatusAttribute); 8] = [
     ("HIGHESTMODSEQ", StatusAttribute::HighestModSeq),
     ("SIZE", StatusAttribute::Size),
     ("DELETED", StatusAttribute::Deleted),
+    ("MAILBOXID", StatusAttribute::MailboxId),
+    ("APPENDLIMIT", StatusAttribute::AppendLimit),
 ];
 
 impl StatusAttribute {
@@ -54,11 +61,19 @@ impl StatusAttribute {
 
 /// One item of a STATUS response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum StatusItem<'a> {
-    /// A known attribute and its value.
+    /// A known attribute whose value is a number (every one but `MAILBOXID` and
+    /// `APPENDLIMIT`, which have their own variants) and that number.
     Known(StatusAttribute, u64),
-    /// Another attribute and its value, kept as sent.
-    Other(Atom<'a>, u64),
+    /// `MAILBOXID (id)` (RFC 8474): the mailbox's object id.
+    MailboxId(Atom<'a>),
+    /// `APPENDLIMIT n` (RFC 7889): the largest message APPEND accepts here, in octets;
+    /// `None` for `APPENDLIMIT NIL`, no limit.
+    AppendLimit(Option<u64>),
+    /// Another attribute and its value (RFC 9051 `tagged-ext-val`: Gmail and others add their
+    /// own to LIST-STATUS answers).
+    Other(Atom<'a>, ExtensionValue<'a>),
 }
 
 impl IntoOwned for StatusAttribute {
@@ -73,7 +88,11 @@ impl IntoOwned for StatusItem<'_> {
     fn into_owned(self) -> StatusItem<'static> {
         match self {
             StatusItem::Known(attribute, value) => StatusItem::Known(attribute, value),
-            StatusItem::Other(name, value) => StatusItem::Other(name.into_owned(), value),
+            StatusItem::MailboxId(id) => StatusItem::MailboxId(id.into_owned()),
+            StatusItem::AppendLimit(limit) => StatusItem::AppendLimit(limit),
+            StatusItem::Other(name, value) => {
+                StatusItem::Other(name.into_owned(), value.into_owned())
+            }
         }
     }
 }
