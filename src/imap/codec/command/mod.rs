@@ -272,7 +272,7 @@ fn simple_ext_value(input: &[u8]) -> Option<usize> {
     (n > 0 && matches!(input.get(n), Some(b' ' | b')'))).then_some(n)
 }
 
-fn select_parameter(input: &[u8], depth: usize) -> PResult<'_, SelectParameter<'_>> {
+pub(crate) fn select_parameter(input: &[u8], depth: usize) -> PResult<'_, SelectParameter<'_>> {
     let (rest, name) = tagged_label(input)?;
     if name.eq_ignore_ascii_case("CONDSTORE") {
         return Ok((rest, SelectParameter::CondStore));
@@ -315,7 +315,7 @@ fn status_attribute(input: &[u8]) -> PResult<'_, StatusAttribute> {
     }
 }
 
-fn list_return_option(input: &[u8]) -> PResult<'_, ListReturnOption<'_>> {
+pub(crate) fn list_return_option(input: &[u8]) -> PResult<'_, ListReturnOption<'_>> {
     let (rest, name) = atom(input)?;
     let option = match Keyword::of(name.as_bytes()) {
         kw::SUBSCRIBED => ListReturnOption::Subscribed,
@@ -415,7 +415,7 @@ fn append_message(input: &[u8]) -> PResult<'_, AppendMessage<'_>> {
     ))
 }
 
-fn search_return_option(input: &[u8]) -> PResult<'_, SearchReturnOption<'_>> {
+pub(crate) fn search_return_option(input: &[u8]) -> PResult<'_, SearchReturnOption<'_>> {
     let (rest, name) = atom(input)?;
     let option = match Keyword::of(name.as_bytes()) {
         kw::MIN => SearchReturnOption::Min,
