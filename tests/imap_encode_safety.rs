@@ -14,7 +14,8 @@ use mailwire::imap::codec::types::{
     IString, ListMailbox, ListReturnOption, Literal, LiteralMode, Mailbox, Partial, Raw, SearchKey,
     SearchReturnOption, Secret, Section, SelectParameter, SequenceSet, Tag,
 };
-use mailwire::imap::codec::{EncodeError, EncodeOptions, encode_command};
+use mailwire::imap::codec::{EncodeError, EncodeOptions, encode_command, parse_command};
+use mailwire::limits::Limits;
 
 fn tag() -> Tag<'static> {
     Tag::new("a1").unwrap()
@@ -96,10 +97,16 @@ fn a_select_parameter_value_cannot_end_the_line_and_start_another_command() {
 
 #[test]
 fn a_select_parameter_from_a_peer_cannot_carry_a_literal_the_encoder_never_announced() {
-    // A proxy reads this from a client (the parser skips the literal inside the list) and
-    // writes it on: the literal would go out without waiting for the server's `+`.
-    let from_peer = command(b"A1 SELECT INBOX (X-P (1 {5}\r\nhello))\r\n");
-    assert_eq!(refused(from_peer.body), "select parameter");
+    // Written raw, a literal inside the value would go out without waiting for `+`: the
+    // encoder refuses it, and the parser, which keeps the value raw, no longer reads it (a
+    // proxy would otherwise pass it on).
+    let literal = b"(1 {5}\r\nhello)";
+    assert_eq!(
+        refused(select_with("X-P", Some(literal))),
+        "select parameter"
+    );
+    let from_peer = b"A1 SELECT INBOX (X-P (1 {5}\r\nhello))\r\n";
+    assert!(parse_command(from_peer, &Limits::default()).is_err());
     // An unbalanced list would swallow the rest of the command.
     assert_eq!(
         refused(select_with("X-P", Some(b"((1)"))),
@@ -223,7 +230,7 @@ fn names_a_variant_of_their_own_covers_are_refused_in_other() {
 }
 
 #[test]
-fn sections_and_ranges_the_grammar_has_no_spelling_for_are_refused() {
+fn numbers_the_grammar_has_no_spelling_for_are_refused() {
     let body = |part: Vec<u32>, partial| {
         fetch_one(FetchAttribute::BodySection {
             section: Section { part, text: None },
@@ -242,6 +249,18 @@ fn sections_and_ranges_the_grammar_has_no_spelling_for_are_refused() {
         )),
         "partial range"
     );
+    let search = |key| CommandBody::search(key, false);
+    assert_eq!(refused(search(SearchKey::Younger(0))), "search criteria");
+    // number64 stops at 2^63-1: a server storing it signed would read a negative number.
+    assert_eq!(
+        refused(search(SearchKey::ModSeq(u64::MAX))),
+        "search criteria"
+    );
+    let quota = CommandBody::SetQuota {
+        root: AString::from(""),
+        limits: vec![(Atom::new("STORAGE").unwrap(), 1 << 63)],
+    };
+    assert_eq!(refused(quota), "quota limit");
 }
 
 // Finding 2: secrets in Debug.
@@ -301,7 +320,7 @@ fn an_encoded_authenticate_does_not_show_its_initial_response_in_debug() {
     // The line a client sends after a `+` hides its data too.
     let data = mailwire::imap::codec::parse_authenticate_data(
         b"AGFsaWNlAGh1bnRlcjI=\r\n",
-        &mailwire::limits::Limits::default(),
+        &Limits::default(),
     )
     .unwrap();
     assert!(!gives_away(&format!("{data:?}"), b"hunter2"));

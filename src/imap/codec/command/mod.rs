@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use base64::Engine as _;
 
-use self::fetch::{fetch_items, fetch_modifiers};
+use self::fetch::{argument_list, fetch_items, fetch_modifiers};
 use self::search::search_criteria;
 use self::sort::{sort, thread};
 use crate::imap::codec::grammar::chars::{self, ATOM, LIST, TAG};
@@ -21,7 +21,6 @@ use crate::imap::codec::grammar::core::{
 use crate::imap::codec::grammar::datetime::date_time;
 use crate::imap::codec::grammar::flag::{flag, flag_list};
 use crate::imap::codec::grammar::sequence::command_sequence_set;
-use crate::imap::codec::grammar::skip::skip_value;
 use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::response::data::id_params;
 use crate::imap::codec::response::status::capability;
@@ -278,10 +277,12 @@ pub(crate) fn select_parameter(input: &[u8], depth: usize) -> PResult<'_, Select
         return Ok((rest, SelectParameter::CondStore));
     }
     // A value is a number, a sequence set or a parenthesised list (RFC 4466 tagged-ext-val);
-    // names never start with a digit, so what follows a space is unambiguous.
+    // names never start with a digit, so what follows a space is unambiguous. The list is
+    // kept raw, so like an unknown FETCH argument it may not hold a literal: written back,
+    // its bytes would go out without waiting for the server's `+`.
     let (rest, value) = match rest {
         [b' ', b'(', ..] => {
-            let (rest, value) = skip_value(&rest[1..], depth)?;
+            let (rest, value) = argument_list(&rest[1..], depth)?;
             (rest, Some(Raw(Cow::Borrowed(value))))
         }
         [b' ', tail @ ..] => match simple_ext_value(tail) {

@@ -321,15 +321,22 @@ pub(crate) fn search_key(w: &mut Writer<'_>, key: &SearchKey<'_>) -> Result<(), 
             return Ok(());
         }
         K::ModSeq(n) => {
-            number_key(w, b"MODSEQ", *n);
-            return Ok(());
+            w.raw(b"MODSEQ ");
+            return w.number64(*n, "search criteria");
         }
-        K::Older(n) => {
-            number_key(w, b"OLDER", u64::from(*n));
-            return Ok(());
-        }
-        K::Younger(n) => {
-            number_key(w, b"YOUNGER", u64::from(*n));
+        K::Older(n) | K::Younger(n) => {
+            if *n == 0 {
+                return Err(refuse(
+                    "search criteria",
+                    "OLDER and YOUNGER count from 1 second",
+                ));
+            }
+            let name = if matches!(key, K::Older(_)) {
+                b"OLDER" as &[u8]
+            } else {
+                b"YOUNGER"
+            };
+            number_key(w, name, u64::from(*n));
             return Ok(());
         }
         K::EmailId(id) | K::ThreadId(id) => {
@@ -695,12 +702,15 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
             }
             if !modifiers.is_empty() {
                 w.sp();
-                w.list(modifiers, |w, modifier| {
-                    match modifier {
-                        FetchModifier::ChangedSince(n) => number_key(w, b"CHANGEDSINCE", *n),
-                        FetchModifier::Vanished => w.raw(b"VANISHED"),
+                w.list(modifiers, |w, modifier| match modifier {
+                    FetchModifier::ChangedSince(n) => {
+                        w.raw(b"CHANGEDSINCE ");
+                        w.number64(*n, "FETCH modifier")
                     }
-                    Ok(())
+                    FetchModifier::Vanished => {
+                        w.raw(b"VANISHED");
+                        Ok(())
+                    }
                 })?;
             }
         }
@@ -717,7 +727,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
             w.sequence_set(set)?;
             if let Some(modseq) = unchanged_since {
                 w.raw(b" (UNCHANGEDSINCE ");
-                w.number(*modseq);
+                w.number64(*modseq, "STORE modifier")?;
                 w.raw(b")");
             }
             w.raw(match kind {
@@ -768,8 +778,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
             w.list(limits, |w, (name, limit)| {
                 w.atom(name, "quota resource")?;
                 w.sp();
-                w.number(*limit);
-                Ok(())
+                w.number64(*limit, "quota limit")
             })?;
         }
     }

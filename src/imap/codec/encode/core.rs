@@ -76,9 +76,22 @@ impl<'o> Writer<'o> {
         Ok(())
     }
 
-    /// True when writing a command to a server that has enabled UTF8=ACCEPT.
-    fn utf8_accepted(&self) -> bool {
-        self.client.is_some_and(|options| options.utf8_accept)
+    /// True when `bytes` are 8-bit and go in a command to a server that has not enabled
+    /// UTF8=ACCEPT: RFC 3501 lets a client send them in a literal only.
+    fn only_in_a_literal(&self, bytes: &[u8]) -> bool {
+        self.client.is_some_and(|options| !options.utf8_accept) && !bytes.is_ascii()
+    }
+
+    /// Refuses bytes that could go only in a literal, at a place where no literal can go.
+    fn seven_bit_unless_utf8(&self, bytes: &[u8], what: &'static str) -> Result<(), EncodeError> {
+        if self.only_in_a_literal(bytes) {
+            return Err(refuse(
+                what,
+                "it holds 8-bit bytes, which a command carries only in a literal until the \
+                 server has enabled UTF8=ACCEPT",
+            ));
+        }
+        Ok(())
     }
 
     /// Bytes kept as a peer sent them (an unknown parameter's value, say), written back
@@ -90,13 +103,7 @@ impl<'o> Writer<'o> {
         if bytes.iter().any(|&b| matches!(b, b'\r' | b'\n' | 0)) {
             return Err(refuse(what, "it holds CR, LF or NUL"));
         }
-        if self.client.is_some() && !self.utf8_accepted() && !bytes.is_ascii() {
-            return Err(refuse(
-                what,
-                "it holds 8-bit bytes, which a command carries only in a literal until the \
-                 server has enabled UTF8=ACCEPT",
-            ));
-        }
+        self.seven_bit_unless_utf8(bytes, what)?;
         self.raw(bytes);
         Ok(())
     }
@@ -130,6 +137,16 @@ impl<'o> Writer<'o> {
             }
         }
         self.out.extend_from_slice(&digits[at..]);
+    }
+
+    /// A `number64` (RFC 9051; mod-sequences, quota limits): at most 2^63-1, which is all a
+    /// reader that stores it signed, as many servers do, can hold.
+    pub(crate) fn number64(&mut self, value: u64, what: &'static str) -> Result<(), EncodeError> {
+        if value > i64::MAX as u64 {
+            return Err(refuse(what, "it is larger than 2^63-1"));
+        }
+        self.number(value);
+        Ok(())
     }
 
     /// Characters of `class`, non-empty, written bare.
@@ -169,7 +186,7 @@ impl<'o> Writer<'o> {
         }
         // RFC 3501 quoted strings are 7-bit; 8-bit ones are allowed only once the server has
         // enabled UTF8=ACCEPT (RFC 6855). Until then the same string travels as a literal.
-        if self.client.is_some() && !self.utf8_accepted() && !value.is_ascii() {
+        if self.only_in_a_literal(value) {
             return self.literal(&Literal {
                 data: Cow::Borrowed(value),
                 mode: LiteralMode::Sync,
@@ -319,9 +336,7 @@ impl<'o> Writer<'o> {
                 "its name is a known capability; use its own variant",
             ));
         }
-        if self.client.is_some() && !text.is_ascii() {
-            return Err(refuse(what, "a client names capabilities in ASCII"));
-        }
+        self.seven_bit_unless_utf8(text.as_bytes(), what)?;
         self.token(&text, chars::CAPABILITY, what)
     }
 
