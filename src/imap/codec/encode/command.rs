@@ -502,10 +502,10 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
         } => {
             w.raw(b"AUTHENTICATE ");
             w.atom(mechanism, "SASL mechanism")?;
-            if let Some(response) = initial_response {
+            if let Some(initial) = initial_response {
                 w.sp();
                 w.secret(|w| {
-                    let data = response.expose();
+                    let data = initial.expose();
                     if data.is_empty() {
                         w.raw(b"=");
                     } else {

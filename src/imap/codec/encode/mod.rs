@@ -5,8 +5,17 @@
 //! grammar cannot carry (NUL outside a literal8, CR or LF in a quoted string or text, a
 //! character an atom may not hold) is refused with [`EncodeError`] before anything is sent.
 //!
+//! A command is framed for the server [`EncodeOptions`] describe, whatever the value asks:
+//! literals are announced `{N}` unless the server takes `{N+}`, and a quoted string with
+//! 8-bit bytes goes out as a literal until the server has enabled UTF8=ACCEPT. Values kept
+//! as a peer sent them (`Raw`, and names in `Other` variants) are written only when they read
+//! back as the same value, so none can end the line, announce a literal or start another
+//! command.
+//!
 //! A client must not send a synchronising literal's bytes before the server's `+`:
-//! [`EncodedCommand::segments`] splits a command at those points.
+//! [`EncodedCommand::segments`] splits a command at those points. Passwords and
+//! AUTHENTICATE data never show in `Debug`; [`EncodedCommand::redacted`] is the form for a
+//! transcript.
 //!
 //! ```
 //! use mailwire::imap::codec::{encode_command, EncodeOptions};
