@@ -175,6 +175,30 @@ fn snippet() -> FetchAttribute<'static> {
 }
 
 #[test]
+fn unknown_fetch_attributes_cannot_end_the_line() {
+    // Checked before issue 8 already; kept here beside the other raw values.
+    let other = |section: Option<&'static [u8]>, arguments: Option<&'static [u8]>| {
+        fetch_one(FetchAttribute::Other {
+            name: Atom::new("X-SNIPPET").unwrap(),
+            section: section.map(|bytes| Raw(Cow::Borrowed(bytes))),
+            arguments: arguments.map(|bytes| Raw(Cow::Borrowed(bytes))),
+        })
+    };
+    assert_eq!(
+        refused(other(Some(b"[1]\r\nA2 DELETE INBOX"), None)),
+        "FETCH attribute"
+    );
+    assert_eq!(
+        refused(other(None, Some(b"(1)\r\nA2 DELETE INBOX\r\nA3 NOOP (1)"))),
+        "FETCH attribute"
+    );
+    assert_eq!(
+        refused(other(None, Some(b"({5}\r\nhello)"))),
+        "FETCH attribute"
+    );
+}
+
+#[test]
 fn unknown_fetch_attributes_keep_no_8_bit_bytes_without_utf8() {
     // A raw argument cannot become a literal, so its 8-bit quoted string is refused.
     assert_eq!(refused(fetch_one(snippet())), "FETCH attribute");
