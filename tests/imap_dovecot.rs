@@ -54,7 +54,7 @@ fn client_lines(stream: &[u8], chunk: usize) -> Vec<ClientLine> {
         if let Ok(Parsed::Complete(_, consumed)) = parse_command(&message, &limits) {
             assert_eq!(consumed, message.len(), "{:?}", show(&message));
             let value = command(&message);
-            let written = encode_cmd(&value);
+            let written = encode_as_sent(&value, &message);
             assert_eq!(
                 command(&written),
                 value,

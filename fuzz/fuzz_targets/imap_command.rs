@@ -14,7 +14,9 @@ fuzz_target!(|data: &[u8]| {
     while at < data.len() {
         match parse_command(&data[at..], &limits) {
             Ok(Parsed::Complete(command, consumed)) => {
-                encode_command(&command, &EncodeOptions::default())
+                // 8-bit bytes outside a string have no spelling before UTF8=ACCEPT.
+                let _ = encode_command(&command, &EncodeOptions::default());
+                encode_command(&command, &EncodeOptions::default().with_utf8_accept(true))
                     .expect("a parsed command can be written");
                 at += consumed;
             }

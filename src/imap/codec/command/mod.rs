@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use base64::Engine as _;
 
-use self::fetch::{fetch_items, fetch_modifiers};
+use self::fetch::{argument_list, fetch_items, fetch_modifiers};
 use self::search::search_criteria;
 use self::sort::{sort, thread};
 use crate::imap::codec::grammar::chars::{self, ATOM, LIST, TAG};
@@ -21,7 +21,6 @@ use crate::imap::codec::grammar::core::{
 use crate::imap::codec::grammar::datetime::date_time;
 use crate::imap::codec::grammar::flag::{flag, flag_list};
 use crate::imap::codec::grammar::sequence::command_sequence_set;
-use crate::imap::codec::grammar::skip::skip_value;
 use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::response::data::id_params;
 use crate::imap::codec::response::status::capability;
@@ -272,16 +271,18 @@ fn simple_ext_value(input: &[u8]) -> Option<usize> {
     (n > 0 && matches!(input.get(n), Some(b' ' | b')'))).then_some(n)
 }
 
-fn select_parameter(input: &[u8], depth: usize) -> PResult<'_, SelectParameter<'_>> {
+pub(crate) fn select_parameter(input: &[u8], depth: usize) -> PResult<'_, SelectParameter<'_>> {
     let (rest, name) = tagged_label(input)?;
     if name.eq_ignore_ascii_case("CONDSTORE") {
         return Ok((rest, SelectParameter::CondStore));
     }
     // A value is a number, a sequence set or a parenthesised list (RFC 4466 tagged-ext-val);
-    // names never start with a digit, so what follows a space is unambiguous.
+    // names never start with a digit, so what follows a space is unambiguous. The list is
+    // kept raw, so like an unknown FETCH argument it may not hold a literal: written back,
+    // its bytes would go out without waiting for the server's `+`.
     let (rest, value) = match rest {
         [b' ', b'(', ..] => {
-            let (rest, value) = skip_value(&rest[1..], depth)?;
+            let (rest, value) = argument_list(&rest[1..], depth)?;
             (rest, Some(Raw(Cow::Borrowed(value))))
         }
         [b' ', tail @ ..] => match simple_ext_value(tail) {
@@ -315,7 +316,7 @@ fn status_attribute(input: &[u8]) -> PResult<'_, StatusAttribute> {
     }
 }
 
-fn list_return_option(input: &[u8]) -> PResult<'_, ListReturnOption<'_>> {
+pub(crate) fn list_return_option(input: &[u8]) -> PResult<'_, ListReturnOption<'_>> {
     let (rest, name) = atom(input)?;
     let option = match Keyword::of(name.as_bytes()) {
         kw::SUBSCRIBED => ListReturnOption::Subscribed,
@@ -415,7 +416,7 @@ fn append_message(input: &[u8]) -> PResult<'_, AppendMessage<'_>> {
     ))
 }
 
-fn search_return_option(input: &[u8]) -> PResult<'_, SearchReturnOption<'_>> {
+pub(crate) fn search_return_option(input: &[u8]) -> PResult<'_, SearchReturnOption<'_>> {
     let (rest, name) = atom(input)?;
     let option = match Keyword::of(name.as_bytes()) {
         kw::MIN => SearchReturnOption::Min,

@@ -1,4 +1,4 @@
-//! Writing FETCH items: envelopes, body structures, sections.
+//! Writing FETCH response items: envelopes, body structures and the data they carry.
 
 use super::core::Writer;
 use crate::imap::codec::error::EncodeError;
@@ -6,7 +6,7 @@ use crate::imap::codec::grammar::chars;
 use crate::imap::codec::grammar::skip::bracket_content_len;
 use crate::imap::codec::types::{
     AString, Address, AddressField, BodyExtension, BodyStructure, Envelope, ExtensionData,
-    FetchItem, IString, Parameters, Section, SectionText, SinglePartKind,
+    FetchItem, IString, Parameters, SinglePartKind,
 };
 
 fn addresses(w: &mut Writer<'_>, list: &[Address<'_>]) -> Result<(), EncodeError> {
@@ -189,51 +189,6 @@ pub(crate) fn body(w: &mut Writer<'_>, structure: &BodyStructure<'_>) -> Result<
     Ok(())
 }
 
-fn part_path(w: &mut Writer<'_>, part: &[u32]) {
-    for (index, n) in part.iter().enumerate() {
-        if index > 0 {
-            w.raw(b".");
-        }
-        w.number(u64::from(*n));
-    }
-}
-
-pub(crate) fn section(w: &mut Writer<'_>, section: &Section<'_>) -> Result<(), EncodeError> {
-    w.raw(b"[");
-    part_path(w, &section.part);
-    if let Some(text) = &section.text {
-        if !section.part.is_empty() {
-            w.raw(b".");
-        }
-        let header_list = |w: &mut Writer<'_>, name: &[u8], fields: &[AString<'_>]| {
-            w.raw(name);
-            w.sp();
-            w.list(fields, |w, field| w.astring(field))
-        };
-        match text {
-            SectionText::Header => w.raw(b"HEADER"),
-            SectionText::Text => w.raw(b"TEXT"),
-            SectionText::Mime if !section.part.is_empty() => w.raw(b"MIME"),
-            SectionText::Mime => {
-                return Err(EncodeError::Unrepresentable {
-                    what: "section",
-                    reason: "MIME needs a part number",
-                });
-            }
-            SectionText::HeaderFields(fields) => header_list(w, b"HEADER.FIELDS", fields)?,
-            SectionText::HeaderFieldsNot(fields) => header_list(w, b"HEADER.FIELDS.NOT", fields)?,
-        }
-    }
-    w.raw(b"]");
-    Ok(())
-}
-
-pub(crate) fn section_binary(w: &mut Writer<'_>, part: &[u32]) {
-    w.raw(b"[");
-    part_path(w, part);
-    w.raw(b"]");
-}
-
 fn origin(w: &mut Writer<'_>, origin: Option<u32>) {
     if let Some(origin) = origin {
         w.raw(b"<");
@@ -278,7 +233,7 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(),
             data,
         } => {
             w.raw(b"BODY");
-            section(w, spec)?;
+            w.section(spec)?;
             origin(w, *start);
             w.sp();
             w.nstring(data)?;
@@ -289,14 +244,14 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(),
             data,
         } => {
             w.raw(b"BINARY");
-            section_binary(w, section);
+            w.section_binary(section)?;
             origin(w, *start);
             w.sp();
             w.nstring(data)?;
         }
         FetchItem::BinarySize { section, size } => {
             w.raw(b"BINARY.SIZE");
-            section_binary(w, section);
+            w.section_binary(section)?;
             w.sp();
             w.number(u64::from(*size));
         }

@@ -1,19 +1,42 @@
 //! Writing commands and search criteria.
+//!
+//! Most of a command is built from typed values the writer spells itself. The exceptions
+//! are values kept as a peer sent them (an unknown SELECT parameter's value, an unknown
+//! FETCH attribute's section and argument) and names a variant of its own already covers
+//! (`Other("MIN")`): those are written only when the parser reads them back as the same
+//! value, whole, so nothing a caller or a peer put in them can end the line, announce a
+//! literal or become another command.
 
 use base64::Engine as _;
 
-use super::body::{section, section_binary};
-use super::core::Writer;
-use super::response::id_params;
+use super::core::{Writer, refuse};
 use crate::imap::codec::command::fetch::{argument_list, attached_suffix, is_known_name};
 use crate::imap::codec::command::sort::{is_known_sort_name, is_known_thread_name};
+use crate::imap::codec::command::{
+    list_return_option as read_list_return_option, search_return_option as read_search_return,
+    select_parameter as read_select_parameter,
+};
 use crate::imap::codec::error::EncodeError;
+use crate::imap::codec::grammar::PResult;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::types::{
     AString, Atom, Command, CommandBody, FetchAttribute, FetchItems, FetchModifier, ListMailbox,
     ListReturnOption, Mailbox, Partial, Raw, SearchKey, SearchReturnOption, SelectParameter,
     SortCriterion, SortKey, StoreKind, ThreadAlgorithm,
 };
+
+/// What the parser sees of the bytes written since `start`: them, then `next` (what the
+/// grammar puts after them), to be read back with the parser's reader for the position.
+fn written_then(w: &Writer<'_>, start: usize, next: &[u8]) -> Vec<u8> {
+    let mut seen = w.out[start..].to_vec();
+    seen.extend_from_slice(next);
+    seen
+}
+
+/// True when a reader took all of `seen` but `next`, and found `same` (the written value).
+fn read_whole<T>(read: PResult<'_, T>, next: &[u8], same: impl FnOnce(&T) -> bool) -> bool {
+    matches!(read, Ok((rest, value)) if rest == next && same(&value))
+}
 
 fn mailbox_command(
     w: &mut Writer<'_>,
@@ -33,20 +56,40 @@ fn select_parameters(
         return Ok(());
     }
     w.sp();
-    w.list(parameters, |w, parameter| match parameter {
-        SelectParameter::CondStore => {
-            w.raw(b"CONDSTORE");
-            Ok(())
-        }
-        SelectParameter::Other { name, value } => {
-            w.atom(name, "select parameter")?;
-            if let Some(value) = value {
-                w.sp();
-                w.raw(value.as_bytes());
-            }
-            Ok(())
-        }
-    })
+    w.list(parameters, select_parameter)
+}
+
+/// A parameter of SELECT or EXAMINE: an unknown one is written only as RFC 4466 has it (a
+/// `tagged-ext-label`, then a number, a sequence set or one balanced parenthesised list)
+/// and only when the parser reads it back as the same parameter.
+fn select_parameter(
+    w: &mut Writer<'_>,
+    parameter: &SelectParameter<'_>,
+) -> Result<(), EncodeError> {
+    let what = "select parameter";
+    let SelectParameter::Other { name, value } = parameter else {
+        w.raw(b"CONDSTORE");
+        return Ok(());
+    };
+    let start = w.out.len();
+    w.atom(name, what)?;
+    if let Some(value) = value {
+        w.sp();
+        w.kept_raw(value.as_bytes(), what)?;
+    }
+    // The parser counts nesting against its own limit; any depth the encoder is given is
+    // written, and a receiver with a lower limit refuses it whole.
+    let seen = written_then(w, start, b")");
+    if !read_whole(read_select_parameter(&seen, usize::MAX), b")", |read| {
+        read == parameter
+    }) {
+        return Err(refuse(
+            what,
+            "it must be a name (a letter, `-`, `_` or `.` first; not CONDSTORE), then \
+             optionally a number, a sequence set or one balanced `(...)` without literals",
+        ));
+    }
+    Ok(())
 }
 
 fn list_mailbox(w: &mut Writer<'_>, pattern: &ListMailbox<'_>) -> Result<(), EncodeError> {
@@ -62,14 +105,18 @@ fn uid_prefix(w: &mut Writer<'_>, uid: bool) {
     }
 }
 
-fn partial(w: &mut Writer<'_>, partial: &Option<Partial>) {
+fn partial(w: &mut Writer<'_>, partial: &Option<Partial>) -> Result<(), EncodeError> {
     if let Some(partial) = partial {
+        if partial.length == 0 {
+            return Err(refuse("partial range", "its length must be at least 1"));
+        }
         w.raw(b"<");
         w.number(u64::from(partial.offset));
         w.raw(b".");
         w.number(u64::from(partial.length));
         w.raw(b">");
     }
+    Ok(())
 }
 
 fn fetch_attribute(w: &mut Writer<'_>, attribute: &FetchAttribute<'_>) -> Result<(), EncodeError> {
@@ -104,9 +151,8 @@ fn fetch_attribute(w: &mut Writer<'_>, attribute: &FetchAttribute<'_>) -> Result
             peek,
         } => {
             w.raw(if *peek { b"BODY.PEEK" } else { b"BODY" });
-            section(w, spec)?;
-            partial(w, range);
-            return Ok(());
+            w.section(spec)?;
+            return partial(w, range);
         }
         FetchAttribute::Binary {
             section,
@@ -114,14 +160,12 @@ fn fetch_attribute(w: &mut Writer<'_>, attribute: &FetchAttribute<'_>) -> Result
             peek,
         } => {
             w.raw(if *peek { b"BINARY.PEEK" } else { b"BINARY" });
-            section_binary(w, section);
-            partial(w, range);
-            return Ok(());
+            w.section_binary(section)?;
+            return partial(w, range);
         }
         FetchAttribute::BinarySize { section } => {
             w.raw(b"BINARY.SIZE");
-            section_binary(w, section);
-            return Ok(());
+            return w.section_binary(section);
         }
     };
     w.raw(name);
@@ -163,7 +207,7 @@ fn other_fetch_attribute(
     w.atom(name, what)?;
     if let Some(section) = section {
         match attached_suffix(section.as_bytes()) {
-            Ok(([], Some(_))) => w.raw(section.as_bytes()),
+            Ok(([], Some(_))) => w.kept_raw(section.as_bytes(), what)?,
             _ => {
                 return Err(refuse(
                     what,
@@ -176,7 +220,7 @@ fn other_fetch_attribute(
         match argument_list(arguments.as_bytes(), usize::MAX) {
             Ok(([], _)) => {
                 w.sp();
-                w.raw(arguments.as_bytes());
+                w.kept_raw(arguments.as_bytes(), what)?;
             }
             _ => {
                 return Err(refuse(
@@ -277,15 +321,22 @@ pub(crate) fn search_key(w: &mut Writer<'_>, key: &SearchKey<'_>) -> Result<(), 
             return Ok(());
         }
         K::ModSeq(n) => {
-            number_key(w, b"MODSEQ", *n);
-            return Ok(());
+            w.raw(b"MODSEQ ");
+            return w.number64(*n, "search criteria");
         }
-        K::Older(n) => {
-            number_key(w, b"OLDER", u64::from(*n));
-            return Ok(());
-        }
-        K::Younger(n) => {
-            number_key(w, b"YOUNGER", u64::from(*n));
+        K::Older(n) | K::Younger(n) => {
+            if *n == 0 {
+                return Err(refuse(
+                    "search criteria",
+                    "OLDER and YOUNGER count from 1 second",
+                ));
+            }
+            let name = if matches!(key, K::Older(_)) {
+                b"OLDER" as &[u8]
+            } else {
+                b"YOUNGER"
+            };
+            number_key(w, name, u64::from(*n));
             return Ok(());
         }
         K::EmailId(id) | K::ThreadId(id) => {
@@ -335,7 +386,19 @@ fn search_return_option(
         SearchReturnOption::All => b"ALL",
         SearchReturnOption::Count => b"COUNT",
         SearchReturnOption::Save => b"SAVE",
-        SearchReturnOption::Other(atom) => return w.atom(atom, "search return option"),
+        SearchReturnOption::Other(atom) => {
+            let what = "search return option";
+            let start = w.out.len();
+            w.atom(atom, what)?;
+            let seen = written_then(w, start, b")");
+            if !read_whole(read_search_return(&seen), b")", |read| read == option) {
+                return Err(refuse(
+                    what,
+                    "its name is a known option; use its own variant",
+                ));
+            }
+            return Ok(());
+        }
     };
     w.raw(name);
     Ok(())
@@ -396,13 +459,20 @@ fn list_return_option(
                 Ok(())
             })?;
         }
-        ListReturnOption::Other(atom) => w.atom(atom, "list return option")?,
+        ListReturnOption::Other(atom) => {
+            let what = "list return option";
+            let start = w.out.len();
+            w.atom(atom, what)?;
+            let seen = written_then(w, start, b")");
+            if !read_whole(read_list_return_option(&seen), b")", |read| read == option) {
+                return Err(refuse(
+                    what,
+                    "its name is a known option; use its own variant",
+                ));
+            }
+        }
     }
     Ok(())
-}
-
-fn refuse(what: &'static str, reason: &'static str) -> EncodeError {
-    EncodeError::Unrepresentable { what, reason }
 }
 
 pub(crate) fn command(w: &mut Writer<'_>, command: &Command<'_>) -> Result<(), EncodeError> {
@@ -432,22 +502,25 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
         } => {
             w.raw(b"AUTHENTICATE ");
             w.atom(mechanism, "SASL mechanism")?;
-            if let Some(response) = initial_response {
+            if let Some(initial) = initial_response {
                 w.sp();
-                let data = response.expose();
-                if data.is_empty() {
-                    w.raw(b"=");
-                } else {
-                    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
-                    w.raw(encoded.as_bytes());
-                }
+                w.secret(|w| {
+                    let data = initial.expose();
+                    if data.is_empty() {
+                        w.raw(b"=");
+                    } else {
+                        let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+                        w.raw(encoded.as_bytes());
+                    }
+                    Ok(())
+                })?;
             }
         }
         C::Login { username, password } => {
             w.raw(b"LOGIN ");
             w.astring(username)?;
             w.sp();
-            w.astring(password.expose())?;
+            w.secret(|w| w.astring(password.expose()))?;
         }
         C::Select {
             mailbox,
@@ -629,12 +702,15 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
             }
             if !modifiers.is_empty() {
                 w.sp();
-                w.list(modifiers, |w, modifier| {
-                    match modifier {
-                        FetchModifier::ChangedSince(n) => number_key(w, b"CHANGEDSINCE", *n),
-                        FetchModifier::Vanished => w.raw(b"VANISHED"),
+                w.list(modifiers, |w, modifier| match modifier {
+                    FetchModifier::ChangedSince(n) => {
+                        w.raw(b"CHANGEDSINCE ");
+                        w.number64(*n, "FETCH modifier")
                     }
-                    Ok(())
+                    FetchModifier::Vanished => {
+                        w.raw(b"VANISHED");
+                        Ok(())
+                    }
                 })?;
             }
         }
@@ -651,7 +727,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
             w.sequence_set(set)?;
             if let Some(modseq) = unchanged_since {
                 w.raw(b" (UNCHANGEDSINCE ");
-                w.number(*modseq);
+                w.number64(*modseq, "STORE modifier")?;
                 w.raw(b")");
             }
             w.raw(match kind {
@@ -678,7 +754,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
         }
         C::Id(params) => {
             w.raw(b"ID ");
-            id_params(w, params)?;
+            w.id_params(params)?;
         }
         C::Enable(capabilities) => {
             w.raw(b"ENABLE");
@@ -702,8 +778,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
             w.list(limits, |w, (name, limit)| {
                 w.atom(name, "quota resource")?;
                 w.sp();
-                w.number(*limit);
-                Ok(())
+                w.number64(*limit, "quota limit")
             })?;
         }
     }

@@ -1,22 +1,37 @@
-//! The writer and the pieces of syntax both directions share.
+//! The writer and the pieces of syntax both directions share: strings, flags, sequence
+//! sets, sections, ID parameters. The command and response encoders build on this module
+//! and never on each other.
+
+use std::borrow::Cow;
+use std::ops::Range;
 
 use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars::{self, ASTRING};
 use crate::imap::codec::types::{
-    AString, Atom, Capability, Date, DateTime, Flag, IString, Literal, LiteralMode, Mailbox,
-    NString, SequenceSet, Tag, Text,
+    AString, Atom, Capability, Date, DateTime, Flag, IString, IdParameters, Literal, LiteralMode,
+    Mailbox, NString, Section, SectionText, SequenceSet, Tag, Text,
 };
 
 use super::EncodeOptions;
 
-/// Bytes being written, and (for commands) where the client must wait for `+`.
+/// Bytes being written, and (for commands) where the client must wait for `+` and which
+/// bytes are secret.
 pub(crate) struct Writer<'o> {
     pub(crate) out: &'o mut Vec<u8>,
     waits: Vec<usize>,
+    secrets: Vec<Range<usize>>,
     client: Option<EncodeOptions>,
 }
 
-fn refuse(what: &'static str, reason: &'static str) -> EncodeError {
+/// What a command's writer hands back besides the bytes.
+pub(crate) struct Marks {
+    /// Offsets just after each synchronising literal's announcement.
+    pub(crate) waits: Vec<usize>,
+    /// Byte ranges that carry a secret (a password, an AUTHENTICATE response).
+    pub(crate) secrets: Vec<Range<usize>>,
+}
+
+pub(crate) fn refuse(what: &'static str, reason: &'static str) -> EncodeError {
     EncodeError::Unrepresentable { what, reason }
 }
 
@@ -25,6 +40,7 @@ impl<'o> Writer<'o> {
         Writer {
             out,
             waits: Vec::new(),
+            secrets: Vec::new(),
             client: None,
         }
     }
@@ -33,12 +49,63 @@ impl<'o> Writer<'o> {
         Writer {
             out,
             waits: Vec::new(),
+            secrets: Vec::new(),
             client: Some(options),
         }
     }
 
-    pub(crate) fn into_waits(self) -> Vec<usize> {
-        self.waits
+    pub(crate) fn into_marks(self) -> Marks {
+        Marks {
+            waits: self.waits,
+            secrets: self.secrets,
+        }
+    }
+
+    /// Writes with `write` and marks what it wrote as secret, so that `Debug` and the
+    /// redacted form of the command never show it.
+    pub(crate) fn secret(
+        &mut self,
+        write: impl FnOnce(&mut Self) -> Result<(), EncodeError>,
+    ) -> Result<(), EncodeError> {
+        let start = self.out.len();
+        write(self)?;
+        let end = self.out.len();
+        if end > start {
+            self.secrets.push(start..end);
+        }
+        Ok(())
+    }
+
+    /// True when `bytes` are 8-bit and go in a command to a server that has not enabled
+    /// UTF8=ACCEPT: RFC 3501 lets a client send them in a literal only.
+    fn only_in_a_literal(&self, bytes: &[u8]) -> bool {
+        self.client.is_some_and(|options| !options.utf8_accept) && !bytes.is_ascii()
+    }
+
+    /// Refuses bytes that could go only in a literal, at a place where no literal can go.
+    fn seven_bit_unless_utf8(&self, bytes: &[u8], what: &'static str) -> Result<(), EncodeError> {
+        if self.only_in_a_literal(bytes) {
+            return Err(refuse(
+                what,
+                "it holds 8-bit bytes, which a command carries only in a literal until the \
+                 server has enabled UTF8=ACCEPT",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Bytes kept as a peer sent them (an unknown parameter's value, say), written back
+    /// unchanged. The caller checks them against the grammar of their position; this refuses
+    /// what no position can carry outside a literal: CR, LF and NUL (so no literal hides in
+    /// them either, for its announcement ends in CRLF), and in a command 8-bit bytes unless
+    /// the server has enabled UTF8=ACCEPT.
+    pub(crate) fn kept_raw(&mut self, bytes: &[u8], what: &'static str) -> Result<(), EncodeError> {
+        if bytes.iter().any(|&b| matches!(b, b'\r' | b'\n' | 0)) {
+            return Err(refuse(what, "it holds CR, LF or NUL"));
+        }
+        self.seven_bit_unless_utf8(bytes, what)?;
+        self.raw(bytes);
+        Ok(())
     }
 
     #[inline]
@@ -70,6 +137,16 @@ impl<'o> Writer<'o> {
             }
         }
         self.out.extend_from_slice(&digits[at..]);
+    }
+
+    /// A `number64` (RFC 9051; mod-sequences, quota limits): at most 2^63-1, which is all a
+    /// reader that stores it signed, as many servers do, can hold.
+    pub(crate) fn number64(&mut self, value: u64, what: &'static str) -> Result<(), EncodeError> {
+        if value > i64::MAX as u64 {
+            return Err(refuse(what, "it is larger than 2^63-1"));
+        }
+        self.number(value);
+        Ok(())
     }
 
     /// Characters of `class`, non-empty, written bare.
@@ -107,6 +184,15 @@ impl<'o> Writer<'o> {
                 "it holds CR, LF or NUL; send it as a literal",
             ));
         }
+        // RFC 3501 quoted strings are 7-bit; 8-bit ones are allowed only once the server has
+        // enabled UTF8=ACCEPT (RFC 6855). Until then the same string travels as a literal.
+        if self.only_in_a_literal(value) {
+            return self.literal(&Literal {
+                data: Cow::Borrowed(value),
+                mode: LiteralMode::Sync,
+                binary: false,
+            });
+        }
         self.out.reserve(value.len() + 2);
         self.out.push(b'"');
         for &b in value {
@@ -130,13 +216,13 @@ impl<'o> Writer<'o> {
             ));
         }
         let size = data.len() as u64;
-        let mode = match (literal.mode, self.client) {
-            (LiteralMode::Sync, Some(options))
-                if options.literal_plus || (options.literal_minus && size <= 4096) =>
-            {
-                LiteralMode::NonSync
-            }
-            (mode, _) => mode,
+        // A client announces what the server accepts, whatever the value says: a `{N+}`
+        // sent to a server without LITERAL+ would have it read the literal's bytes as
+        // commands. `{N-}` is a form some peers send, never one a client needs.
+        let mode = match self.client {
+            Some(options) if options.allows_non_sync(size) => LiteralMode::NonSync,
+            Some(_) => LiteralMode::Sync,
+            None => literal.mode,
         };
         if literal.binary {
             self.out.push(b'~');
@@ -225,6 +311,10 @@ impl<'o> Writer<'o> {
             // As the parser reads them: an atom, or with Gmail's `]` (`OIB-Seen-[Gmail]/All`).
             Flag::Keyword(atom) => return self.token(atom.as_str(), ASTRING, "flag keyword"),
             Flag::Extension(atom) => {
+                // `\Seen` would read back as the system flag, another value.
+                if !matches!(Flag::system(atom.as_str()), Flag::Extension(_)) {
+                    return Err(refuse("flag", "it is a system flag; use its own variant"));
+                }
                 self.out.push(b'\\');
                 return self.atom(atom, "flag");
             }
@@ -238,8 +328,17 @@ impl<'o> Writer<'o> {
     }
 
     pub(crate) fn capability(&mut self, capability: &Capability<'_>) -> Result<(), EncodeError> {
+        let what = "capability";
         let text = capability.to_string();
-        self.token(&text, chars::CAPABILITY, "capability")
+        // `Other("IDLE")` or `Other("AUTH=PLAIN")` would read back as another variant.
+        if Capability::from_token(&text) != *capability {
+            return Err(refuse(
+                what,
+                "its name is a known capability; use its own variant",
+            ));
+        }
+        self.seven_bit_unless_utf8(text.as_bytes(), what)?;
+        self.token(&text, chars::CAPABILITY, what)
     }
 
     /// `(a b c)` with `item` writing each element.
@@ -270,6 +369,68 @@ impl<'o> Writer<'o> {
             ));
         }
         self.raw(set.to_string().as_bytes());
+        Ok(())
+    }
+
+    /// `[part.TEXT]`, `[HEADER.FIELDS (...)]`: a section, in a FETCH command or response.
+    pub(crate) fn section(&mut self, section: &Section<'_>) -> Result<(), EncodeError> {
+        self.raw(b"[");
+        self.part_path(&section.part)?;
+        if let Some(text) = &section.text {
+            if !section.part.is_empty() {
+                self.raw(b".");
+            }
+            let header_list = |w: &mut Self, name: &[u8], fields: &[AString<'_>]| {
+                w.raw(name);
+                w.sp();
+                w.list(fields, |w, field| w.astring(field))
+            };
+            match text {
+                SectionText::Header => self.raw(b"HEADER"),
+                SectionText::Text => self.raw(b"TEXT"),
+                SectionText::Mime if !section.part.is_empty() => self.raw(b"MIME"),
+                SectionText::Mime => return Err(refuse("section", "MIME needs a part number")),
+                SectionText::HeaderFields(fields) => header_list(self, b"HEADER.FIELDS", fields)?,
+                SectionText::HeaderFieldsNot(fields) => {
+                    header_list(self, b"HEADER.FIELDS.NOT", fields)?
+                }
+            }
+        }
+        self.raw(b"]");
+        Ok(())
+    }
+
+    /// `[1.2]`: the part path of a BINARY section.
+    pub(crate) fn section_binary(&mut self, part: &[u32]) -> Result<(), EncodeError> {
+        self.raw(b"[");
+        self.part_path(part)?;
+        self.raw(b"]");
+        Ok(())
+    }
+
+    fn part_path(&mut self, part: &[u32]) -> Result<(), EncodeError> {
+        for (index, &n) in part.iter().enumerate() {
+            if n == 0 {
+                return Err(refuse("section", "part numbers start at 1"));
+            }
+            if index > 0 {
+                self.raw(b".");
+            }
+            self.number(u64::from(n));
+        }
+        Ok(())
+    }
+
+    /// `(name value ...)` or `NIL`: ID parameters (RFC 2971), sent by both sides.
+    pub(crate) fn id_params(&mut self, params: &IdParameters<'_>) -> Result<(), EncodeError> {
+        match params {
+            None => self.raw(b"NIL"),
+            Some(pairs) => self.list(pairs, |w, (name, value)| {
+                w.string(name)?;
+                w.sp();
+                w.nstring(value)
+            })?,
+        }
         Ok(())
     }
 

@@ -307,21 +307,6 @@ fn namespace(
     Ok(())
 }
 
-pub(crate) fn id_params(
-    w: &mut Writer<'_>,
-    params: &crate::imap::codec::types::IdParameters<'_>,
-) -> Result<(), EncodeError> {
-    match params {
-        None => w.raw(b"NIL"),
-        Some(pairs) => w.list(pairs, |w, (name, value)| {
-            w.string(name)?;
-            w.sp();
-            w.nstring(value)
-        })?,
-    }
-    Ok(())
-}
-
 fn data(w: &mut Writer<'_>, data: &Data<'_>) -> Result<(), EncodeError> {
     match data {
         Data::Capability(list) | Data::Enabled(list) => {
@@ -384,7 +369,7 @@ fn data(w: &mut Writer<'_>, data: &Data<'_>) -> Result<(), EncodeError> {
         }
         Data::Id(params) => {
             w.raw(b"ID ");
-            id_params(w, params)?;
+            w.id_params(params)?;
         }
         Data::Namespace {
             personal,

@@ -208,7 +208,8 @@ owned_is_self!(LiteralMode);
 pub struct Literal<'a> {
     /// The bytes carried, exactly as sent.
     pub data: Cow<'a, [u8]>,
-    /// How the literal was announced.
+    /// How the literal was announced. A command is written with the announcement its
+    /// `EncodeOptions` allow, whatever this says; a response, with this one.
     pub mode: LiteralMode,
     /// True for a `~{N}` literal8 (RFC 3516), which may carry NUL.
     pub binary: bool,

@@ -11,6 +11,20 @@ use crate::imap::codec::utf7::{self, Utf7Error};
 
 /// A mailbox name as it travels: modified UTF-7 (RFC 3501 §5.1.3), or UTF-8 once the
 /// server has enabled UTF8=ACCEPT. `INBOX` matches in any case.
+///
+/// Build one from the name a user sees with `From<&str>` (or [`Mailbox::from_name`]), which
+/// encodes it; use [`Mailbox::from_wire`] for bytes already in their wire form, and
+/// [`Mailbox::name`] to read the name back.
+///
+/// ```
+/// use mailwire::imap::codec::types::Mailbox;
+///
+/// assert_eq!(Mailbox::from("Entwürfe").as_bytes(), b"Entw&APw-rfe");
+/// assert_eq!(Mailbox::from("Tom & Jerry").as_bytes(), b"Tom &- Jerry");
+/// assert_eq!(Mailbox::from("Entwürfe").name(false).unwrap(), "Entwürfe");
+/// // Bytes that are already modified UTF-7 (from a LIST response, say) go out as they are.
+/// assert_eq!(Mailbox::from_wire(&b"Entw&APw-rfe"[..]), Mailbox::from("Entwürfe"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Mailbox<'a>(pub AString<'a>);
 
@@ -18,8 +32,8 @@ impl<'a> Mailbox<'a> {
     /// A mailbox from its name in Unicode: encoded in modified UTF-7 unless `utf8` (the
     /// server enabled UTF8=ACCEPT), in which case the name travels as UTF-8.
     pub fn from_name(name: &str, utf8: bool) -> Mailbox<'static> {
-        if name.eq_ignore_ascii_case("INBOX") {
-            return Mailbox(AString::Atom(Cow::Borrowed("INBOX")));
+        if let Some(inbox) = Mailbox::inbox(name) {
+            return inbox;
         }
         if utf8 {
             let string = AString::new(name.as_bytes().to_vec());
@@ -36,7 +50,20 @@ impl<'a> Mailbox<'a> {
                 other => other,
             });
         }
-        Mailbox(AString::new(utf7::encode(name).into_bytes()))
+        Mailbox::from(name).into_owned()
+    }
+
+    /// INBOX, if `name` names it (in any case, RFC 3501 §5.1).
+    fn inbox(name: &str) -> Option<Mailbox<'static>> {
+        name.eq_ignore_ascii_case("INBOX")
+            .then_some(Mailbox(AString::Atom(Cow::Borrowed("INBOX"))))
+    }
+
+    /// A mailbox whose name is already in its wire form (modified UTF-7, or UTF-8 after
+    /// UTF8=ACCEPT), sent as these bytes: atom, quoted or literal, whichever carries them.
+    /// This is how the parser keeps the names it reads.
+    pub fn from_wire(bytes: impl Into<Cow<'a, [u8]>>) -> Self {
+        Mailbox(AString::new(bytes))
     }
 
     /// The name as sent.
@@ -61,9 +88,19 @@ impl<'a> Mailbox<'a> {
 }
 
 impl<'a> From<&'a str> for Mailbox<'a> {
-    /// A mailbox whose name is already in its wire form (ASCII or modified UTF-7).
-    fn from(value: &'a str) -> Self {
-        Mailbox(AString::from(value))
+    /// A mailbox from the name a user sees (`"Entwürfe"`, `"Tom & Jerry"`), encoded in
+    /// modified UTF-7 as RFC 3501 sends names; INBOX in any case is sent as `INBOX`. It
+    /// borrows `name` when encoding leaves it unchanged (printable ASCII without `&`).
+    /// For UTF8=ACCEPT use [`Mailbox::from_name`]; for a wire form, [`Mailbox::from_wire`].
+    fn from(name: &'a str) -> Self {
+        if let Some(inbox) = Mailbox::inbox(name) {
+            return inbox;
+        }
+        let encoded = utf7::encode(name);
+        if encoded == name {
+            return Mailbox(AString::from(name));
+        }
+        Mailbox(AString::new(encoded.into_bytes()))
     }
 }
 
