@@ -31,6 +31,35 @@ pub fn find_cr_or_lf(haystack: &[u8]) -> Option<usize> {
     memchr::memchr2(b'\r', b'\n', haystack)
 }
 
+/// One in the lowest bit of every byte of a word.
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+/// One in the highest bit of every byte of a word.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` (eight bytes, little-endian) equal to `byte`.
+///
+/// Parsers test eight bytes at once for the few bytes that end a token. Only the lowest
+/// mark is exact: a borrow out of a matching byte may mark the byte above it too, so
+/// callers take [`first_marked`] and nothing else.
+#[inline(always)]
+pub(crate) const fn equal_byte_marks(word: u64, byte: u8) -> u64 {
+    below_marks(word ^ (LOW_BITS * byte as u64), 1)
+}
+
+/// The high bit of each byte of `word` (eight bytes, little-endian) whose value is below
+/// `limit`, which must be at most 0x80 (past that the high bit of the byte itself would
+/// read as a mark). Only the lowest mark is exact, as for [`equal_byte_marks`].
+#[inline(always)]
+pub(crate) const fn below_marks(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(LOW_BITS * limit as u64) & !word & HIGH_BITS
+}
+
+/// The index of the lowest marked byte of `marks` (8 when none is).
+#[inline(always)]
+pub(crate) const fn first_marked(marks: u64) -> usize {
+    (marks.trailing_zeros() / 8) as usize
+}
+
 /// One line found at the start of a buffer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Line<'a> {
@@ -113,6 +142,54 @@ mod tests {
                 let plain = data.iter().position(|&b| b == b'\n');
                 assert_eq!(find_byte(b'\n', &data), plain, "{len} {at}");
                 assert_eq!(find_cr_or_lf(&data), plain, "{len} {at}");
+            }
+        }
+    }
+
+    /// Words whose bytes are drawn from `values`, all of them at every one of the eight
+    /// places for the first bytes and a pseudo-random mix of the rest.
+    fn words_of(values: &[u8]) -> Vec<[u8; 8]> {
+        let mut words = Vec::new();
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for round in 0..20_000 {
+            let mut word = [0u8; 8];
+            for byte in &mut word {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *byte = values[(state % values.len() as u64) as usize];
+            }
+            if round < 8 * values.len() {
+                word[round % 8] = values[round / 8];
+            }
+            words.push(word);
+        }
+        words
+    }
+
+    #[test]
+    fn word_marks_find_the_first_byte_a_byte_wise_test_finds() {
+        // Bytes next to the ones looked for, so a stray borrow or carry would show.
+        let values = [
+            0, 1, 0x0d, 0x0e, 0x1f, b' ', b'!', b'"', b'[', b'\\', b']', 0x7f, 0x80, 0xa2, 0xff,
+        ];
+        for word in words_of(&values) {
+            let value = u64::from_le_bytes(word);
+            for byte in values {
+                let plain = word.iter().position(|&b| b == byte).unwrap_or(8);
+                assert_eq!(
+                    first_marked(equal_byte_marks(value, byte)),
+                    plain,
+                    "{word:x?} {byte:#x}"
+                );
+            }
+            for limit in [1, 0x0e, b' ', 0x80] {
+                let plain = word.iter().position(|&b| b < limit).unwrap_or(8);
+                assert_eq!(
+                    first_marked(below_marks(value, limit)),
+                    plain,
+                    "{word:x?} < {limit:#x}"
+                );
             }
         }
     }
