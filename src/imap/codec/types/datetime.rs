@@ -6,7 +6,7 @@ use super::core::IntoOwned;
 use crate::imap::codec::error::EncodeError;
 
 /// IMAP and RFC 5322 share the English month abbreviations.
-pub(crate) use crate::message::date::MONTHS;
+pub(crate) use crate::calendar::MONTHS;
 
 /// A calendar date (SEARCH SINCE/BEFORE/ON ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
