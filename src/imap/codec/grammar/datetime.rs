@@ -55,9 +55,9 @@ fn date_text(input: &[u8]) -> PResult<'_, Date> {
     let (rest, month) = month(rest)?;
     let (rest, ()) = byte(rest, b'-', "`-` in a date")?;
     let (rest, year) = fixed_digits(rest, 4)?;
-    match Date::new(year as u16, month, day as u8) {
-        Ok(date) => Ok((rest, date)),
-        Err(_) => fail(input, "a valid date"),
+    match Date::checked(year as u16, month, day as u8) {
+        Some(date) => Ok((rest, date)),
+        None => fail(input, "a valid date"),
     }
 }
 
@@ -190,27 +190,10 @@ fn date_time_fixed(input: &[u8]) -> Option<(&[u8], DateTime)> {
         byte_at(minute_zone, 3),
     );
     let zone = sign * (byte_at(zone_quote, 3) as i16 * 60 + byte_at(zone_quote, 5) as i16);
-    // The ranges `Date::new` and `DateTime::new` check, without building their errors (the
-    // year has four digits, the month came from its name).
-    let in_range = (1..=31).contains(&day)
-        && hour <= 23
-        && minute <= 59
-        && second <= 60
-        && (-1439..=1439).contains(&zone);
-    in_range.then_some((
-        rest,
-        DateTime {
-            date: Date {
-                year: year as u16,
-                month,
-                day: day as u8,
-            },
-            hour: hour as u8,
-            minute: minute as u8,
-            second: second as u8,
-            zone_minutes: zone,
-        },
-    ))
+    // Every field has two or four digits, so none is cut by the narrowing.
+    let date = Date::checked(year as u16, month, day as u8)?;
+    let value = DateTime::checked(date, hour as u8, minute as u8, second as u8, zone)?;
+    Some((rest, value))
 }
 
 /// `date-time`: `"dd-Mon-yyyy hh:mm:ss +zzzz"`.
@@ -244,9 +227,9 @@ fn date_time_fields(input: &[u8]) -> PResult<'_, DateTime> {
     let (rest, zone_minutes) = fixed_digits(rest, 2)?;
     let (rest, ()) = byte(rest, b'"', "`\"` after a date-time")?;
     let zone = sign * (zone_hours as i16 * 60 + zone_minutes as i16);
-    match DateTime::new(day, hour as u8, minute as u8, second as u8, zone) {
-        Ok(value) => Ok((rest, value)),
-        Err(_) => fail(input, "a valid date-time"),
+    match DateTime::checked(day, hour as u8, minute as u8, second as u8, zone) {
+        Some(value) => Ok((rest, value)),
+        None => fail(input, "a valid date-time"),
     }
 }
 
