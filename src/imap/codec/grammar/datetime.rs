@@ -2,6 +2,7 @@
 
 use super::core::{byte, sp};
 use super::{PResult, fail};
+use crate::calendar::MONTHS;
 use crate::imap::codec::types::{Date, DateTime};
 
 fn fixed_digits(input: &[u8], n: usize) -> PResult<'_, u32> {
@@ -16,32 +17,34 @@ fn fixed_digits(input: &[u8], n: usize) -> PResult<'_, u32> {
     }
 }
 
-fn month(input: &[u8]) -> PResult<'_, u8> {
-    // The three letters folded to lower case in one integer (0x20 folds ASCII letters; a
-    // byte that is not a letter folds to no month's value).
-    let key = match input {
-        [a, b, c, ..] => u32::from_le_bytes([*a, *b, *c, 0]) | 0x0020_2020,
-        _ => return fail(input, "a month name"),
-    };
-    const fn name(month: &[u8; 3]) -> u32 {
-        u32::from_le_bytes([month[0], month[1], month[2], 0]) | 0x0020_2020
+/// Three letters folded to lower case in one integer: 0x20 folds ASCII letters, and no byte
+/// that is not a letter folds onto one.
+const fn month_key(name: [u8; 3]) -> u32 {
+    u32::from_le_bytes([name[0], name[1], name[2], 0]) | 0x0020_2020
+}
+
+/// The key of each month's name, January first.
+const MONTH_KEYS: [u32; 12] = {
+    let mut keys = [0; 12];
+    let mut index = 0;
+    while index < 12 {
+        let name = MONTHS[index].as_bytes();
+        keys[index] = month_key([name[0], name[1], name[2]]);
+        index += 1;
     }
-    let month = match key {
-        k if k == name(b"jan") => 1,
-        k if k == name(b"feb") => 2,
-        k if k == name(b"mar") => 3,
-        k if k == name(b"apr") => 4,
-        k if k == name(b"may") => 5,
-        k if k == name(b"jun") => 6,
-        k if k == name(b"jul") => 7,
-        k if k == name(b"aug") => 8,
-        k if k == name(b"sep") => 9,
-        k if k == name(b"oct") => 10,
-        k if k == name(b"nov") => 11,
-        k if k == name(b"dec") => 12,
-        _ => return fail(input, "a month name (Jan, Feb, ...)"),
+    keys
+};
+
+/// A month's name, in any case: its number, 1 to 12.
+fn month(input: &[u8]) -> PResult<'_, u8> {
+    let Some((name, rest)) = input.split_first_chunk::<3>() else {
+        return fail(input, "a month name");
     };
-    Ok((&input[3..], month))
+    let key = month_key(*name);
+    match MONTH_KEYS.iter().position(|&month| month == key) {
+        Some(index) => Ok((rest, index as u8 + 1)),
+        None => fail(input, "a month name (Jan, Feb, ...)"),
+    }
 }
 
 /// `date-text`: day (1 or 2 digits, or space-padded), month name, four-digit year.
@@ -236,7 +239,6 @@ fn date_time_fields(input: &[u8]) -> PResult<'_, DateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::imap::codec::types::MONTHS;
 
     #[test]
     fn rfc_3501_date_times() {

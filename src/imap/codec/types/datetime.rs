@@ -5,8 +5,8 @@ use std::fmt;
 use super::core::IntoOwned;
 use crate::imap::codec::error::EncodeError;
 
-/// IMAP and RFC 5322 share the English month abbreviations.
-pub(crate) use crate::calendar::MONTHS;
+// IMAP and RFC 5322 share the English month abbreviations.
+use crate::calendar::MONTHS;
 
 /// A calendar date (SEARCH SINCE/BEFORE/ON ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
