@@ -69,6 +69,7 @@ client.quit().await?;
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod calendar;
 pub mod imap;
 pub mod limits;
 pub mod message;

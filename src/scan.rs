@@ -16,81 +16,48 @@
 
 use core::fmt;
 
-const LOW_BITS: u64 = 0x0101_0101_0101_0101;
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-
-/// Marks the bytes of `word` that are zero (the lowest marked byte is exact; bytes above
-/// it may be marked falsely, which is why callers only ever use the lowest mark).
-#[inline(always)]
-fn zero_byte_marks(word: u64) -> u64 {
-    word.wrapping_sub(LOW_BITS) & !word & HIGH_BITS
-}
-
-/// Marks the bytes of a 16-byte `word` that are zero (the lowest mark is exact).
-#[inline(always)]
-fn zero_byte_marks_wide(word: u128) -> u128 {
-    const LOW: u128 = (LOW_BITS as u128) << 64 | LOW_BITS as u128;
-    const HIGH: u128 = (HIGH_BITS as u128) << 64 | HIGH_BITS as u128;
-    word.wrapping_sub(LOW) & !word & HIGH
-}
-
-/// Position of the first `needle` in `haystack`, examining sixteen bytes per step.
+/// Position of the first `needle` in `haystack`.
+///
+/// `memchr` under a name of our own: callers in both codecs search for one byte, and the
+/// vectorised search comes from the crate nom links anyway.
 #[inline]
 pub fn find_byte(needle: u8, haystack: &[u8]) -> Option<usize> {
-    let wide = u128::from_le_bytes([needle; 16]);
-    let (blocks, rest) = haystack.as_chunks::<16>();
-    for (index, block) in blocks.iter().enumerate() {
-        let marks = zero_byte_marks_wide(u128::from_le_bytes(*block) ^ wide);
-        if marks != 0 {
-            return Some(index * 16 + (marks.trailing_zeros() / 8) as usize);
-        }
-    }
-    let done = blocks.len() * 16;
-    let pattern = LOW_BITS.wrapping_mul(u64::from(needle));
-    let (words, tail) = rest.as_chunks::<8>();
-    let found = words.iter().enumerate().find_map(|(index, word)| {
-        let marks = zero_byte_marks(u64::from_le_bytes(*word) ^ pattern);
-        (marks != 0).then(|| index * 8 + (marks.trailing_zeros() / 8) as usize)
-    });
-    if let Some(at) = found {
-        return Some(done + at);
-    }
-    let base = done + words.len() * 8;
-    tail.iter().position(|&b| b == needle).map(|p| base + p)
+    memchr::memchr(needle, haystack)
 }
 
-/// Position of the first `needle` in `haystack`, examining eight bytes per step.
-#[cfg(test)]
-fn find_byte_narrow(needle: u8, haystack: &[u8]) -> Option<usize> {
-    let pattern = LOW_BITS.wrapping_mul(u64::from(needle));
-    let (words, tail) = haystack.as_chunks::<8>();
-    for (index, word) in words.iter().enumerate() {
-        let marks = zero_byte_marks(u64::from_le_bytes(*word) ^ pattern);
-        if marks != 0 {
-            return Some(index * 8 + (marks.trailing_zeros() / 8) as usize);
-        }
-    }
-    let base = words.len() * 8;
-    tail.iter().position(|&b| b == needle).map(|p| base + p)
-}
-
-/// Position of the first CR or LF in `haystack`, examining eight bytes per step.
+/// Position of the first CR or LF in `haystack`.
 #[inline]
 pub fn find_cr_or_lf(haystack: &[u8]) -> Option<usize> {
-    let cr = LOW_BITS.wrapping_mul(u64::from(b'\r'));
-    let lf = LOW_BITS.wrapping_mul(u64::from(b'\n'));
-    let (words, tail) = haystack.as_chunks::<8>();
-    for (index, word) in words.iter().enumerate() {
-        let word = u64::from_le_bytes(*word);
-        let marks = zero_byte_marks(word ^ cr) | zero_byte_marks(word ^ lf);
-        if marks != 0 {
-            return Some(index * 8 + (marks.trailing_zeros() / 8) as usize);
-        }
-    }
-    let base = words.len() * 8;
-    tail.iter()
-        .position(|&b| b == b'\r' || b == b'\n')
-        .map(|p| base + p)
+    memchr::memchr2(b'\r', b'\n', haystack)
+}
+
+/// One in the lowest bit of every byte of a word.
+const LOW_BITS: u64 = 0x0101_0101_0101_0101;
+/// One in the highest bit of every byte of a word.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` (eight bytes, little-endian) equal to `byte`.
+///
+/// Parsers test eight bytes at once for the few bytes that end a token. Only the lowest
+/// mark is exact: a borrow out of a matching byte may mark the byte above it too, so
+/// callers take [`first_marked`] and nothing else.
+#[inline(always)]
+pub(crate) const fn equal_byte_marks(word: u64, byte: u8) -> u64 {
+    below_marks(word ^ (LOW_BITS * byte as u64), 1)
+}
+
+/// The high bit of each byte of `word` (eight bytes, little-endian) whose value is below
+/// `limit`, which must be at most 0x80 (past that the high bit of the byte itself would
+/// read as a mark). Only the lowest mark is exact, as for [`equal_byte_marks`].
+#[inline(always)]
+pub(crate) const fn below_marks(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(LOW_BITS * limit as u64) & !word & HIGH_BITS
+}
+
+/// The index of the lowest marked byte of `marks` (8 when none is).
+#[inline(always)]
+pub(crate) const fn first_marked(marks: u64) -> usize {
+    (marks.trailing_zeros() / 8) as usize
 }
 
 /// One line found at the start of a buffer.
@@ -166,26 +133,62 @@ mod tests {
 
     #[test]
     fn find_byte_agrees_with_a_plain_scan_at_every_offset() {
-        let mut data: Vec<u8> = (0..200u8).map(|i| i.wrapping_mul(7) | 1).collect();
-        for needle_at in 0..data.len() {
-            let saved = data[needle_at];
-            data[needle_at] = 0;
-            assert_eq!(find_byte(0, &data), Some(needle_at));
-            data[needle_at] = saved;
-        }
-        assert_eq!(find_byte(0, &data), None);
-        assert_eq!(find_byte(b'\n', b""), None);
-        // The sixteen-byte steps agree with eight-byte steps on every length and position.
         for len in 0..70 {
             for at in 0..=len {
                 let mut data = vec![0x8a_u8; len];
                 if at < len {
                     data[at] = b'\n';
                 }
+                let plain = data.iter().position(|&b| b == b'\n');
+                assert_eq!(find_byte(b'\n', &data), plain, "{len} {at}");
+                assert_eq!(find_cr_or_lf(&data), plain, "{len} {at}");
+            }
+        }
+    }
+
+    /// Words whose bytes are drawn from `values`, all of them at every one of the eight
+    /// places for the first bytes and a pseudo-random mix of the rest.
+    fn words_of(values: &[u8]) -> Vec<[u8; 8]> {
+        let mut words = Vec::new();
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for round in 0..20_000 {
+            let mut word = [0u8; 8];
+            for byte in &mut word {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *byte = values[(state % values.len() as u64) as usize];
+            }
+            if round < 8 * values.len() {
+                word[round % 8] = values[round / 8];
+            }
+            words.push(word);
+        }
+        words
+    }
+
+    #[test]
+    fn word_marks_find_the_first_byte_a_byte_wise_test_finds() {
+        // Bytes next to the ones looked for, so a stray borrow or carry would show.
+        let values = [
+            0, 1, 0x0d, 0x0e, 0x1f, b' ', b'!', b'"', b'[', b'\\', b']', 0x7f, 0x80, 0xa2, 0xff,
+        ];
+        for word in words_of(&values) {
+            let value = u64::from_le_bytes(word);
+            for byte in values {
+                let plain = word.iter().position(|&b| b == byte).unwrap_or(8);
                 assert_eq!(
-                    find_byte(b'\n', &data),
-                    find_byte_narrow(b'\n', &data),
-                    "{len} {at}"
+                    first_marked(equal_byte_marks(value, byte)),
+                    plain,
+                    "{word:x?} {byte:#x}"
+                );
+            }
+            for limit in [1, 0x0e, b' ', 0x80] {
+                let plain = word.iter().position(|&b| b < limit).unwrap_or(8);
+                assert_eq!(
+                    first_marked(below_marks(value, limit)),
+                    plain,
+                    "{word:x?} < {limit:#x}"
                 );
             }
         }

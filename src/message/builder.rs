@@ -5,12 +5,12 @@ use std::time::SystemTime;
 
 use super::address::Mailbox;
 use super::attachment::Attachment;
-use super::date::format_date;
 use super::encoding::{base64_lines, mime_parameter, quoted_printable_encode};
 use super::error::{Field, MessageError, Problem};
 use super::header::{PREFERRED_LINE, check_header_name, check_text, unstructured, write_header};
 use super::mail::Message;
 use super::unique;
+use crate::calendar::format_date;
 use crate::scan::{find_byte, find_cr_or_lf};
 
 /// RFC 2046 section 5.1.1.

@@ -37,7 +37,6 @@
 mod address;
 mod attachment;
 mod builder;
-pub(crate) mod date;
 pub mod encoding;
 mod error;
 mod header;
@@ -47,9 +46,9 @@ mod unique;
 #[cfg(test)]
 mod tests;
 
+pub use crate::calendar::format_date;
 pub use address::Mailbox;
 pub use attachment::{Attachment, guess_content_type};
 pub use builder::MessageBuilder;
-pub use date::format_date;
 pub use error::{Field, MessageError, Problem};
 pub use mail::Message;

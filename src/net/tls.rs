@@ -239,7 +239,7 @@ fn plain_name(presented: &str) -> &str {
 fn utc_date(time: &UnixTime) -> String {
     // u64 seconds give at most 2^48 days, well inside what civil_from_days handles.
     let days = (time.as_secs() / 86_400).min(1 << 48) as i64;
-    let (year, month, day) = crate::message::date::civil_from_days(days);
+    let (year, month, day) = crate::calendar::civil_from_days(days);
     format!("{year:04}-{month:02}-{day:02}")
 }
 

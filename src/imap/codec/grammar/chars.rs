@@ -1,5 +1,7 @@
 //! Character classes of the IMAP grammar (RFC 3501 §9), looked up in one table.
 
+use crate::scan::{below_marks, equal_byte_marks, first_marked};
+
 /// `ATOM-CHAR`: any 7-bit character except `( ) { SP CTL % * " \ ]`.
 pub(crate) const ATOM: u8 = 1;
 /// `ASTRING-CHAR`: `ATOM-CHAR` or `]`.
@@ -79,20 +81,12 @@ pub(crate) fn run(input: &[u8], class: u8) -> usize {
 }
 
 /// The high bit of each of eight bytes (little-endian) that may end a quoted string's plain
-/// run: `"` and `\` exactly (a zero byte after the XOR), and through one test any byte
-/// below 0x0e, which covers CR, LF and NUL and also the other control bytes a quoted
-/// string may hold. Only the lowest mark is exact.
+/// run: `"` and `\` exactly, and through one test any byte below 0x0e, which covers CR, LF
+/// and NUL and also the other control bytes a quoted string may hold (the caller looks at
+/// those again). Only the lowest mark is exact.
 #[inline(always)]
 pub(crate) fn quoted_stops(word: u64) -> u64 {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let quote = word ^ (LOW * u64::from(b'"'));
-    let backslash = word ^ (LOW * u64::from(b'\\'));
-    // The high bits are kept once, at the end.
-    let marks = (quote.wrapping_sub(LOW) & !quote)
-        | (backslash.wrapping_sub(LOW) & !backslash)
-        | (word.wrapping_sub(LOW * 0x0e) & !word);
-    marks & HIGH
+    equal_byte_marks(word, b'"') | equal_byte_marks(word, b'\\') | below_marks(word, 0x0e)
 }
 
 /// Length of the run of bytes at the start of `input` that stand for themselves inside a
@@ -105,8 +99,7 @@ pub(crate) fn quoted_plain_len(input: &[u8]) -> usize {
     for word in &mut words {
         let marks = quoted_stops(u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
         if marks != 0 {
-            // Only the lowest mark is exact, and it is the one wanted.
-            let at = start + (marks.trailing_zeros() / 8) as usize;
+            let at = start + first_marked(marks);
             return match input.get(at) {
                 Some(&b) if b < 0x0e && is(b, QUOTED_PLAIN) => plain_after_control(input, at),
                 _ => at,

@@ -2,6 +2,7 @@
 
 use super::core::{byte, sp};
 use super::{PResult, fail};
+use crate::calendar::MONTHS;
 use crate::imap::codec::types::{Date, DateTime};
 
 fn fixed_digits(input: &[u8], n: usize) -> PResult<'_, u32> {
@@ -16,32 +17,34 @@ fn fixed_digits(input: &[u8], n: usize) -> PResult<'_, u32> {
     }
 }
 
-fn month(input: &[u8]) -> PResult<'_, u8> {
-    // The three letters folded to lower case in one integer (0x20 folds ASCII letters; a
-    // byte that is not a letter folds to no month's value).
-    let key = match input {
-        [a, b, c, ..] => u32::from_le_bytes([*a, *b, *c, 0]) | 0x0020_2020,
-        _ => return fail(input, "a month name"),
-    };
-    const fn name(month: &[u8; 3]) -> u32 {
-        u32::from_le_bytes([month[0], month[1], month[2], 0]) | 0x0020_2020
+/// Three letters folded to lower case in one integer: 0x20 folds ASCII letters, and no byte
+/// that is not a letter folds onto one.
+const fn month_key(name: [u8; 3]) -> u32 {
+    u32::from_le_bytes([name[0], name[1], name[2], 0]) | 0x0020_2020
+}
+
+/// The key of each month's name, January first.
+const MONTH_KEYS: [u32; 12] = {
+    let mut keys = [0; 12];
+    let mut index = 0;
+    while index < 12 {
+        let name = MONTHS[index].as_bytes();
+        keys[index] = month_key([name[0], name[1], name[2]]);
+        index += 1;
     }
-    let month = match key {
-        k if k == name(b"jan") => 1,
-        k if k == name(b"feb") => 2,
-        k if k == name(b"mar") => 3,
-        k if k == name(b"apr") => 4,
-        k if k == name(b"may") => 5,
-        k if k == name(b"jun") => 6,
-        k if k == name(b"jul") => 7,
-        k if k == name(b"aug") => 8,
-        k if k == name(b"sep") => 9,
-        k if k == name(b"oct") => 10,
-        k if k == name(b"nov") => 11,
-        k if k == name(b"dec") => 12,
-        _ => return fail(input, "a month name (Jan, Feb, ...)"),
+    keys
+};
+
+/// A month's name, in any case: its number, 1 to 12.
+fn month(input: &[u8]) -> PResult<'_, u8> {
+    let Some((name, rest)) = input.split_first_chunk::<3>() else {
+        return fail(input, "a month name");
     };
-    Ok((&input[3..], month))
+    let key = month_key(*name);
+    match MONTH_KEYS.iter().position(|&month| month == key) {
+        Some(index) => Ok((rest, index as u8 + 1)),
+        None => fail(input, "a month name (Jan, Feb, ...)"),
+    }
 }
 
 /// `date-text`: day (1 or 2 digits, or space-padded), month name, four-digit year.
@@ -55,9 +58,9 @@ fn date_text(input: &[u8]) -> PResult<'_, Date> {
     let (rest, month) = month(rest)?;
     let (rest, ()) = byte(rest, b'-', "`-` in a date")?;
     let (rest, year) = fixed_digits(rest, 4)?;
-    match Date::new(year as u16, month, day as u8) {
-        Ok(date) => Ok((rest, date)),
-        Err(_) => fail(input, "a valid date"),
+    match Date::checked(year as u16, month, day as u8) {
+        Some(date) => Ok((rest, date)),
+        None => fail(input, "a valid date"),
     }
 }
 
@@ -190,27 +193,10 @@ fn date_time_fixed(input: &[u8]) -> Option<(&[u8], DateTime)> {
         byte_at(minute_zone, 3),
     );
     let zone = sign * (byte_at(zone_quote, 3) as i16 * 60 + byte_at(zone_quote, 5) as i16);
-    // The ranges `Date::new` and `DateTime::new` check, without building their errors (the
-    // year has four digits, the month came from its name).
-    let in_range = (1..=31).contains(&day)
-        && hour <= 23
-        && minute <= 59
-        && second <= 60
-        && (-1439..=1439).contains(&zone);
-    in_range.then_some((
-        rest,
-        DateTime {
-            date: Date {
-                year: year as u16,
-                month,
-                day: day as u8,
-            },
-            hour: hour as u8,
-            minute: minute as u8,
-            second: second as u8,
-            zone_minutes: zone,
-        },
-    ))
+    // Every field has two or four digits, so none is cut by the narrowing.
+    let date = Date::checked(year as u16, month, day as u8)?;
+    let value = DateTime::checked(date, hour as u8, minute as u8, second as u8, zone)?;
+    Some((rest, value))
 }
 
 /// `date-time`: `"dd-Mon-yyyy hh:mm:ss +zzzz"`.
@@ -244,16 +230,15 @@ fn date_time_fields(input: &[u8]) -> PResult<'_, DateTime> {
     let (rest, zone_minutes) = fixed_digits(rest, 2)?;
     let (rest, ()) = byte(rest, b'"', "`\"` after a date-time")?;
     let zone = sign * (zone_hours as i16 * 60 + zone_minutes as i16);
-    match DateTime::new(day, hour as u8, minute as u8, second as u8, zone) {
-        Ok(value) => Ok((rest, value)),
-        Err(_) => fail(input, "a valid date-time"),
+    match DateTime::checked(day, hour as u8, minute as u8, second as u8, zone) {
+        Some(value) => Ok((rest, value)),
+        None => fail(input, "a valid date-time"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::imap::codec::types::MONTHS;
 
     #[test]
     fn rfc_3501_date_times() {

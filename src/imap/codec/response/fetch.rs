@@ -152,18 +152,11 @@ fn item_name(input: &[u8]) -> PResult<'_, &[u8]> {
 /// [`unknown_item`], which reads the name byte by byte.
 #[inline(always)]
 fn quick_name(input: &[u8]) -> Option<(usize, Keyword)> {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = LOW << 7;
+    use crate::scan::equal_byte_marks;
     /// The high bit of each byte that is a space, `[` or `<` (only the lowest is exact).
     #[inline(always)]
     fn stops(word: u64) -> u64 {
-        let space = word ^ (LOW * u64::from(b' '));
-        let bracket = word ^ (LOW * u64::from(b'['));
-        let angle = word ^ (LOW * u64::from(b'<'));
-        ((space.wrapping_sub(LOW) & !space)
-            | (bracket.wrapping_sub(LOW) & !bracket)
-            | (angle.wrapping_sub(LOW) & !angle))
-            & HIGH
+        equal_byte_marks(word, b' ') | equal_byte_marks(word, b'[') | equal_byte_marks(word, b'<')
     }
     let bytes = input.first_chunk::<16>()?;
     let (low, high) = bytes.split_at(8);

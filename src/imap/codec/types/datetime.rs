@@ -5,8 +5,8 @@ use std::fmt;
 use super::core::IntoOwned;
 use crate::imap::codec::error::EncodeError;
 
-/// IMAP and RFC 5322 share the English month abbreviations.
-pub(crate) use crate::message::date::MONTHS;
+// IMAP and RFC 5322 share the English month abbreviations.
+use crate::calendar::MONTHS;
 
 /// A calendar date (SEARCH SINCE/BEFORE/ON ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22,13 +22,22 @@ pub struct Date {
 impl Date {
     /// A date, checked for ranges (not for the length of each month).
     pub fn new(year: u16, month: u8, day: u8) -> Result<Self, EncodeError> {
-        if year > 9999 || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-            return Err(EncodeError::Unrepresentable {
-                what: "date",
-                reason: "year, month or day is out of range",
-            });
+        Date::checked(year, month, day).ok_or(EncodeError::Unrepresentable {
+            what: "date",
+            reason: "year, month or day is out of range",
+        })
+    }
+
+    /// The ranges [`Date::new`] checks, without the error it builds: the parser's date
+    /// readers call it once per date, where building an error no one reads would cost more
+    /// than the check.
+    #[inline(always)]
+    pub(crate) const fn checked(year: u16, month: u8, day: u8) -> Option<Date> {
+        if year <= 9999 && matches!(month, 1..=12) && matches!(day, 1..=31) {
+            Some(Date { year, month, day })
+        } else {
+            None
         }
-        Ok(Date { year, month, day })
     }
 }
 
@@ -66,19 +75,35 @@ impl DateTime {
         second: u8,
         zone_minutes: i16,
     ) -> Result<Self, EncodeError> {
-        if hour > 23 || minute > 59 || second > 60 || !(-1439..=1439).contains(&zone_minutes) {
-            return Err(EncodeError::Unrepresentable {
+        DateTime::checked(date, hour, minute, second, zone_minutes).ok_or(
+            EncodeError::Unrepresentable {
                 what: "date-time",
                 reason: "hour, minute, second or zone is out of range",
-            });
+            },
+        )
+    }
+
+    /// The ranges [`DateTime::new`] checks, without the error it builds (see
+    /// [`Date::checked`]).
+    #[inline(always)]
+    pub(crate) const fn checked(
+        date: Date,
+        hour: u8,
+        minute: u8,
+        second: u8,
+        zone_minutes: i16,
+    ) -> Option<DateTime> {
+        if hour <= 23 && minute <= 59 && second <= 60 && matches!(zone_minutes, -1439..=1439) {
+            Some(DateTime {
+                date,
+                hour,
+                minute,
+                second,
+                zone_minutes,
+            })
+        } else {
+            None
         }
-        Ok(DateTime {
-            date,
-            hour,
-            minute,
-            second,
-            zone_minutes,
-        })
     }
 }
 

@@ -50,8 +50,6 @@ pub use command::{
     ListReturnOption, Secret, SelectParameter, StoreKind,
 };
 pub use core::{AString, Atom, IString, IntoOwned, Literal, LiteralMode, NString, Tag, Text};
-#[cfg(test)]
-pub(crate) use datetime::MONTHS;
 pub use datetime::{Date, DateTime};
 pub use envelope::{Address, AddressField, Envelope};
 pub use extension::{

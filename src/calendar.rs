@@ -1,4 +1,8 @@
-//! RFC 5322 dates, computed from the system clock without a calendar crate.
+//! Calendar arithmetic every layer that reads or writes a date shares: the RFC 5322 `Date`
+//! header of [`message`](crate::message), IMAP's dates (`INTERNALDATE`, SEARCH dates) and
+//! the certificate validity dates `net` reports. It sits at the crate's base so that the
+//! codecs and the connection depend on no layer above them; it needs no calendar crate, so
+//! the codec layer keeps its short dependency list.
 //!
 //! Mail dates are always written in UTC (`+0000`): the sender's zone is nobody's business
 //! and the recipient's client converts for display.
