@@ -171,14 +171,6 @@ impl Spelled {
     /// field, a closing parenthesis); comparing that byte with the word costs nothing, and
     /// leaving it lets the caller read on from it as the plain reader would:
     /// `Spelled::new(" NIL NIL NIL)").leaving(1)` takes three NIL fields and leaves the `)`.
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "the NIL runs of response/body.rs and response/envelope.rs move to it \
-                      when issue 8's branches merge"
-        )
-    )]
     pub(crate) const fn leaving(self, count: usize) -> Spelled {
         assert!(count <= self.len, "a spelling leaves at most its own bytes");
         Spelled {

@@ -144,11 +144,8 @@ fn body_extension(input: &[u8], depth: usize) -> PResult<'_, BodyExtension<'_>> 
 /// settled in one comparison.
 #[inline(always)]
 fn all_nil_extension_data(input: &[u8]) -> Option<&[u8]> {
-    // Two word comparisons: a byte-array pattern compiles to a slower byte-wise compare.
-    let (head, rest) = input.split_first_chunk::<12>()?;
-    let (first, second) = head.split_at(8);
-    let matches = first == b" NIL NIL" && second == b" NIL" && rest.first() == Some(&b')');
-    matches.then_some(rest)
+    const ALL_NIL: Spelled = Spelled::new(" NIL NIL NIL)").leaving(1);
+    ALL_NIL.strip_prefix(input)
 }
 
 /// The fields after MD5 (single part) or parameters (multipart): all optional, in order.

@@ -1,6 +1,7 @@
 //! ENVELOPE.
 
 use crate::imap::codec::grammar::core::{byte, nil, nstring, spaces};
+use crate::imap::codec::grammar::keyword::Spelled;
 use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::types::{Address, AddressField, Envelope, NString};
 
@@ -42,9 +43,10 @@ fn address_into<'a>(input: &'a [u8], slot: &mut Address<'a>) -> PResult<'a, ()> 
     fill(&mut slot.name, name);
     // The source route is obsolete: NIL, then one space, nearly always. The slot is NIL
     // already.
-    let rest = match rest {
-        [b' ', b'N', b'I', b'L', tail @ ..] if tail.first() == Some(&b' ') => tail,
-        _ => {
+    const NIL_ROUTE: Spelled = Spelled::new(" NIL ").leaving(1);
+    let rest = match NIL_ROUTE.strip_prefix(rest) {
+        Some(tail) => tail,
+        None => {
             let (rest, adl) = next_nstring(rest)?;
             fill(&mut slot.adl, adl);
             rest
