@@ -9,9 +9,9 @@ use imap_support::*;
 use mailwire::imap::codec::types::{
     AString, Address, AddressField, AppendMessage, Atom, BodyStructure, Capability, Code, Command,
     CommandBody, Continue, Data, Date, DateTime, Envelope, FetchAttribute, FetchItem, FetchItems,
-    Flag, Greeting, GreetingKind, IString, IntoOwned, ListItem, Literal, LiteralMode, Mailbox,
-    MailboxAttribute, Response, SearchKey, Section, SequenceSet, SinglePart, SinglePartKind,
-    Status, StatusKind, Tag, Text,
+    Flag, Greeting, GreetingKind, IString, IntoOwned, ListItem, Literal, LiteralMode,
+    MailboxAttribute, MailboxName, Response, SearchKey, Section, SequenceSet, SinglePart,
+    SinglePartKind, Status, StatusKind, Tag, Text,
 };
 use mailwire::imap::codec::{
     EncodeError, EncodeOptions, encode_command, encode_greeting, encode_response,
@@ -94,7 +94,7 @@ fn what_cannot_be_carried_is_refused() {
         binary: true,
     };
     let append = CommandBody::Append {
-        mailbox: Mailbox::from("INBOX"),
+        mailbox: MailboxName::from("INBOX"),
         messages: vec![AppendMessage {
             flags: vec![],
             date: None,
@@ -131,7 +131,8 @@ fn synchronising_literals_wait_for_the_server() {
         1
     );
     let big = vec![b'x'; 5000];
-    let append = CommandBody::append(Mailbox::from("INBOX"), AppendMessage::new(big)).tag(tag());
+    let append =
+        CommandBody::append(MailboxName::from("INBOX"), AppendMessage::new(big)).tag(tag());
     let segments: Vec<_> = encode_command(&append, &minus)
         .unwrap()
         .segments()
@@ -167,7 +168,7 @@ fn search_queries_are_typed() {
 
 #[test]
 fn mailbox_names_in_utf7_and_utf8() {
-    let utf7 = Mailbox::from_name("Entwürfe", false);
+    let utf7 = MailboxName::from_name("Entwürfe", false);
     assert_eq!(
         written(CommandBody::Select {
             mailbox: utf7,
@@ -175,7 +176,7 @@ fn mailbox_names_in_utf7_and_utf8() {
         }),
         "a1 SELECT Entw&APw-rfe\r\n"
     );
-    let utf8 = Mailbox::from_name("Entwürfe", true);
+    let utf8 = MailboxName::from_name("Entwürfe", true);
     // An 8-bit quoted string needs the server's UTF8=ACCEPT (issue 8; the options say so).
     let enabled = EncodeOptions::default().with_utf8_accept(true);
     let select = CommandBody::Select {
@@ -188,8 +189,8 @@ fn mailbox_names_in_utf7_and_utf8() {
         "a1 SELECT \"Entwürfe\"\r\n"
     );
     assert_eq!(utf8.name(true).unwrap(), "Entwürfe");
-    assert!(Mailbox::from_name("inbox", false).is_inbox());
-    let sent = Mailbox::from_name("Sent Messages", false);
+    assert!(MailboxName::from_name("inbox", false).is_inbox());
+    let sent = MailboxName::from_name("Sent Messages", false);
     assert_eq!(
         written(CommandBody::Create { mailbox: sent }),
         "a1 CREATE \"Sent Messages\"\r\n"
@@ -262,7 +263,7 @@ fn a_test_server_can_write_its_side() {
                 .into_iter()
                 .collect(),
             delimiter: Some('/'),
-            mailbox: Mailbox::from_name("Sent Messages", false),
+            mailbox: MailboxName::from_name("Sent Messages", false),
             extended: vec![],
         })),
         Response::Data(Data::Fetch {

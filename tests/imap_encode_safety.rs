@@ -11,8 +11,8 @@ use std::borrow::Cow;
 use imap_support::*;
 use mailwire::imap::codec::types::{
     AString, AppendMessage, Atom, Capability, CommandBody, FetchAttribute, FetchItems, Flag,
-    IString, ListMailbox, ListReturnOption, Literal, LiteralMode, Mailbox, Partial, Raw, SearchKey,
-    SearchReturnOption, Secret, Section, SelectParameter, SequenceSet, Tag,
+    IString, ListMailbox, ListReturnOption, Literal, LiteralMode, MailboxName, Partial, Raw,
+    SearchKey, SearchReturnOption, Secret, Section, SelectParameter, SequenceSet, Tag,
 };
 use mailwire::imap::codec::{EncodeError, EncodeOptions, encode_command, parse_command};
 use mailwire::limits::Limits;
@@ -42,7 +42,7 @@ fn segments(body: CommandBody<'_>, options: EncodeOptions) -> Vec<(String, bool)
 
 fn select_with(name: &str, value: Option<&'static [u8]>) -> CommandBody<'static> {
     CommandBody::Select {
-        mailbox: Mailbox::from("INBOX"),
+        mailbox: MailboxName::from("INBOX"),
         parameters: vec![SelectParameter::Other {
             name: Atom::new(name.to_owned()).unwrap(),
             value: value.map(|bytes| Raw(Cow::Borrowed(bytes))),
@@ -61,7 +61,7 @@ fn fetch_one(attribute: FetchAttribute<'static>) -> CommandBody<'static> {
 
 fn non_sync(data: &'static [u8], mode: LiteralMode) -> CommandBody<'static> {
     CommandBody::append(
-        Mailbox::from("INBOX"),
+        MailboxName::from("INBOX"),
         AppendMessage {
             flags: vec![],
             date: None,
@@ -218,7 +218,7 @@ fn names_a_variant_of_their_own_covers_are_refused_in_other() {
     );
     let list = |option| CommandBody::List {
         selection: vec![],
-        reference: Mailbox::from(""),
+        reference: MailboxName::from(""),
         patterns: vec![ListMailbox::new("*")],
         return_options: vec![option],
     };
@@ -376,7 +376,7 @@ fn the_redacted_form_is_what_a_transcript_shows() {
     );
     // Nothing else is hidden.
     let select = CommandBody::Select {
-        mailbox: Mailbox::from("INBOX"),
+        mailbox: MailboxName::from("INBOX"),
         parameters: vec![],
     }
     .tag(tag());
@@ -445,32 +445,32 @@ fn a_mailbox_from_a_str_goes_out_in_modified_utf7() {
         )
     };
     assert_eq!(
-        select(Mailbox::from("Entwürfe")),
+        select(MailboxName::from("Entwürfe")),
         [("a1 SELECT Entw&APw-rfe\r\n".to_owned(), false)]
     );
     assert_eq!(
-        select(Mailbox::from("Tom & Jerry")),
+        select(MailboxName::from("Tom & Jerry")),
         [("a1 SELECT \"Tom &- Jerry\"\r\n".to_owned(), false)]
     );
     assert_eq!(
-        select(Mailbox::from("~peter/mail/日本語/台北")),
+        select(MailboxName::from("~peter/mail/日本語/台北")),
         [(
             "a1 SELECT ~peter/mail/&ZeVnLIqe-/&U,BTFw-\r\n".to_owned(),
             false
         )]
     );
     // INBOX is INBOX in any case.
-    assert!(Mailbox::from("inbox").is_inbox());
+    assert!(MailboxName::from("inbox").is_inbox());
     assert_eq!(
-        select(Mailbox::from("Inbox")),
+        select(MailboxName::from("Inbox")),
         [("a1 SELECT INBOX\r\n".to_owned(), false)]
     );
 }
 
 #[test]
 fn wire_forms_are_sent_as_they_are_and_read_back_decoded() {
-    let wire = Mailbox::from_wire(&b"Entw&APw-rfe"[..]);
-    assert_eq!(wire, Mailbox::from("Entwürfe"));
+    let wire = MailboxName::from_wire(&b"Entw&APw-rfe"[..]);
+    assert_eq!(wire, MailboxName::from("Entwürfe"));
     assert_eq!(wire.name(false).unwrap(), "Entwürfe");
     // The parser keeps the name as it came, so writing it back changes nothing.
     let parsed = command(b"A1 RENAME Entw&APw-rfe \"Tom &- Jerry\"\r\n");

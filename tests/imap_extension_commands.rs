@@ -7,7 +7,8 @@ mod imap_support;
 use imap_support::*;
 use mailwire::imap::codec::types::{
     AppendMessage, Atom, Command, CommandBody, Date, DateTime, FetchAttribute, FetchItems, Flag,
-    IntoOwned, Mailbox, Raw, SearchKey, SequenceSet, SortCriterion, SortKey, Tag, ThreadAlgorithm,
+    IntoOwned, MailboxName, Raw, SearchKey, SequenceSet, SortCriterion, SortKey, Tag,
+    ThreadAlgorithm,
 };
 use mailwire::imap::codec::{EncodeOptions, encode_command, parse_command};
 
@@ -30,7 +31,7 @@ fn segments(command: &Command<'_>, options: EncodeOptions) -> Vec<(String, bool)
 fn multiappend_is_built_one_message_at_a_time() {
     let date = DateTime::new(Date::new(2024, 1, 5).unwrap(), 10, 0, 5, 60).unwrap();
     let command = CommandBody::Append {
-        mailbox: Mailbox::from("Archive"),
+        mailbox: MailboxName::from("Archive"),
         messages: vec![
             AppendMessage::new(&b"Subject: one\r\n\r\n1\r\n"[..])
                 .with_flags(vec![
@@ -64,7 +65,7 @@ fn multiappend_is_built_one_message_at_a_time() {
     );
     // APPEND without a message is nothing a server can take.
     let empty = CommandBody::Append {
-        mailbox: Mailbox::from("INBOX"),
+        mailbox: MailboxName::from("INBOX"),
         messages: vec![],
     }
     .tag(Tag::new("e1").unwrap());

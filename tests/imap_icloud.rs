@@ -5,8 +5,8 @@ mod imap_support;
 
 use imap_support::*;
 use mailwire::imap::codec::types::{
-    AppendMessage, Capability, Code, CommandBody, Data, Flag, ListItem, Mailbox, MailboxAttribute,
-    Response, SinglePart, Tag,
+    AppendMessage, Capability, Code, CommandBody, Data, Flag, ListItem, MailboxAttribute,
+    MailboxName, Response, SinglePart, Tag,
 };
 use mailwire::imap::codec::{
     EncodeOptions, Parsed, encode_command, parse_greeting, parse_idle_done,
@@ -170,7 +170,7 @@ fn nil_transfer_encoding_reads_as_absent() {
 fn append_waits_for_the_continuation_because_icloud_lacks_literal_plus() {
     let message = b"Subject: hi\r\n\r\nhello\r\n";
     let command = CommandBody::append(
-        Mailbox::from_name("Sent Messages", false),
+        MailboxName::from_name("Sent Messages", false),
         AppendMessage::new(&message[..]).with_flags(vec![Flag::Seen]),
     )
     .tag(Tag::new("a10").unwrap());

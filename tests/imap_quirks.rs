@@ -8,8 +8,8 @@ mod imap_support;
 use imap_support::*;
 use mailwire::imap::codec::types::{
     AString, Atom, BodyStructure, Code, Data, Envelope, ExtensionValue, FetchItem, Flag, IString,
-    Mailbox, MultiPart, MultiPartExtension, Parameters, Response, SeqBound, SeqRange, SequenceSet,
-    SinglePartKind, Status, StatusAttribute, StatusItem, StatusKind, Tag,
+    MailboxName, MultiPart, MultiPartExtension, Parameters, Response, SeqBound, SeqRange,
+    SequenceSet, SinglePartKind, Status, StatusAttribute, StatusItem, StatusKind, Tag,
 };
 use mailwire::imap::codec::{DecodeErrorKind, parse_response};
 use mailwire::limits::Limits;
@@ -30,7 +30,7 @@ fn fetch(line: &[u8]) -> Vec<FetchItem<'static>> {
     }
 }
 
-fn status(mailbox: Mailbox<'static>, items: Vec<StatusItem<'static>>) -> Response<'static> {
+fn status(mailbox: MailboxName<'static>, items: Vec<StatusItem<'static>>) -> Response<'static> {
     Response::Data(Data::Status { mailbox, items })
 }
 
@@ -65,7 +65,7 @@ fn status_mailboxid_appendlimit_nil_and_a_64_bit_size() {
     reads_as(
         b"* STATUS INBOX (MESSAGES 3 MAILBOXID (F2212ea87-6097-4256-9d51-71338625) APPENDLIMIT NIL SIZE 12345678901234)\r\n",
         status(
-            Mailbox::from("INBOX"),
+            MailboxName::from("INBOX"),
             vec![
                 StatusItem::Known(StatusAttribute::Messages, 3),
                 StatusItem::MailboxId(atom("F2212ea87-6097-4256-9d51-71338625")),
@@ -77,7 +77,7 @@ fn status_mailboxid_appendlimit_nil_and_a_64_bit_size() {
     reads_as(
         b"* STATUS Archive (APPENDLIMIT 52428800 HIGHESTMODSEQ 9223372036854775807 UIDNEXT 7)\r\n",
         status(
-            Mailbox::from("Archive"),
+            MailboxName::from("Archive"),
             vec![
                 StatusItem::AppendLimit(Some(52_428_800)),
                 StatusItem::Known(StatusAttribute::HighestModSeq, i64::MAX as u64),
@@ -106,7 +106,7 @@ fn status_items_of_unknown_extensions_keep_their_tagged_ext_values() {
     reads_as(
         b"* STATUS INBOX (MESSAGES 3 X-GM-FOO (1 (2 \"x\") nil) BAR 1:5,7)\r\n",
         status(
-            Mailbox::from("INBOX"),
+            MailboxName::from("INBOX"),
             vec![
                 StatusItem::Known(StatusAttribute::Messages, 3),
                 StatusItem::Other(
@@ -130,7 +130,7 @@ fn status_items_of_unknown_extensions_keep_their_tagged_ext_values() {
     reads_as(
         b"* STATUS Drafts (X-EMPTY () X-LAST 4:* X-WORD abc X-QUOTED \"a b\")\r\n",
         status(
-            Mailbox::from("Drafts"),
+            MailboxName::from("Drafts"),
             vec![
                 StatusItem::Other(atom("X-EMPTY"), ExtensionValue::List(Vec::new())),
                 StatusItem::Other(
@@ -336,7 +336,7 @@ fn an_empty_string_as_the_hierarchy_delimiter() {
         panic!()
     };
     assert_eq!(item.delimiter, None);
-    assert_eq!(item.mailbox, Mailbox::from("INBOX"));
+    assert_eq!(item.mailbox, MailboxName::from("INBOX"));
     round_trips(b"* LIST (\\HasNoChildren) \"\" INBOX\r\n");
     assert_eq!(
         response(b"* LIST (\\HasNoChildren) \"\" INBOX\r\n"),
@@ -347,7 +347,7 @@ fn an_empty_string_as_the_hierarchy_delimiter() {
 #[test]
 fn unquoted_8bit_mailbox_names_in_list_and_status() {
     // Kept as the quoted string the grammar wanted, which is how they are written back.
-    let name = |text: &'static str| Mailbox(AString::String(quoted(text)));
+    let name = |text: &'static str| MailboxName(AString::String(quoted(text)));
     let Response::Data(Data::List(item)) = response("* LIST () \"/\" Entwürfe\r\n".as_bytes())
     else {
         panic!()

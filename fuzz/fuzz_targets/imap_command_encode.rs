@@ -16,7 +16,7 @@ use mailwire::imap::codec::framing::{Frame, Framer};
 use mailwire::imap::codec::types::{
     AString, AppendMessage, Atom, Capability, Command, CommandBody, Date, DateTime, FetchAttribute,
     FetchItems, FetchModifier, Flag, IString, IntoOwned, ListMailbox, ListReturnOption, Literal,
-    LiteralMode, Mailbox, Partial, Raw, SearchKey, SearchReturnOption, Secret, Section,
+    LiteralMode, MailboxName, Partial, Raw, SearchKey, SearchReturnOption, Secret, Section,
     SectionText, SelectParameter, SeqBound, SeqRange, SequenceSet, SortCriterion, SortKey,
     StatusAttribute, StoreKind, Tag, ThreadAlgorithm,
 };
@@ -173,12 +173,12 @@ fn astring(u: &mut Unstructured<'_>) -> Result<AString<'static>> {
     })
 }
 
-fn mailbox(u: &mut Unstructured<'_>) -> Result<Mailbox<'static>> {
+fn mailbox(u: &mut Unstructured<'_>) -> Result<MailboxName<'static>> {
     Ok(match u.int_in_range(0..=3)? {
-        0 => Mailbox(astring(u)?),
-        1 => Mailbox::from(text(u)?.as_str()).into_owned(),
-        2 => Mailbox::from_name(&text(u)?, u.arbitrary()?),
-        _ => Mailbox::from_wire(bytes(u)?),
+        0 => MailboxName(astring(u)?),
+        1 => MailboxName::from(text(u)?.as_str()).into_owned(),
+        2 => MailboxName::from_name(&text(u)?, u.arbitrary()?),
+        _ => MailboxName::from_wire(bytes(u)?),
     })
 }
 
@@ -639,7 +639,7 @@ fn body(u: &mut Unstructured<'_>) -> Result<CommandBody<'static>> {
         },
         // The commands whose values are most free-form, once more.
         36 => C::Select {
-            mailbox: Mailbox::from("INBOX"),
+            mailbox: MailboxName::from("INBOX"),
             parameters: select_parameters(u)?,
         },
         37 => fetch(u)?,

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use mailwire::imap::codec::EncodeOptions;
 use mailwire::imap::codec::types::{
     AString, Command, CommandBody, FetchAttribute, FetchItems, IString, IntoOwned, ListMailbox,
-    Literal, LiteralMode, Mailbox, SearchKey, Secret, SectionText,
+    Literal, LiteralMode, MailboxName, SearchKey, Secret, SectionText,
 };
 
 /// `command` as the encoder frames it under `options`.
@@ -58,7 +58,7 @@ fn astring(value: &mut AString<'static>, options: &EncodeOptions) {
     }
 }
 
-fn mailbox(value: &mut Mailbox<'static>, options: &EncodeOptions) {
+fn mailbox(value: &mut MailboxName<'static>, options: &EncodeOptions) {
     astring(&mut value.0, options);
 }
 

@@ -2,7 +2,7 @@
 //! sends something a server may not accept and this codec will not write.
 
 use crate::imap::codec::types::{
-    AString, CommandBody, FetchAttribute, FetchItems, IString, ListMailbox, Mailbox, SearchKey,
+    AString, CommandBody, FetchAttribute, FetchItems, IString, ListMailbox, MailboxName, SearchKey,
     SectionText,
 };
 
@@ -22,7 +22,7 @@ fn in_astring<'c>(value: &'c AString<'_>) -> Option<&'c [u8]> {
     }
 }
 
-fn in_mailbox<'c>(value: &'c Mailbox<'_>) -> Option<&'c [u8]> {
+fn in_mailbox<'c>(value: &'c MailboxName<'_>) -> Option<&'c [u8]> {
     in_astring(&value.0)
 }
 

@@ -184,7 +184,7 @@ fn select(input: &[u8], examine: bool, depth: usize) -> PResult<'_, CommandBody<
 
 fn with_mailbox<'a>(
     rest: &'a [u8],
-    make: fn(crate::imap::codec::types::Mailbox<'a>) -> CommandBody<'a>,
+    make: fn(crate::imap::codec::types::MailboxName<'a>) -> CommandBody<'a>,
 ) -> PResult<'a, CommandBody<'a>> {
     let (rest, ()) = sp(rest)?;
     mailbox(rest).map(|(rest, name)| (rest, make(name)))

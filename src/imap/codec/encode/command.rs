@@ -21,7 +21,7 @@ use crate::imap::codec::grammar::PResult;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::types::{
     AString, Atom, Command, CommandBody, FetchAttribute, FetchItems, FetchModifier, ListMailbox,
-    ListReturnOption, Mailbox, Partial, Raw, SearchKey, SearchReturnOption, SelectParameter,
+    ListReturnOption, MailboxName, Partial, Raw, SearchKey, SearchReturnOption, SelectParameter,
     SortCriterion, SortKey, StoreKind, ThreadAlgorithm,
 };
 
@@ -41,7 +41,7 @@ fn read_whole<T>(read: PResult<'_, T>, next: &[u8], same: impl FnOnce(&T) -> boo
 fn mailbox_command(
     w: &mut Writer<'_>,
     name: &[u8],
-    mailbox: &Mailbox<'_>,
+    mailbox: &MailboxName<'_>,
 ) -> Result<(), EncodeError> {
     w.raw(name);
     w.sp();

@@ -9,7 +9,7 @@ use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars::{self, ASTRING};
 use crate::imap::codec::types::{
     AString, Atom, Capability, Date, DateTime, Flag, IString, IdParameters, Literal, LiteralMode,
-    Mailbox, NString, Section, SectionText, SequenceSet, Tag, Text,
+    MailboxName, NString, Section, SectionText, SequenceSet, Tag, Text,
 };
 
 use super::EncodeOptions;
@@ -266,7 +266,7 @@ impl<'o> Writer<'o> {
         }
     }
 
-    pub(crate) fn mailbox(&mut self, mailbox: &Mailbox<'_>) -> Result<(), EncodeError> {
+    pub(crate) fn mailbox(&mut self, mailbox: &MailboxName<'_>) -> Result<(), EncodeError> {
         self.astring(&mailbox.0)
     }
 

@@ -49,11 +49,11 @@ use crate::imap::codec::types::{Bytes, Command, Greeting, Response};
 /// What the server accepts, which changes how a command may be written.
 ///
 /// ```
-/// use mailwire::imap::codec::types::{CommandBody, Mailbox, Tag};
+/// use mailwire::imap::codec::types::{CommandBody, MailboxName, Tag};
 /// use mailwire::imap::codec::{encode_command, EncodeOptions};
 ///
 /// let select = CommandBody::Select {
-///     mailbox: Mailbox::from_name("Entwürfe", true),
+///     mailbox: MailboxName::from_name("Entwürfe", true),
 ///     parameters: vec![],
 /// }
 /// .tag(Tag::new("a1").unwrap());

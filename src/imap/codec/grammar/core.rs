@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use super::chars::{self, ASTRING, ATOM, QUOTED_PLAIN};
 use super::{PErrorKind, PResult, fail, fatal};
-use crate::imap::codec::types::{AString, IString, Literal, LiteralMode, Mailbox, NString};
+use crate::imap::codec::types::{AString, IString, Literal, LiteralMode, MailboxName, NString};
 use crate::scan::find_cr_or_lf;
 
 /// Exactly one space.
@@ -284,8 +284,8 @@ pub(crate) fn astring(input: &[u8]) -> PResult<'_, AString<'_>> {
 
 /// `mailbox`.
 #[inline]
-pub(crate) fn mailbox(input: &[u8]) -> PResult<'_, Mailbox<'_>> {
-    astring(input).map(|(rest, name)| (rest, Mailbox(name)))
+pub(crate) fn mailbox(input: &[u8]) -> PResult<'_, MailboxName<'_>> {
+    astring(input).map(|(rest, name)| (rest, MailboxName(name)))
 }
 
 /// `mailbox` as servers send it in LIST and STATUS answers: an astring, or a bare name with
@@ -293,7 +293,7 @@ pub(crate) fn mailbox(input: &[u8]) -> PResult<'_, Mailbox<'_>> {
 /// as the quoted string it stands for, so it is written back in a form that reads alike.
 /// The bytes it may hold are those of an atom and any 8-bit byte: never a space, CR, LF,
 /// NUL, quote, brace or parenthesis.
-pub(crate) fn mailbox_8bit(input: &[u8]) -> PResult<'_, Mailbox<'_>> {
+pub(crate) fn mailbox_8bit(input: &[u8]) -> PResult<'_, MailboxName<'_>> {
     if starts_string(input) {
         return mailbox(input);
     }
@@ -306,7 +306,7 @@ pub(crate) fn mailbox_8bit(input: &[u8]) -> PResult<'_, Mailbox<'_>> {
         return mailbox(input);
     }
     let name = IString::Quoted(Cow::Borrowed(name));
-    Ok((rest, Mailbox(AString::String(name))))
+    Ok((rest, MailboxName(AString::String(name))))
 }
 
 /// A hierarchy delimiter: `"c"` (QUOTED-CHAR, possibly escaped) or NIL.
@@ -495,7 +495,7 @@ mod tests {
         );
         assert_eq!(
             name,
-            Mailbox(AString::String(IString::Quoted(Cow::Borrowed(
+            MailboxName(AString::String(IString::Quoted(Cow::Borrowed(
                 "Entwürfe".as_bytes()
             ))))
         );

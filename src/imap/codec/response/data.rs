@@ -481,7 +481,7 @@ pub(crate) fn vanished_data(input: &[u8]) -> PResult<'_, Data<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::imap::codec::types::{AString, IString, Mailbox};
+    use crate::imap::codec::types::{AString, IString, MailboxName};
 
     #[test]
     fn a_tagged_ext_word_is_a_number_a_set_or_an_atom_as_a_whole() {
@@ -550,7 +550,7 @@ mod tests {
         assert_eq!(item.delimiter, Some('/'));
         assert_eq!(
             item.mailbox,
-            Mailbox(AString::String(IString::Quoted(Cow::Borrowed(
+            MailboxName(AString::String(IString::Quoted(Cow::Borrowed(
                 b"Sent Items"
             ))))
         );

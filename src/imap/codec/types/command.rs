@@ -9,7 +9,7 @@ use super::datetime::DateTime;
 use super::extension::IdParameters;
 use super::fetch::FetchItems;
 use super::flag::Flag;
-use super::mailbox::Mailbox;
+use super::mailbox::MailboxName;
 use super::raw::Raw;
 use super::search::{SearchKey, SearchReturnOption};
 use super::sequence::SequenceSet;
@@ -176,10 +176,10 @@ pub enum StoreKind {
 /// One message of an APPEND: its flags, internal date and bytes.
 ///
 /// ```
-/// use mailwire::imap::codec::types::{AppendMessage, CommandBody, Flag, Mailbox};
+/// use mailwire::imap::codec::types::{AppendMessage, CommandBody, Flag, MailboxName};
 ///
 /// let message = AppendMessage::new(&b"Subject: hi\r\n\r\nhello\r\n"[..]).with_flags(vec![Flag::Seen]);
-/// let append = CommandBody::append(Mailbox::from("Sent"), message);
+/// let append = CommandBody::append(MailboxName::from("Sent"), message);
 /// assert!(matches!(append, CommandBody::Append { messages, .. } if messages.len() == 1));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -254,50 +254,50 @@ pub enum CommandBody<'a> {
     /// `SELECT mailbox [(params)]`
     Select {
         /// The mailbox.
-        mailbox: Mailbox<'a>,
+        mailbox: MailboxName<'a>,
         /// CONDSTORE and friends.
         parameters: Vec<SelectParameter<'a>>,
     },
     /// `EXAMINE mailbox [(params)]`
     Examine {
         /// The mailbox.
-        mailbox: Mailbox<'a>,
+        mailbox: MailboxName<'a>,
         /// CONDSTORE and friends.
         parameters: Vec<SelectParameter<'a>>,
     },
     /// `CREATE mailbox`
     Create {
         /// The mailbox.
-        mailbox: Mailbox<'a>,
+        mailbox: MailboxName<'a>,
     },
     /// `DELETE mailbox`
     Delete {
         /// The mailbox.
-        mailbox: Mailbox<'a>,
+        mailbox: MailboxName<'a>,
     },
     /// `RENAME from to`
     Rename {
         /// The existing name.
-        from: Mailbox<'a>,
+        from: MailboxName<'a>,
         /// The new name.
-        to: Mailbox<'a>,
+        to: MailboxName<'a>,
     },
     /// `SUBSCRIBE mailbox`
     Subscribe {
         /// The mailbox.
-        mailbox: Mailbox<'a>,
+        mailbox: MailboxName<'a>,
     },
     /// `UNSUBSCRIBE mailbox`
     Unsubscribe {
         /// The mailbox.
-        mailbox: Mailbox<'a>,
+        mailbox: MailboxName<'a>,
     },
     /// `LIST [(selection)] reference pattern(s) [RETURN (options)]`
     List {
         /// LIST-EXTENDED selection options (`SUBSCRIBED`, `SPECIAL-USE`).
         selection: Vec<Atom<'a>>,
         /// The reference name.
-        reference: Mailbox<'a>,
+        reference: MailboxName<'a>,
         /// One pattern, or several (written in parentheses).
         patterns: Vec<ListMailbox<'a>>,
         /// RETURN options.
@@ -306,14 +306,14 @@ pub enum CommandBody<'a> {
     /// `LSUB reference pattern`
     Lsub {
         /// The reference name.
-        reference: Mailbox<'a>,
+        reference: MailboxName<'a>,
         /// The pattern.
         pattern: ListMailbox<'a>,
     },
     /// `STATUS mailbox (attributes)`
     Status {
         /// The mailbox.
-        mailbox: Mailbox<'a>,
+        mailbox: MailboxName<'a>,
         /// What to report.
         attributes: Vec<StatusAttribute>,
     },
@@ -321,7 +321,7 @@ pub enum CommandBody<'a> {
     /// command with MULTIAPPEND (RFC 3502), which the server stores all or none of.
     Append {
         /// The target mailbox.
-        mailbox: Mailbox<'a>,
+        mailbox: MailboxName<'a>,
         /// The messages, in order; never empty.
         messages: Vec<AppendMessage<'a>>,
     },
@@ -402,7 +402,7 @@ pub enum CommandBody<'a> {
         /// Which messages.
         set: SequenceSet,
         /// The target.
-        mailbox: Mailbox<'a>,
+        mailbox: MailboxName<'a>,
         /// True for UID COPY.
         uid: bool,
     },
@@ -411,7 +411,7 @@ pub enum CommandBody<'a> {
         /// Which messages.
         set: SequenceSet,
         /// The target.
-        mailbox: Mailbox<'a>,
+        mailbox: MailboxName<'a>,
         /// True for UID MOVE.
         uid: bool,
     },
@@ -426,7 +426,7 @@ pub enum CommandBody<'a> {
     /// `GETQUOTA root` (RFC 9208)
     GetQuota(AString<'a>),
     /// `GETQUOTAROOT mailbox` (RFC 9208)
-    GetQuotaRoot(Mailbox<'a>),
+    GetQuotaRoot(MailboxName<'a>),
     /// `SETQUOTA root (resource limit ...)` (RFC 9208)
     SetQuota {
         /// The quota root.
@@ -473,7 +473,7 @@ impl<'a> CommandBody<'a> {
     }
 
     /// `APPEND mailbox ...` of one message.
-    pub fn append(mailbox: Mailbox<'a>, message: AppendMessage<'a>) -> Self {
+    pub fn append(mailbox: MailboxName<'a>, message: AppendMessage<'a>) -> Self {
         CommandBody::Append {
             mailbox,
             messages: vec![message],

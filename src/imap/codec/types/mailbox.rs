@@ -12,32 +12,32 @@ use crate::imap::codec::utf7::{self, Utf7Error};
 /// A mailbox name as it travels: modified UTF-7 (RFC 3501 §5.1.3), or UTF-8 once the
 /// server has enabled UTF8=ACCEPT. `INBOX` matches in any case.
 ///
-/// Build one from the name a user sees with `From<&str>` (or [`Mailbox::from_name`]), which
-/// encodes it; use [`Mailbox::from_wire`] for bytes already in their wire form, and
-/// [`Mailbox::name`] to read the name back.
+/// Build one from the name a user sees with `From<&str>` (or [`MailboxName::from_name`]), which
+/// encodes it; use [`MailboxName::from_wire`] for bytes already in their wire form, and
+/// [`MailboxName::name`] to read the name back.
 ///
 /// ```
-/// use mailwire::imap::codec::types::Mailbox;
+/// use mailwire::imap::codec::types::MailboxName;
 ///
-/// assert_eq!(Mailbox::from("Entwürfe").as_bytes(), b"Entw&APw-rfe");
-/// assert_eq!(Mailbox::from("Tom & Jerry").as_bytes(), b"Tom &- Jerry");
-/// assert_eq!(Mailbox::from("Entwürfe").name(false).unwrap(), "Entwürfe");
+/// assert_eq!(MailboxName::from("Entwürfe").as_bytes(), b"Entw&APw-rfe");
+/// assert_eq!(MailboxName::from("Tom & Jerry").as_bytes(), b"Tom &- Jerry");
+/// assert_eq!(MailboxName::from("Entwürfe").name(false).unwrap(), "Entwürfe");
 /// // Bytes that are already modified UTF-7 (from a LIST response, say) go out as they are.
-/// assert_eq!(Mailbox::from_wire(&b"Entw&APw-rfe"[..]), Mailbox::from("Entwürfe"));
+/// assert_eq!(MailboxName::from_wire(&b"Entw&APw-rfe"[..]), MailboxName::from("Entwürfe"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Mailbox<'a>(pub AString<'a>);
+pub struct MailboxName<'a>(pub AString<'a>);
 
-impl<'a> Mailbox<'a> {
+impl<'a> MailboxName<'a> {
     /// A mailbox from its name in Unicode: encoded in modified UTF-7 unless `utf8` (the
     /// server enabled UTF8=ACCEPT), in which case the name travels as UTF-8.
-    pub fn from_name(name: &str, utf8: bool) -> Mailbox<'static> {
-        if let Some(inbox) = Mailbox::inbox(name) {
+    pub fn from_name(name: &str, utf8: bool) -> MailboxName<'static> {
+        if let Some(inbox) = MailboxName::inbox(name) {
             return inbox;
         }
         if utf8 {
             let string = AString::new(name.as_bytes().to_vec());
-            return Mailbox(match string {
+            return MailboxName(match string {
                 // UTF8=ACCEPT allows 8-bit quoted strings, which keeps names readable.
                 AString::String(IString::Literal(literal))
                     if !literal
@@ -50,20 +50,20 @@ impl<'a> Mailbox<'a> {
                 other => other,
             });
         }
-        Mailbox::from(name).into_owned()
+        MailboxName::from(name).into_owned()
     }
 
     /// INBOX, if `name` names it (in any case, RFC 3501 §5.1).
-    fn inbox(name: &str) -> Option<Mailbox<'static>> {
+    fn inbox(name: &str) -> Option<MailboxName<'static>> {
         name.eq_ignore_ascii_case("INBOX")
-            .then_some(Mailbox(AString::Atom(Cow::Borrowed("INBOX"))))
+            .then_some(MailboxName(AString::Atom(Cow::Borrowed("INBOX"))))
     }
 
     /// A mailbox whose name is already in its wire form (modified UTF-7, or UTF-8 after
     /// UTF8=ACCEPT), sent as these bytes: atom, quoted or literal, whichever carries them.
     /// This is how the parser keeps the names it reads.
     pub fn from_wire(bytes: impl Into<Cow<'a, [u8]>>) -> Self {
-        Mailbox(AString::new(bytes))
+        MailboxName(AString::new(bytes))
     }
 
     /// The name as sent.
@@ -87,27 +87,27 @@ impl<'a> Mailbox<'a> {
     }
 }
 
-impl<'a> From<&'a str> for Mailbox<'a> {
+impl<'a> From<&'a str> for MailboxName<'a> {
     /// A mailbox from the name a user sees (`"Entwürfe"`, `"Tom & Jerry"`), encoded in
     /// modified UTF-7 as RFC 3501 sends names; INBOX in any case is sent as `INBOX`. It
     /// borrows `name` when encoding leaves it unchanged (printable ASCII without `&`).
-    /// For UTF8=ACCEPT use [`Mailbox::from_name`]; for a wire form, [`Mailbox::from_wire`].
+    /// For UTF8=ACCEPT use [`MailboxName::from_name`]; for a wire form, [`MailboxName::from_wire`].
     fn from(name: &'a str) -> Self {
-        if let Some(inbox) = Mailbox::inbox(name) {
+        if let Some(inbox) = MailboxName::inbox(name) {
             return inbox;
         }
         let encoded = utf7::encode(name);
         if encoded == name {
-            return Mailbox(AString::from(name));
+            return MailboxName(AString::from(name));
         }
-        Mailbox(AString::new(encoded.into_bytes()))
+        MailboxName(AString::new(encoded.into_bytes()))
     }
 }
 
-impl IntoOwned for Mailbox<'_> {
-    type Owned = Mailbox<'static>;
-    fn into_owned(self) -> Mailbox<'static> {
-        Mailbox(self.0.into_owned())
+impl IntoOwned for MailboxName<'_> {
+    type Owned = MailboxName<'static>;
+    fn into_owned(self) -> MailboxName<'static> {
+        MailboxName(self.0.into_owned())
     }
 }
 
@@ -330,7 +330,7 @@ pub struct ListItem<'a> {
     /// The hierarchy delimiter, or `None` when the server sent NIL (flat namespace).
     pub delimiter: Option<char>,
     /// The mailbox.
-    pub mailbox: Mailbox<'a>,
+    pub mailbox: MailboxName<'a>,
     /// LIST-EXTENDED items.
     pub extended: Vec<ListExtendedItem<'a>>,
 }

@@ -4,17 +4,17 @@
 //! that own their bytes (`'static`).
 //!
 //! ```
-//! use mailwire::imap::codec::types::{AString, IString, IntoOwned, Mailbox};
+//! use mailwire::imap::codec::types::{AString, IString, IntoOwned, MailboxName};
 //!
 //! // The constructors pick the cheapest form that carries the value.
 //! assert!(matches!(AString::from("INBOX"), AString::Atom(_)));
 //! assert!(matches!(AString::from("Sent Messages"), AString::String(IString::Quoted(_))));
 //! assert!(matches!(AString::from("line\r\nbreak"), AString::String(IString::Literal(_))));
 //!
-//! let mailbox: Mailbox<'static> = Mailbox::from_name("Entwürfe", false);
+//! let mailbox: MailboxName<'static> = MailboxName::from_name("Entwürfe", false);
 //! assert_eq!(mailbox.as_bytes(), b"Entw&APw-rfe");
 //! assert_eq!(mailbox.name(false).unwrap(), "Entwürfe");
-//! let _owned: Mailbox<'static> = mailbox.into_owned();
+//! let _owned: MailboxName<'static> = mailbox.into_owned();
 //! ```
 
 mod attributes;
@@ -59,7 +59,7 @@ pub use extension::{
 pub use fetch::{FetchAttribute, FetchItem, FetchItems, Partial, Section, SectionText};
 pub use flag::Flag;
 pub use flags::{Flags, FlagsIntoIter};
-pub use mailbox::{ListExtendedItem, ListItem, Mailbox, MailboxAttribute};
+pub use mailbox::{ListExtendedItem, ListItem, MailboxAttribute, MailboxName};
 pub(crate) use raw::Bytes;
 pub use raw::Raw;
 pub use response::{Continue, Data, Greeting, GreetingKind, Response, Status, StatusKind};

@@ -6,7 +6,7 @@ use super::core::{AString, IntoOwned, Tag, Text, owned_struct};
 use super::extension::{ESearch, IdParameters, NamespaceDescription, QuotaResource, Thread};
 use super::fetch::FetchItem;
 use super::flag::Flag;
-use super::mailbox::{ListItem, Mailbox};
+use super::mailbox::{ListItem, MailboxName};
 use super::raw::Raw;
 use super::sequence::SequenceSet;
 use super::status::StatusItem;
@@ -131,7 +131,7 @@ pub enum Data<'a> {
     /// `* STATUS mailbox (...)`
     Status {
         /// The mailbox.
-        mailbox: Mailbox<'a>,
+        mailbox: MailboxName<'a>,
         /// Its status items.
         items: Vec<StatusItem<'a>>,
     },
@@ -191,7 +191,7 @@ pub enum Data<'a> {
     /// `* QUOTAROOT mailbox root...`
     QuotaRoot {
         /// The mailbox asked about.
-        mailbox: Mailbox<'a>,
+        mailbox: MailboxName<'a>,
         /// Its quota roots.
         roots: Vec<AString<'a>>,
     },
