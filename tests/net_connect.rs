@@ -263,13 +263,13 @@ async fn an_endless_line_is_refused_with_bounded_memory() {
 }
 
 #[tokio::test]
-async fn unconsumed_input_cannot_grow_past_the_message_limit() {
+async fn unconsumed_input_cannot_grow_past_the_response_limit() {
     let server =
         ScriptedServer::start(Script::new(Mode::Plain).send_forever(b"* 1 EXISTS\r\n", 1 << 20))
             .await
             .unwrap();
 
-    let limits = Limits::default().with_line_len(100).with_message_len(4096);
+    let limits = Limits::default().with_line_len(100).with_response_len(4096);
     let mut client = connect(&server, &options().with_limits(limits)).await;
     assert_eq!(client.buffer_limit(), 4096);
     let error = loop {

@@ -207,11 +207,11 @@ impl Connection {
         self.buffer.consume(n);
     }
 
-    /// Most unread bytes the buffer holds: `Limits::message_len`, but at least one
+    /// Most unread bytes the buffer holds: `Limits::response_len`, but at least one
     /// longest line and at most [`MAX_BUFFER`].
     pub fn buffer_limit(&self) -> usize {
-        let message = usize::try_from(self.limits.message_len).unwrap_or(usize::MAX);
-        message
+        let response = usize::try_from(self.limits.response_len).unwrap_or(usize::MAX);
+        response
             .max(self.limits.line_len.saturating_add(2))
             .min(MAX_BUFFER)
     }

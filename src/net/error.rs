@@ -119,7 +119,7 @@ pub enum NetError {
         limit: usize,
     },
     /// The read buffer holds as many unconsumed bytes as it may; the peer sent more than
-    /// `Limits::message_len` without the client using any of it.
+    /// `Limits::response_len` without the client using any of it.
     BufferFull {
         /// Host as dialled.
         host: String,
@@ -272,7 +272,7 @@ impl fmt::Display for NetError {
             NetError::BufferFull { host, port, limit } => write!(
                 f,
                 "{host}:{port} sent more than {limit} bytes the client has not used; the \
-                 server is flooding the connection, or Limits::message_len is too low"
+                 server is flooding the connection, or Limits::response_len is too low"
             ),
             NetError::BufferedBeforeTls { host, port, bytes } => write!(
                 f,

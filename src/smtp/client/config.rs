@@ -69,7 +69,7 @@ pub fn default_limits() -> Limits {
     Limits::default()
         .with_line_len(8 * 1024)
         .with_reply_lines(256)
-        .with_message_len(1024 * 1024)
+        .with_response_len(1024 * 1024)
 }
 
 /// Everything a [`Client`](super::Client) needs to open a session.
