@@ -88,19 +88,32 @@ impl Connection {
     ///
     /// Refuses with [`NetError::BufferedBeforeTls`] if any byte beyond the go-ahead has
     /// already arrived: a server (or an attacker) that sends more before TLS is trying to
-    /// plant replies that would later look as if they came through TLS.
+    /// plant replies that would later look as if they came through TLS. That refusal, like
+    /// a failed handshake, leaves the connection broken: the planted bytes are dropped
+    /// unread, the socket is closed, and every later read or write fails with
+    /// [`NetError::Broken`] saying why.
     pub async fn upgrade(&mut self) -> Result<(), NetError> {
+        self.usable()?;
         if self.is_tls() {
             return Err(NetError::AlreadyTls {
                 host: self.host.clone(),
                 port: self.port,
             });
         }
-        if self.buffer.len() > 0 {
+        let bytes = self.buffer.len();
+        if bytes > 0 {
+            // A caller that ignored the error must not parse the planted bytes as a reply,
+            // nor say anything more (a password, say) on the unprotected socket.
+            self.buffer.consume(bytes);
+            self.stream = MaybeTls::Gone;
+            self.broken_by = Some(
+                "a refused STARTTLS upgrade (bytes arrived between the server's go-ahead and \
+                 TLS)",
+            );
             return Err(NetError::BufferedBeforeTls {
                 host: self.host.clone(),
                 port: self.port,
-                bytes: self.buffer.len(),
+                bytes,
             });
         }
         self.handshake().await
