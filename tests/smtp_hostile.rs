@@ -11,7 +11,7 @@ use mailwire::net::{NetError, TlsConfig, TlsFailure};
 use mailwire::sasl::Credentials;
 use mailwire::security::Security;
 use mailwire::smtp::codec::ReplyError;
-use mailwire::smtp::{ClientBuilder, Envelope, Error, Phase, Timeouts};
+use mailwire::smtp::{ClientBuilder, Envelope, Error, Phase, PhaseTimeouts};
 use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
 use rustls::ServerConfig;
 use support::certs::{TestCa, self_signed};
@@ -33,7 +33,7 @@ fn client(port: u16, security: Security, ca: &TestCa) -> ClientBuilder {
     ClientBuilder::new("localhost", port)
         .security(security)
         .tls(TlsConfig::only_roots_pem(ca.pem().as_bytes()).unwrap())
-        .timeouts(Timeouts::all(Duration::from_secs(5)))
+        .timeouts(PhaseTimeouts::all(Duration::from_secs(5)))
         .credentials(credentials())
 }
 
@@ -220,7 +220,7 @@ async fn a_stalling_server_times_out() {
     let server = ScriptedServer::start(script).await.unwrap();
     let started = Instant::now();
     let result = client(server.port(), Security::StartTls, &ca)
-        .timeouts(Timeouts::all(SHORT))
+        .timeouts(PhaseTimeouts::all(SHORT))
         .connect()
         .await;
     match &result {
@@ -247,7 +247,7 @@ async fn the_overall_deadline_cuts_a_slow_server_short() {
     let server = ScriptedServer::start(script).await.unwrap();
     let started = Instant::now();
     let result = client(server.port(), Security::StartTls, &ca)
-        .timeouts(Timeouts::all(Duration::from_secs(1)))
+        .timeouts(PhaseTimeouts::all(Duration::from_secs(1)))
         .deadline(Duration::from_millis(500))
         .connect()
         .await;
@@ -367,7 +367,7 @@ fn plaintext_session() -> Script {
 fn plaintext_client(port: u16) -> ClientBuilder {
     ClientBuilder::new("127.0.0.1", port)
         .security(Security::Plaintext)
-        .timeouts(Timeouts::all(Duration::from_secs(5)))
+        .timeouts(PhaseTimeouts::all(Duration::from_secs(5)))
         .credentials(credentials())
 }
 

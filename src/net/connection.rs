@@ -1,4 +1,14 @@
 //! One client connection: plain TCP, implicit TLS, or plain upgraded by STARTTLS.
+//!
+//! Reading has two clocks. The read timeout bounds each wait for the next bytes (silence);
+//! the response deadline bounds a whole response, however its bytes trickle in. The
+//! deadline is state on the connection, opened with [`Connection::begin_response`] and
+//! honoured by every [`fill`](Connection::fill) and [`read_line`](Connection::read_line)
+//! until it is replaced or ended, rather than an `Instant` passed to each read: protocol
+//! code asks for bytes from deep inside its parsers, and an IMAP client moves the deadline
+//! in the middle of a response (a fixed one before each response, a longer one while a
+//! literal streams) without threading it through every call. Being state also lets it be on
+//! by default: a read with no response open opens one of [`Timeouts::response`].
 
 use core::fmt;
 use std::io;
@@ -10,7 +20,7 @@ use rustls::ClientConfig;
 use rustls::pki_types::{CertificateDer, ServerName};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::time::timeout;
+use tokio::time::{Instant, timeout};
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
@@ -40,6 +50,30 @@ pub struct Connection {
     buffer: ReadBuffer,
     transcript: Option<Box<dyn Transcript>>,
     broken_by: Option<&'static str>,
+    response: Option<ResponseWindow>,
+}
+
+/// The response being read: when it must be complete, and whether the caller opened it.
+#[derive(Debug, Clone, Copy)]
+struct ResponseWindow {
+    /// `None` when the window is too long to end (`Duration::MAX`): no overall limit.
+    deadline: Option<Instant>,
+    /// The window's length, for the error.
+    within: Duration,
+    /// Opened by [`Connection::begin_response`]: it lasts until replaced or ended. One the
+    /// connection opened itself ends with the next write, since what a peer sends after a
+    /// command is the answer to that command.
+    explicit: bool,
+}
+
+impl ResponseWindow {
+    fn starting_now(within: Duration, explicit: bool) -> Self {
+        ResponseWindow {
+            deadline: Instant::now().checked_add(within),
+            within,
+            explicit,
+        }
+    }
 }
 
 impl Connection {
@@ -81,6 +115,7 @@ impl Connection {
             buffer: ReadBuffer::default(),
             transcript: None,
             broken_by: None,
+            response: None,
         }
     }
 
@@ -198,15 +233,47 @@ impl Connection {
         self.transcript = transcript;
     }
 
-    /// Changes how long a read may wait; clients set it per protocol phase (a short one
-    /// for a greeting, a long one for IDLE).
+    /// Changes how long a read may wait for the peer's next bytes. It bounds silence only;
+    /// the response deadline ([`begin_response`](Self::begin_response)) bounds the whole
+    /// response.
     pub fn set_read_timeout(&mut self, timeout: Duration) {
         self.read_timeout = timeout;
     }
 
-    /// How long a read may wait.
+    /// How long a read may wait for the peer's next bytes.
     pub fn read_timeout(&self) -> Duration {
         self.read_timeout
+    }
+
+    /// Opens a response window: from now, the bytes being read must arrive within
+    /// `within` in all, however they trickle in. Every [`fill`](Self::fill) and
+    /// [`read_line`](Self::read_line) honours it, each still bounded by the read timeout
+    /// too, until another `begin_response` replaces it or [`end_response`](Self::end_response)
+    /// ends it; writes leave it in place. Past it, reads fail with
+    /// [`NetError::ResponseTimeout`] until a new window is opened.
+    ///
+    /// An SMTP client opens one before each reply. An IMAP client opens a fixed one before
+    /// each response and a longer one while a literal streams, then a fixed one again for
+    /// the rest of the response. `Duration::MAX` opens a window with no overall limit (for
+    /// waiting in IDLE), where only the read timeout applies.
+    ///
+    /// Without a window the connection opens one of [`Timeouts::response`] at the first
+    /// read, and ends it at the next write: protection is on by default, one answer per
+    /// command.
+    pub fn begin_response(&mut self, within: Duration) {
+        self.response = Some(ResponseWindow::starting_now(within, true));
+    }
+
+    /// Ends the response window: the next read opens one of [`Timeouts::response`] again.
+    pub fn end_response(&mut self) {
+        self.response = None;
+    }
+
+    /// When the response being read must be complete, if a window is open and has an end.
+    pub fn response_deadline(&self) -> Option<std::time::Instant> {
+        self.response
+            .and_then(|window| window.deadline)
+            .map(Instant::into_std)
     }
 
     /// Bytes read and not yet consumed.
@@ -234,10 +301,29 @@ impl Connection {
         self.buffer.allocated()
     }
 
-    /// Reads at least one more byte into the buffer, waiting at most the read timeout.
+    /// Reads at least one more byte into the buffer, waiting at most the read timeout and
+    /// never past the response deadline (see [`begin_response`](Self::begin_response)).
     /// Returns how many arrived.
     pub async fn fill(&mut self) -> Result<usize, NetError> {
         self.usable()?;
+        let timeouts = self.timeouts;
+        let window = *self
+            .response
+            .get_or_insert_with(|| ResponseWindow::starting_now(timeouts.response, false));
+        let (wait, deadline_first) = match window.deadline {
+            None => (self.read_timeout, false),
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(self.response_timeout(window.within));
+                }
+                if left < self.read_timeout {
+                    (left, true)
+                } else {
+                    (self.read_timeout, false)
+                }
+            }
+        };
         let limit = self.buffer_limit();
         let Some(room) = self.buffer.room(limit) else {
             return Err(NetError::BufferFull {
@@ -246,10 +332,10 @@ impl Connection {
                 limit,
             });
         };
-        let wait = self.read_timeout;
         // A read that times out has taken nothing from the socket or from rustls, so the
         // connection stays usable (a client may wait again, as IDLE does).
         let read = match timeout(wait, self.stream.read(room)).await {
+            Err(_) if deadline_first => return Err(self.response_timeout(window.within)),
             Err(_) => return Err(self.timeout("reading", wait)),
             Ok(Err(error)) => return Err(self.io_error("reading", error)),
             Ok(Ok(read)) => read,
@@ -269,8 +355,9 @@ impl Connection {
     }
 
     /// Reads one line (CRLF or bare LF) and returns it without its ending; refuses a line
-    /// longer than `Limits::line_len`.
+    /// longer than `Limits::line_len`. Waits as [`fill`](Self::fill) does.
     pub async fn read_line(&mut self) -> Result<Vec<u8>, NetError> {
+        self.usable()?;
         loop {
             match next_line(self.buffer.unread(), self.limits.line_len) {
                 Ok(Some(line)) => {
@@ -294,15 +381,20 @@ impl Connection {
     }
 
     /// Writes and flushes `bytes` within the write timeout; the transcript sees them.
+    /// Ends a response window the connection opened by itself (not one opened with
+    /// [`begin_response`](Self::begin_response)).
     pub async fn write_all(&mut self, bytes: &[u8]) -> Result<(), NetError> {
+        self.usable()?;
         if let Some(transcript) = self.transcript.as_mut() {
             transcript.record(Direction::Sent, bytes);
         }
         self.send(bytes).await
     }
 
-    /// Writes `bytes` (a password, an AUTH payload) while the transcript sees `redacted`.
+    /// Writes `bytes` (a password, an AUTH payload) while the transcript sees `redacted`;
+    /// otherwise as [`write_all`](Self::write_all).
     pub async fn write_secret(&mut self, bytes: &[u8], redacted: &[u8]) -> Result<(), NetError> {
+        self.usable()?;
         if let Some(transcript) = self.transcript.as_mut() {
             transcript.record(Direction::Sent, redacted);
         }
@@ -310,7 +402,9 @@ impl Connection {
     }
 
     async fn send(&mut self, bytes: &[u8]) -> Result<(), NetError> {
-        self.usable()?;
+        if self.response.is_some_and(|window| !window.explicit) {
+            self.response = None;
+        }
         let limit = self.timeouts.write;
         let stream = &mut self.stream;
         let written = timeout(limit, async {
@@ -365,6 +459,14 @@ impl Connection {
                 cause,
             }),
             None => Ok(()),
+        }
+    }
+
+    fn response_timeout(&self, after: Duration) -> NetError {
+        NetError::ResponseTimeout {
+            host: self.host.clone(),
+            port: self.port,
+            after,
         }
     }
 
@@ -440,6 +542,7 @@ impl fmt::Debug for Connection {
             .field("tls", &self.is_tls())
             .field("buffered_len", &self.buffer.len())
             .field("read_timeout", &self.read_timeout)
+            .field("response", &self.response)
             .field("timeouts", &self.timeouts)
             .field("limits", &self.limits)
             .field("transcript", &self.transcript.is_some())
