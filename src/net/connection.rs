@@ -229,6 +229,11 @@ impl Connection {
     }
 
     /// Sets (or with `None` removes) the transcript hook.
+    ///
+    /// The hook runs inside every read and every write, on the task doing the I/O: the
+    /// commands a client sends while closing (an SMTP `QUIT`, an IMAP `LOGOUT`) pass
+    /// through it too. A slow hook slows the session and a blocking one stalls it, so keep
+    /// it quick (copy the bytes, or hand them to a channel).
     pub fn set_transcript(&mut self, transcript: Option<Box<dyn Transcript>>) {
         self.transcript = transcript;
     }

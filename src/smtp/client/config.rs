@@ -204,6 +204,10 @@ impl ClientBuilder {
     }
 
     /// Receives every byte sent and received, with passwords and AUTH data redacted.
+    ///
+    /// The hook runs inside every read and write of the session, `quit()`'s `QUIT`
+    /// included, on the task doing the I/O: keep it quick, since a slow hook slows every
+    /// command and a blocking one stalls the session.
     pub fn transcript(mut self, transcript: impl Transcript + 'static) -> Self {
         self.transcript = Some(Box::new(transcript));
         self
