@@ -13,12 +13,13 @@
 use core::fmt;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use rustls::ClientConfig;
 use rustls::pki_types::{CertificateDer, ServerName};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::time::{Instant, timeout};
 use tokio_rustls::TlsConnector;
@@ -51,6 +52,9 @@ pub struct Connection {
     transcript: Option<Box<dyn Transcript>>,
     broken_by: Option<&'static str>,
     response: Option<ResponseWindow>,
+    /// Set by a TLS handshake until the first application bytes arrive: reads ask the
+    /// kernel to acknowledge at once (see `connect::acknowledge_promptly`).
+    acknowledge_promptly: bool,
 }
 
 /// The response being read: when it must be complete, and whether the caller opened it.
@@ -116,6 +120,7 @@ impl Connection {
             transcript: None,
             broken_by: None,
             response: None,
+            acknowledge_promptly: false,
         }
     }
 
@@ -178,6 +183,7 @@ impl Connection {
             Ok(Ok(tls)) => {
                 self.stream = MaybeTls::Tls(Box::new(tls));
                 self.broken_by = None;
+                self.acknowledge_promptly = true;
                 Ok(())
             }
         }
@@ -337,9 +343,23 @@ impl Connection {
                 limit,
             });
         };
+        let acknowledge = std::mem::take(&mut self.acknowledge_promptly);
+        let stream = &mut self.stream;
+        let mut room = ReadBuf::new(room);
+        let reading = std::future::poll_fn(|cx| {
+            // Before every poll, not once: each wake-up may be for a session ticket, and
+            // anything this side sent meanwhile (a TCP retransmission, say) puts the kernel
+            // back into delaying its acknowledgements.
+            if acknowledge && let MaybeTls::Tls(tls) = &*stream {
+                connect::acknowledge_promptly(tls.get_ref().0);
+            }
+            Pin::new(&mut *stream)
+                .poll_read(cx, &mut room)
+                .map_ok(|()| room.filled().len())
+        });
         // A read that times out has taken nothing from the socket or from rustls, so the
         // connection stays usable (a client may wait again, as IDLE does).
-        let read = match timeout(wait, self.stream.read(room)).await {
+        let read = match timeout(wait, reading).await {
             Err(_) if deadline_first => return Err(self.response_timeout(window.within)),
             Err(_) => return Err(self.timeout("reading", wait)),
             Ok(Err(error)) => return Err(self.io_error("reading", error)),
