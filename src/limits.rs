@@ -22,9 +22,11 @@ pub struct Limits {
     pub reply_lines: usize,
     /// Largest IMAP literal announced by a peer, in bytes.
     pub literal_len: u64,
-    /// Largest complete protocol message (an IMAP response with its literals, an SMTP
-    /// reply with all its lines), in bytes.
-    pub message_len: u64,
+    /// Largest single answer read from a peer, in bytes: an SMTP reply with all its lines,
+    /// an IMAP response with its literals. It bounds what the peer makes this side hold,
+    /// never the mail this side sends. Code playing the server reads the client's side
+    /// under the same bound: an IMAP command with its literals, SMTP message data.
+    pub response_len: u64,
     /// Deepest nesting of parenthesised lists (IMAP BODYSTRUCTURE and friends).
     pub nesting_depth: usize,
 }
@@ -35,7 +37,7 @@ impl Default for Limits {
             line_len: 64 * 1024,
             reply_lines: 512,
             literal_len: 256 * 1024 * 1024,
-            message_len: 512 * 1024 * 1024,
+            response_len: 512 * 1024 * 1024,
             nesting_depth: 64,
         }
     }
@@ -60,9 +62,9 @@ impl Limits {
         self
     }
 
-    /// Returns these limits with another bound on a whole message.
-    pub fn with_message_len(mut self, bytes: u64) -> Self {
-        self.message_len = bytes;
+    /// Returns these limits with another bound on one whole answer read from a peer.
+    pub fn with_response_len(mut self, bytes: u64) -> Self {
+        self.response_len = bytes;
         self
     }
 

@@ -193,7 +193,7 @@ fn numbers_are_checked_for_overflow() {
 
 #[test]
 fn a_message_larger_than_its_limit() {
-    let limits = Limits::default().with_message_len(100);
+    let limits = Limits::default().with_response_len(100);
     let mut stream = b"* 1 FETCH (BODY[] {50}\r\n".to_vec();
     stream.extend_from_slice(&[b'a'; 50]);
     stream.extend_from_slice(b" BODY[1] {60}\r\n");

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use mailwire::limits::Limits;
-use mailwire::net::{ConnectOptions, Connection, Direction, NetError, TranscriptLog};
+use mailwire::net::{ConnectOptions, Connection, Direction, NetError, Timeouts, TranscriptLog};
 use mailwire::testing::{Mode, Script, ScriptedServer};
 
 const SHORT: Duration = Duration::from_millis(300);
@@ -190,6 +190,157 @@ async fn a_stalling_server_times_out_within_the_read_timeout() {
     assert!(log.client_closed);
 }
 
+/// Bounds a test that the old code would never finish: it fails instead of hanging.
+async fn within<T>(limit: Duration, work: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(limit, work)
+        .await
+        .unwrap_or_else(|_| panic!("still waiting after {limit:?}: nothing bounded the wait"))
+}
+
+/// A reply of `len` bytes that never ends its first line early.
+fn long_line(len: usize) -> Vec<u8> {
+    let mut line = b"220-".to_vec();
+    line.resize(len - 2, b'x');
+    line.extend_from_slice(b"\r\n");
+    line
+}
+
+#[tokio::test]
+async fn a_server_trickling_bytes_times_out_at_the_response_deadline() {
+    // One byte every 50 ms: far inside the read timeout, so only a deadline on the whole
+    // response can end the wait (the 400 bytes would take 20 s).
+    let server = ScriptedServer::start(Script::new(Mode::Plain).send_slowly(
+        long_line(400),
+        1,
+        Duration::from_millis(50),
+    ))
+    .await
+    .unwrap();
+
+    let options = options().with_timeouts(Timeouts::all(SHORT));
+    let mut client = connect(&server, &options).await;
+    let started = Instant::now();
+    let error = within(Duration::from_secs(5), client.read_line())
+        .await
+        .unwrap_err();
+    let waited = started.elapsed();
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(
+        waited >= SHORT && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
+    assert!(
+        error.to_string().contains("did not finish its answer"),
+        "{error}"
+    );
+    drop(client);
+    drop(server);
+}
+
+#[tokio::test]
+async fn the_response_deadline_is_one_error_naming_the_window() {
+    let server = ScriptedServer::start(Script::new(Mode::Plain).send_slowly(
+        long_line(400),
+        1,
+        Duration::from_millis(20),
+    ))
+    .await
+    .unwrap();
+
+    let mut client = connect(
+        &server,
+        &options().with_read_timeout(Duration::from_secs(5)),
+    )
+    .await;
+    client.begin_response(SHORT);
+    let deadline = client.response_deadline().expect("the window has an end");
+    let error = within(Duration::from_secs(5), client.read_line())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, NetError::ResponseTimeout { after, .. } if after == SHORT),
+        "{error:?}"
+    );
+    assert!(std::time::Instant::now() >= deadline);
+    // The window stays closed until another opens; the bytes kept coming meanwhile, and a
+    // new window lets the caller take them.
+    assert!(matches!(
+        client.fill().await,
+        Err(NetError::ResponseTimeout { .. })
+    ));
+    client.begin_response(Duration::from_secs(5));
+    assert!(client.fill().await.unwrap() > 0);
+    drop(client);
+    drop(server);
+}
+
+#[tokio::test]
+async fn each_command_gets_its_own_default_response_window() {
+    // Every reply takes 240 ms to trickle in and the default window is 400 ms: the session
+    // lasts far longer than one window, and no reply outlasts its own.
+    let reply = |code: &str| format!("{code} ok\r\n").into_bytes();
+    let pause = Duration::from_millis(30);
+    let server = ScriptedServer::start(
+        Script::new(Mode::Plain)
+            .send_slowly(reply("220"), 1, pause)
+            .expect_exact("NOOP")
+            .send_slowly(reply("250"), 1, pause)
+            .expect_exact("NOOP")
+            .send_slowly(reply("251"), 1, pause)
+            .expect_exact("NOOP")
+            .send_slowly(reply("252"), 1, pause),
+    )
+    .await
+    .unwrap();
+
+    let options = options()
+        .with_read_timeout(Duration::from_secs(5))
+        .with_response_timeout(SHORT);
+    let mut client = connect(&server, &options).await;
+    let started = Instant::now();
+    assert_eq!(client.read_line().await.unwrap(), b"220 ok");
+    for code in ["250", "251", "252"] {
+        client.write_all(b"NOOP\r\n").await.unwrap();
+        assert_eq!(
+            client.read_line().await.unwrap(),
+            format!("{code} ok").as_bytes()
+        );
+    }
+    assert!(started.elapsed() > 2 * SHORT, "{:?}", started.elapsed());
+    drop(client);
+    server.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_opened_window_outlasts_writes_until_it_is_replaced_or_ended() {
+    let server = ScriptedServer::start(
+        Script::new(Mode::Plain)
+            .expect_exact("A1 IDLE")
+            .send_slowly(b"+ idling\r\n", 1, Duration::from_millis(60))
+            .expect_exact("DONE")
+            .send(b"A1 OK done\r\n"),
+    )
+    .await
+    .unwrap();
+
+    let options = options()
+        .with_read_timeout(Duration::from_secs(5))
+        .with_response_timeout(Duration::from_millis(100));
+    let mut client = connect(&server, &options).await;
+    // Opened before the command is written, the window is not ended by the write, and it
+    // has no end: the 600 ms continuation line arrives whole although the connection's
+    // default window is 100 ms.
+    client.begin_response(Duration::MAX);
+    assert_eq!(client.response_deadline(), None);
+    client.write_all(b"A1 IDLE\r\n").await.unwrap();
+    assert_eq!(client.read_line().await.unwrap(), b"+ idling");
+    client.end_response();
+    client.write_all(b"DONE\r\n").await.unwrap();
+    assert_eq!(client.read_line().await.unwrap(), b"A1 OK done");
+    drop(client);
+    server.finish().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_server_that_stops_reading_makes_writes_time_out() {
     let server = ScriptedServer::start(Script::new(Mode::Plain).with_handler(|_conn| {
@@ -262,13 +413,13 @@ async fn an_endless_line_is_refused_with_bounded_memory() {
 }
 
 #[tokio::test]
-async fn unconsumed_input_cannot_grow_past_the_message_limit() {
+async fn unconsumed_input_cannot_grow_past_the_response_limit() {
     let server =
         ScriptedServer::start(Script::new(Mode::Plain).send_forever(b"* 1 EXISTS\r\n", 1 << 20))
             .await
             .unwrap();
 
-    let limits = Limits::default().with_line_len(100).with_message_len(4096);
+    let limits = Limits::default().with_line_len(100).with_response_len(4096);
     let mut client = connect(&server, &options().with_limits(limits)).await;
     assert_eq!(client.buffer_limit(), 4096);
     let error = loop {

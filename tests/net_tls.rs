@@ -146,6 +146,51 @@ async fn starttls_refuses_bytes_injected_after_the_go_ahead() {
 }
 
 #[tokio::test]
+async fn a_refused_starttls_upgrade_leaves_the_connection_broken() {
+    let ca = TestCa::new();
+    let leaf = ca.leaf(&["localhost"]);
+    let server = ScriptedServer::start(starttls_script(
+        b"220 go ahead\r\n250 injected\r\n",
+        leaf.server_config(),
+    ))
+    .await
+    .unwrap();
+
+    let mut client = Connection::connect("localhost", server.port(), &ca.options())
+        .await
+        .unwrap();
+    until_go_ahead(&mut client).await;
+    let refused = client.upgrade().await.unwrap_err();
+    assert!(
+        matches!(refused, NetError::BufferedBeforeTls { .. }),
+        "{refused:?}"
+    );
+    // A caller that carries on anyway gets neither the planted reply nor a way to send
+    // anything (credentials, say) in plain text: every use fails, saying why.
+    assert!(client.buffered().is_empty(), "{:?}", client.buffered());
+    let read = client.read_line().await;
+    let Err(NetError::Broken { cause, .. }) = &read else {
+        panic!("a read after the refused upgrade returned {read:?}");
+    };
+    assert!(cause.contains("STARTTLS"), "{cause}");
+    let written = client.write_all(b"AUTH PLAIN AHVzZXIAcGFzcw==\r\n").await;
+    let Err(error @ NetError::Broken { .. }) = &written else {
+        panic!("a write after the refused upgrade returned {written:?}");
+    };
+    assert!(error.to_string().contains("STARTTLS"), "{error}");
+    assert!(matches!(client.fill().await, Err(NetError::Broken { .. })));
+    assert!(matches!(
+        client.upgrade().await,
+        Err(NetError::Broken { .. })
+    ));
+    drop(client);
+
+    let error = server.finish().await.unwrap_err();
+    assert!(!error.log.tls_established);
+    assert_eq!(error.log.received, b"EHLO client.example\r\nSTARTTLS\r\n");
+}
+
+#[tokio::test]
 async fn bytes_injected_in_a_later_packet_break_the_handshake() {
     let ca = TestCa::new();
     let leaf = ca.leaf(&["localhost"]);

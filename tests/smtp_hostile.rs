@@ -10,7 +10,7 @@ use mailwire::net::{NetError, TlsConfig, TlsFailure};
 use mailwire::sasl::{Credentials, Mechanism};
 use mailwire::security::Security;
 use mailwire::smtp::codec::ReplyError;
-use mailwire::smtp::{ClientBuilder, Envelope, Error, Phase, Timeouts};
+use mailwire::smtp::{ClientBuilder, Envelope, Error, Phase, PhaseTimeouts};
 use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
 use rustls::ServerConfig;
 use support::certs::{TestCa, self_signed};
@@ -32,7 +32,7 @@ fn client(port: u16, security: Security, ca: &TestCa) -> ClientBuilder {
     ClientBuilder::new("localhost", port)
         .security(security)
         .tls(TlsConfig::only_roots_pem(ca.pem().as_bytes()).unwrap())
-        .timeouts(Timeouts::all(Duration::from_secs(5)))
+        .timeouts(PhaseTimeouts::all(Duration::from_secs(5)))
         .credentials(credentials())
 }
 
@@ -219,7 +219,7 @@ async fn a_stalling_server_times_out() {
     let server = ScriptedServer::start(script).await.unwrap();
     let started = Instant::now();
     let result = client(server.port(), Security::StartTls, &ca)
-        .timeouts(Timeouts::all(SHORT))
+        .timeouts(PhaseTimeouts::all(SHORT))
         .connect()
         .await;
     match &result {
@@ -246,7 +246,7 @@ async fn the_overall_deadline_cuts_a_slow_server_short() {
     let server = ScriptedServer::start(script).await.unwrap();
     let started = Instant::now();
     let result = client(server.port(), Security::StartTls, &ca)
-        .timeouts(Timeouts::all(Duration::from_secs(1)))
+        .timeouts(PhaseTimeouts::all(Duration::from_secs(1)))
         .deadline(Duration::from_millis(500))
         .connect()
         .await;
@@ -366,7 +366,7 @@ fn plaintext_session() -> Script {
 fn plaintext_client(port: u16) -> ClientBuilder {
     ClientBuilder::new("127.0.0.1", port)
         .security(Security::Plaintext)
-        .timeouts(Timeouts::all(Duration::from_secs(5)))
+        .timeouts(PhaseTimeouts::all(Duration::from_secs(5)))
         .credentials(credentials())
 }
 

@@ -16,7 +16,7 @@ fn run(
     let limits = Limits::default()
         .with_line_len(256)
         .with_literal_len(4096)
-        .with_message_len(8192);
+        .with_response_len(8192);
     let mut framer = if commands {
         Framer::commands(limits)
     } else {

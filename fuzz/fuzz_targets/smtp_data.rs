@@ -92,7 +92,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // Raw bytes from a hostile client: strict and lenient decoders stay bounded.
-    let limits = Limits::default().with_line_len(100).with_message_len(1000);
+    let limits = Limits::default().with_line_len(100).with_response_len(1000);
     for lenient in [false, true] {
         let mut decoder = DataDecoder::new(&limits);
         if lenient {

@@ -1,16 +1,27 @@
 //! One client connection: plain TCP, implicit TLS, or plain upgraded by STARTTLS.
+//!
+//! Reading has two clocks. The read timeout bounds each wait for the next bytes (silence);
+//! the response deadline bounds a whole response, however its bytes trickle in. The
+//! deadline is state on the connection, opened with [`Connection::begin_response`] and
+//! honoured by every [`fill`](Connection::fill) and [`read_line`](Connection::read_line)
+//! until it is replaced or ended, rather than an `Instant` passed to each read: protocol
+//! code asks for bytes from deep inside its parsers, and an IMAP client moves the deadline
+//! in the middle of a response (a fixed one before each response, a longer one while a
+//! literal streams) without threading it through every call. Being state also lets it be on
+//! by default: a read with no response open opens one of [`Timeouts::response`].
 
 use core::fmt;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use rustls::ClientConfig;
 use rustls::pki_types::{CertificateDer, ServerName};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
-use tokio::time::timeout;
+use tokio::time::{Instant, timeout};
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
@@ -40,6 +51,33 @@ pub struct Connection {
     buffer: ReadBuffer,
     transcript: Option<Box<dyn Transcript>>,
     broken_by: Option<&'static str>,
+    response: Option<ResponseWindow>,
+    /// Set by a TLS handshake until the first application bytes arrive: reads ask the
+    /// kernel to acknowledge at once (see `connect::acknowledge_promptly`).
+    acknowledge_promptly: bool,
+}
+
+/// The response being read: when it must be complete, and whether the caller opened it.
+#[derive(Debug, Clone, Copy)]
+struct ResponseWindow {
+    /// `None` when the window is too long to end (`Duration::MAX`): no overall limit.
+    deadline: Option<Instant>,
+    /// The window's length, for the error.
+    within: Duration,
+    /// Opened by [`Connection::begin_response`]: it lasts until replaced or ended. One the
+    /// connection opened itself ends with the next write, since what a peer sends after a
+    /// command is the answer to that command.
+    explicit: bool,
+}
+
+impl ResponseWindow {
+    fn starting_now(within: Duration, explicit: bool) -> Self {
+        ResponseWindow {
+            deadline: Instant::now().checked_add(within),
+            within,
+            explicit,
+        }
+    }
 }
 
 impl Connection {
@@ -81,6 +119,8 @@ impl Connection {
             buffer: ReadBuffer::default(),
             transcript: None,
             broken_by: None,
+            response: None,
+            acknowledge_promptly: false,
         }
     }
 
@@ -88,19 +128,32 @@ impl Connection {
     ///
     /// Refuses with [`NetError::BufferedBeforeTls`] if any byte beyond the go-ahead has
     /// already arrived: a server (or an attacker) that sends more before TLS is trying to
-    /// plant replies that would later look as if they came through TLS.
+    /// plant replies that would later look as if they came through TLS. That refusal, like
+    /// a failed handshake, leaves the connection broken: the planted bytes are dropped
+    /// unread, the socket is closed, and every later read or write fails with
+    /// [`NetError::Broken`] saying why.
     pub async fn upgrade(&mut self) -> Result<(), NetError> {
+        self.usable()?;
         if self.is_tls() {
             return Err(NetError::AlreadyTls {
                 host: self.host.clone(),
                 port: self.port,
             });
         }
-        if self.buffer.len() > 0 {
+        let bytes = self.buffer.len();
+        if bytes > 0 {
+            // A caller that ignored the error must not parse the planted bytes as a reply,
+            // nor say anything more (a password, say) on the unprotected socket.
+            self.buffer.consume(bytes);
+            self.stream = MaybeTls::Gone;
+            self.broken_by = Some(
+                "a refused STARTTLS upgrade (bytes arrived between the server's go-ahead and \
+                 TLS)",
+            );
             return Err(NetError::BufferedBeforeTls {
                 host: self.host.clone(),
                 port: self.port,
-                bytes: self.buffer.len(),
+                bytes,
             });
         }
         self.handshake().await
@@ -130,6 +183,7 @@ impl Connection {
             Ok(Ok(tls)) => {
                 self.stream = MaybeTls::Tls(Box::new(tls));
                 self.broken_by = None;
+                self.acknowledge_promptly = true;
                 Ok(())
             }
         }
@@ -181,19 +235,56 @@ impl Connection {
     }
 
     /// Sets (or with `None` removes) the transcript hook.
+    ///
+    /// The hook runs inside every read and every write, on the task doing the I/O: the
+    /// commands a client sends while closing (an SMTP `QUIT`, an IMAP `LOGOUT`) pass
+    /// through it too. A slow hook slows the session and a blocking one stalls it, so keep
+    /// it quick (copy the bytes, or hand them to a channel).
     pub fn set_transcript(&mut self, transcript: Option<Box<dyn Transcript>>) {
         self.transcript = transcript;
     }
 
-    /// Changes how long a read may wait; clients set it per protocol phase (a short one
-    /// for a greeting, a long one for IDLE).
+    /// Changes how long a read may wait for the peer's next bytes. It bounds silence only;
+    /// the response deadline ([`begin_response`](Self::begin_response)) bounds the whole
+    /// response.
     pub fn set_read_timeout(&mut self, timeout: Duration) {
         self.read_timeout = timeout;
     }
 
-    /// How long a read may wait.
+    /// How long a read may wait for the peer's next bytes.
     pub fn read_timeout(&self) -> Duration {
         self.read_timeout
+    }
+
+    /// Opens a response window: from now, the bytes being read must arrive within
+    /// `within` in all, however they trickle in. Every [`fill`](Self::fill) and
+    /// [`read_line`](Self::read_line) honours it, each still bounded by the read timeout
+    /// too, until another `begin_response` replaces it or [`end_response`](Self::end_response)
+    /// ends it; writes leave it in place. Past it, reads fail with
+    /// [`NetError::ResponseTimeout`] until a new window is opened.
+    ///
+    /// An SMTP client opens one before each reply. An IMAP client opens a fixed one before
+    /// each response and a longer one while a literal streams, then a fixed one again for
+    /// the rest of the response. `Duration::MAX` opens a window with no overall limit (for
+    /// waiting in IDLE), where only the read timeout applies.
+    ///
+    /// Without a window the connection opens one of [`Timeouts::response`] at the first
+    /// read, and ends it at the next write: protection is on by default, one answer per
+    /// command.
+    pub fn begin_response(&mut self, within: Duration) {
+        self.response = Some(ResponseWindow::starting_now(within, true));
+    }
+
+    /// Ends the response window: the next read opens one of [`Timeouts::response`] again.
+    pub fn end_response(&mut self) {
+        self.response = None;
+    }
+
+    /// When the response being read must be complete, if a window is open and has an end.
+    pub fn response_deadline(&self) -> Option<std::time::Instant> {
+        self.response
+            .and_then(|window| window.deadline)
+            .map(Instant::into_std)
     }
 
     /// Bytes read and not yet consumed.
@@ -207,11 +298,11 @@ impl Connection {
         self.buffer.consume(n);
     }
 
-    /// Most unread bytes the buffer holds: `Limits::message_len`, but at least one
+    /// Most unread bytes the buffer holds: `Limits::response_len`, but at least one
     /// longest line and at most [`MAX_BUFFER`].
     pub fn buffer_limit(&self) -> usize {
-        let message = usize::try_from(self.limits.message_len).unwrap_or(usize::MAX);
-        message
+        let response = usize::try_from(self.limits.response_len).unwrap_or(usize::MAX);
+        response
             .max(self.limits.line_len.saturating_add(2))
             .min(MAX_BUFFER)
     }
@@ -221,10 +312,29 @@ impl Connection {
         self.buffer.allocated()
     }
 
-    /// Reads at least one more byte into the buffer, waiting at most the read timeout.
+    /// Reads at least one more byte into the buffer, waiting at most the read timeout and
+    /// never past the response deadline (see [`begin_response`](Self::begin_response)).
     /// Returns how many arrived.
     pub async fn fill(&mut self) -> Result<usize, NetError> {
         self.usable()?;
+        let timeouts = self.timeouts;
+        let window = *self
+            .response
+            .get_or_insert_with(|| ResponseWindow::starting_now(timeouts.response, false));
+        let (wait, deadline_first) = match window.deadline {
+            None => (self.read_timeout, false),
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(self.response_timeout(window.within));
+                }
+                if left < self.read_timeout {
+                    (left, true)
+                } else {
+                    (self.read_timeout, false)
+                }
+            }
+        };
         let limit = self.buffer_limit();
         let Some(room) = self.buffer.room(limit) else {
             return Err(NetError::BufferFull {
@@ -233,10 +343,24 @@ impl Connection {
                 limit,
             });
         };
-        let wait = self.read_timeout;
+        let acknowledge = std::mem::take(&mut self.acknowledge_promptly);
+        let stream = &mut self.stream;
+        let mut room = ReadBuf::new(room);
+        let reading = std::future::poll_fn(|cx| {
+            // Before every poll, not once: each wake-up may be for a session ticket, and
+            // anything this side sent meanwhile (a TCP retransmission, say) puts the kernel
+            // back into delaying its acknowledgements.
+            if acknowledge && let MaybeTls::Tls(tls) = &*stream {
+                connect::acknowledge_promptly(tls.get_ref().0);
+            }
+            Pin::new(&mut *stream)
+                .poll_read(cx, &mut room)
+                .map_ok(|()| room.filled().len())
+        });
         // A read that times out has taken nothing from the socket or from rustls, so the
         // connection stays usable (a client may wait again, as IDLE does).
-        let read = match timeout(wait, self.stream.read(room)).await {
+        let read = match timeout(wait, reading).await {
+            Err(_) if deadline_first => return Err(self.response_timeout(window.within)),
             Err(_) => return Err(self.timeout("reading", wait)),
             Ok(Err(error)) => return Err(self.io_error("reading", error)),
             Ok(Ok(read)) => read,
@@ -256,8 +380,9 @@ impl Connection {
     }
 
     /// Reads one line (CRLF or bare LF) and returns it without its ending; refuses a line
-    /// longer than `Limits::line_len`.
+    /// longer than `Limits::line_len`. Waits as [`fill`](Self::fill) does.
     pub async fn read_line(&mut self) -> Result<Vec<u8>, NetError> {
+        self.usable()?;
         loop {
             match next_line(self.buffer.unread(), self.limits.line_len) {
                 Ok(Some(line)) => {
@@ -281,15 +406,20 @@ impl Connection {
     }
 
     /// Writes and flushes `bytes` within the write timeout; the transcript sees them.
+    /// Ends a response window the connection opened by itself (not one opened with
+    /// [`begin_response`](Self::begin_response)).
     pub async fn write_all(&mut self, bytes: &[u8]) -> Result<(), NetError> {
+        self.usable()?;
         if let Some(transcript) = self.transcript.as_mut() {
             transcript.record(Direction::Sent, bytes);
         }
         self.send(bytes).await
     }
 
-    /// Writes `bytes` (a password, an AUTH payload) while the transcript sees `redacted`.
+    /// Writes `bytes` (a password, an AUTH payload) while the transcript sees `redacted`;
+    /// otherwise as [`write_all`](Self::write_all).
     pub async fn write_secret(&mut self, bytes: &[u8], redacted: &[u8]) -> Result<(), NetError> {
+        self.usable()?;
         if let Some(transcript) = self.transcript.as_mut() {
             transcript.record(Direction::Sent, redacted);
         }
@@ -297,7 +427,9 @@ impl Connection {
     }
 
     async fn send(&mut self, bytes: &[u8]) -> Result<(), NetError> {
-        self.usable()?;
+        if self.response.is_some_and(|window| !window.explicit) {
+            self.response = None;
+        }
         let limit = self.timeouts.write;
         let stream = &mut self.stream;
         let written = timeout(limit, async {
@@ -352,6 +484,14 @@ impl Connection {
                 cause,
             }),
             None => Ok(()),
+        }
+    }
+
+    fn response_timeout(&self, after: Duration) -> NetError {
+        NetError::ResponseTimeout {
+            host: self.host.clone(),
+            port: self.port,
+            after,
         }
     }
 
@@ -427,6 +567,7 @@ impl fmt::Debug for Connection {
             .field("tls", &self.is_tls())
             .field("buffered_len", &self.buffer.len())
             .field("read_timeout", &self.read_timeout)
+            .field("response", &self.response)
             .field("timeouts", &self.timeouts)
             .field("limits", &self.limits)
             .field("transcript", &self.transcript.is_some())

@@ -100,6 +100,17 @@ pub enum NetError {
         /// The timeout that passed.
         after: Duration,
     },
+    /// A response did not arrive in full before its deadline
+    /// ([`Connection::begin_response`](super::Connection::begin_response)), though bytes
+    /// may have kept coming: a peer that trickles its answer cannot hold a call for longer.
+    ResponseTimeout {
+        /// Host as dialled.
+        host: String,
+        /// Port as dialled.
+        port: u16,
+        /// The deadline the response had, counted from when it was awaited.
+        after: Duration,
+    },
     /// The peer closed (or reset) the connection.
     Closed {
         /// Host as dialled.
@@ -119,7 +130,7 @@ pub enum NetError {
         limit: usize,
     },
     /// The read buffer holds as many unconsumed bytes as it may; the peer sent more than
-    /// `Limits::message_len` without the client using any of it.
+    /// `Limits::response_len` without the client using any of it.
     BufferFull {
         /// Host as dialled.
         host: String,
@@ -186,11 +197,13 @@ pub enum NetError {
 }
 
 impl NetError {
-    /// True for timeouts of any step, connecting included.
+    /// True for timeouts of any step, connecting and whole responses included.
     pub fn is_timeout(&self) -> bool {
         matches!(
             self,
-            NetError::Timeout { .. } | NetError::ConnectTimeout { .. }
+            NetError::Timeout { .. }
+                | NetError::ConnectTimeout { .. }
+                | NetError::ResponseTimeout { .. }
         )
     }
 
@@ -259,6 +272,12 @@ impl fmt::Display for NetError {
                 "{host}:{port} did not respond within {after:?} ({operation}); the server \
                  stalled or the network is down"
             ),
+            NetError::ResponseTimeout { host, port, after } => write!(
+                f,
+                "{host}:{port} did not finish its answer within {after:?}: it stalled, or \
+                 sent its bytes too slowly; try again later, or allow more time \
+                 (Timeouts::response, or the client's per-step timeouts)"
+            ),
             NetError::Closed {
                 host,
                 port,
@@ -272,7 +291,7 @@ impl fmt::Display for NetError {
             NetError::BufferFull { host, port, limit } => write!(
                 f,
                 "{host}:{port} sent more than {limit} bytes the client has not used; the \
-                 server is flooding the connection, or Limits::message_len is too low"
+                 server is flooding the connection, or Limits::response_len is too low"
             ),
             NetError::BufferedBeforeTls { host, port, bytes } => write!(
                 f,

@@ -3,9 +3,10 @@
 //! This is the only module that touches sockets and TLS. One [`Connection`] type serves
 //! SMTP and IMAP: protocol code parses from [`Connection::buffered`], asks for more with
 //! [`Connection::fill`], and writes with [`Connection::write_all`]. Every wait is under a
-//! timeout, the buffer never grows past the [`Limits`](crate::limits::Limits), and
-//! [`Connection::upgrade`] (STARTTLS) refuses to run if the server sent anything after its
-//! go-ahead.
+//! timeout, every response under a deadline of its own however its bytes trickle in
+//! ([`Connection::begin_response`], on by default), the buffer never grows past the
+//! [`Limits`](crate::limits::Limits), and [`Connection::upgrade`] (STARTTLS) refuses to
+//! run, and breaks the connection, if the server sent anything after its go-ahead.
 //!
 //! ```
 //! use mailwire::net::{ConnectOptions, Connection, Direction, TranscriptLog};

@@ -6,12 +6,22 @@ use super::tls::TlsConfig;
 use crate::limits::Limits;
 
 /// How long each kind of network wait may last.
+///
+/// `read` bounds silence, `response` bounds the whole answer: a peer that sends one byte
+/// just before each read would time out keeps a response open no longer than `response`
+/// (see [`Connection::begin_response`](super::Connection::begin_response)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Resolving and connecting (all addresses together), and separately each TLS handshake.
     pub connect: Duration,
     /// Each read: the longest the peer may stay silent while an answer is awaited.
     pub read: Duration,
+    /// Each response, however its bytes trickle in: the window a response gets when the
+    /// caller did not open one with
+    /// [`Connection::begin_response`](super::Connection::begin_response).
+    /// `Duration::MAX` means no overall limit (each read still has `read`).
+    pub response: Duration,
     /// Each write with its flush, and the shutdown.
     pub write: Duration,
 }
@@ -21,6 +31,7 @@ impl Default for Timeouts {
         Timeouts {
             connect: Duration::from_secs(30),
             read: Duration::from_secs(5 * 60),
+            response: Duration::from_secs(5 * 60),
             write: Duration::from_secs(5 * 60),
         }
     }
@@ -32,6 +43,7 @@ impl Timeouts {
         Timeouts {
             connect: timeout,
             read: timeout,
+            response: timeout,
             write: timeout,
         }
     }
@@ -65,6 +77,13 @@ impl ConnectOptions {
     /// Returns these options with another read timeout.
     pub fn with_read_timeout(mut self, timeout: Duration) -> Self {
         self.timeouts.read = timeout;
+        self
+    }
+
+    /// Returns these options with another bound on each whole response (see
+    /// [`Timeouts::response`]).
+    pub fn with_response_timeout(mut self, timeout: Duration) -> Self {
+        self.timeouts.response = timeout;
         self
     }
 

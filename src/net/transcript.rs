@@ -14,6 +14,11 @@ pub enum Direction {
 /// A transcript hook. Sent bytes that carry secrets arrive already redacted (see
 /// [`Connection::write_secret`](super::Connection::write_secret)); TLS handshake bytes are
 /// not application data and never arrive here.
+///
+/// The hook runs inside every read and every write, on the task doing the I/O, the
+/// commands a client sends while closing (an SMTP `QUIT`, an IMAP `LOGOUT`) included. The
+/// connection waits for it each time, so keep it quick: copy the bytes, or hand them to a
+/// channel.
 pub trait Transcript: Send {
     /// Called once per read or write with the bytes it moved.
     fn record(&mut self, direction: Direction, bytes: &[u8]);

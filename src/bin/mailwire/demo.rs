@@ -76,7 +76,7 @@ async fn demo() -> Result<(), Failure> {
         .security(Security::StartTls)
         .tls(demo_client_tls())
         .credentials(Credentials::new(USER, PASSWORD).map_err(|e| fail("credentials", &e))?)
-        .timeouts(mailwire::smtp::Timeouts::all(Duration::from_secs(10)))
+        .timeouts(mailwire::smtp::PhaseTimeouts::all(Duration::from_secs(10)))
         .transcript(move |direction: Direction, bytes: &[u8]| {
             if let Ok(mut tracer) = hook.lock() {
                 tracer.record(direction, bytes);

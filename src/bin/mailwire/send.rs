@@ -10,7 +10,7 @@ use mailwire::net::{Direction, TlsConfig};
 use mailwire::provider::{self, Endpoint};
 use mailwire::sasl::Credentials;
 use mailwire::security::Security;
-use mailwire::smtp::{self, ClientBuilder, Timeouts};
+use mailwire::smtp::{self, ClientBuilder, PhaseTimeouts};
 
 use crate::args::{Args, UsageError};
 use crate::{Failure, explain, redirect, terminal, trace};
@@ -32,7 +32,7 @@ mailwire send: send one message over SMTP submission
   --attach PATH          attachment, repeatable
   --raw FILE|-           send this ready message as is (line ends normalised)
   --helo NAME            name given in EHLO (default localhost)
-  --timeout SECS         limit on each wait for the server
+  --timeout SECS         limit on the whole session and on each reply (default 300 in all)
   --trace                print the SMTP transcript on stderr (AUTH redacted)
 
 The password is never taken as an argument. For iCloud, create an app-specific password
@@ -110,12 +110,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
     runtime.block_on(plan.execute(args.trace))
 }
 
+/// How long one `send` may take without `--timeout`: someone is waiting at a terminal, and
+/// RFC 5321's per-reply timeouts alone would let a stalling server keep them for an hour.
+const DEFAULT_DEADLINE: Duration = Duration::from_secs(300);
+
 /// Everything decided before the network is touched.
 struct Plan {
     target: Target,
     credentials: Option<Credentials>,
     tls: TlsConfig,
-    timeouts: Option<Timeouts>,
+    timeouts: Option<PhaseTimeouts>,
+    deadline: Duration,
     helo: Option<String>,
     content: Content,
 }
@@ -316,7 +321,8 @@ impl Plan {
             tls,
             timeouts: args
                 .timeout
-                .map(|secs| Timeouts::all(Duration::from_secs(secs))),
+                .map(|secs| PhaseTimeouts::all(Duration::from_secs(secs))),
+            deadline: args.timeout.map_or(DEFAULT_DEADLINE, Duration::from_secs),
             helo: args.helo.clone(),
             content,
         })
@@ -332,6 +338,7 @@ impl Plan {
             if let Some(timeouts) = self.timeouts {
                 builder = builder.timeouts(timeouts);
             }
+            builder = builder.deadline(self.deadline);
             if let Some(helo) = &self.helo {
                 builder = builder.helo_name(helo.clone());
             }

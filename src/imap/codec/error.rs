@@ -31,7 +31,7 @@ pub enum DecodeErrorKind {
         /// The limit in bytes.
         limit: u64,
     },
-    /// The message (lines and literals) is larger than the limit.
+    /// The message (lines and literals) is larger than `Limits::response_len`.
     MessageTooLarge {
         /// The limit in bytes.
         limit: u64,
@@ -91,7 +91,8 @@ impl fmt::Display for DecodeError {
             }
             DecodeErrorKind::MessageTooLarge { limit } => write!(
                 f,
-                "message reaches byte {at} and is larger than the limit of {limit} bytes"
+                "message reaches byte {at} and is larger than the limit of {limit} bytes \
+                 (Limits::response_len)"
             ),
             DecodeErrorKind::TooDeep { limit } => write!(
                 f,

@@ -312,8 +312,8 @@ impl Framer {
                         self.error(offset, DecodeErrorKind::LineTooLong { limit })
                     ));
                 }
-                if self.scanned as u64 > self.limits.message_len {
-                    let limit = self.limits.message_len;
+                if self.scanned as u64 > self.limits.response_len {
+                    let limit = self.limits.response_len;
                     return Some(Err(
                         self.error(self.line_start, DecodeErrorKind::MessageTooLarge { limit })
                     ));
@@ -330,8 +330,8 @@ impl Framer {
         let content = &buf[self.line_start..content_end];
         self.scanned = lf + 1;
         let mut error = None;
-        if !self.discarding && self.scanned as u64 > self.limits.message_len {
-            let limit = self.limits.message_len;
+        if !self.discarding && self.scanned as u64 > self.limits.response_len {
+            let limit = self.limits.response_len;
             error = Some(self.error(self.line_start, DecodeErrorKind::MessageTooLarge { limit }));
         }
         if !self.discarding && content.len() > self.limits.line_len {
@@ -373,9 +373,9 @@ impl Framer {
                     error = Some(self.error(announcement_at, kind));
                 } else if !self.discarding
                     && !streamed
-                    && held.saturating_add(size) > self.limits.message_len
+                    && held.saturating_add(size) > self.limits.response_len
                 {
-                    let limit = self.limits.message_len;
+                    let limit = self.limits.response_len;
                     error = Some(
                         self.error(announcement_at, DecodeErrorKind::MessageTooLarge { limit }),
                     );
@@ -457,7 +457,7 @@ pub(crate) fn first_message(
     // Most messages are one line without a literal: take them without the state machine.
     if let Ok(Some(line)) = next_line(input, limits.line_len)
         && line.content.last() != Some(&b'}')
-        && line.consumed as u64 <= limits.message_len
+        && line.consumed as u64 <= limits.response_len
     {
         return Ok(Some(line.consumed));
     }

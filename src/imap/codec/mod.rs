@@ -156,7 +156,7 @@ fn directly_framed(input: &[u8], consumed: usize, value: &Response<'_>, limits: 
     let bound = limits
         .line_len
         .min(usize::try_from(limits.literal_len).unwrap_or(usize::MAX))
-        .min(usize::try_from(limits.message_len).unwrap_or(usize::MAX));
+        .min(usize::try_from(limits.response_len).unwrap_or(usize::MAX));
     if consumed > bound {
         return false;
     }

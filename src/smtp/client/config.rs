@@ -7,14 +7,20 @@ use crate::net::{ConnectOptions, TlsConfig, Transcript};
 use crate::sasl::{Credentials, Mechanism};
 use crate::security::Security;
 
-/// How long each step of an SMTP session may wait for the server.
+/// How long each phase of an SMTP session may wait for the server.
 ///
 /// The defaults are RFC 5321 §4.5.3.2's: five minutes for the greeting, `MAIL` and `RCPT`,
 /// two for `DATA`'s go-ahead, three per block of message data, ten for the final reply.
+/// Each reply's timeout is a deadline for the whole reply, counted from when the client
+/// starts waiting for it, not a limit on each read: a server that sends a byte now and
+/// then cannot stretch a reply past it.
+///
+/// Named apart from [`net::Timeouts`](crate::net::Timeouts), which bounds the waits of
+/// one connection whatever the protocol; the client derives those from these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Timeouts {
-    /// Opening the TCP connection and, for implicit TLS, the handshake.
+pub struct PhaseTimeouts {
+    /// Opening the TCP connection and, separately, each TLS handshake.
     pub connect: Duration,
     /// The `220` greeting.
     pub greeting: Duration,
@@ -32,9 +38,9 @@ pub struct Timeouts {
     pub data_end: Duration,
 }
 
-impl Default for Timeouts {
+impl Default for PhaseTimeouts {
     fn default() -> Self {
-        Timeouts {
+        PhaseTimeouts {
             connect: Duration::from_secs(30),
             greeting: Duration::from_secs(5 * 60),
             command: Duration::from_secs(5 * 60),
@@ -47,10 +53,10 @@ impl Default for Timeouts {
     }
 }
 
-impl Timeouts {
+impl PhaseTimeouts {
     /// Every wait set to `limit`: handy for tests and interactive tools.
     pub fn all(limit: Duration) -> Self {
-        Timeouts {
+        PhaseTimeouts {
             connect: limit,
             greeting: limit,
             command: limit,
@@ -69,7 +75,7 @@ pub fn default_limits() -> Limits {
     Limits::default()
         .with_line_len(8 * 1024)
         .with_reply_lines(256)
-        .with_message_len(1024 * 1024)
+        .with_response_len(1024 * 1024)
 }
 
 /// Everything a [`Client`](super::Client) needs to open a session.
@@ -92,7 +98,7 @@ pub struct ClientBuilder {
     pub(super) credentials: Option<Credentials>,
     pub(super) mechanisms: Vec<Mechanism>,
     pub(super) tls: TlsConfig,
-    pub(super) timeouts: Timeouts,
+    pub(super) timeouts: PhaseTimeouts,
     pub(super) limits: Limits,
     pub(super) deadline: Option<Duration>,
     pub(super) transcript: Option<Box<dyn Transcript>>,
@@ -131,7 +137,7 @@ impl ClientBuilder {
             credentials: None,
             mechanisms: vec![Mechanism::Plain, Mechanism::Login],
             tls: TlsConfig::webpki(),
-            timeouts: Timeouts::default(),
+            timeouts: PhaseTimeouts::default(),
             limits: default_limits(),
             deadline: None,
             transcript: None,
@@ -178,8 +184,8 @@ impl ClientBuilder {
         self
     }
 
-    /// How long each step may wait.
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+    /// How long each phase may wait (default RFC 5321's; see [`PhaseTimeouts`]).
+    pub fn timeouts(mut self, timeouts: PhaseTimeouts) -> Self {
         self.timeouts = timeouts;
         self
     }
@@ -198,6 +204,10 @@ impl ClientBuilder {
     }
 
     /// Receives every byte sent and received, with passwords and AUTH data redacted.
+    ///
+    /// The hook runs inside every read and write of the session, `quit()`'s `QUIT`
+    /// included, on the task doing the I/O: keep it quick, since a slow hook slows every
+    /// command and a blocking one stalls the session.
     pub fn transcript(mut self, transcript: impl Transcript + 'static) -> Self {
         self.transcript = Some(Box::new(transcript));
         self
@@ -217,11 +227,14 @@ impl ClientBuilder {
     }
 
     pub(super) fn connect_options(&self) -> ConnectOptions {
+        // The client opens a response window of the phase's timeout before each reply, so
+        // these two only serve until the first one.
         ConnectOptions::default()
             .with_tls(self.tls.clone())
             .with_limits(self.limits)
             .with_connect_timeout(self.timeouts.connect)
             .with_read_timeout(self.timeouts.greeting)
+            .with_response_timeout(self.timeouts.greeting)
             .with_write_timeout(self.timeouts.data_block)
     }
 }

@@ -26,7 +26,7 @@ mod fallback;
 mod session;
 mod transaction;
 
-pub use config::{ClientBuilder, Timeouts, default_limits};
+pub use config::{ClientBuilder, PhaseTimeouts, default_limits};
 pub use error::{Error, Phase, RecipientRejection};
 pub use fallback::{FallbackError, FallbackReport, connect_with_fallback};
 pub use session::Client;

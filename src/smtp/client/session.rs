@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use super::config::{ClientBuilder, Timeouts};
+use super::config::{ClientBuilder, PhaseTimeouts};
 use super::error::{Error, Phase};
 use crate::limits::Limits;
 use crate::net::Connection;
@@ -43,7 +43,7 @@ pub struct Client {
     pub(super) security: Security,
     pub(super) capabilities: Capabilities,
     pub(super) greeting: OwnedReply,
-    pub(super) timeouts: Timeouts,
+    pub(super) timeouts: PhaseTimeouts,
     pub(super) limits: Limits,
     pub(super) started: Instant,
     pub(super) deadline: Option<Duration>,
@@ -525,7 +525,7 @@ impl Client {
             .map_err(|source| Error::Net { phase, source })
     }
 
-    /// Reads one complete reply, waiting at most `wait` for each piece of it.
+    /// Reads one complete reply, which must arrive in full within `wait`.
     pub(super) async fn read_reply(
         &mut self,
         phase: Phase,
@@ -543,6 +543,9 @@ impl Client {
         wait: Duration,
         inspect: impl FnOnce(&Reply<'_>) -> R,
     ) -> Result<(OwnedReply, R), Error> {
+        // RFC 5321's timeouts are per reply: the whole reply gets `wait`, however its bytes
+        // trickle in, and no single read may wait longer either.
+        self.conn.begin_response(wait);
         self.conn.set_read_timeout(wait);
         // Remembers the lines already checked, so a reply arriving in many reads is
         // scanned once.

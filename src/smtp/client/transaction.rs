@@ -248,7 +248,6 @@ impl Client {
         if go_ahead.code.get() != 354 {
             return self.abandon(Phase::Data, go_ahead).await;
         }
-        self.conn.set_read_timeout(self.timeouts.data_end);
         for block in prepared.data.chunks(64 * 1024) {
             self.conn
                 .write_all(block)

@@ -207,7 +207,7 @@ pub struct DataDecoder {
 }
 
 impl DataDecoder {
-    /// A decoder bounded by `limits.line_len` per line and `limits.message_len` in all,
+    /// A decoder bounded by `limits.line_len` per line and `limits.response_len` in all,
     /// that refuses bare CR and bare LF.
     pub fn new(limits: &Limits) -> Self {
         DataDecoder {
@@ -217,7 +217,7 @@ impl DataDecoder {
             line_len: 0,
             max_line_len: limits.line_len,
             total: 0,
-            max_total: limits.message_len,
+            max_total: limits.response_len,
         }
     }
 
@@ -376,7 +376,7 @@ pub enum DataError {
     },
     /// The message grew larger than allowed.
     TooLarge {
-        /// The limit in force (`Limits::message_len`).
+        /// The limit in force (`Limits::response_len`).
         limit: u64,
     },
 }

@@ -36,9 +36,9 @@ pub enum ReplyError {
         /// The limit in force (`Limits::reply_lines`).
         limit: usize,
     },
-    /// The reply grew larger than a whole message may be.
+    /// The reply grew larger than one reply may be.
     TooLarge {
-        /// The limit in force (`Limits::message_len`).
+        /// The limit in force (`Limits::response_len`).
         limit: u64,
     },
     /// A line does not start with a reply code (three digits, 2xx to 5xx).
@@ -100,7 +100,8 @@ impl fmt::Display for ReplyError {
             ),
             ReplyError::TooLarge { limit } => write!(
                 f,
-                "the server's reply is larger than the {limit}-byte message limit"
+                "the server's reply is larger than the {limit}-byte limit on one reply \
+                 (Limits::response_len); raise it if this server really sends such replies"
             ),
             ReplyError::BadCode { line, offset } => write!(
                 f,
@@ -302,9 +303,9 @@ impl ReplyParser {
                 }
             };
             offset += line.consumed;
-            if offset as u64 > limits.message_len {
+            if offset as u64 > limits.response_len {
                 return Err(ReplyError::TooLarge {
-                    limit: limits.message_len,
+                    limit: limits.response_len,
                 });
             }
             if last {

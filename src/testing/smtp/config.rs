@@ -156,7 +156,7 @@ impl SmtpServerConfig {
 
     /// Advertises `SIZE limit`, refuses `MAIL ... SIZE=` above it and any message that
     /// turns out larger, with `552 5.3.4`. Without it SIZE is not advertised and messages
-    /// are bounded by `Limits::message_len` only.
+    /// are bounded by `Limits::response_len` only.
     pub fn with_size_limit(mut self, bytes: u64) -> Self {
         self.size_limit = Some(bytes);
         self
@@ -227,7 +227,8 @@ impl SmtpServerConfig {
         self
     }
 
-    /// Bounds on command lines (`line_len`) and message size (`message_len`).
+    /// Bounds on command lines (`line_len`) and on message data (`response_len`: what a
+    /// peer may send in one piece).
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
@@ -242,8 +243,8 @@ impl SmtpServerConfig {
 
     /// The largest message accepted, in bytes.
     pub(super) fn message_limit(&self) -> u64 {
-        self.size_limit.map_or(self.limits.message_len, |size| {
-            size.min(self.limits.message_len)
+        self.size_limit.map_or(self.limits.response_len, |size| {
+            size.min(self.limits.response_len)
         })
     }
 

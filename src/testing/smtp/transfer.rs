@@ -30,7 +30,7 @@ impl Session<'_> {
         // The decoder un-stuffs and finds the end; the size limit is kept here, so that a
         // message too large is read to its end (and dropped) rather than cut off in the
         // middle, where the rest of it would be read as commands.
-        let decoder_limits = self.config().limits.with_message_len(u64::MAX);
+        let decoder_limits = self.config().limits.with_response_len(u64::MAX);
         let mut decoder = DataDecoder::new(&decoder_limits);
         let mut body = Vec::new();
         let mut too_large = false;

@@ -267,7 +267,7 @@ fn smuggling_line_ends_are_refused_or_kept_as_data() {
 
 #[test]
 fn the_decoder_is_bounded() {
-    let limits = Limits::default().with_line_len(10).with_message_len(20);
+    let limits = Limits::default().with_line_len(10).with_response_len(20);
     assert!(matches!(
         decode_data(b"0123456789\r\n0123456789A\r\n", &limits),
         Err(DataError::LineTooLong {
