@@ -1,6 +1,5 @@
 //! The SMTP client's per-reply deadlines against a server that trickles its replies: each
 //! RFC 5321 timeout bounds a whole reply, not each read.
-#![cfg(feature = "testing")]
 
 use std::time::{Duration, Instant};
 
