@@ -136,6 +136,9 @@ const KEYWORDS: [(&str, Keyword); 9] = [
     ("STARTTLS", Keyword::StartTls),
 ];
 
+/// The keywords whose parameters matter (bit `keyword as u32`): the others are noted alone.
+const TAKES_PARAMETERS: u32 = 1 << Keyword::Size as u32 | 1 << Keyword::Auth as u32;
+
 /// The pre-RFC 4954 announcement of mechanisms, `AUTH=PLAIN LOGIN`.
 const LEGACY_AUTH: &str = "AUTH=";
 
@@ -259,7 +262,7 @@ impl<'a> Capabilities<'a> {
 
     /// True when the server offers the SASL mechanism `mechanism` (any case).
     pub fn supports_auth(&self, mechanism: &str) -> bool {
-        match well_known_mechanism_indexed(mechanism.as_bytes(), mechanism.as_bytes()) {
+        match well_known_mechanism(mechanism.as_bytes()) {
             Some(index) => self.well_known & (1 << index) != 0,
             None => {
                 self.other_mechanisms
@@ -454,15 +457,28 @@ impl<'a> Capabilities<'a> {
     #[inline(always)]
     fn read_keyword(&mut self, keyword: Keyword, params: &[u8]) {
         match keyword {
-            Keyword::Pipelining => self.pipelining = true,
-            Keyword::EightBitMime => self.eight_bit_mime = true,
-            Keyword::SmtpUtf8 => self.smtp_utf8 = true,
-            Keyword::EnhancedStatusCodes => self.enhanced_status_codes = true,
-            Keyword::Chunking => self.chunking = true,
-            Keyword::Dsn => self.dsn = true,
-            Keyword::StartTls => self.starttls = true,
             Keyword::Size => self.size = Some(parse_size(params)),
             Keyword::Auth => self.read_mechanisms(params),
+            flag => {
+                if let Some(field) = self.flag_mut(flag) {
+                    *field = true;
+                }
+            }
+        }
+    }
+
+    /// The field of a keyword that is announced or not, and has no parameters.
+    #[inline(always)]
+    fn flag_mut(&mut self, keyword: Keyword) -> Option<&mut bool> {
+        match keyword {
+            Keyword::Pipelining => Some(&mut self.pipelining),
+            Keyword::EightBitMime => Some(&mut self.eight_bit_mime),
+            Keyword::SmtpUtf8 => Some(&mut self.smtp_utf8),
+            Keyword::EnhancedStatusCodes => Some(&mut self.enhanced_status_codes),
+            Keyword::Chunking => Some(&mut self.chunking),
+            Keyword::Dsn => Some(&mut self.dsn),
+            Keyword::StartTls => Some(&mut self.starttls),
+            Keyword::Size | Keyword::Auth => None,
         }
     }
 
@@ -497,19 +513,24 @@ impl<'a> Capabilities<'a> {
         let text = line.get(4..)?;
         // The first sixteen bytes, read once for every comparison; zeros past the end of a
         // short last line match no keyword.
+        let padded;
         let head = match text.first_chunk::<16>() {
-            Some(head) => *head,
+            Some(head) => head,
             None => {
-                let mut head = [0; 16];
-                head.iter_mut().zip(text).for_each(|(to, from)| *to = *from);
-                head
+                let mut bytes = [0; 16];
+                bytes
+                    .iter_mut()
+                    .zip(text)
+                    .for_each(|(to, from)| *to = *from);
+                padded = bytes;
+                &padded
             }
         };
-        let [first, second, third, fourth, ..] = head;
+        let [first, second, third, fourth, ..] = *head;
         let first = u32::from_le_bytes([first, second, third, fourth]) & 0x00ff_ffff;
         let known = KEYWORD_INDEX
             .find(first | FOLD3)
-            .and_then(|index| Some((strip_keyword(index, &head, text)?, KEYWORDS.get(index)?.1)));
+            .and_then(|index| Some((strip_keyword(index, head, text)?, KEYWORDS.get(index)?.1)));
         let Some((after, keyword)) = known else {
             // A keyword without a field: only the line's end is needed now. The plain
             // reader trims spaces and drops an empty line: those lines are left to it.
@@ -519,12 +540,12 @@ impl<'a> Capabilities<'a> {
             return Some(4 + split_line(text).1);
         };
         let keyword_len = text.len() - after.len();
+        let bit = 1 << keyword as u32;
+        if bit & TAKES_PARAMETERS == 0 && after.starts_with(b"\r\n") {
+            *alone |= bit;
+            return Some(4 + keyword_len + 2);
+        }
         let taken = match (keyword, after) {
-            (Keyword::Size | Keyword::Auth, [b'\r', b'\n', ..]) => return None,
-            (_, [b'\r', b'\n', ..]) => {
-                *alone |= 1 << keyword as u32;
-                keyword_len + 2
-            }
             (Keyword::Size, [b' ', digits @ ..]) => {
                 let (size, len) = leading_number(digits);
                 let line_end = match digits.get(len..)? {
@@ -546,8 +567,8 @@ impl<'a> Capabilities<'a> {
     /// Sets the field of each keyword noted in `alone` by [`Capabilities::read_line_start`].
     fn note_alone(&mut self, alone: u32) {
         for (_, keyword) in KEYWORDS {
-            if alone & (1 << keyword as u32) != 0 {
-                self.read_keyword(keyword, &[]);
+            if let Some(field) = self.flag_mut(keyword) {
+                *field |= alone & (1 << keyword as u32) != 0;
             }
         }
     }
