@@ -133,7 +133,7 @@ impl Mechanism {
     pub fn from_name(name: &str) -> Option<Self> {
         [Mechanism::Plain, Mechanism::Login]
             .into_iter()
-            .find(|mechanism| mechanism.name().eq_ignore_ascii_case(name))
+            .find(|mechanism| same_mechanism_name(mechanism.name().as_bytes(), name.as_bytes()))
     }
 }
 
@@ -142,6 +142,118 @@ impl fmt::Display for Mechanism {
         f.write_str(self.name())
     }
 }
+
+/// The longest a SASL mechanism name may be, in bytes (RFC 4422 section 3.1).
+pub const MAX_MECHANISM_NAME_LEN: usize = 20;
+
+/// Checks that `name` can be a SASL mechanism name: 1 to 20 letters, digits, `-` or `_`
+/// (RFC 4422 section 3.1).
+///
+/// The RFC writes names in upper case, but servers announce them in any case and
+/// compare them without regard to it, so lower-case letters are accepted here; compare
+/// names with [`same_mechanism_name`], and write them out upper-case as this crate does.
+/// Both protocols' codecs check names with this one function, whether they read them
+/// from a peer (an EHLO or CAPABILITY list, an AUTH command) or write them.
+///
+/// ```
+/// use mailwire::sasl::{MechanismNameError, check_mechanism_name};
+///
+/// assert_eq!(check_mechanism_name(b"SCRAM-SHA-256-PLUS"), Ok(()));
+/// assert_eq!(check_mechanism_name(b"xoauth2"), Ok(()));
+/// assert_eq!(
+///     check_mechanism_name(b"PLAIN\r\nQUIT"),
+///     Err(MechanismNameError::ForbiddenByte { byte: b'\r', position: 5 })
+/// );
+/// ```
+pub fn check_mechanism_name(name: &[u8]) -> Result<(), MechanismNameError> {
+    let (run, valid) = leading_mechanism_name(name);
+    if valid && run.len() == name.len() {
+        Ok(())
+    } else if name.is_empty() {
+        Err(MechanismNameError::Empty)
+    } else if name.len() > MAX_MECHANISM_NAME_LEN {
+        Err(MechanismNameError::TooLong { length: name.len() })
+    } else {
+        Err(MechanismNameError::ForbiddenByte {
+            byte: name.get(run.len()).copied().unwrap_or_default(),
+            position: run.len(),
+        })
+    }
+}
+
+/// The bytes a mechanism name is made of (RFC 4422's `mech-char`, in either case).
+const fn is_mechanism_char(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'
+}
+
+/// [`is_mechanism_char`] for every byte, looked up in one step where names are read.
+const MECHANISM_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = is_mechanism_char(byte as u8);
+        byte += 1;
+    }
+    table
+};
+
+/// The run of bytes at the start of `bytes` that can belong to a mechanism name, and
+/// whether that run is a name (1 to [`MAX_MECHANISM_NAME_LEN`] bytes): a list of names is
+/// read in one pass, each name checked as it is found.
+pub(crate) fn leading_mechanism_name(bytes: &[u8]) -> (&[u8], bool) {
+    let len = bytes
+        .iter()
+        .position(|&byte| !MECHANISM_CHARS[usize::from(byte)])
+        .unwrap_or(bytes.len());
+    let run = bytes.get(..len).unwrap_or_default();
+    (run, (1..=MAX_MECHANISM_NAME_LEN).contains(&len))
+}
+
+/// True when `a` and `b` name the same SASL mechanism: names are compared without
+/// regard to the case of their letters.
+pub fn same_mechanism_name(a: &[u8], b: &[u8]) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// Why a string cannot be a SASL mechanism name (see [`check_mechanism_name`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MechanismNameError {
+    /// The name is empty.
+    Empty,
+    /// The name is longer than [`MAX_MECHANISM_NAME_LEN`].
+    TooLong {
+        /// Its length in bytes.
+        length: usize,
+    },
+    /// The name holds a byte other than a letter, a digit, `-` or `_`.
+    ForbiddenByte {
+        /// The offending byte.
+        byte: u8,
+        /// Its offset within the name.
+        position: usize,
+    },
+}
+
+impl fmt::Display for MechanismNameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MechanismNameError::Empty => f.write_str("the SASL mechanism name is empty"),
+            MechanismNameError::TooLong { length } => write!(
+                f,
+                "the SASL mechanism name is {length} bytes long; at most \
+                 {MAX_MECHANISM_NAME_LEN} are allowed"
+            ),
+            MechanismNameError::ForbiddenByte { byte, position } => write!(
+                f,
+                "the SASL mechanism name has byte 0x{byte:02x} at position {position}; only \
+                 letters, digits, '-' and '_' are allowed"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for MechanismNameError {}
 
 /// The PLAIN initial response: base64 of `NUL username NUL password`, with an empty
 /// authorization identity (act as the user who logs in).
@@ -441,6 +553,56 @@ mod tests {
         assert!(!debug.contains("tanstaaf"), "{debug}");
         // Nor in its base64 form.
         assert!(!debug.contains("dGFuc3RhYWZ0YW5zdGFhZg"), "{debug}");
+    }
+
+    #[test]
+    fn mechanism_name_rules() {
+        for name in [
+            "PLAIN",
+            "login",
+            "CRAM-MD5",
+            "SCRAM-SHA-256-PLUS",
+            "KERBEROS_V4",
+            "X",
+        ] {
+            assert_eq!(check_mechanism_name(name.as_bytes()), Ok(()), "{name}");
+        }
+        assert_eq!(check_mechanism_name(b""), Err(MechanismNameError::Empty));
+        assert_eq!(
+            check_mechanism_name(b"THIS-NAME-IS-21-BYTES"),
+            Err(MechanismNameError::TooLong { length: 21 })
+        );
+        assert_eq!(
+            check_mechanism_name(&[b'A'; MAX_MECHANISM_NAME_LEN]),
+            Ok(())
+        );
+        for (name, byte, position) in [
+            (&b"PLAIN LOGIN"[..], b' ', 5),
+            (b"AUTH=PLAIN", b'=', 4),
+            (b"PLAIN\r\n", b'\r', 5),
+            (b"\0PLAIN", 0, 0),
+            (b"PL\xc3\x84IN", 0xc3, 2),
+            (b"???", b'?', 0),
+        ] {
+            assert_eq!(
+                check_mechanism_name(name),
+                Err(MechanismNameError::ForbiddenByte { byte, position }),
+                "{name:?}"
+            );
+        }
+        let message = check_mechanism_name(b"A B").unwrap_err().to_string();
+        assert!(
+            message.contains("0x20") && message.contains("position 1"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn mechanism_names_match_in_any_case() {
+        assert!(same_mechanism_name(b"cram-md5", b"CRAM-MD5"));
+        assert!(same_mechanism_name(b"XOAuth2", b"xoauth2"));
+        assert!(!same_mechanism_name(b"PLAIN", b"PLAIN-CLIENTTOKEN"));
+        assert!(!same_mechanism_name(b"SCRAM-SHA-1", b"SCRAM_SHA_1"));
     }
 
     #[test]

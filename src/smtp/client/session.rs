@@ -41,7 +41,7 @@ pub struct Client {
     pub(super) conn: Connection,
     pub(super) server: String,
     pub(super) security: Security,
-    pub(super) capabilities: Capabilities,
+    pub(super) capabilities: Capabilities<'static>,
     pub(super) greeting: OwnedReply,
     pub(super) timeouts: PhaseTimeouts,
     pub(super) limits: Limits,
@@ -154,7 +154,7 @@ impl Client {
     }
 
     /// What the server offered in its last EHLO (after TLS, when TLS is used).
-    pub fn capabilities(&self) -> &Capabilities {
+    pub fn capabilities(&self) -> &Capabilities<'static> {
         &self.capabilities
     }
 
@@ -261,7 +261,8 @@ impl Client {
             .await?;
         let (reply, capabilities) = self
             .read_reply_then(Phase::Ehlo, self.timeouts.command, |reply| {
-                Capabilities::from_ehlo(reply).unwrap_or_default()
+                Capabilities::from_ehlo(reply)
+                    .map_or_else(|_| Capabilities::default(), Capabilities::into_owned)
             })
             .await?;
         if reply.code.is_positive_completion() {
@@ -363,7 +364,11 @@ impl Client {
         }
         Err(last_refusal.unwrap_or_else(|| Error::AuthNotOffered {
             server: self.server.clone(),
-            offered: self.capabilities.auth.clone(),
+            offered: self
+                .capabilities
+                .mechanisms()
+                .map(|name| name.into_owned())
+                .collect(),
         }))
     }
 

@@ -34,8 +34,7 @@
 use core::fmt;
 use std::io::Write as _;
 
-/// SASL mechanism names are at most 20 characters (RFC 4422 section 3.1).
-const MAX_MECHANISM_LEN: usize = 20;
+use crate::sasl::{self, MechanismNameError};
 
 /// One SMTP command.
 #[derive(Clone, PartialEq, Eq)]
@@ -401,20 +400,21 @@ pub(super) fn check_argument(argument: &str) -> Result<(), CommandError> {
     forbidden(field, argument, is_control)
 }
 
+/// The mechanism of an AUTH command, by the rules every SASL user of this crate shares.
 pub(super) fn check_mechanism(mechanism: &str) -> Result<(), CommandError> {
     let field = "SASL mechanism";
-    if mechanism.is_empty() {
-        return Err(CommandError::Empty { field });
-    }
-    if mechanism.len() > MAX_MECHANISM_LEN {
-        return Err(CommandError::TooLong {
+    sasl::check_mechanism_name(mechanism.as_bytes()).map_err(|error| match error {
+        MechanismNameError::TooLong { length } => CommandError::TooLong {
             field,
-            length: mechanism.len(),
-            limit: MAX_MECHANISM_LEN,
-        });
-    }
-    forbidden(field, mechanism, |byte| {
-        !(byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+            length,
+            limit: sasl::MAX_MECHANISM_NAME_LEN,
+        },
+        MechanismNameError::ForbiddenByte { byte, position } => CommandError::ForbiddenByte {
+            field,
+            byte,
+            position,
+        },
+        MechanismNameError::Empty => CommandError::Empty { field },
     })
 }
 

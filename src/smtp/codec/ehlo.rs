@@ -9,30 +9,49 @@
 //! use mailwire::limits::Limits;
 //! use mailwire::smtp::codec::{parse_reply, Capabilities, Parsed};
 //!
-//! let wire = b"250-smtp.example.com\r\n250-size\r\n250-AUTH=LOGIN\r\n250 AUTH PLAIN LOGIN\r\n";
+//! let wire = b"250-smtp.example.com\r\n250-size\r\n250-AUTH=LOGIN\r\n250-AUTH PLAIN LOGIN\r\n\
+//!              250 XCLIENT NAME ADDR\r\n";
 //! let Parsed::Complete(reply, _) = parse_reply(wire, &Limits::default())? else {
 //!     panic!("whole reply expected");
 //! };
 //! let capabilities = Capabilities::from_ehlo(&reply)?;
-//! assert_eq!(capabilities.domain, "smtp.example.com");
+//! assert_eq!(capabilities.domain(), "smtp.example.com");
 //! assert_eq!(capabilities.size, Some(0), "SIZE without a number: no fixed limit");
-//! assert_eq!(capabilities.auth, ["LOGIN", "PLAIN"]);
+//! assert!(capabilities.supports_auth("plain"));
+//! assert_eq!(capabilities.mechanisms().collect::<Vec<_>>(), ["LOGIN", "PLAIN"]);
+//! assert_eq!(capabilities.other("xclient").as_deref(), Some("NAME ADDR"));
+//!
+//! // Borrowed from the reply's buffer until kept: a client keeps them for the connection.
+//! let kept: Capabilities<'static> = capabilities.into_owned();
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! Reading a reply allocates nothing: the extensions a client acts on become fields and
+//! the well-known SASL mechanisms a set of bits, in one pass over the reply; the server's
+//! name, the mechanism list and every other extension stay in the reply's bytes and are
+//! read from there when asked for. [`Capabilities::into_owned`] copies those bytes once,
+//! for a client that keeps the capabilities after the buffer has moved on.
 
 use core::fmt;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::reply::{OwnedReply, Reply, ReplyCode};
+use super::reply::{OwnedReply, Reply, ReplyCode, ReplyLines};
+// The crate's one spelling compared a word at a time; it came with the IMAP grammar,
+// which needed it first, and is used here rather than written a second time.
+use crate::imap::codec::grammar::keyword::Spelled;
+use crate::sasl::{self, MechanismNameError};
+use crate::scan::find_byte;
 
-/// SASL mechanism names are at most 20 characters (RFC 4422 section 3.1).
-const MAX_MECHANISM_LEN: usize = 20;
-
-/// The service extensions a server announced in its EHLO reply.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Capabilities {
-    /// The name the server gave for itself (first word of the first line).
-    pub domain: String,
+/// The service extensions a server announced in its EHLO reply, borrowed from the reply.
+///
+/// The extensions this crate acts on are fields; the server's name, the SASL mechanisms and
+/// every other line are read from the reply when asked for. A client keeps them with
+/// [`Capabilities::into_owned`]. A server (or a test double) builds them with
+/// [`Capabilities::new`] and announces them with [`Capabilities::to_reply`]; a client reads
+/// the same capabilities back.
+#[derive(Clone, Default)]
+pub struct Capabilities<'a> {
     /// SIZE (RFC 1870): the largest message accepted, in bytes; `Some(0)` when the
     /// server announces SIZE without a fixed limit.
     pub size: Option<u64>,
@@ -50,104 +69,301 @@ pub struct Capabilities {
     pub dsn: bool,
     /// STARTTLS (RFC 3207): the connection can be upgraded to TLS.
     pub starttls: bool,
-    /// SASL mechanisms (RFC 4954), upper-case, each once, in the order announced.
-    pub auth: Vec<String>,
-    /// Every other line: its keyword upper-cased, and the rest of the line.
-    pub other: Vec<(String, String)>,
+    /// The reply's bytes as received (or as written by [`Capabilities::new`] and the
+    /// `add_` methods): lines with their codes and line ends, the greeting first.
+    wire: Cow<'a, [u8]>,
+    /// Where the server's name lies in `wire`.
+    domain: (usize, usize),
+    /// Where the lines after the greeting start in `wire`, and how many there are.
+    body: (usize, usize),
+    /// Bit `i` set when `WELL_KNOWN_MECHANISMS[i]` is offered.
+    well_known: u32,
+    /// Whether a mechanism outside `WELL_KNOWN_MECHANISMS` is offered: only then does a
+    /// look-up of such a name read the reply again.
+    other_mechanisms: bool,
 }
 
-impl Capabilities {
-    /// Reads the capabilities from a reply to EHLO.
+/// The SASL mechanisms servers announce most, kept as bits so that asking for one costs a
+/// bit test. The others are found by reading the reply again.
+pub(super) const WELL_KNOWN_MECHANISMS: [&str; 21] = [
+    "PLAIN",
+    "LOGIN",
+    "XOAUTH2",
+    "OAUTHBEARER",
+    "CRAM-MD5",
+    "NTLM",
+    "GSSAPI",
+    "XOAUTH",
+    "PLAIN-CLIENTTOKEN",
+    "ATOKEN",
+    "WSTOKEN",
+    "WETOKEN",
+    "DIGEST-MD5",
+    "SCRAM-SHA-1",
+    "SCRAM-SHA-1-PLUS",
+    "SCRAM-SHA-256",
+    "SCRAM-SHA-256-PLUS",
+    "EXTERNAL",
+    "ANONYMOUS",
+    "GS2-KRB5",
+    "KERBEROS_V4",
+];
+
+/// The keywords with a field of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keyword {
+    Pipelining,
+    EightBitMime,
+    SmtpUtf8,
+    EnhancedStatusCodes,
+    Chunking,
+    Dsn,
+    StartTls,
+    Size,
+    Auth,
+}
+
+/// Each keyword with a field, as announced (and read in any case).
+const KEYWORDS: [(&str, Keyword); 9] = [
+    ("PIPELINING", Keyword::Pipelining),
+    ("SIZE", Keyword::Size),
+    ("AUTH", Keyword::Auth),
+    ("ENHANCEDSTATUSCODES", Keyword::EnhancedStatusCodes),
+    ("8BITMIME", Keyword::EightBitMime),
+    ("DSN", Keyword::Dsn),
+    ("SMTPUTF8", Keyword::SmtpUtf8),
+    ("CHUNKING", Keyword::Chunking),
+    ("STARTTLS", Keyword::StartTls),
+];
+
+/// The keywords whose parameters matter (bit `keyword as u32`): the others are noted alone.
+const TAKES_PARAMETERS: u32 = 1 << Keyword::Size as u32 | 1 << Keyword::Auth as u32;
+
+/// The pre-RFC 4954 announcement of mechanisms, `AUTH=PLAIN LOGIN`.
+const LEGACY_AUTH: &str = "AUTH=";
+
+impl Keyword {
+    /// The keyword that `keyword` (any case) names, if it has a field.
+    fn of(keyword: &[u8]) -> Option<Keyword> {
+        KEYWORDS
+            .iter()
+            .find(|(name, _)| name.as_bytes().eq_ignore_ascii_case(keyword))
+            .map(|&(_, known)| known)
+    }
+}
+
+/// The position of `name` (any case) in [`WELL_KNOWN_MECHANISMS`].
+pub(super) fn well_known_mechanism(name: &[u8]) -> Option<usize> {
+    WELL_KNOWN_MECHANISMS
+        .iter()
+        .position(|known| sasl::same_mechanism_name(known.as_bytes(), name))
+}
+
+impl Capabilities<'static> {
+    /// Capabilities that announce nothing but the server's name, to be filled in by a
+    /// server that will announce them with [`Capabilities::to_reply`]. (A client reads the
+    /// name's first word: give a name without spaces.)
+    ///
+    /// ```
+    /// use mailwire::smtp::codec::Capabilities;
+    ///
+    /// let mut capabilities = Capabilities::new("mx.example.org");
+    /// capabilities.pipelining = true;
+    /// capabilities.add_mechanism("PLAIN")?;
+    /// capabilities.add_other("VRFY", "")?;
+    /// let mut wire = Vec::new();
+    /// capabilities.to_reply().encode(&mut wire);
+    /// assert_eq!(wire, b"250-mx.example.org\r\n250-PIPELINING\r\n250-AUTH PLAIN\r\n250 VRFY\r\n");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(domain: &str) -> Self {
+        let mut wire = b"250-".to_vec();
+        wire.extend_from_slice(domain.as_bytes());
+        wire.extend_from_slice(b"\r\n");
+        Capabilities {
+            wire: Cow::Owned(wire),
+            domain: (4, 4 + domain.len()),
+            body: (domain.len() + 6, 0),
+            ..Capabilities::default()
+        }
+    }
+}
+
+impl<'a> Capabilities<'a> {
+    /// Reads the capabilities from a reply to EHLO, borrowing from it.
     ///
     /// Fails only when the reply is not a 2xx: a server that refuses EHLO may still
     /// accept HELO.
-    pub fn from_ehlo(reply: &Reply<'_>) -> Result<Self, EhloError> {
-        if !reply.code().is_positive_completion() {
-            return Err(EhloError::Refused(reply.to_owned()));
+    pub fn from_ehlo(reply: &Reply<'a>) -> Result<Self, EhloError> {
+        let mut capabilities = Capabilities::from_greeting(reply)?;
+        let wire = reply.raw();
+        let mut at = capabilities.body.0;
+        let mut alone = 0;
+        while let Some(line) = wire.get(at..).filter(|line| !line.is_empty()) {
+            at += match capabilities.read_line_start(line, &mut alone) {
+                Some(taken) => taken,
+                None => {
+                    let (text, taken) = split_line(line);
+                    capabilities.read_line(text.get(4..).unwrap_or_default());
+                    taken
+                }
+            };
         }
-        let mut lines = reply.lines();
-        let greeting = lines.next().unwrap_or_default();
-        let domain = greeting
-            .split(|&byte| byte == b' ')
-            .find(|word| !word.is_empty())
-            .unwrap_or_default();
-        let mut capabilities = Capabilities {
-            domain: String::from_utf8_lossy(domain).into_owned(),
-            ..Capabilities::default()
-        };
-        let mut seen_mechanisms = SeenMechanisms::default();
-        for line in lines {
-            capabilities.add_line(line, &mut seen_mechanisms);
+        capabilities.note_alone(alone);
+        Ok(capabilities)
+    }
+
+    /// What [`Capabilities::from_ehlo`] reads, read the plain way: every line split off by
+    /// [`Reply::lines`] and cut into keyword and parameters, with no shortcut.
+    #[cfg(test)]
+    pub(super) fn from_ehlo_plain(reply: &Reply<'a>) -> Result<Self, EhloError> {
+        let mut capabilities = Capabilities::from_greeting(reply)?;
+        for text in reply.lines().skip(1) {
+            capabilities.read_line(text);
         }
         Ok(capabilities)
     }
 
-    fn add_line(&mut self, line: &[u8], seen_mechanisms: &mut SeenMechanisms) {
-        let line = trim_spaces(line);
-        let (keyword, params) = match line.iter().position(|&byte| byte == b' ') {
-            Some(space) => (&line[..space], trim_spaces(&line[space + 1..])),
-            None => (line, &[][..]),
-        };
-        if keyword.is_empty() {
-            return;
-        }
-        if keyword.len() >= 5 && keyword[..5].eq_ignore_ascii_case(b"AUTH=") {
-            // The pre-RFC 4954 form: `AUTH=PLAIN LOGIN`.
-            self.add_mechanisms(&keyword[5..], seen_mechanisms);
-            self.add_mechanisms(params, seen_mechanisms);
-            return;
-        }
-        let is = |name: &str| keyword.eq_ignore_ascii_case(name.as_bytes());
-        if is("PIPELINING") {
-            self.pipelining = true;
-        } else if is("8BITMIME") {
-            self.eight_bit_mime = true;
-        } else if is("SMTPUTF8") {
-            self.smtp_utf8 = true;
-        } else if is("ENHANCEDSTATUSCODES") {
-            self.enhanced_status_codes = true;
-        } else if is("CHUNKING") {
-            self.chunking = true;
-        } else if is("DSN") {
-            self.dsn = true;
-        } else if is("STARTTLS") {
-            self.starttls = true;
-        } else if is("AUTH") {
-            self.add_mechanisms(params, seen_mechanisms);
-        } else if is("SIZE") {
-            self.size = Some(parse_size(params));
-        } else {
-            self.other.push((
-                String::from_utf8_lossy(keyword).to_ascii_uppercase(),
-                String::from_utf8_lossy(params).into_owned(),
-            ));
+    /// Everything a reading notes, private parts included: the fast and the plain reader
+    /// must agree on all of it.
+    #[cfg(test)]
+    pub(super) fn reading(&self) -> impl PartialEq + fmt::Debug + use<'a> {
+        (
+            self.domain().into_owned(),
+            self.size,
+            [
+                self.pipelining,
+                self.eight_bit_mime,
+                self.smtp_utf8,
+                self.enhanced_status_codes,
+                self.chunking,
+                self.dsn,
+                self.starttls,
+                self.other_mechanisms,
+            ],
+            self.well_known,
+            self.body,
+        )
+    }
+
+    /// The same capabilities, owning their text.
+    pub fn into_owned(self) -> Capabilities<'static> {
+        Capabilities {
+            wire: Cow::Owned(self.wire.into_owned()),
+            ..self
         }
     }
 
-    fn add_mechanisms(&mut self, names: &[u8], seen: &mut SeenMechanisms) {
-        for name in names.split(|&byte| byte == b' ') {
-            let valid = !name.is_empty()
-                && name.len() <= MAX_MECHANISM_LEN
-                && name
-                    .iter()
-                    .all(|&byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
-            if valid && seen.first_time(name, &self.auth) {
-                self.auth
-                    .push(String::from_utf8_lossy(name).to_ascii_uppercase());
-            }
-        }
+    /// The name the server gave for itself (first word of the reply's first line).
+    pub fn domain(&self) -> Cow<'_, str> {
+        let (start, end) = self.domain;
+        String::from_utf8_lossy(self.wire.get(start..end).unwrap_or_default())
     }
 
     /// True when the server offers the SASL mechanism `mechanism` (any case).
     pub fn supports_auth(&self, mechanism: &str) -> bool {
-        self.auth
-            .iter()
-            .any(|offered| offered.eq_ignore_ascii_case(mechanism))
+        match well_known_mechanism(mechanism.as_bytes()) {
+            Some(index) => self.well_known & (1 << index) != 0,
+            None => {
+                self.other_mechanisms
+                    && self.mechanisms().any(|offered| {
+                        sasl::same_mechanism_name(offered.as_bytes(), mechanism.as_bytes())
+                    })
+            }
+        }
+    }
+
+    /// The SASL mechanisms offered (RFC 4954), upper-case, each once, in the order
+    /// announced.
+    pub fn mechanisms(&self) -> Mechanisms<'_> {
+        Mechanisms {
+            lines: self.body_lines(),
+            names: &[],
+            then: &[],
+            well_known_seen: 0,
+            others_seen: SeenNames::default(),
+        }
+    }
+
+    /// Every extension without a field of its own, in the order announced: its keyword
+    /// upper-cased and the rest of its line (empty when there is none).
+    pub fn others(&self) -> OtherExtensions<'_> {
+        OtherExtensions {
+            lines: self.body_lines(),
+        }
+    }
+
+    /// The rest of the line of the first extension announced with `keyword` (any case)
+    /// that has no field of its own: `Some("")` for a keyword alone on its line, `None`
+    /// when the server did not announce it.
+    pub fn other(&self, keyword: &str) -> Option<Cow<'_, str>> {
+        self.others()
+            .find(|(announced, _)| announced.eq_ignore_ascii_case(keyword))
+            .map(|(_, params)| params)
+    }
+
+    /// Adds a SASL mechanism to announce, unless it is offered already (in any case).
+    ///
+    /// Fails when `name` is not a mechanism name (see [`sasl::check_mechanism_name`]).
+    pub fn add_mechanism(&mut self, name: &str) -> Result<(), MechanismNameError> {
+        sasl::check_mechanism_name(name.as_bytes())?;
+        if !self.supports_auth(name) {
+            let line = format!("AUTH {}", name.to_ascii_uppercase());
+            self.add_line(&line);
+            self.note_mechanism(name.as_bytes());
+        }
+        Ok(())
+    }
+
+    /// Adds an extension without a field of its own to announce: `keyword`, then `params`
+    /// unless empty.
+    ///
+    /// Fails unless `keyword` is an ehlo-keyword (a letter or digit, then letters, digits
+    /// and `-`: RFC 5321 section 4.1.1.1) that has no field here, and `params` is printable
+    /// ASCII words separated by single spaces: a client would read something else.
+    pub fn add_other(&mut self, keyword: &str, params: &str) -> Result<(), ExtensionError> {
+        let is_keyword = !keyword.is_empty()
+            && keyword
+                .bytes()
+                .enumerate()
+                .all(|(index, byte)| byte.is_ascii_alphanumeric() || (index > 0 && byte == b'-'));
+        if !is_keyword {
+            return Err(ExtensionError::NotAKeyword {
+                keyword: keyword.to_owned(),
+            });
+        }
+        // No keyword can hold the `=` of the legacy `AUTH=`: only the fields are left.
+        if Keyword::of(keyword.as_bytes()).is_some() {
+            return Err(ExtensionError::HasAField {
+                keyword: keyword.to_owned(),
+            });
+        }
+        let is_words = params.is_empty()
+            || params
+                .split(' ')
+                .all(|word| !word.is_empty() && word.bytes().all(|byte| byte.is_ascii_graphic()));
+        if !is_words {
+            return Err(ExtensionError::BadParams {
+                keyword: keyword.to_owned(),
+            });
+        }
+        let mut line = keyword.to_ascii_uppercase();
+        if !params.is_empty() {
+            line.push(' ');
+            line.push_str(params);
+        }
+        self.add_line(&line);
+        Ok(())
     }
 
     /// The EHLO reply a server with these capabilities sends.
     pub fn to_reply(&self) -> OwnedReply {
-        let mut lines = vec![self.domain.clone()];
+        let mut lines = vec![self.domain().into_owned()];
+        match self.size {
+            Some(0) => lines.push("SIZE".to_owned()),
+            Some(limit) => lines.push(format!("SIZE {limit}")),
+            None => {}
+        }
         let flags = [
             (self.pipelining, "PIPELINING"),
             (self.eight_bit_mime, "8BITMIME"),
@@ -157,56 +373,439 @@ impl Capabilities {
             (self.dsn, "DSN"),
             (self.starttls, "STARTTLS"),
         ];
-        match self.size {
-            Some(0) => lines.push("SIZE".to_owned()),
-            Some(limit) => lines.push(format!("SIZE {limit}")),
-            None => {}
-        }
         lines.extend(
             flags
                 .iter()
                 .filter(|(on, _)| *on)
                 .map(|(_, keyword)| (*keyword).to_owned()),
         );
-        if !self.auth.is_empty() {
-            lines.push(format!("AUTH {}", self.auth.join(" ")));
+        let mut mechanisms = self.mechanisms().peekable();
+        if mechanisms.peek().is_some() {
+            let mut line = "AUTH".to_owned();
+            for name in mechanisms {
+                line.push(' ');
+                line.push_str(&name);
+            }
+            lines.push(line);
         }
-        for (keyword, params) in &self.other {
+        for (keyword, params) in self.others() {
             if params.is_empty() {
-                lines.push(keyword.clone());
+                lines.push(keyword.into_owned());
             } else {
                 lines.push(format!("{keyword} {params}"));
             }
         }
         OwnedReply::new(ReplyCode::OK, None, lines)
     }
-}
 
-/// Which mechanisms are listed already: a look along the short list real servers send,
-/// and a set once a hostile one sends thousands.
-#[derive(Default)]
-struct SeenMechanisms {
-    set: Option<HashSet<Vec<u8>>>,
-}
-
-impl SeenMechanisms {
-    const LINEAR_LIMIT: usize = 16;
-
-    /// True when `name` (any case) is not in `listed` yet; `listed` holds upper-case names.
-    fn first_time(&mut self, name: &[u8], listed: &[String]) -> bool {
-        if self.set.is_none() && listed.len() < Self::LINEAR_LIMIT {
-            return !listed
-                .iter()
-                .any(|known| known.as_bytes().eq_ignore_ascii_case(name));
+    /// The capabilities of a positive reply with only its greeting read: where the server's
+    /// name and the lines after the greeting are.
+    fn from_greeting(reply: &Reply<'a>) -> Result<Self, EhloError> {
+        if !reply.code().is_positive_completion() {
+            return Err(EhloError::Refused(reply.to_owned()));
         }
-        let set = self.set.get_or_insert_with(|| {
-            listed
-                .iter()
-                .map(|known| known.as_bytes().to_vec())
-                .collect()
-        });
-        set.insert(name.to_ascii_uppercase())
+        let wire = reply.raw();
+        let (greeting, greeting_len) = split_line(wire);
+        // The name is the first word after the code and its separator.
+        let text = greeting.get(4..).unwrap_or_default();
+        let start = text
+            .iter()
+            .position(|&byte| byte != b' ')
+            .unwrap_or(text.len());
+        let len =
+            find_byte(b' ', text.get(start..).unwrap_or_default()).unwrap_or(text.len() - start);
+        Ok(Capabilities {
+            wire: Cow::Borrowed(wire),
+            domain: (4 + start, 4 + start + len),
+            body: (greeting_len, reply.line_count().saturating_sub(1)),
+            ..Capabilities::default()
+        })
     }
+
+    /// The lines after the greeting, each without code and line end.
+    fn body_lines(&self) -> ReplyLines<'_> {
+        let (start, count) = self.body;
+        Reply::from_checked(
+            self.wire.get(start..).unwrap_or_default(),
+            ReplyCode::OK,
+            count,
+        )
+        .lines()
+    }
+
+    /// Appends a line after the others (a server building its capabilities).
+    fn add_line(&mut self, text: &str) {
+        let wire = self.wire.to_mut();
+        wire.extend_from_slice(b"250-");
+        wire.extend_from_slice(text.as_bytes());
+        wire.extend_from_slice(b"\r\n");
+        self.body.1 += 1;
+    }
+
+    /// Takes in one line after the greeting (its text, without code and line end).
+    fn read_line(&mut self, text: &[u8]) {
+        match Line::read(text) {
+            Line::Known(keyword, params) => self.read_keyword(keyword, params),
+            Line::LegacyAuth(first, rest) => {
+                self.read_mechanisms(first);
+                self.read_mechanisms(rest);
+            }
+            Line::Other(..) | Line::Empty => {}
+        }
+    }
+
+    #[inline(always)]
+    fn read_keyword(&mut self, keyword: Keyword, params: &[u8]) {
+        match keyword {
+            Keyword::Size => self.size = Some(parse_size(params)),
+            Keyword::Auth => self.read_mechanisms(params),
+            flag => {
+                if let Some(field) = self.flag_mut(flag) {
+                    *field = true;
+                }
+            }
+        }
+    }
+
+    /// The field of a keyword that is announced or not, and has no parameters.
+    #[inline(always)]
+    fn flag_mut(&mut self, keyword: Keyword) -> Option<&mut bool> {
+        match keyword {
+            Keyword::Pipelining => Some(&mut self.pipelining),
+            Keyword::EightBitMime => Some(&mut self.eight_bit_mime),
+            Keyword::SmtpUtf8 => Some(&mut self.smtp_utf8),
+            Keyword::EnhancedStatusCodes => Some(&mut self.enhanced_status_codes),
+            Keyword::Chunking => Some(&mut self.chunking),
+            Keyword::Dsn => Some(&mut self.dsn),
+            Keyword::StartTls => Some(&mut self.starttls),
+            Keyword::Size | Keyword::Auth => None,
+        }
+    }
+
+    /// Notes each mechanism of a space-separated list.
+    fn read_mechanisms(&mut self, names: &[u8]) {
+        for name in mechanism_names(names) {
+            self.note_mechanism(name);
+        }
+    }
+
+    /// Notes that the mechanism `name` (a valid name, any case) is offered.
+    fn note_mechanism(&mut self, name: &[u8]) {
+        match well_known_mechanism(name) {
+            Some(index) => self.well_known |= 1 << index,
+            None => self.other_mechanisms = true,
+        }
+    }
+
+    /// The shortcut for the line shapes nearly every server sends: the code and its
+    /// separator, then a keyword with a field alone on its line or followed by one space
+    /// (or `=` for AUTH), or a keyword without one. Reads the line at the start of `line`
+    /// as [`Capabilities::read_line`] would and returns the bytes it takes with its line
+    /// end, or `None` for the plain reader to read it. A keyword alone on its line is noted
+    /// in `alone` (bit `keyword as u32`) rather than in its field, which
+    /// [`Capabilities::note_alone`] sets once the reply is read. What the shortcut notes
+    /// before giving up on a line, the plain reader notes again, which changes nothing.
+    #[inline(always)]
+    fn read_line_start(&mut self, line: &[u8], alone: &mut u32) -> Option<usize> {
+        if !matches!(line.get(3), Some(b'-' | b' ')) {
+            return None;
+        }
+        let text = line.get(4..)?;
+        // The first sixteen bytes, read once for every comparison; zeros past the end of a
+        // short last line match no keyword.
+        let padded;
+        let head = match text.first_chunk::<16>() {
+            Some(head) => head,
+            None => {
+                let mut bytes = [0; 16];
+                bytes
+                    .iter_mut()
+                    .zip(text)
+                    .for_each(|(to, from)| *to = *from);
+                padded = bytes;
+                &padded
+            }
+        };
+        let [first, second, third, fourth, ..] = *head;
+        let first = u32::from_le_bytes([first, second, third, fourth]) & 0x00ff_ffff;
+        let known = KEYWORD_INDEX
+            .find(first | FOLD3)
+            .and_then(|index| Some((strip_keyword(index, head, text)?, KEYWORDS.get(index)?.1)));
+        let Some((after, keyword)) = known else {
+            // A keyword without a field: only the line's end is needed now. The plain
+            // reader trims spaces and drops an empty line: those lines are left to it.
+            if matches!(text.first(), None | Some(b' ' | b'\r' | b'\n')) {
+                return None;
+            }
+            return Some(4 + split_line(text).1);
+        };
+        let keyword_len = text.len() - after.len();
+        let bit = 1 << keyword as u32;
+        if bit & TAKES_PARAMETERS == 0 && after.starts_with(b"\r\n") {
+            *alone |= bit;
+            return Some(4 + keyword_len + 2);
+        }
+        let taken = match (keyword, after) {
+            (Keyword::Size, [b' ', digits @ ..]) => {
+                let (size, len) = leading_number(digits);
+                let line_end = match digits.get(len..)? {
+                    [b'\r', b'\n', ..] => 2,
+                    [b'\n', ..] => 1,
+                    _ => return None,
+                };
+                self.size = Some(size?);
+                keyword_len + 1 + len + line_end
+            }
+            (Keyword::Auth, [b' ' | b'=', names @ ..]) => {
+                keyword_len + 1 + self.read_mechanism_list(names)?
+            }
+            _ => return None,
+        };
+        Some(4 + taken)
+    }
+
+    /// Sets the field of each keyword noted in `alone` by [`Capabilities::read_line_start`].
+    fn note_alone(&mut self, alone: u32) {
+        for (_, keyword) in KEYWORDS {
+            if let Some(field) = self.flag_mut(keyword) {
+                *field |= alone & (1 << keyword as u32) != 0;
+            }
+        }
+    }
+
+    /// The shortcut for a list of mechanism names, each followed by one space or the line
+    /// end: notes each valid one and returns the bytes taken up to the end of the line, or
+    /// `None` at anything else.
+    fn read_mechanism_list(&mut self, names: &[u8]) -> Option<usize> {
+        let mut at = 0;
+        loop {
+            let rest = names.get(at..)?;
+            let (name, valid) = sasl::leading_mechanism_name(rest);
+            let end = at + name.len();
+            let next = match names.get(end..)? {
+                [b' ', ..] => None,
+                [b'\r', b'\n', ..] => Some(end + 2),
+                [b'\n', ..] => Some(end + 1),
+                _ => return None,
+            };
+            if valid {
+                self.note_mechanism_fast(name, rest);
+            }
+            match next {
+                Some(taken) => return Some(taken),
+                None => at = end + 1,
+            }
+        }
+    }
+
+    /// [`Capabilities::note_mechanism`], the well-known names found by their index: `name`
+    /// starts `rest`.
+    #[inline(always)]
+    fn note_mechanism_fast(&mut self, name: &[u8], rest: &[u8]) {
+        match well_known_mechanism_indexed(name, rest) {
+            Some(index) => self.well_known |= 1 << index,
+            None => self.other_mechanisms = true,
+        }
+    }
+}
+
+/// [`well_known_mechanism`] in one look-up and one comparison a word at a time: the
+/// position of `name` (any case) in [`WELL_KNOWN_MECHANISMS`]. `name` starts `rest`, the
+/// bytes to compare words from (the rest of its line, or `name` itself).
+#[inline(always)]
+pub(super) fn well_known_mechanism_indexed(name: &[u8], rest: &[u8]) -> Option<usize> {
+    let index = MECHANISM_INDEX.find(fold3(name) ^ ((name.len() as u32) << 24))?;
+    let spelled = SPELLED_MECHANISMS.get(index)?;
+    // A name the index points to is the well-known one when both have the same length and
+    // the spelling starts the rest (a whole word of bytes after it is needed; too close
+    // to the end of the bytes, the letters are compared one by one).
+    let same = spelled.len() == name.len()
+        && if rest.len() >= 24 {
+            spelled.strip_prefix(rest).is_some()
+        } else {
+            WELL_KNOWN_MECHANISMS
+                .get(index)
+                .is_some_and(|known| sasl::same_mechanism_name(known.as_bytes(), name))
+        };
+    same.then_some(index)
+}
+
+/// What follows `KEYWORDS[index]` (any case) at the start of `text`, whose first sixteen
+/// bytes are `head`, or `None` when `text` does not start with it.
+#[inline(always)]
+fn strip_keyword<'t>(index: usize, head: &[u8; 16], text: &'t [u8]) -> Option<&'t [u8]> {
+    let spelled = SPELLED_KEYWORDS.get(index)?;
+    if spelled.len() <= 16 {
+        // Zeros past the end of a short text match no keyword byte: the answer holds.
+        spelled.strip(head, text)
+    } else if text.len() >= spelled.len().div_ceil(8) * 8 {
+        spelled.strip_prefix(text)
+    } else {
+        // Too short to compare in words (the reply's last line): byte by byte.
+        let name = KEYWORDS.get(index)?.0.as_bytes();
+        let (start, after) = text.split_at_checked(name.len())?;
+        start.eq_ignore_ascii_case(name).then_some(after)
+    }
+}
+
+/// The keywords with a field, spelled for comparing at the start of a line.
+const SPELLED_KEYWORDS: [Spelled; KEYWORDS.len()] = {
+    let mut spelled = [Spelled::new(""); KEYWORDS.len()];
+    let mut index = 0;
+    while index < KEYWORDS.len() {
+        spelled[index] = Spelled::new(KEYWORDS[index].0);
+        index += 1;
+    }
+    spelled
+};
+
+/// [`WELL_KNOWN_MECHANISMS`], spelled for comparing where a name starts.
+const SPELLED_MECHANISMS: [Spelled; WELL_KNOWN_MECHANISMS.len()] = {
+    let mut spelled = [Spelled::new(""); WELL_KNOWN_MECHANISMS.len()];
+    let mut index = 0;
+    while index < WELL_KNOWN_MECHANISMS.len() {
+        spelled[index] = Spelled::new(WELL_KNOWN_MECHANISMS[index]);
+        index += 1;
+    }
+    spelled
+};
+
+/// Which keyword a line may start with, from its first three bytes.
+const KEYWORD_INDEX: NameIndex<16> = {
+    let mut keys = [0; KEYWORDS.len()];
+    let mut index = 0;
+    while index < KEYWORDS.len() {
+        keys[index] = fold3(KEYWORDS[index].0.as_bytes());
+        index += 1;
+    }
+    NameIndex::new(&keys)
+};
+
+/// Which well-known mechanism a name may be, from its first three bytes and its length.
+const MECHANISM_INDEX: NameIndex<64> = {
+    let mut keys = [0; WELL_KNOWN_MECHANISMS.len()];
+    let mut index = 0;
+    while index < WELL_KNOWN_MECHANISMS.len() {
+        let name = WELL_KNOWN_MECHANISMS[index].as_bytes();
+        keys[index] = fold3(name) ^ ((name.len() as u32) << 24);
+        index += 1;
+    }
+    NameIndex::new(&keys)
+};
+
+/// The first three bytes of `bytes` (zeros past its end) with the case bit of each set, as
+/// one number: equal for two spellings of a word that differ only in case, which is all a
+/// key of [`NameIndex`] needs (the candidate it gives is then compared exactly).
+#[inline(always)]
+const fn fold3(bytes: &[u8]) -> u32 {
+    if let [first, second, third, ..] = *bytes {
+        return u32::from_le_bytes([first, second, third, 0]) | FOLD3;
+    }
+    let mut key = 0;
+    let mut index = 0;
+    while index < bytes.len() {
+        key |= (bytes[index] as u32 | 0x20) << (8 * index);
+        index += 1;
+    }
+    key
+}
+
+/// The case bit of each of three bytes (see [`fold3`]).
+const FOLD3: u32 = 0x0020_2020;
+
+/// A table that gives, in one multiplication, the only name of a fixed list that a key
+/// (see [`fold3`]) can belong to: no two names of the list share a slot, and the
+/// multiplier that spreads them so is searched for when the table is built, at compile
+/// time. A word whose slot is empty is none of the names; any other word is the name in
+/// its slot or none.
+struct NameIndex<const SLOTS: usize> {
+    multiplier: u32,
+    /// The position in the list plus one of the name in each slot; zero when empty.
+    slots: [u8; SLOTS],
+}
+
+impl<const SLOTS: usize> NameIndex<SLOTS> {
+    const SHIFT: u32 = 32 - SLOTS.trailing_zeros();
+
+    const fn new(keys: &[u32]) -> Self {
+        assert!(SLOTS.is_power_of_two() && keys.len() < SLOTS && keys.len() < 255);
+        // Fibonacci hashing's multiplier, then the odd numbers after it.
+        let mut multiplier: u32 = 0x9e37_79b9;
+        'search: loop {
+            let mut slots = [0; SLOTS];
+            let mut index = 0;
+            while index < keys.len() {
+                let slot = (keys[index].wrapping_mul(multiplier) >> Self::SHIFT) as usize;
+                if slots[slot] != 0 {
+                    multiplier = multiplier.wrapping_add(2);
+                    continue 'search;
+                }
+                slots[slot] = index as u8 + 1;
+                index += 1;
+            }
+            return NameIndex { multiplier, slots };
+        }
+    }
+
+    /// The position in the list of the only name that can have `key`.
+    #[inline]
+    fn find(&self, key: u32) -> Option<usize> {
+        let slot = (key.wrapping_mul(self.multiplier) >> Self::SHIFT) as usize;
+        let entry = self.slots.get(slot).copied().unwrap_or(0);
+        (entry as usize).checked_sub(1)
+    }
+}
+
+/// What one line after the greeting says, read the plain way: the line trimmed of spaces,
+/// its keyword up to the first space and the rest trimmed as parameters.
+enum Line<'l> {
+    /// A keyword with a field, and its parameters.
+    Known(Keyword, &'l [u8]),
+    /// `AUTH=`: the names after the `=` up to the first space, and those after it.
+    LegacyAuth(&'l [u8], &'l [u8]),
+    /// Any other keyword (as sent), and its parameters.
+    Other(&'l [u8], &'l [u8]),
+    /// Nothing but spaces.
+    Empty,
+}
+
+impl<'l> Line<'l> {
+    fn read(text: &'l [u8]) -> Line<'l> {
+        let line = trim_spaces(text);
+        let (keyword, params) = match find_byte(b' ', line) {
+            Some(space) => (&line[..space], trim_spaces(&line[space + 1..])),
+            None => (line, &[][..]),
+        };
+        if keyword.is_empty() {
+            return Line::Empty;
+        }
+        if let Some(known) = Keyword::of(keyword) {
+            return Line::Known(known, params);
+        }
+        match keyword.split_at_checked(LEGACY_AUTH.len()) {
+            Some((start, first)) if start.eq_ignore_ascii_case(LEGACY_AUTH.as_bytes()) => {
+                Line::LegacyAuth(first, params)
+            }
+            _ => Line::Other(keyword, params),
+        }
+    }
+}
+
+/// The valid mechanism names of a space-separated list, as sent.
+fn mechanism_names(names: &[u8]) -> impl Iterator<Item = &[u8]> {
+    names
+        .split(|&byte| byte == b' ')
+        .filter(|name| sasl::check_mechanism_name(name).is_ok())
+}
+
+/// The first line of `rest` without its line end (a CR before the LF is part of the line
+/// end), and the bytes it takes with its line end.
+fn split_line(rest: &[u8]) -> (&[u8], usize) {
+    let (line, taken) = match find_byte(b'\n', rest) {
+        Some(lf) => (rest.get(..lf).unwrap_or_default(), lf + 1),
+        None => (rest, rest.len()),
+    };
+    (line.strip_suffix(b"\r").unwrap_or(line), taken)
 }
 
 fn trim_spaces(bytes: &[u8]) -> &[u8] {
@@ -223,14 +822,205 @@ fn trim_spaces(bytes: &[u8]) -> &[u8] {
 
 /// The SIZE parameter; a missing or unreadable number means no announced limit.
 fn parse_size(params: &[u8]) -> u64 {
-    let number = params
+    let word = params
         .split(|&byte| byte == b' ')
         .next()
         .unwrap_or_default();
-    core::str::from_utf8(number)
-        .ok()
-        .and_then(|digits| digits.parse().ok())
-        .unwrap_or(0)
+    // What `str::parse` accepts: a `+`, then digits only.
+    let digits = word.strip_prefix(b"+").unwrap_or(word);
+    match leading_number(digits) {
+        (Some(size), len) if len == digits.len() => size,
+        _ => 0,
+    }
+}
+
+/// The digits at the start of `bytes`: their value (`None` when it does not fit in 64
+/// bits, or there are none) and how many there are.
+fn leading_number(bytes: &[u8]) -> (Option<u64>, usize) {
+    let mut value: u64 = 0;
+    let mut len = 0;
+    while let Some(digit) = bytes
+        .get(len)
+        .map(|byte| byte.wrapping_sub(b'0'))
+        .filter(|&digit| digit < 10)
+    {
+        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+        len += 1;
+    }
+    // Nineteen digits always fit in 64 bits; more are read again, checking.
+    let value = match len {
+        0 => None,
+        1..=19 => Some(value),
+        _ => bytes
+            .get(..len)
+            .unwrap_or_default()
+            .iter()
+            .try_fold(0u64, |value, digit| {
+                value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+            }),
+    };
+    (value, len)
+}
+
+/// Text from the reply as a string, each sequence that is not UTF-8 replaced.
+fn text(bytes: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
+}
+
+/// The SASL mechanisms of [`Capabilities`]; see [`Capabilities::mechanisms`].
+#[derive(Debug, Clone)]
+pub struct Mechanisms<'c> {
+    lines: ReplyLines<'c>,
+    /// The rest of the list being read.
+    names: &'c [u8],
+    /// A second list to read after it (after `AUTH=NAME` come the parameters).
+    then: &'c [u8],
+    well_known_seen: u32,
+    others_seen: SeenNames<'c>,
+}
+
+impl<'c> Iterator for Mechanisms<'c> {
+    type Item = Cow<'c, str>;
+
+    fn next(&mut self) -> Option<Cow<'c, str>> {
+        loop {
+            if self.names.is_empty() {
+                if !self.then.is_empty() {
+                    self.names = core::mem::take(&mut self.then);
+                    continue;
+                }
+                match Line::read(self.lines.next()?) {
+                    Line::Known(Keyword::Auth, names) => self.names = names,
+                    Line::LegacyAuth(first, names) => (self.names, self.then) = (first, names),
+                    _ => {}
+                }
+                continue;
+            }
+            let (name, rest) = match find_byte(b' ', self.names) {
+                Some(space) => (&self.names[..space], &self.names[space + 1..]),
+                None => (self.names, &[][..]),
+            };
+            self.names = rest;
+            if sasl::check_mechanism_name(name).is_err() {
+                continue;
+            }
+            if let Some(index) = well_known_mechanism(name) {
+                let bit = 1 << index;
+                if self.well_known_seen & bit == 0 {
+                    self.well_known_seen |= bit;
+                    return WELL_KNOWN_MECHANISMS
+                        .get(index)
+                        .map(|&known| Cow::Borrowed(known));
+                }
+            } else if self.others_seen.first_time(name) {
+                return Some(match text(name) {
+                    Cow::Borrowed(name) if !name.bytes().any(|byte| byte.is_ascii_lowercase()) => {
+                        Cow::Borrowed(name)
+                    }
+                    name => Cow::Owned(name.to_ascii_uppercase()),
+                });
+            }
+        }
+    }
+}
+
+/// Which names outside [`WELL_KNOWN_MECHANISMS`] were listed already: a look along the few
+/// that real servers send, and a set once a hostile one sends thousands.
+#[derive(Debug, Clone, Default)]
+struct SeenNames<'c> {
+    listed: Vec<&'c [u8]>,
+    set: Option<HashSet<Vec<u8>>>,
+}
+
+impl<'c> SeenNames<'c> {
+    const LINEAR_LIMIT: usize = 16;
+
+    /// True when `name` (any case) was not seen before; remembers it.
+    fn first_time(&mut self, name: &'c [u8]) -> bool {
+        if let Some(set) = &mut self.set {
+            return set.insert(name.to_ascii_uppercase());
+        }
+        if self
+            .listed
+            .iter()
+            .any(|seen| sasl::same_mechanism_name(seen, name))
+        {
+            return false;
+        }
+        self.listed.push(name);
+        if self.listed.len() > Self::LINEAR_LIMIT {
+            self.set = Some(
+                self.listed
+                    .drain(..)
+                    .map(<[u8]>::to_ascii_uppercase)
+                    .collect(),
+            );
+        }
+        true
+    }
+}
+
+/// The extensions of [`Capabilities`] without a field; see [`Capabilities::others`].
+#[derive(Debug, Clone)]
+pub struct OtherExtensions<'c> {
+    lines: ReplyLines<'c>,
+}
+
+impl<'c> Iterator for OtherExtensions<'c> {
+    type Item = (Cow<'c, str>, Cow<'c, str>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Line::Other(keyword, params) = Line::read(self.lines.next()?) {
+                let keyword = match text(keyword) {
+                    Cow::Borrowed(keyword)
+                        if !keyword.bytes().any(|byte| byte.is_ascii_lowercase()) =>
+                    {
+                        Cow::Borrowed(keyword)
+                    }
+                    keyword => Cow::Owned(keyword.to_ascii_uppercase()),
+                };
+                return Some((keyword, text(params)));
+            }
+        }
+    }
+}
+
+/// Equal when a client reads the same from both, however the replies were laid out.
+impl PartialEq for Capabilities<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.domain() == other.domain()
+            && self.size == other.size
+            && self.pipelining == other.pipelining
+            && self.eight_bit_mime == other.eight_bit_mime
+            && self.smtp_utf8 == other.smtp_utf8
+            && self.enhanced_status_codes == other.enhanced_status_codes
+            && self.chunking == other.chunking
+            && self.dsn == other.dsn
+            && self.starttls == other.starttls
+            && self.mechanisms().eq(other.mechanisms())
+            && self.others().eq(other.others())
+    }
+}
+
+impl Eq for Capabilities<'_> {}
+
+impl fmt::Debug for Capabilities<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Capabilities")
+            .field("domain", &self.domain())
+            .field("size", &self.size)
+            .field("pipelining", &self.pipelining)
+            .field("eight_bit_mime", &self.eight_bit_mime)
+            .field("smtp_utf8", &self.smtp_utf8)
+            .field("enhanced_status_codes", &self.enhanced_status_codes)
+            .field("chunking", &self.chunking)
+            .field("dsn", &self.dsn)
+            .field("starttls", &self.starttls)
+            .field("mechanisms", &self.mechanisms().collect::<Vec<_>>())
+            .field("others", &self.others().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 /// Why a server's EHLO reply gives no capabilities.
@@ -253,3 +1043,48 @@ impl fmt::Display for EhloError {
 }
 
 impl std::error::Error for EhloError {}
+
+/// Why [`Capabilities::add_other`] refused an extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExtensionError {
+    /// The keyword is empty or holds something other than letters, digits and `-`.
+    NotAKeyword {
+        /// The keyword as given.
+        keyword: String,
+    },
+    /// The keyword has a field of its own in [`Capabilities`], or is AUTH.
+    HasAField {
+        /// The keyword as given.
+        keyword: String,
+    },
+    /// The parameters are not printable ASCII words separated by single spaces.
+    BadParams {
+        /// The keyword they were given for.
+        keyword: String,
+    },
+}
+
+impl fmt::Display for ExtensionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExtensionError::NotAKeyword { keyword } => write!(
+                f,
+                "\"{keyword}\" is not an EHLO keyword: use a letter or digit, then letters, \
+                 digits and '-'"
+            ),
+            ExtensionError::HasAField { keyword } => write!(
+                f,
+                "{keyword} has its own field in Capabilities: set the field (or call \
+                 add_mechanism for AUTH) instead"
+            ),
+            ExtensionError::BadParams { keyword } => write!(
+                f,
+                "the parameters of {keyword} must be printable ASCII words separated by single \
+                 spaces"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ExtensionError {}

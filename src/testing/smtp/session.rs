@@ -277,26 +277,25 @@ impl Session<'_> {
 
     /// What EHLO announces now: STARTTLS until TLS is up, AUTH only once it is (or on a
     /// plaintext server).
-    fn capabilities(&self) -> Capabilities {
+    fn capabilities(&self) -> Capabilities<'static> {
         let config = self.config();
         let tls = self.wire.is_tls();
         let offer_auth = config.auth_enabled() && (tls || config.security == Security::Plaintext);
-        Capabilities {
-            domain: config.hostname.clone(),
-            size: config.size_limit,
-            pipelining: config.pipelining,
-            eight_bit_mime: config.eight_bit_mime,
-            smtp_utf8: config.smtp_utf8,
-            enhanced_status_codes: config.enhanced_status_codes,
-            chunking: config.chunking,
-            starttls: config.security == Security::StartTls && !tls,
-            auth: if offer_auth {
-                config.mechanisms.clone()
-            } else {
-                Vec::new()
-            },
-            ..Capabilities::default()
+        let mut capabilities = Capabilities::new(&config.hostname);
+        capabilities.size = config.size_limit;
+        capabilities.pipelining = config.pipelining;
+        capabilities.eight_bit_mime = config.eight_bit_mime;
+        capabilities.smtp_utf8 = config.smtp_utf8;
+        capabilities.enhanced_status_codes = config.enhanced_status_codes;
+        capabilities.chunking = config.chunking;
+        capabilities.starttls = config.security == Security::StartTls && !tls;
+        if offer_auth {
+            for name in &config.mechanisms {
+                // A name no client could read back is not announced at all.
+                let _ = capabilities.add_mechanism(name);
+            }
         }
+        capabilities
     }
 
     async fn starttls(&mut self) -> Result<(), End> {

@@ -468,3 +468,76 @@ fn sasl_response_lines_both_ways() {
     );
     assert!(parse_auth_response(b"not base64!\r\n", &limits).is_err());
 }
+
+#[test]
+fn auth_mechanisms_follow_the_one_set_of_sasl_name_rules() {
+    use crate::sasl::{MAX_MECHANISM_NAME_LEN, check_mechanism_name};
+
+    let longest = "SCRAM-SHA-256-PLUS-X";
+    assert_eq!(longest.len(), MAX_MECHANISM_NAME_LEN);
+    for name in ["PLAIN", "login", "KERBEROS_V4", longest] {
+        let auth = Command::Auth {
+            mechanism: name,
+            initial_response: None,
+        };
+        assert_eq!(encoded(&auth), format!("AUTH {name}\r\n"));
+        assert_eq!(parsed(format!("AUTH {name}\r\n").as_bytes()), auth);
+    }
+    let field = "SASL mechanism";
+    let refused = [
+        ("", CommandError::Empty { field }),
+        (
+            "SCRAM-SHA-256-PLUS-XY",
+            CommandError::TooLong {
+                field,
+                length: 21,
+                limit: 20,
+            },
+        ),
+        (
+            "CRAM=MD5",
+            CommandError::ForbiddenByte {
+                field,
+                byte: b'=',
+                position: 4,
+            },
+        ),
+        (
+            "PLAIN\r\nQUIT",
+            CommandError::ForbiddenByte {
+                field,
+                byte: b'\r',
+                position: 5,
+            },
+        ),
+    ];
+    for (name, expected) in refused {
+        assert!(check_mechanism_name(name.as_bytes()).is_err(), "{name:?}");
+        let auth = Command::Auth {
+            mechanism: name,
+            initial_response: None,
+        };
+        assert_eq!(
+            auth.encode(&mut Vec::new()),
+            Err(expected.clone()),
+            "{name:?}"
+        );
+    }
+    // A server reads what no client may send the same way.
+    assert_eq!(
+        parse_error(b"AUTH SCRAM-SHA-256-PLUS-XY\r\n"),
+        CommandError::TooLong {
+            field,
+            length: 21,
+            limit: 20
+        }
+    );
+    assert_eq!(
+        parse_error(b"AUTH CRAM=MD5\r\n"),
+        CommandError::ForbiddenByte {
+            field,
+            byte: b'=',
+            position: 4
+        }
+    );
+}
