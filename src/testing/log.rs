@@ -666,7 +666,10 @@ mod tests {
                     b64(USER),
                     b64(PASSWORD)
                 ),
-                r"AUTH PLAIN <redacted>\r\n<redacted>\r\n*\r\nAUTH LOGIN\r\n<redacted>\r\n<redacted>\r\nQUIT\r\n",
+                concat!(
+                    r"AUTH PLAIN <redacted>\r\n<redacted>\r\n*\r\n",
+                    r"AUTH LOGIN\r\n<redacted>\r\n<redacted>\r\nQUIT\r\n",
+                ),
             ),
             (
                 format!("auth login {}\n{}\n", b64(USER), b64(PASSWORD)),
