@@ -79,6 +79,7 @@ pub mod sasl;
 pub mod scan;
 pub mod security;
 pub mod smtp;
+pub mod text;
 
 pub use parsed::Parsed;
 

@@ -553,7 +553,7 @@ async fn an_icloud_sender_without_host_goes_through_the_icloud_preset_in_order()
         .await
         .expect("587 was tried, as scripted");
     assert!(
-        log_587.received_text().ends_with("STARTTLS\r\n"),
+        log_587.received_text_unredacted().ends_with("STARTTLS\r\n"),
         "{log_587:?}"
     );
     assert!(!log_587.tls_established);

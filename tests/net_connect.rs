@@ -49,7 +49,7 @@ async fn reads_the_greeting_and_sends_a_command() {
     drop(client);
 
     let log = server.finish().await.unwrap();
-    assert_eq!(log.received, b"QUIT\r\n");
+    assert_eq!(log.received_unredacted(), b"QUIT\r\n");
     assert!(log.client_closed);
 }
 
@@ -479,7 +479,7 @@ async fn the_transcript_sees_both_directions_and_no_secret() {
     );
     let log = server.finish().await.unwrap();
     assert_eq!(
-        log.received,
+        log.received_unredacted(),
         b"EHLO client.example\r\nAUTH PLAIN AHVzZXIAaHVudGVyMg==\r\n"
     );
 }

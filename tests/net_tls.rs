@@ -44,7 +44,7 @@ async fn implicit_tls_works_for(host: &str) {
     let log = server.finish().await.unwrap();
     assert!(log.tls_established);
     assert_eq!(log.plaintext_len, 0);
-    assert_eq!(log.after_tls(), b"a1 LOGOUT\r\n");
+    assert_eq!(log.after_tls_unredacted(), b"a1 LOGOUT\r\n");
 }
 
 #[tokio::test]
@@ -106,8 +106,11 @@ async fn starttls_upgrades_the_connection() {
 
     let log = server.finish().await.unwrap();
     assert!(log.tls_established);
-    assert_eq!(log.plaintext(), b"EHLO client.example\r\nSTARTTLS\r\n");
-    assert_eq!(log.after_tls(), b"EHLO client.example\r\n");
+    assert_eq!(
+        log.plaintext_unredacted(),
+        b"EHLO client.example\r\nSTARTTLS\r\n"
+    );
+    assert_eq!(log.after_tls_unredacted(), b"EHLO client.example\r\n");
 }
 
 #[tokio::test]
@@ -142,7 +145,10 @@ async fn starttls_refuses_bytes_injected_after_the_go_ahead() {
         "{error}"
     );
     assert!(!error.log.tls_established);
-    assert_eq!(error.log.received, b"EHLO client.example\r\nSTARTTLS\r\n");
+    assert_eq!(
+        error.log.received_unredacted(),
+        b"EHLO client.example\r\nSTARTTLS\r\n"
+    );
 }
 
 #[tokio::test]
@@ -187,7 +193,10 @@ async fn a_refused_starttls_upgrade_leaves_the_connection_broken() {
 
     let error = server.finish().await.unwrap_err();
     assert!(!error.log.tls_established);
-    assert_eq!(error.log.received, b"EHLO client.example\r\nSTARTTLS\r\n");
+    assert_eq!(
+        error.log.received_unredacted(),
+        b"EHLO client.example\r\nSTARTTLS\r\n"
+    );
 }
 
 #[tokio::test]
@@ -243,7 +252,7 @@ async fn refused(leaf: &Leaf, ca: &TestCa, host: &str) -> NetError {
         matches!(server_error.failure, Failure::Tls { .. }),
         "{server_error}"
     );
-    assert!(server_error.log.received.is_empty());
+    assert!(server_error.log.received_unredacted().is_empty());
     error
 }
 
@@ -346,7 +355,10 @@ async fn implicit_tls_to_a_plain_text_port_says_so() {
     assert_eq!(error.tls_failure(), Some(TlsFailure::NotTls), "{error:?}");
     assert!(error.to_string().contains("STARTTLS"), "{error}");
     let log = server.finish().await.unwrap();
-    assert!(log.received.starts_with(&[0x16]), "a ClientHello was sent");
+    assert!(
+        log.received_unredacted().starts_with(&[0x16]),
+        "a ClientHello was sent"
+    );
 }
 
 #[tokio::test]
@@ -376,7 +388,10 @@ async fn a_failed_starttls_handshake_leaves_the_connection_unusable() {
     // Nothing went out after the failed handshake: no credentials in plain text.
     let error = server.finish().await.unwrap_err();
     assert!(matches!(error.failure, Failure::Tls { .. }), "{error}");
-    assert_eq!(error.log.received, b"EHLO client.example\r\nSTARTTLS\r\n");
+    assert_eq!(
+        error.log.received_unredacted(),
+        b"EHLO client.example\r\nSTARTTLS\r\n"
+    );
 }
 
 #[tokio::test]

@@ -46,7 +46,7 @@ fn starttls_opening() -> Script {
 
 /// After the client gives up, what it sent must hold no secret and no mail command.
 fn assert_nothing_sensitive(log: &ServerLog) {
-    let text = log.received_text();
+    let text = log.received_text_unredacted();
     for forbidden in ["AUTH", "MAIL FROM", "RCPT TO", "DATA", PASSWORD] {
         assert!(
             !text.contains(forbidden),
@@ -80,7 +80,7 @@ async fn a_server_without_starttls_gets_nothing_but_ehlo() {
     drop(result);
     let log = finish(server).await;
     assert_nothing_sensitive(&log);
-    assert!(log.received_text().starts_with("EHLO "));
+    assert!(log.received_text_unredacted().starts_with("EHLO "));
 }
 
 #[tokio::test]
@@ -347,7 +347,7 @@ async fn a_refusing_greeting_is_reported_with_its_text() {
         }
         drop(result);
         assert!(
-            finish(server).await.received.is_empty(),
+            finish(server).await.received_unredacted().is_empty(),
             "nothing is sent after a refusal"
         );
     }
@@ -399,7 +399,7 @@ async fn a_421_in_the_middle_of_a_transaction_ends_the_session_cleanly() {
     }
     drop(client);
     let log = finish(server).await;
-    let text = log.received_text();
+    let text = log.received_text_unredacted();
     assert!(
         !text.contains("RSET") && !text.contains("DATA"),
         "nothing after 421: {text:?}"
@@ -436,7 +436,7 @@ async fn cr_or_lf_in_an_address_is_refused_before_anything_is_sent() {
     }
     client.noop().await.expect("the session is still usable");
     drop(client);
-    let text = finish(server).await.received_text();
+    let text = finish(server).await.received_text_unredacted();
     assert!(!text.contains("MAIL") && !text.contains("RCPT"), "{text:?}");
     assert!(text.contains("NOOP"));
 }
@@ -489,7 +489,7 @@ async fn a_refused_recipient_stops_the_message_and_resets_the_transaction() {
     }
     drop(client);
     let log = server.finish().await.expect("the script ran to its end");
-    assert!(!log.received_text().contains("DATA"));
+    assert!(!log.received_text_unredacted().contains("DATA"));
 }
 
 #[tokio::test]
@@ -521,7 +521,7 @@ async fn partial_delivery_when_allowed_sends_to_the_accepted_recipients() {
     drop(client);
     let log = server.finish().await.expect("the script ran to its end");
     assert!(
-        log.received_text()
+        log.received_text_unredacted()
             .ends_with("Subject: x\r\n\r\n..hidden dot\r\n.\r\n")
     );
 }
@@ -574,7 +574,7 @@ async fn plain_refused_for_another_reason_falls_back_to_login_but_535_does_not()
     drop(error);
     let log = finish(server).await;
     assert!(
-        !log.received_text().contains("AUTH LOGIN"),
+        !log.received_text_unredacted().contains("AUTH LOGIN"),
         "no LOGIN after 535"
     );
 }
@@ -629,7 +629,7 @@ async fn plaintext_is_never_chosen_silently() {
         "{result:?}"
     );
     drop(result);
-    let text = finish(server).await.received_text();
+    let text = finish(server).await.received_text_unredacted();
     assert!(!text.contains("HELO"), "{text:?}");
 
     // In plaintext mode, asked for by name, the old HELO is acceptable.
@@ -729,7 +729,7 @@ async fn a_plain_exchange_still_open_is_cancelled_before_login_is_tried() {
     drop(session);
     let log = server.finish().await.expect("the whole script ran");
     assert_eq!(
-        log.received_text(),
+        log.received_text_unredacted(),
         format!(
             "EHLO localhost\r\nAUTH PLAIN {PLAIN_RESPONSE}\r\n{PLAIN_RESPONSE}\r\n*\r\n\
              AUTH LOGIN\r\n{LOGIN_USER}\r\n{LOGIN_PASSWORD}\r\n"
@@ -754,7 +754,7 @@ async fn a_plain_challenge_with_content_is_cancelled_not_answered() {
     drop(session);
     let log = server.finish().await.expect("the whole script ran");
     assert_eq!(
-        log.received_text(),
+        log.received_text_unredacted(),
         format!(
             "EHLO localhost\r\nAUTH PLAIN {PLAIN_RESPONSE}\r\n*\r\n\
              AUTH LOGIN\r\n{LOGIN_USER}\r\n{LOGIN_PASSWORD}\r\n"
@@ -798,7 +798,7 @@ async fn a_login_exchange_the_server_will_not_end_gives_the_connection_up() {
     drop(error);
     let log = finish(server).await;
     assert_eq!(
-        log.received_text(),
+        log.received_text_unredacted(),
         format!("EHLO localhost\r\nAUTH LOGIN\r\n{LOGIN_USER}\r\n{LOGIN_PASSWORD}\r\n*\r\n"),
         "nothing may follow the unanswered cancellation"
     );
@@ -825,7 +825,7 @@ async fn a_cancelled_exchange_is_the_error_when_no_mechanism_is_left() {
     drop(error);
     let log = finish(server).await;
     assert_eq!(
-        log.received_text(),
+        log.received_text_unredacted(),
         format!("EHLO localhost\r\nAUTH PLAIN {PLAIN_RESPONSE}\r\n*\r\n")
     );
 }

@@ -1,9 +1,12 @@
 //! What can go wrong on a connection, told in a user's words.
 
 use core::fmt;
+use core::fmt::Write as _;
 use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
+
+use crate::text::Escaping;
 
 /// One address tried while connecting, and why it failed.
 #[derive(Debug)]
@@ -231,7 +234,12 @@ impl fmt::Display for Attempts<'_> {
 }
 
 impl fmt::Display for NetError {
+    /// The message, with control characters escaped
+    /// ([`escape_control`](crate::text::escape_control)): a TLS failure quotes names from the
+    /// server's certificate, and operating system errors are not ours either. The fields
+    /// keep the text as received.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let f = &mut Escaping(f);
         match self {
             NetError::Resolve { host, port, source } => write!(
                 f,
@@ -338,5 +346,28 @@ impl std::error::Error for NetError {
             } => Some(source),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_from_the_server_is_displayed_escaped_and_kept_raw_in_the_fields() {
+        let reason = "certificate for \x1b]0;owned\x07evil\r\x7f\u{202e}.test";
+        let error = NetError::Tls {
+            host: "mx.test".into(),
+            port: 465,
+            kind: TlsFailure::WrongName,
+            reason: reason.into(),
+            source: None,
+        };
+        let shown = r"certificate for \u{1b}]0;owned\u{7}evil\r\u{7f}\u{202e}.test";
+        assert_eq!(
+            error.to_string(),
+            format!("TLS with mx.test:465 failed: {shown}")
+        );
+        assert!(matches!(error, NetError::Tls { reason: kept, .. } if kept == reason));
     }
 }

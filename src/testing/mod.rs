@@ -26,7 +26,7 @@
 //! drop(client);
 //!
 //! let log = server.finish().await.unwrap();
-//! assert_eq!(log.received, b"EHLO client.example\r\n");
+//! assert_eq!(log.received_unredacted(), b"EHLO client.example\r\n");
 //! assert!(log.expectations.iter().all(|e| e.matched));
 //! assert!(!log.tls_established);
 //! # });

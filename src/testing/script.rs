@@ -9,7 +9,7 @@ use std::time::Duration;
 use rustls::ServerConfig;
 
 use super::conn::ServerConn;
-use super::log::{Failure, shown};
+use super::log::{Context, Failure, shown, shown_redacted};
 
 /// How the server starts each connection.
 #[derive(Clone, Debug)]
@@ -105,9 +105,8 @@ impl Step {
 ///
 /// Every wait for the client is bounded by the step timeout (5 s unless changed). After
 /// the last step (or [`close`](Script::close)) the server ends its side and keeps reading
-/// until the client closes, so [`ServerLog::received`](super::ServerLog::received) holds
-/// everything the client sent: drop the client before `finish`, or `finish` waits for the
-/// step timeout.
+/// until the client closes, so the [`ServerLog`](super::ServerLog) holds everything the
+/// client sent: drop the client before `finish`, or `finish` waits for the step timeout.
 pub struct Script {
     pub(crate) mode: Mode,
     pub(crate) steps: Vec<Step>,
@@ -170,20 +169,29 @@ impl Script {
         })
     }
 
-    /// Reads one line and accepts it if it starts with `prefix` (case-sensitive).
+    /// Reads one line and accepts it if it starts with `prefix` (case-sensitive). The
+    /// step's description, which failures print, shows a secret in `prefix` redacted.
     pub fn expect_prefix(self, prefix: impl AsRef<[u8]>) -> Self {
         let prefix = prefix.as_ref().to_vec();
         self.step(Step::Expect {
-            expected: format!("a line starting with \"{}\"", shown(&prefix)),
+            expected: format!(
+                "a line starting with \"{}\"",
+                shown_redacted(&prefix, Context::Expected)
+            ),
             check: Box::new(move |line| line.starts_with(&prefix)),
         })
     }
 
-    /// Reads one line and accepts it if it is exactly `line` (without its CRLF).
+    /// Reads one line and accepts it if it is exactly `line` (without its CRLF). The step's
+    /// description, which failures print, shows a secret in `line` (an AUTH payload, a
+    /// base64 line) redacted.
     pub fn expect_exact(self, line: impl AsRef<[u8]>) -> Self {
         let wanted = line.as_ref().to_vec();
         self.step(Step::Expect {
-            expected: format!("the line \"{}\"", shown(&wanted)),
+            expected: format!(
+                "the line \"{}\"",
+                shown_redacted(&wanted, Context::Expected)
+            ),
             check: Box::new(move |line| line == wanted.as_slice()),
         })
     }

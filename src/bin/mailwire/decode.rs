@@ -77,7 +77,7 @@ fn each(
         match step(&input[offset..], offset) {
             Ok(Some((item, used))) => {
                 // The item echoes the input, which may be a server's or an attacker's.
-                writeln!(out, "{}", terminal::safe(&item))
+                writeln!(out, "{}", terminal::escape_control(&item))
                     .map_err(|e| Failure::Runtime(e.to_string()))?;
                 offset += used.max(1);
             }

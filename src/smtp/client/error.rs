@@ -1,11 +1,13 @@
 //! What can go wrong in an SMTP session, phase by phase.
 
 use core::fmt;
+use core::fmt::Write as _;
 use std::time::Duration;
 
 use crate::net::NetError;
 use crate::sasl::Mechanism;
 use crate::smtp::codec::{CommandError, DataError, OwnedReply, ReplyError};
+use crate::text::Escaping;
 
 /// The step of an SMTP session an error happened in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -219,7 +221,12 @@ impl Error {
 }
 
 impl fmt::Display for Error {
+    /// The message, with control characters escaped
+    /// ([`escape_control`](crate::text::escape_control)): reply texts and mechanism names come
+    /// from the server, and a program printing the error to a terminal must not pass its ESC
+    /// sequences on. The fields keep the text as received.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let f = &mut Escaping(f);
         match self {
             Error::Net { phase, source } => write!(f, "{source} (while {phase})"),
             Error::Protocol {
@@ -371,6 +378,112 @@ impl std::error::Error for Error {
             Error::InvalidInput { source, .. } => Some(source),
             Error::InvalidMessage { source } => Some(source),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::Limits;
+    use crate::smtp::codec::{Parsed, parse_reply};
+
+    /// Reply text that would recolour a terminal, ring it, overwrite the line, and reverse
+    /// what follows, with a DEL and a C1 control besides.
+    const HOSTILE: &str = "\x1b[31mred\x07 bell\rforged \x7f del \u{202e} rlo \u{9b} c1";
+    const SHOWN: &str = r"\u{1b}[31mred\u{7} bell\rforged \u{7f} del \u{202e} rlo \u{9b} c1";
+
+    fn reply(code: u16) -> OwnedReply {
+        let wire = format!("{code} 5.7.1 {HOSTILE}\r\n");
+        let Ok(Parsed::Complete(reply, _)) = parse_reply(wire.as_bytes(), &Limits::default())
+        else {
+            panic!("{wire:?} is one reply");
+        };
+        reply.to_owned()
+    }
+
+    /// No character a terminal would act on (line breaks included: a message is one line).
+    fn assert_inert(shown: &str) {
+        let raw: Vec<char> = shown
+            .chars()
+            .filter(|&c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c))
+            .collect();
+        assert_eq!(raw, [], "{shown:?}");
+    }
+
+    #[test]
+    fn server_text_in_an_error_is_displayed_escaped_and_kept_raw_in_its_fields() {
+        let server = "mx.test:587".to_owned();
+        let errors = [
+            Error::Rejected {
+                server: server.clone(),
+                phase: Phase::MailFrom,
+                reply: reply(550),
+            },
+            Error::AuthFailed {
+                server: server.clone(),
+                reply: reply(535),
+                hint: None,
+            },
+            Error::AuthCancelled {
+                server: server.clone(),
+                mechanism: Mechanism::Plain,
+                challenge: reply(334),
+                reply: reply(501),
+            },
+            Error::RecipientsRejected {
+                server: server.clone(),
+                accepted: vec![],
+                rejected: vec![RecipientRejection {
+                    recipient: "b@example.org".into(),
+                    reply: reply(550),
+                }],
+            },
+        ];
+        for error in &errors {
+            let shown = error.to_string();
+            assert!(shown.contains(SHOWN), "{shown}");
+            assert_inert(&shown);
+        }
+        // A program that inspects a reply gets it as the server sent it.
+        for error in &errors[..3] {
+            assert_eq!(error.reply().expect("a reply").lines, [HOSTILE]);
+        }
+        let Error::RecipientsRejected { rejected, .. } = &errors[3] else {
+            unreachable!("the fourth error is RecipientsRejected");
+        };
+        assert_eq!(rejected[0].reply.lines, [HOSTILE]);
+        // The reply on its own, as an error quotes it.
+        let shown = reply(550).to_string();
+        assert_eq!(shown, format!("550 5.7.1 {SHOWN}"));
+    }
+
+    #[test]
+    fn every_part_of_an_error_the_server_wrote_is_displayed_escaped() {
+        let errors = [
+            Error::AuthNotOffered {
+                server: "mx.test:587".into(),
+                offered: vec![format!("X-{HOSTILE}")],
+            },
+            Error::Broken {
+                server: "mx.test:587".into(),
+                reason: HOSTILE.into(),
+            },
+            Error::Net {
+                phase: Phase::StartTls,
+                source: NetError::Tls {
+                    host: "mx.test".into(),
+                    port: 587,
+                    kind: crate::net::TlsFailure::WrongName,
+                    reason: format!("the certificate is for {HOSTILE}"),
+                    source: None,
+                },
+            },
+        ];
+        for error in &errors {
+            let shown = error.to_string();
+            assert!(shown.contains(SHOWN), "{shown}");
+            assert_inert(&shown);
         }
     }
 }

@@ -24,8 +24,10 @@
 //! ```
 
 use core::fmt;
+use core::fmt::Write as _;
 
 use crate::scan::find_byte;
+use crate::text::Escaping;
 
 /// A three-digit SMTP reply code from 200 to 599.
 ///
@@ -275,8 +277,11 @@ impl fmt::Debug for Reply<'_> {
 }
 
 impl fmt::Display for Reply<'_> {
-    /// The code, then each line's text separated by spaces, as a person would quote it.
+    /// The code, then each line's text separated by spaces, as a person would quote it, with
+    /// control characters escaped ([`escape_control`](crate::text::escape_control)) so the
+    /// server's text cannot steer a terminal. [`Reply::lines`] keeps them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let f = &mut Escaping(f);
         write!(f, "{}", self.code)?;
         for text in self.lines().filter(|text| !text.is_empty()) {
             write!(f, " {}", String::from_utf8_lossy(text))?;
@@ -411,8 +416,10 @@ impl OwnedReply {
 }
 
 impl fmt::Display for OwnedReply {
-    /// As a person would quote it: `535 5.7.8 Authentication failed`.
+    /// As a person would quote it: `535 5.7.8 Authentication failed`, with control
+    /// characters escaped as [`Reply`]'s `Display` does. [`OwnedReply::lines`] keeps them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let f = &mut Escaping(f);
         write!(f, "{}", self.code)?;
         if let Some(enhanced) = self.enhanced {
             write!(f, " {enhanced}")?;
