@@ -262,7 +262,10 @@ impl<'a> Capabilities<'a> {
 
     /// True when the server offers the SASL mechanism `mechanism` (any case).
     pub fn supports_auth(&self, mechanism: &str) -> bool {
-        match well_known_mechanism(mechanism.as_bytes()) {
+        // A client asks once per mechanism it could use, after every EHLO: the index answers
+        // in one look-up where the list would be walked name by name.
+        let name = mechanism.as_bytes();
+        match well_known_mechanism_indexed(name, name) {
             Some(index) => self.well_known & (1 << index) != 0,
             None => {
                 self.other_mechanisms
@@ -616,19 +619,27 @@ impl<'a> Capabilities<'a> {
 pub(super) fn well_known_mechanism_indexed(name: &[u8], rest: &[u8]) -> Option<usize> {
     let index = MECHANISM_INDEX.find(fold3(name) ^ ((name.len() as u32) << 24))?;
     let spelled = SPELLED_MECHANISMS.get(index)?;
-    // A name the index points to is the well-known one when both have the same length and
-    // the spelling starts the rest (a whole word of bytes after it is needed; too close
-    // to the end of the bytes, the letters are compared one by one).
-    let same = spelled.len() == name.len()
-        && if rest.len() >= 24 {
-            spelled.strip_prefix(rest).is_some()
-        } else {
-            WELL_KNOWN_MECHANISMS
-                .get(index)
-                .is_some_and(|known| sasl::same_mechanism_name(known.as_bytes(), name))
-        };
+    if spelled.len() != name.len() {
+        return None;
+    }
+    // The spelling is compared a word at a time, so the bytes after the name must be there
+    // for a whole word: near the end of the bytes (or for a name given alone, as by a
+    // client asking), the name is compared from a copy with zeros after it.
+    let same = if rest.len() >= SPELLED_WORDS {
+        spelled.strip_prefix(rest).is_some()
+    } else {
+        let mut padded = [0; SPELLED_WORDS];
+        // (A name too long for the copy is longer than every spelling: it stays unequal.)
+        if let Some(start) = padded.get_mut(..name.len()) {
+            start.copy_from_slice(name);
+        }
+        spelled.strip_prefix(&padded).is_some()
+    };
     same.then_some(index)
 }
+
+/// The bytes a [`Spelled`] mechanism name is compared in: three words.
+const SPELLED_WORDS: usize = 24;
 
 /// What follows `KEYWORDS[index]` (any case) at the start of `text`, whose first sixteen
 /// bytes are `head`, or `None` when `text` does not start with it.
