@@ -39,9 +39,9 @@ use std::collections::HashSet;
 use super::reply::{OwnedReply, Reply, ReplyCode, ReplyLines};
 // The crate's one spelling compared a word at a time; it came with the IMAP grammar,
 // which needed it first, and is used here rather than written a second time.
-use crate::imap::codec::grammar::keyword::Spelled;
+use crate::imap::codec::grammar::keyword::{Spelled, split_words};
 use crate::sasl::{self, MechanismNameError};
-use crate::scan::find_byte;
+use crate::scan::{equal_byte_marks, find_byte, first_marked};
 
 /// The service extensions a server announced in its EHLO reply, borrowed from the reply.
 ///
@@ -540,7 +540,7 @@ impl<'a> Capabilities<'a> {
             if matches!(text.first(), None | Some(b' ' | b'\r' | b'\n')) {
                 return None;
             }
-            return Some(4 + split_line(text).1);
+            return Some(4 + line_len_from_head(head, text));
         };
         let keyword_len = text.len() - after.len();
         let bit = 1 << keyword as u32;
@@ -640,6 +640,22 @@ pub(super) fn well_known_mechanism_indexed(name: &[u8], rest: &[u8]) -> Option<u
 
 /// The bytes a [`Spelled`] mechanism name is compared in: three words.
 const SPELLED_WORDS: usize = 24;
+
+/// The bytes the line at the start of `text` takes with its line end, as [`split_line`]
+/// counts them; `head` is its first sixteen bytes (zeros past its end). Lines after the
+/// greeting are mostly short: their end is in `head`, already in hand, and only a longer
+/// line is searched further.
+#[inline(always)]
+fn line_len_from_head(head: &[u8; 16], text: &[u8]) -> usize {
+    let (low, high) = split_words(head);
+    let in_low = first_marked(equal_byte_marks(low, b'\n'));
+    let lf = if in_low < 8 {
+        in_low
+    } else {
+        8 + first_marked(equal_byte_marks(high, b'\n'))
+    };
+    if lf < 16 { lf + 1 } else { split_line(text).1 }
+}
 
 /// What follows `KEYWORDS[index]` (any case) at the start of `text`, whose first sixteen
 /// bytes are `head`, or `None` when `text` does not start with it.
