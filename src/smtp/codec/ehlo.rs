@@ -510,9 +510,7 @@ impl<'a> Capabilities<'a> {
     /// before giving up on a line, the plain reader notes again, which changes nothing.
     #[inline(always)]
     fn read_line_start(&mut self, line: &[u8], alone: &mut u32) -> Option<usize> {
-        if !matches!(line.get(3), Some(b'-' | b' ')) {
-            return None;
-        }
+        // The parser has checked the code and its separator: the text starts after them.
         let text = line.get(4..)?;
         // The first sixteen bytes, read once for every comparison; zeros past the end of a
         // short last line match no keyword.
