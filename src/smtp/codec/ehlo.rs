@@ -39,9 +39,9 @@ use std::collections::HashSet;
 use super::reply::{OwnedReply, Reply, ReplyCode, ReplyLines};
 // The crate's one spelling compared a word at a time; it came with the IMAP grammar,
 // which needed it first, and is used here rather than written a second time.
-use crate::imap::codec::grammar::keyword::Spelled;
+use crate::imap::codec::grammar::keyword::{Spelled, split_words};
 use crate::sasl::{self, MechanismNameError};
-use crate::scan::find_byte;
+use crate::scan::{equal_byte_marks, find_byte, first_marked};
 
 /// The service extensions a server announced in its EHLO reply, borrowed from the reply.
 ///
@@ -262,7 +262,10 @@ impl<'a> Capabilities<'a> {
 
     /// True when the server offers the SASL mechanism `mechanism` (any case).
     pub fn supports_auth(&self, mechanism: &str) -> bool {
-        match well_known_mechanism(mechanism.as_bytes()) {
+        // A client asks once per mechanism it could use, after every EHLO: the index answers
+        // in one look-up where the list would be walked name by name.
+        let name = mechanism.as_bytes();
+        match well_known_mechanism_indexed(name, name) {
             Some(index) => self.well_known & (1 << index) != 0,
             None => {
                 self.other_mechanisms
@@ -507,9 +510,7 @@ impl<'a> Capabilities<'a> {
     /// before giving up on a line, the plain reader notes again, which changes nothing.
     #[inline(always)]
     fn read_line_start(&mut self, line: &[u8], alone: &mut u32) -> Option<usize> {
-        if !matches!(line.get(3), Some(b'-' | b' ')) {
-            return None;
-        }
+        // The parser has checked the code and its separator: the text starts after them.
         let text = line.get(4..)?;
         // The first sixteen bytes, read once for every comparison; zeros past the end of a
         // short last line match no keyword.
@@ -537,7 +538,7 @@ impl<'a> Capabilities<'a> {
             if matches!(text.first(), None | Some(b' ' | b'\r' | b'\n')) {
                 return None;
             }
-            return Some(4 + split_line(text).1);
+            return Some(4 + line_len_from_head(head, text));
         };
         let keyword_len = text.len() - after.len();
         let bit = 1 << keyword as u32;
@@ -616,18 +617,42 @@ impl<'a> Capabilities<'a> {
 pub(super) fn well_known_mechanism_indexed(name: &[u8], rest: &[u8]) -> Option<usize> {
     let index = MECHANISM_INDEX.find(fold3(name) ^ ((name.len() as u32) << 24))?;
     let spelled = SPELLED_MECHANISMS.get(index)?;
-    // A name the index points to is the well-known one when both have the same length and
-    // the spelling starts the rest (a whole word of bytes after it is needed; too close
-    // to the end of the bytes, the letters are compared one by one).
-    let same = spelled.len() == name.len()
-        && if rest.len() >= 24 {
-            spelled.strip_prefix(rest).is_some()
-        } else {
-            WELL_KNOWN_MECHANISMS
-                .get(index)
-                .is_some_and(|known| sasl::same_mechanism_name(known.as_bytes(), name))
-        };
+    if spelled.len() != name.len() {
+        return None;
+    }
+    // The spelling is compared a word at a time, so the bytes after the name must be there
+    // for a whole word: near the end of the bytes (or for a name given alone, as by a
+    // client asking), the name is compared from a copy with zeros after it.
+    let same = if rest.len() >= SPELLED_WORDS {
+        spelled.strip_prefix(rest).is_some()
+    } else {
+        let mut padded = [0; SPELLED_WORDS];
+        // (A name too long for the copy is longer than every spelling: it stays unequal.)
+        if let Some(start) = padded.get_mut(..name.len()) {
+            start.copy_from_slice(name);
+        }
+        spelled.strip_prefix(&padded).is_some()
+    };
     same.then_some(index)
+}
+
+/// The bytes a [`Spelled`] mechanism name is compared in: three words.
+const SPELLED_WORDS: usize = 24;
+
+/// The bytes the line at the start of `text` takes with its line end, as [`split_line`]
+/// counts them; `head` is its first sixteen bytes (zeros past its end). Lines after the
+/// greeting are mostly short: their end is in `head`, already in hand, and only a longer
+/// line is searched further.
+#[inline(always)]
+fn line_len_from_head(head: &[u8; 16], text: &[u8]) -> usize {
+    let (low, high) = split_words(head);
+    let in_low = first_marked(equal_byte_marks(low, b'\n'));
+    let lf = if in_low < 8 {
+        in_low
+    } else {
+        8 + first_marked(equal_byte_marks(high, b'\n'))
+    };
+    if lf < 16 { lf + 1 } else { split_line(text).1 }
 }
 
 /// What follows `KEYWORDS[index]` (any case) at the start of `text`, whose first sixteen

@@ -275,33 +275,18 @@ impl ReplyParser {
                     });
                 }
             };
-            let content = line.content;
-            let digits = match content {
-                [a, b, c, ..] if is_code(*a, *b, *c) => [*a, *b, *c],
-                _ => return Err(bad_code(content, line_number, offset)),
-            };
-            match first_code {
-                None => first_code = Some(digits),
-                Some(expected) if expected != digits => {
-                    return Err(ReplyError::InconsistentCode {
-                        expected: ReplyCode::from_digits(expected),
-                        found: ReplyCode::from_digits(digits),
-                        line: line_number,
-                    });
+            let (digits, last) = match (first_code, line.content.first_chunk()) {
+                // The shape of nearly every line after the first: the code the first line
+                // had (so already checked: compared whole, not read digit by digit again),
+                // then `-` or a space.
+                (Some(code), Some(&[a, b, c, separator]))
+                    if [a, b, c] == code && matches!(separator, b'-' | b' ') =>
+                {
+                    (code, separator == b' ')
                 }
-                Some(_) => {}
-            }
-            let last = match content.get(3) {
-                None | Some(b' ') => true,
-                Some(b'-') => false,
-                Some(&found) => {
-                    return Err(ReplyError::BadSeparator {
-                        line: line_number,
-                        offset: offset + 3,
-                        found,
-                    });
-                }
+                _ => read_line_start(line.content, first_code, line_number, offset)?,
             };
+            first_code = Some(digits);
             offset += line.consumed;
             if offset as u64 > limits.response_len {
                 return Err(ReplyError::TooLarge {
@@ -320,6 +305,43 @@ impl ReplyParser {
             }
         }
     }
+}
+
+/// The code at the start of a complete line, checked against the first line's, and
+/// whether the line is the last one: the plain reading of every line, which the shortcut
+/// for lines after the first in [`ReplyParser`] must agree with.
+#[inline(always)]
+pub(super) fn read_line_start(
+    content: &[u8],
+    first_code: Option<[u8; 3]>,
+    line_number: usize,
+    offset: usize,
+) -> Result<([u8; 3], bool), ReplyError> {
+    let digits = match content {
+        [a, b, c, ..] if is_code(*a, *b, *c) => [*a, *b, *c],
+        _ => return Err(bad_code(content, line_number, offset)),
+    };
+    if let Some(expected) = first_code
+        && expected != digits
+    {
+        return Err(ReplyError::InconsistentCode {
+            expected: ReplyCode::from_digits(expected),
+            found: ReplyCode::from_digits(digits),
+            line: line_number,
+        });
+    }
+    let last = match content.get(3) {
+        None | Some(b' ') => true,
+        Some(b'-') => false,
+        Some(&found) => {
+            return Err(ReplyError::BadSeparator {
+                line: line_number,
+                offset: offset + 3,
+                found,
+            });
+        }
+    };
+    Ok((digits, last))
 }
 
 /// Checks the start of a line whose end has not arrived, so garbage fails at once.

@@ -405,3 +405,43 @@ fn a_parser_given_another_buffer_starts_over() {
     };
     assert_eq!(reply.code(), ReplyCode::CLOSING);
 }
+
+/// A second line starting with every code-like prefix and every byte after it: the parser's
+/// shortcut for lines after the first reads each as the plain reading of a line does (the
+/// same error, or the last line, or a line after which more must come).
+#[test]
+fn the_shortcut_for_later_lines_and_the_plain_reading_agree() {
+    use crate::smtp::codec::reply_parse::read_line_start;
+
+    let first = b"250-mx.example.com\r\n";
+    let starts: [&[u8]; 7] = [b"250", b"251", b"350", b"25", b"", b"2a0", b"650"];
+    for start in starts {
+        for after in 0..=255u8 {
+            if after == b'\n' {
+                continue;
+            }
+            let mut second = start.to_vec();
+            second.push(after);
+            for end in [&b"text\r\n"[..], b"\r\n", b"\n"] {
+                let mut wire = first.to_vec();
+                wire.extend_from_slice(&second);
+                wire.extend_from_slice(end);
+                // The line without its end: the LF, and a CR just before it.
+                let line = &wire[first.len()..wire.len() - 1];
+                let content = line.strip_suffix(b"\r").unwrap_or(line);
+                let plain = read_line_start(content, Some(*b"250"), 2, first.len());
+                let parsed = parse_reply(&wire, &Limits::default());
+                let shown = String::from_utf8_lossy(&wire);
+                match plain {
+                    Err(error) => assert_eq!(parsed, Err(error), "{shown:?}"),
+                    Ok((_, true)) => assert!(
+                        matches!(parsed, Ok(Parsed::Complete(reply, taken))
+                            if reply.line_count() == 2 && taken == wire.len()),
+                        "{shown:?}: {parsed:?}"
+                    ),
+                    Ok((_, false)) => assert_eq!(parsed, Ok(Parsed::Incomplete), "{shown:?}"),
+                }
+            }
+        }
+    }
+}
