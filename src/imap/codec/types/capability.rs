@@ -3,7 +3,7 @@
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::fmt;
 
-use super::core::{Atom, IntoOwned};
+use super::core::{Atom, owned_enum};
 
 /// One capability a server advertises, or one a client ENABLEs.
 ///
@@ -204,44 +204,12 @@ impl fmt::Display for Capability<'_> {
     }
 }
 
-impl IntoOwned for Capability<'_> {
-    type Owned = Capability<'static>;
-    fn into_owned(self) -> Capability<'static> {
-        match self {
-            Capability::Auth(atom) => Capability::Auth(atom.into_owned()),
-            Capability::Thread(atom) => Capability::Thread(atom.into_owned()),
-            Capability::Compress(atom) => Capability::Compress(atom.into_owned()),
-            Capability::Other(atom) => Capability::Other(atom.into_owned()),
-            Capability::Imap4Rev1 => Capability::Imap4Rev1,
-            Capability::Imap4Rev2 => Capability::Imap4Rev2,
-            Capability::Imap4 => Capability::Imap4,
-            Capability::StartTls => Capability::StartTls,
-            Capability::LoginDisabled => Capability::LoginDisabled,
-            Capability::SaslIr => Capability::SaslIr,
-            Capability::Idle => Capability::Idle,
-            Capability::Id => Capability::Id,
-            Capability::Enable => Capability::Enable,
-            Capability::Namespace => Capability::Namespace,
-            Capability::Move => Capability::Move,
-            Capability::UidPlus => Capability::UidPlus,
-            Capability::Unselect => Capability::Unselect,
-            Capability::Quota => Capability::Quota,
-            Capability::CondStore => Capability::CondStore,
-            Capability::QResync => Capability::QResync,
-            Capability::LiteralPlus => Capability::LiteralPlus,
-            Capability::LiteralMinus => Capability::LiteralMinus,
-            Capability::ESearch => Capability::ESearch,
-            Capability::Sort => Capability::Sort,
-            Capability::ListStatus => Capability::ListStatus,
-            Capability::ListExtended => Capability::ListExtended,
-            Capability::SpecialUse => Capability::SpecialUse,
-            Capability::Children => Capability::Children,
-            Capability::Utf8Accept => Capability::Utf8Accept,
-            Capability::Binary => Capability::Binary,
-            Capability::ObjectId => Capability::ObjectId,
-        }
-    }
-}
+owned_enum!(Capability {
+    Auth(mechanism), Thread(algorithm), Compress(algorithm), Other(atom),
+    Imap4Rev1, Imap4Rev2, Imap4, StartTls, LoginDisabled, SaslIr, Idle, Id, Enable, Namespace,
+    Move, UidPlus, Unselect, Quota, CondStore, QResync, LiteralPlus, LiteralMinus, ESearch, Sort,
+    ListStatus, ListExtended, SpecialUse, Children, Utf8Accept, Binary, ObjectId,
+});
 
 #[cfg(test)]
 mod tests {

@@ -33,14 +33,16 @@ pub trait IntoOwned {
     }
 }
 
+/// Implements [`IntoOwned`] for types that borrow nothing: each is its own owned form.
 macro_rules! owned_is_self {
-    ($($ty:ty),*) => {$(
-        impl IntoOwned for $ty {
+    ($($ty:ty),* $(,)?) => {$(
+        impl $crate::imap::codec::types::IntoOwned for $ty {
             type Owned = $ty;
             fn into_owned(self) -> $ty { self }
         }
     )*};
 }
+pub(crate) use owned_is_self;
 owned_is_self!(u8, u16, u32, u64, i16, i32, i64, bool, char, usize);
 
 impl<T: IntoOwned> IntoOwned for Vec<T> {
@@ -61,6 +63,13 @@ impl<T: IntoOwned> IntoOwned for Box<T> {
     type Owned = Box<T::Owned>;
     fn into_owned(self) -> Self::Owned {
         Box::new((*self).into_owned())
+    }
+}
+
+impl<T: IntoOwned, const N: usize> IntoOwned for [T; N] {
+    type Owned = [T::Owned; N];
+    fn into_owned(self) -> Self::Owned {
+        self.map(IntoOwned::into_owned)
     }
 }
 
@@ -85,7 +94,9 @@ impl IntoOwned for Cow<'_, str> {
     }
 }
 
-/// Implements [`IntoOwned`] for a struct with one lifetime whose fields all implement it.
+/// Implements [`IntoOwned`] for a struct with one lifetime whose fields all implement it,
+/// named (`owned_struct!(Section { part, text })`) or by position (`owned_struct!(Atom(0))`).
+/// Each field is listed once, so a field added to the struct and not here fails to compile.
 macro_rules! owned_struct {
     ($name:ident { $($field:ident),* $(,)? }) => {
         impl $crate::imap::codec::types::IntoOwned for $name<'_> {
@@ -95,8 +106,37 @@ macro_rules! owned_struct {
             }
         }
     };
+    ($name:ident ( $($index:tt),* )) => {
+        impl $crate::imap::codec::types::IntoOwned for $name<'_> {
+            type Owned = $name<'static>;
+            fn into_owned(self) -> $name<'static> {
+                $name($($crate::imap::codec::types::IntoOwned::into_owned(self.$index)),*)
+            }
+        }
+    };
 }
 pub(crate) use owned_struct;
+
+/// Implements [`IntoOwned`] for an enum with one lifetime, given every variant as a pattern
+/// binding its fields: `owned_enum!(Code { Alert, UidNext(n), Other { name, arguments } })`.
+/// A unit variant stays itself; every field of the others becomes its owned form. A variant
+/// missing from the list fails to compile (the match is exhaustive).
+macro_rules! owned_enum {
+    ($name:ident { $($variant:ident $(($($value:ident),+))? $({$($field:ident),+})?),+ $(,)? }) => {
+        impl $crate::imap::codec::types::IntoOwned for $name<'_> {
+            type Owned = $name<'static>;
+            fn into_owned(self) -> $name<'static> {
+                use $crate::imap::codec::types::IntoOwned as O;
+                match self {
+                    $($name::$variant $(($($value),+))? $({$($field),+})? => $name::$variant
+                        $(($(O::into_owned($value)),+))?
+                        $({$($field: O::into_owned($field)),+})?,)+
+                }
+            }
+        }
+    };
+}
+pub(crate) use owned_enum;
 
 fn check_chars(what: &'static str, bytes: &[u8], class: u8) -> Result<(), EncodeError> {
     if bytes.is_empty() {
@@ -148,12 +188,7 @@ impl fmt::Debug for Atom<'_> {
     }
 }
 
-impl IntoOwned for Atom<'_> {
-    type Owned = Atom<'static>;
-    fn into_owned(self) -> Atom<'static> {
-        Atom(IntoOwned::into_owned(self.0))
-    }
-}
+owned_struct!(Atom(0));
 
 /// A command tag (`a001`): what the client chose to correlate a command and its completion.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -183,12 +218,7 @@ impl fmt::Debug for Tag<'_> {
     }
 }
 
-impl IntoOwned for Tag<'_> {
-    type Owned = Tag<'static>;
-    fn into_owned(self) -> Tag<'static> {
-        Tag(IntoOwned::into_owned(self.0))
-    }
-}
+owned_struct!(Tag(0));
 
 /// How a literal was (or is to be) announced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -283,15 +313,7 @@ impl fmt::Debug for IString<'_> {
     }
 }
 
-impl IntoOwned for IString<'_> {
-    type Owned = IString<'static>;
-    fn into_owned(self) -> IString<'static> {
-        match self {
-            IString::Quoted(bytes) => IString::Quoted(IntoOwned::into_owned(bytes)),
-            IString::Literal(literal) => IString::Literal(literal.into_owned()),
-        }
-    }
-}
+owned_enum!(IString { Quoted(bytes), Literal(literal) });
 
 /// A string or `NIL` (`None`).
 pub type NString<'a> = Option<IString<'a>>;
@@ -361,15 +383,7 @@ impl fmt::Debug for AString<'_> {
     }
 }
 
-impl IntoOwned for AString<'_> {
-    type Owned = AString<'static>;
-    fn into_owned(self) -> AString<'static> {
-        match self {
-            AString::Atom(text) => AString::Atom(IntoOwned::into_owned(text)),
-            AString::String(string) => AString::String(string.into_owned()),
-        }
-    }
-}
+owned_enum!(AString { Atom(text), String(string) });
 
 /// Human-readable text at the end of a status response or continuation request.
 /// Servers put 8-bit bytes here, so it is kept as bytes.
@@ -405,9 +419,4 @@ impl fmt::Debug for Text<'_> {
     }
 }
 
-impl IntoOwned for Text<'_> {
-    type Owned = Text<'static>;
-    fn into_owned(self) -> Text<'static> {
-        Text(IntoOwned::into_owned(self.0))
-    }
-}
+owned_struct!(Text(0));

@@ -15,7 +15,7 @@
 //! assert!(matches!(thread, CommandBody::Thread { algorithm: ThreadAlgorithm::References, .. }));
 //! ```
 
-use super::core::{Atom, IntoOwned, owned_struct};
+use super::core::{Atom, owned_enum, owned_struct};
 
 /// What messages are ordered by (`sort-key`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -60,23 +60,9 @@ impl SortKey<'_> {
     }
 }
 
-impl IntoOwned for SortKey<'_> {
-    type Owned = SortKey<'static>;
-    fn into_owned(self) -> SortKey<'static> {
-        match self {
-            SortKey::Arrival => SortKey::Arrival,
-            SortKey::Cc => SortKey::Cc,
-            SortKey::Date => SortKey::Date,
-            SortKey::From => SortKey::From,
-            SortKey::Size => SortKey::Size,
-            SortKey::Subject => SortKey::Subject,
-            SortKey::To => SortKey::To,
-            SortKey::DisplayFrom => SortKey::DisplayFrom,
-            SortKey::DisplayTo => SortKey::DisplayTo,
-            SortKey::Other(name) => SortKey::Other(name.into_owned()),
-        }
-    }
-}
+owned_enum!(SortKey {
+    Arrival, Cc, Date, From, Size, Subject, To, DisplayFrom, DisplayTo, Other(name),
+});
 
 /// One `sort-criterion`: a key, ascending or (`REVERSE key`) descending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -130,14 +116,4 @@ impl ThreadAlgorithm<'_> {
     }
 }
 
-impl IntoOwned for ThreadAlgorithm<'_> {
-    type Owned = ThreadAlgorithm<'static>;
-    fn into_owned(self) -> ThreadAlgorithm<'static> {
-        match self {
-            ThreadAlgorithm::OrderedSubject => ThreadAlgorithm::OrderedSubject,
-            ThreadAlgorithm::References => ThreadAlgorithm::References,
-            ThreadAlgorithm::Refs => ThreadAlgorithm::Refs,
-            ThreadAlgorithm::Other(name) => ThreadAlgorithm::Other(name.into_owned()),
-        }
-    }
-}
+owned_enum!(ThreadAlgorithm { OrderedSubject, References, Refs, Other(name) });
