@@ -154,71 +154,60 @@ fn check_chars(what: &'static str, bytes: &[u8], class: u8) -> Result<(), Encode
     }
 }
 
-/// An atom: one or more characters that need no quoting (`IMAP4rev1`, `FLAGS`, `$Junk`).
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Atom<'a>(Cow<'a, str>);
+/// Declares a word the grammar sends bare, made of one character class (an atom, a tag):
+/// checked when a caller builds one, taken as it is when the parser has read it.
+macro_rules! bare_word {
+    ($(#[$doc:meta])* $name:ident: $what:literal, $class:expr, $rule:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        pub struct $name<'a>(Cow<'a, str>);
 
-impl<'a> Atom<'a> {
-    /// Checks that `value` is a valid atom.
-    pub fn new(value: impl Into<Cow<'a, str>>) -> Result<Self, EncodeError> {
-        let value = value.into();
-        check_chars("atom", value.as_bytes(), chars::ATOM)?;
-        Ok(Atom(value))
-    }
+        impl<'a> $name<'a> {
+            #[doc = concat!("Checks that `value` is a valid ", $what, " (", $rule, ").")]
+            pub fn new(value: impl Into<Cow<'a, str>>) -> Result<Self, EncodeError> {
+                let value = value.into();
+                check_chars($what, value.as_bytes(), $class)?;
+                Ok($name(value))
+            }
 
-    /// Wraps bytes the parser has already checked (any non-empty ASCII without CR/LF).
-    pub(crate) fn unchecked(value: &'a str) -> Self {
-        Atom(Cow::Borrowed(value))
-    }
+            /// Wraps characters the parser has already read (any non-empty ASCII without
+            /// CR/LF).
+            pub(crate) fn unchecked(value: &'a str) -> Self {
+                $name(Cow::Borrowed(value))
+            }
 
-    /// The atom's characters.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+            #[doc = concat!("The ", $what, "'s characters.")]
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
 
+        impl fmt::Debug for $name<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({:?})"), &*self.0)
+            }
+        }
+
+        owned_struct!($name(0));
+    };
+}
+
+bare_word! {
+    /// An atom: one or more characters that need no quoting (`IMAP4rev1`, `FLAGS`, `$Junk`).
+    Atom: "atom", chars::ATOM, "ATOM-CHARs"
+}
+
+impl Atom<'_> {
     /// True when the atom equals `other` ignoring ASCII case, as IMAP keywords compare.
     pub fn eq_ignore_case(&self, other: &str) -> bool {
         self.0.eq_ignore_ascii_case(other)
     }
 }
 
-impl fmt::Debug for Atom<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Atom({:?})", &*self.0)
-    }
+bare_word! {
+    /// A command tag (`a001`): what the client chose to correlate a command and its completion.
+    Tag: "tag", chars::TAG, "ASTRING-CHARs except `+`"
 }
-
-owned_struct!(Atom(0));
-
-/// A command tag (`a001`): what the client chose to correlate a command and its completion.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Tag<'a>(Cow<'a, str>);
-
-impl<'a> Tag<'a> {
-    /// Checks that `value` is a valid tag (ASTRING-CHARs except `+`).
-    pub fn new(value: impl Into<Cow<'a, str>>) -> Result<Self, EncodeError> {
-        let value = value.into();
-        check_chars("tag", value.as_bytes(), chars::TAG)?;
-        Ok(Tag(value))
-    }
-
-    pub(crate) fn unchecked(value: &'a str) -> Self {
-        Tag(Cow::Borrowed(value))
-    }
-
-    /// The tag's characters.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Tag<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Tag({:?})", &*self.0)
-    }
-}
-
-owned_struct!(Tag(0));
 
 /// How a literal was (or is to be) announced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -289,17 +278,6 @@ impl<'a> IString<'a> {
             IString::Literal(literal) => &literal.data,
         }
     }
-
-    /// The content as UTF-8, if it is.
-    pub fn as_str(&self) -> Option<&str> {
-        std::str::from_utf8(self.as_bytes()).ok()
-    }
-}
-
-impl<'a> From<&'a str> for IString<'a> {
-    fn from(value: &'a str) -> Self {
-        IString::new(value.as_bytes())
-    }
 }
 
 impl fmt::Debug for IString<'_> {
@@ -361,17 +339,6 @@ impl<'a> AString<'a> {
             AString::String(string) => string.as_bytes(),
         }
     }
-
-    /// The content as UTF-8, if it is.
-    pub fn as_str(&self) -> Option<&str> {
-        std::str::from_utf8(self.as_bytes()).ok()
-    }
-}
-
-impl<'a> From<&'a str> for AString<'a> {
-    fn from(value: &'a str) -> Self {
-        AString::new(value.as_bytes())
-    }
 }
 
 impl fmt::Debug for AString<'_> {
@@ -384,6 +351,27 @@ impl fmt::Debug for AString<'_> {
 }
 
 owned_enum!(AString { Atom(text), String(string) });
+
+/// What both kinds of string offer besides their `new` and `as_bytes`: the content as
+/// UTF-8, and the cheapest form that carries a `&str`.
+macro_rules! string_conveniences {
+    ($($name:ident),*) => {$(
+        impl<'a> $name<'a> {
+            /// The content as UTF-8, if it is.
+            pub fn as_str(&self) -> Option<&str> {
+                std::str::from_utf8(self.as_bytes()).ok()
+            }
+        }
+
+        impl<'a> From<&'a str> for $name<'a> {
+            fn from(value: &'a str) -> Self {
+                $name::new(value.as_bytes())
+            }
+        }
+    )*};
+}
+
+string_conveniences!(IString, AString);
 
 /// Human-readable text at the end of a status response or continuation request.
 /// Servers put 8-bit bytes here, so it is kept as bytes.
