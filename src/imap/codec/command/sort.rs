@@ -1,7 +1,7 @@
 //! SORT (RFC 5256, ESORT RFC 5267, display sorting RFC 5957) and THREAD (RFC 5256).
 
 use super::search::search_criteria;
-use super::search_return_options;
+use super::{arg, search_return_options};
 use crate::imap::codec::grammar::core::{astring, atom, paren_list, sp};
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use crate::imap::codec::grammar::{PResult, fail};
@@ -39,8 +39,7 @@ pub(crate) fn thread_algorithm(name: &str) -> ThreadAlgorithm<'_> {
 fn sort_criterion(input: &[u8]) -> PResult<'_, SortCriterion<'_>> {
     let (rest, name) = atom(input)?;
     if Keyword::of(name.as_bytes()) == kw::REVERSE {
-        let (rest, ()) = sp(rest)?;
-        let (rest, name) = atom(rest)?;
+        let (rest, name) = arg(rest, atom)?;
         if Keyword::of(name.as_bytes()) == kw::REVERSE {
             return fail(input, "a sort key after REVERSE");
         }
@@ -54,8 +53,7 @@ fn charset_and_criteria(
     input: &[u8],
     depth: usize,
 ) -> PResult<'_, (AString<'_>, Vec<SearchKey<'_>>)> {
-    let (rest, ()) = sp(input)?;
-    let (rest, charset) = astring(rest)?;
+    let (rest, charset) = arg(input, astring)?;
     let (rest, search) = search_criteria(rest, depth)?;
     Ok((rest, (charset, search)))
 }
@@ -84,8 +82,7 @@ pub(crate) fn sort(input: &[u8], uid: bool, depth: usize) -> PResult<'_, Command
 
 /// After `[UID] THREAD`: `SP thread-alg SP charset 1*(SP search-key)`.
 pub(crate) fn thread(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody<'_>> {
-    let (rest, ()) = sp(input)?;
-    let (rest, name) = atom(rest)?;
+    let (rest, name) = arg(input, atom)?;
     let algorithm = thread_algorithm(name);
     let (rest, (charset, search)) = charset_and_criteria(rest, depth)?;
     Ok((
