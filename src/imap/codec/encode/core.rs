@@ -250,8 +250,18 @@ impl<'o> Writer<'o> {
     }
 
     pub(crate) fn nstring(&mut self, value: &NString<'_>) -> Result<(), EncodeError> {
+        self.nil_or(value.as_ref(), Self::string)
+    }
+
+    /// `NIL` for `None`, else what `write` writes of the value: how IMAP says a value is
+    /// absent wherever it may be.
+    pub(crate) fn nil_or<T>(
+        &mut self,
+        value: Option<T>,
+        write: impl FnOnce(&mut Self, T) -> Result<(), EncodeError>,
+    ) -> Result<(), EncodeError> {
         match value {
-            Some(string) => self.string(string),
+            Some(value) => write(self, value),
             None => {
                 self.raw(b"NIL");
                 Ok(())
@@ -344,17 +354,30 @@ impl<'o> Writer<'o> {
     /// `(a b c)` with `item` writing each element.
     pub(crate) fn list<T>(
         &mut self,
-        items: &[T],
-        mut item: impl FnMut(&mut Self, &T) -> Result<(), EncodeError>,
+        items: impl IntoIterator<Item = T>,
+        mut item: impl FnMut(&mut Self, T) -> Result<(), EncodeError>,
     ) -> Result<(), EncodeError> {
         self.out.push(b'(');
-        for (index, value) in items.iter().enumerate() {
+        for (index, value) in items.into_iter().enumerate() {
             if index > 0 {
                 self.sp();
             }
             item(self, value)?;
         }
         self.out.push(b')');
+        Ok(())
+    }
+
+    /// Each capability after a space: what follows CAPABILITY and ENABLED (data and the
+    /// response code) and the ENABLE command.
+    pub(crate) fn capabilities(
+        &mut self,
+        capabilities: &[Capability<'_>],
+    ) -> Result<(), EncodeError> {
+        for capability in capabilities {
+            self.sp();
+            self.capability(capability)?;
+        }
         Ok(())
     }
 
@@ -423,15 +446,13 @@ impl<'o> Writer<'o> {
 
     /// `(name value ...)` or `NIL`: ID parameters (RFC 2971), sent by both sides.
     pub(crate) fn id_params(&mut self, params: &IdParameters<'_>) -> Result<(), EncodeError> {
-        match params {
-            None => self.raw(b"NIL"),
-            Some(pairs) => self.list(pairs, |w, (name, value)| {
+        self.nil_or(params.as_ref(), |w, pairs| {
+            w.list(pairs, |w, (name, value)| {
                 w.string(name)?;
                 w.sp();
                 w.nstring(value)
-            })?,
-        }
-        Ok(())
+            })
+        })
     }
 
     pub(crate) fn date(&mut self, date: &Date) {

@@ -79,10 +79,7 @@ pub(crate) fn code(w: &mut Writer<'_>, code: &Code<'_>) -> Result<(), EncodeErro
         }
         Code::Capability(list) => {
             w.raw(b"CAPABILITY");
-            for capability in list {
-                w.sp();
-                w.capability(capability)?;
-            }
+            w.capabilities(list)?;
         }
         Code::PermanentFlags(flags) => {
             w.raw(b"PERMANENTFLAGS ");
@@ -309,16 +306,13 @@ fn namespace(
 
 fn data(w: &mut Writer<'_>, data: &Data<'_>) -> Result<(), EncodeError> {
     match data {
-        Data::Capability(list) | Data::Enabled(list) => {
-            w.raw(if matches!(data, Data::Capability(_)) {
-                b"CAPABILITY"
-            } else {
-                b"ENABLED"
-            });
-            for capability in list {
-                w.sp();
-                w.capability(capability)?;
-            }
+        Data::Capability(list) => {
+            w.raw(b"CAPABILITY");
+            w.capabilities(list)?;
+        }
+        Data::Enabled(list) => {
+            w.raw(b"ENABLED");
+            w.capabilities(list)?;
         }
         Data::List(item) => {
             w.raw(b"LIST");
