@@ -20,7 +20,7 @@ use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::PResult;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::types::{
-    Atom, Command, CommandBody, FetchAttribute, FetchItems, FetchModifier, ListMailbox,
+    AString, Atom, Command, CommandBody, FetchAttribute, FetchItems, FetchModifier, ListMailbox,
     ListReturnOption, Partial, Raw, SearchKey, SearchReturnOption, SelectParameter, SortCriterion,
     SortKey, StatusAttribute, StoreKind, ThreadAlgorithm,
 };
@@ -395,6 +395,18 @@ fn sort_criterion(w: &mut Writer<'_>, criterion: &SortCriterion<'_>) -> Result<(
     }
 }
 
+/// `SP charset 1*(SP search-key)`, which SORT and THREAD end with.
+fn charset_and_criteria(
+    w: &mut Writer<'_>,
+    command: &'static str,
+    charset: &AString<'_>,
+    keys: &[SearchKey<'_>],
+) -> Result<(), EncodeError> {
+    w.sp();
+    w.astring(charset)?;
+    criteria(w, command, keys)
+}
+
 /// `1*(SP search-key)`, which SEARCH, SORT and THREAD end with.
 fn criteria(
     w: &mut Writer<'_>,
@@ -474,12 +486,6 @@ fn command_name(body: &CommandBody<'_>) -> &'static [u8] {
         C::Noop => b"NOOP",
         C::Logout => b"LOGOUT",
         C::StartTls => b"STARTTLS",
-        C::Check => b"CHECK",
-        C::Close => b"CLOSE",
-        C::Expunge => b"EXPUNGE",
-        C::Unselect => b"UNSELECT",
-        C::Idle => b"IDLE",
-        C::Namespace => b"NAMESPACE",
         C::Authenticate { .. } => b"AUTHENTICATE ",
         C::Login { .. } => b"LOGIN ",
         C::Select { .. } => b"SELECT ",
@@ -493,7 +499,11 @@ fn command_name(body: &CommandBody<'_>) -> &'static [u8] {
         C::Lsub { .. } => b"LSUB ",
         C::Status { .. } => b"STATUS ",
         C::Append { .. } => b"APPEND ",
+        C::Check => b"CHECK",
+        C::Close => b"CLOSE",
+        C::Expunge => b"EXPUNGE",
         C::UidExpunge(_) => b"UID EXPUNGE ",
+        C::Unselect => b"UNSELECT",
         C::Search { .. } => b"SEARCH",
         C::Sort { .. } => b"SORT",
         C::Thread { .. } => b"THREAD ",
@@ -501,6 +511,8 @@ fn command_name(body: &CommandBody<'_>) -> &'static [u8] {
         C::Store { .. } => b"STORE ",
         C::Copy { .. } => b"COPY ",
         C::Move { .. } => b"MOVE ",
+        C::Idle => b"IDLE",
+        C::Namespace => b"NAMESPACE",
         C::Id(_) => b"ID ",
         C::Enable(_) => b"ENABLE",
         C::GetQuota(_) => b"GETQUOTA ",
@@ -658,9 +670,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
             }
             w.sp();
             w.list(criteria, sort_criterion)?;
-            w.sp();
-            w.astring(charset)?;
-            self::criteria(w, "SORT command", search)
+            charset_and_criteria(w, "SORT command", charset, search)
         }
         C::Thread {
             algorithm,
@@ -680,9 +690,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
                 }
                 known => w.raw(known.name().unwrap_or_default().as_bytes()),
             }
-            w.sp();
-            w.astring(charset)?;
-            self::criteria(w, "THREAD command", search)
+            charset_and_criteria(w, "THREAD command", charset, search)
         }
         C::Fetch {
             set,

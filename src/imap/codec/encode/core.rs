@@ -355,12 +355,23 @@ impl<'o> Writer<'o> {
     pub(crate) fn list<T>(
         &mut self,
         items: impl IntoIterator<Item = T>,
+        item: impl FnMut(&mut Self, T) -> Result<(), EncodeError>,
+    ) -> Result<(), EncodeError> {
+        self.list_joined(items, b" ", item)
+    }
+
+    /// Items in parentheses with `between` between them: a space in most lists, nothing in
+    /// address lists and namespaces (`(("a" NIL "b" "c")("d" NIL "e" "f"))`).
+    pub(crate) fn list_joined<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        between: &[u8],
         mut item: impl FnMut(&mut Self, T) -> Result<(), EncodeError>,
     ) -> Result<(), EncodeError> {
         self.out.push(b'(');
         for (index, value) in items.into_iter().enumerate() {
             if index > 0 {
-                self.sp();
+                self.raw(between);
             }
             item(self, value)?;
         }
@@ -446,12 +457,18 @@ impl<'o> Writer<'o> {
 
     /// `(name value ...)` or `NIL`: ID parameters (RFC 2971), sent by both sides.
     pub(crate) fn id_params(&mut self, params: &IdParameters<'_>) -> Result<(), EncodeError> {
-        self.nil_or(params.as_ref(), |w, pairs| {
-            w.list(pairs, |w, (name, value)| {
-                w.string(name)?;
-                w.sp();
-                w.nstring(value)
-            })
+        self.nil_or(params.as_ref(), |w, pairs| w.pairs(pairs))
+    }
+
+    /// `(name value name value ...)`: ID parameters and MIME parameters alike.
+    pub(crate) fn pairs<'p>(
+        &mut self,
+        pairs: impl IntoIterator<Item = &'p (IString<'p>, NString<'p>)>,
+    ) -> Result<(), EncodeError> {
+        self.list(pairs, |w, (name, value)| {
+            w.string(name)?;
+            w.sp();
+            w.nstring(value)
         })
     }
 
