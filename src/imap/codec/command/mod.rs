@@ -25,9 +25,9 @@ use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::response::data::id_params;
 use crate::imap::codec::response::status::capability;
 use crate::imap::codec::types::{
-    AppendMessage, Atom, AuthenticateData, Command, CommandBody, Flag, ListMailbox,
-    ListReturnOption, Raw, SearchReturnOption, Secret, SelectParameter, StatusAttribute, StoreKind,
-    Tag,
+    AppendMessage, Atom, AuthenticateData, Command, CommandBody, Flag, LIST_RETURN_OPTIONS,
+    ListMailbox, ListReturnOption, Raw, SEARCH_RETURN_OPTIONS, SearchReturnOption, Secret,
+    SelectParameter, StatusAttribute, StoreKind, Tag, named,
 };
 
 /// One complete command.
@@ -303,20 +303,14 @@ fn status_attribute(input: &[u8]) -> PResult<'_, StatusAttribute> {
 
 pub(crate) fn list_return_option(input: &[u8]) -> PResult<'_, ListReturnOption<'_>> {
     let (rest, name) = atom(input)?;
-    let option = match Keyword::of(name.as_bytes()) {
-        kw::SUBSCRIBED => ListReturnOption::Subscribed,
-        kw::CHILDREN => ListReturnOption::Children,
-        kw::SPECIAL_USE => ListReturnOption::SpecialUse,
-        kw::STATUS => {
-            return only_arg(
-                rest,
-                |i| paren_list(i, status_attribute),
-                ListReturnOption::Status,
-            );
-        }
-        _ => ListReturnOption::Other(Atom::unchecked(name)),
-    };
-    Ok((rest, option))
+    if let Some(option) = named(&LIST_RETURN_OPTIONS, name) {
+        return Ok((rest, option));
+    }
+    if name.eq_ignore_ascii_case("STATUS") {
+        let status = |i| paren_list(i, status_attribute);
+        return only_arg(rest, status, ListReturnOption::Status);
+    }
+    Ok((rest, ListReturnOption::Other(Atom::unchecked(name))))
 }
 
 fn list(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
@@ -402,14 +396,8 @@ fn append_message(input: &[u8]) -> PResult<'_, AppendMessage<'_>> {
 
 pub(crate) fn search_return_option(input: &[u8]) -> PResult<'_, SearchReturnOption<'_>> {
     let (rest, name) = atom(input)?;
-    let option = match Keyword::of(name.as_bytes()) {
-        kw::MIN => SearchReturnOption::Min,
-        kw::MAX => SearchReturnOption::Max,
-        kw::ALL => SearchReturnOption::All,
-        kw::COUNT => SearchReturnOption::Count,
-        kw::SAVE => SearchReturnOption::Save,
-        _ => SearchReturnOption::Other(Atom::unchecked(name)),
-    };
+    let option = named(&SEARCH_RETURN_OPTIONS, name)
+        .unwrap_or(SearchReturnOption::Other(Atom::unchecked(name)));
     Ok((rest, option))
 }
 

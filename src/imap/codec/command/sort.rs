@@ -6,33 +6,18 @@ use crate::imap::codec::grammar::core::{astring, atom, paren_list, sp};
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::types::{
-    AString, Atom, CommandBody, SearchKey, SortCriterion, SortKey, ThreadAlgorithm,
+    AString, Atom, CommandBody, SORT_KEYS, SearchKey, SortCriterion, SortKey, THREAD_ALGORITHMS,
+    ThreadAlgorithm, named,
 };
 
 /// The key a sort-key name stands for; `Other` for a name this codec does not know.
 pub(crate) fn sort_key(name: &str) -> SortKey<'_> {
-    match Keyword::of(name.as_bytes()) {
-        kw::ARRIVAL => SortKey::Arrival,
-        kw::CC => SortKey::Cc,
-        kw::DATE => SortKey::Date,
-        kw::FROM => SortKey::From,
-        kw::SIZE => SortKey::Size,
-        kw::SUBJECT => SortKey::Subject,
-        kw::TO => SortKey::To,
-        kw::DISPLAYFROM => SortKey::DisplayFrom,
-        kw::DISPLAYTO => SortKey::DisplayTo,
-        _ => SortKey::Other(Atom::unchecked(name)),
-    }
+    named(&SORT_KEYS, name).unwrap_or(SortKey::Other(Atom::unchecked(name)))
 }
 
 /// The algorithm a thread-alg name stands for; `Other` for a name this codec does not know.
 pub(crate) fn thread_algorithm(name: &str) -> ThreadAlgorithm<'_> {
-    match Keyword::of(name.as_bytes()) {
-        kw::ORDEREDSUBJECT => ThreadAlgorithm::OrderedSubject,
-        kw::REFERENCES => ThreadAlgorithm::References,
-        kw::REFS => ThreadAlgorithm::Refs,
-        _ => ThreadAlgorithm::Other(Atom::unchecked(name)),
-    }
+    named(&THREAD_ALGORITHMS, name).unwrap_or(ThreadAlgorithm::Other(Atom::unchecked(name)))
 }
 
 /// `sort-criterion = ["REVERSE" SP] sort-key`.

@@ -20,9 +20,10 @@ use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::PResult;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::types::{
-    AString, Atom, Command, CommandBody, FetchAttribute, FetchItems, FetchModifier, ListMailbox,
-    ListReturnOption, Partial, Raw, SearchKey, SearchReturnOption, SelectParameter, SortCriterion,
-    SortKey, StatusAttribute, StoreKind, ThreadAlgorithm,
+    AString, Atom, Command, CommandBody, FetchAttribute, FetchItems, FetchModifier,
+    LIST_RETURN_OPTIONS, ListMailbox, ListReturnOption, Partial, Raw, SEARCH_RETURN_OPTIONS,
+    SORT_KEYS, SearchKey, SearchReturnOption, SelectParameter, SortCriterion, SortKey,
+    StatusAttribute, StoreKind, THREAD_ALGORITHMS, ThreadAlgorithm,
 };
 
 /// Refuses what was written since `start` unless `reads_same`, given those bytes and the
@@ -358,20 +359,12 @@ fn search_return_option(
     w: &mut Writer<'_>,
     option: &SearchReturnOption<'_>,
 ) -> Result<(), EncodeError> {
-    let name: &[u8] = match option {
-        SearchReturnOption::Min => b"MIN",
-        SearchReturnOption::Max => b"MAX",
-        SearchReturnOption::All => b"ALL",
-        SearchReturnOption::Count => b"COUNT",
-        SearchReturnOption::Save => b"SAVE",
-        SearchReturnOption::Other(atom) => {
-            return other_option(w, atom, "search return option", |seen| {
-                read_whole(read_search_return(seen), |read| read == option)
-            });
-        }
-    };
-    w.raw(name);
-    Ok(())
+    match option {
+        SearchReturnOption::Other(atom) => other_option(w, atom, "search return option", |seen| {
+            read_whole(read_search_return(seen), |read| read == option)
+        }),
+        known => w.known_name(&SEARCH_RETURN_OPTIONS, known, "search return option"),
+    }
 }
 
 fn sort_criterion(w: &mut Writer<'_>, criterion: &SortCriterion<'_>) -> Result<(), EncodeError> {
@@ -388,10 +381,7 @@ fn sort_criterion(w: &mut Writer<'_>, criterion: &SortCriterion<'_>) -> Result<(
             }
             w.atom(name, "sort key")
         }
-        known => {
-            w.raw(known.name().unwrap_or_default().as_bytes());
-            Ok(())
-        }
+        known => w.known_name(&SORT_KEYS, known, "sort key"),
     }
 }
 
@@ -453,20 +443,15 @@ fn list_return_option(
     option: &ListReturnOption<'_>,
 ) -> Result<(), EncodeError> {
     match option {
-        ListReturnOption::Subscribed => w.raw(b"SUBSCRIBED"),
-        ListReturnOption::Children => w.raw(b"CHILDREN"),
-        ListReturnOption::SpecialUse => w.raw(b"SPECIAL-USE"),
         ListReturnOption::Status(attributes) => {
             w.raw(b"STATUS ");
-            status_attributes(w, attributes)?;
+            status_attributes(w, attributes)
         }
-        ListReturnOption::Other(atom) => {
-            return other_option(w, atom, "list return option", |seen| {
-                read_whole(read_list_return_option(seen), |read| read == option)
-            });
-        }
+        ListReturnOption::Other(atom) => other_option(w, atom, "list return option", |seen| {
+            read_whole(read_list_return_option(seen), |read| read == option)
+        }),
+        known => w.known_name(&LIST_RETURN_OPTIONS, known, "list return option"),
     }
-    Ok(())
 }
 
 pub(crate) fn command(w: &mut Writer<'_>, command: &Command<'_>) -> Result<(), EncodeError> {
@@ -688,7 +673,7 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
                     }
                     w.atom(name, "thread algorithm")?;
                 }
-                known => w.raw(known.name().unwrap_or_default().as_bytes()),
+                known => w.known_name(&THREAD_ALGORITHMS, known, "thread algorithm")?,
             }
             charset_and_criteria(w, "THREAD command", charset, search)
         }

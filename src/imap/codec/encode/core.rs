@@ -9,7 +9,7 @@ use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars::{self, ASTRING};
 use crate::imap::codec::types::{
     AString, Atom, Capability, Date, DateTime, Flag, IString, IdParameters, Literal, LiteralMode,
-    MailboxName, NString, Section, SectionText, SequenceSet, Tag, Text,
+    MailboxName, NString, Section, SectionText, SequenceSet, Tag, Text, name_in,
 };
 
 use super::EncodeOptions;
@@ -166,6 +166,18 @@ impl<'o> Writer<'o> {
             ));
         }
         self.raw(value.as_bytes());
+        Ok(())
+    }
+
+    /// The name `value` has in `table`, the one place a known value's name is spelled.
+    pub(crate) fn known_name<T: PartialEq>(
+        &mut self,
+        table: &[(&'static str, T)],
+        value: &T,
+        what: &'static str,
+    ) -> Result<(), EncodeError> {
+        let name = name_in(table, value).ok_or(refuse(what, "it is not known"))?;
+        self.raw(name.as_bytes());
         Ok(())
     }
 

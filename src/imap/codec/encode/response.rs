@@ -5,7 +5,7 @@ use super::core::Writer;
 use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::types::{
-    Code, Continue, Data, ESearch, ExtensionValue, Greeting, GreetingKind, ListItem,
+    BARE_CODES, Code, Continue, Data, ESearch, ExtensionValue, Greeting, GreetingKind, ListItem,
     NamespaceDescription, Response, SearchReturnData, Status, StatusAttribute, StatusItem, Text,
     Thread,
 };
@@ -123,17 +123,7 @@ pub(crate) fn code(w: &mut Writer<'_>, code: &Code<'_>) -> Result<(), EncodeErro
                 w.raw(bytes);
             }
         }
-        bare => {
-            let name = crate::imap::codec::types::BARE_CODES
-                .iter()
-                .find(|(_, known)| known == bare)
-                .map(|(name, _)| *name)
-                .ok_or(EncodeError::Unrepresentable {
-                    what: "response code",
-                    reason: "it is not known",
-                })?;
-            w.raw(name.as_bytes());
-        }
+        bare => w.known_name(&BARE_CODES, bare, "response code")?,
     }
     w.raw(b"]");
     Ok(())

@@ -3,7 +3,7 @@
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::fmt;
 
-use super::core::{Atom, owned_enum};
+use super::core::{Atom, name_in, owned_enum};
 
 /// One capability a server advertises, or one a client ENABLEs.
 ///
@@ -193,13 +193,7 @@ impl fmt::Display for Capability<'_> {
             Capability::Utf8Accept => f.write_str("UTF8=ACCEPT"),
             Capability::ObjectId => f.write_str("OBJECTID"),
             Capability::Other(atom) => f.write_str(atom.as_str()),
-            simple => {
-                let name = SIMPLE
-                    .iter()
-                    .find(|(_, capability)| capability == simple)
-                    .map_or("", |(name, _)| name);
-                f.write_str(name)
-            }
+            simple => f.write_str(name_in(&SIMPLE, simple).unwrap_or_default()),
         }
     }
 }
@@ -214,6 +208,16 @@ owned_enum!(Capability {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_keyword_match_reads_every_name_the_table_writes() {
+        for (name, capability) in &SIMPLE {
+            for sent in [name.to_string(), name.to_ascii_lowercase()] {
+                assert_eq!(Capability::from_token(&sent), *capability, "{sent}");
+            }
+            assert_eq!(capability.to_string(), *name);
+        }
+    }
 
     #[test]
     fn well_known_names_are_recognised_in_any_case() {

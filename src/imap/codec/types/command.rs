@@ -108,6 +108,14 @@ pub enum ListReturnOption<'a> {
     Other(Atom<'a>),
 }
 
+/// The options without arguments this codec knows, by name: what LIST RETURN reads and
+/// writes besides `STATUS (...)`.
+pub(crate) static LIST_RETURN_OPTIONS: [(&str, ListReturnOption<'static>); 3] = [
+    ("SUBSCRIBED", ListReturnOption::Subscribed),
+    ("CHILDREN", ListReturnOption::Children),
+    ("SPECIAL-USE", ListReturnOption::SpecialUse),
+];
+
 owned_enum!(ListReturnOption { Subscribed, Children, SpecialUse, Status(list), Other(atom) });
 
 /// A SELECT/EXAMINE parameter.

@@ -33,6 +33,27 @@ pub trait IntoOwned {
     }
 }
 
+/// The value `name` stands for in `table`, compared ignoring ASCII case as IMAP compares
+/// keywords. With [`name_in`], how a word spelled once in a table of known names is both
+/// read and written.
+pub(crate) fn named<T: Clone>(table: &[(&str, T)], name: &str) -> Option<T> {
+    table
+        .iter()
+        .find(|(known, _)| known.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.clone())
+}
+
+/// The name `value` has in `table`, if it is there.
+pub(crate) fn name_in<T: PartialEq>(
+    table: &[(&'static str, T)],
+    value: &T,
+) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|(_, known)| known == value)
+        .map(|(name, _)| *name)
+}
+
 /// Implements [`IntoOwned`] for types that borrow nothing: each is its own owned form.
 macro_rules! owned_is_self {
     ($($ty:ty),* $(,)?) => {$(

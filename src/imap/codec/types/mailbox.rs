@@ -5,7 +5,7 @@ use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::borrow::Cow;
 
 use super::attributes::MailboxAttributes;
-use super::core::{AString, Atom, IString, IntoOwned, owned_enum, owned_struct};
+use super::core::{AString, Atom, IString, IntoOwned, name_in, owned_enum, owned_struct};
 use super::raw::Raw;
 use crate::imap::codec::utf7::{self, Utf7Error};
 
@@ -231,10 +231,7 @@ impl<'a> MailboxAttribute<'a> {
         match self {
             MailboxAttribute::Extension(atom) => Some(atom.as_str()),
             MailboxAttribute::Keyword(_) => None,
-            known => NAMED
-                .iter()
-                .find(|(_, attribute)| attribute == known)
-                .map(|(name, _)| *name),
+            known => name_in(&NAMED, known),
         }
     }
 

@@ -277,4 +277,13 @@ pub enum SearchReturnOption<'a> {
     Other(Atom<'a>),
 }
 
+/// The options this codec knows, by name: what SEARCH and SORT RETURN read and write.
+pub(crate) static SEARCH_RETURN_OPTIONS: [(&str, SearchReturnOption<'static>); 5] = [
+    ("MIN", SearchReturnOption::Min),
+    ("MAX", SearchReturnOption::Max),
+    ("ALL", SearchReturnOption::All),
+    ("COUNT", SearchReturnOption::Count),
+    ("SAVE", SearchReturnOption::Save),
+];
+
 owned_enum!(SearchReturnOption { Min, Max, All, Count, Save, Other(atom) });

@@ -15,7 +15,7 @@
 //! assert!(matches!(thread, CommandBody::Thread { algorithm: ThreadAlgorithm::References, .. }));
 //! ```
 
-use super::core::{Atom, owned_enum, owned_struct};
+use super::core::{Atom, name_in, owned_enum, owned_struct};
 
 /// What messages are ordered by (`sort-key`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -42,21 +42,23 @@ pub enum SortKey<'a> {
     Other(Atom<'a>),
 }
 
+/// The keys this codec knows, by name: what SORT reads and writes.
+pub(crate) static SORT_KEYS: [(&str, SortKey<'static>); 9] = [
+    ("ARRIVAL", SortKey::Arrival),
+    ("CC", SortKey::Cc),
+    ("DATE", SortKey::Date),
+    ("FROM", SortKey::From),
+    ("SIZE", SortKey::Size),
+    ("SUBJECT", SortKey::Subject),
+    ("TO", SortKey::To),
+    ("DISPLAYFROM", SortKey::DisplayFrom),
+    ("DISPLAYTO", SortKey::DisplayTo),
+];
+
 impl SortKey<'_> {
     /// The key's name for the known keys; `None` for [`SortKey::Other`].
     pub fn name(&self) -> Option<&'static str> {
-        Some(match self {
-            SortKey::Arrival => "ARRIVAL",
-            SortKey::Cc => "CC",
-            SortKey::Date => "DATE",
-            SortKey::From => "FROM",
-            SortKey::Size => "SIZE",
-            SortKey::Subject => "SUBJECT",
-            SortKey::To => "TO",
-            SortKey::DisplayFrom => "DISPLAYFROM",
-            SortKey::DisplayTo => "DISPLAYTO",
-            SortKey::Other(_) => return None,
-        })
+        name_in(&SORT_KEYS, self)
     }
 }
 
@@ -104,15 +106,17 @@ pub enum ThreadAlgorithm<'a> {
     Other(Atom<'a>),
 }
 
+/// The algorithms this codec knows, by name: what THREAD reads and writes.
+pub(crate) static THREAD_ALGORITHMS: [(&str, ThreadAlgorithm<'static>); 3] = [
+    ("ORDEREDSUBJECT", ThreadAlgorithm::OrderedSubject),
+    ("REFERENCES", ThreadAlgorithm::References),
+    ("REFS", ThreadAlgorithm::Refs),
+];
+
 impl ThreadAlgorithm<'_> {
     /// The algorithm's name for the known ones; `None` for [`ThreadAlgorithm::Other`].
     pub fn name(&self) -> Option<&'static str> {
-        Some(match self {
-            ThreadAlgorithm::OrderedSubject => "ORDEREDSUBJECT",
-            ThreadAlgorithm::References => "REFERENCES",
-            ThreadAlgorithm::Refs => "REFS",
-            ThreadAlgorithm::Other(_) => return None,
-        })
+        name_in(&THREAD_ALGORITHMS, self)
     }
 }
 

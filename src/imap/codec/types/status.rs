@@ -1,6 +1,6 @@
 //! STATUS: what a client asks about a mailbox and what the server answers.
 
-use super::core::{Atom, owned_enum, owned_is_self};
+use super::core::{Atom, name_in, named, owned_enum, owned_is_self};
 use super::extension::ExtensionValue;
 
 /// A STATUS data item name.
@@ -45,17 +45,11 @@ pub(crate) const STATUS_NAMES: [(&str, StatusAttribute); 10] = [
 impl StatusAttribute {
     /// The attribute's name on the wire.
     pub fn name(self) -> &'static str {
-        STATUS_NAMES
-            .iter()
-            .find(|(_, attribute)| *attribute == self)
-            .map_or("MESSAGES", |(name, _)| name)
+        name_in(&STATUS_NAMES, &self).unwrap_or("MESSAGES")
     }
 
     pub(crate) fn from_name(name: &str) -> Option<Self> {
-        STATUS_NAMES
-            .iter()
-            .find(|(known, _)| known.eq_ignore_ascii_case(name))
-            .map(|(_, attribute)| *attribute)
+        named(&STATUS_NAMES, name)
     }
 }
 
