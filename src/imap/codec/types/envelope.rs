@@ -123,6 +123,17 @@ impl Default for Envelope<'_> {
     }
 }
 
+/// One accessor per address list, named for the header it stands for
+/// (`envelope.reply_to()`), each [`Envelope::addresses`] of its field.
+macro_rules! address_lists {
+    ($($(#[$doc:meta])* $name:ident: $field:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        pub fn $name(&self) -> &[Address<'a>] {
+            self.addresses(AddressField::$field)
+        }
+    )*};
+}
+
 impl<'a> Envelope<'a> {
     /// An envelope with every field NIL and no addresses: what [`Default`] gives, as a
     /// constant so that a parser can copy it straight to where the envelope lives.
@@ -243,34 +254,19 @@ impl<'a> Envelope<'a> {
         }
     }
 
-    /// `From:`
-    pub fn from(&self) -> &[Address<'a>] {
-        self.addresses(AddressField::From)
-    }
-
-    /// `Sender:`
-    pub fn sender(&self) -> &[Address<'a>] {
-        self.addresses(AddressField::Sender)
-    }
-
-    /// `Reply-To:`
-    pub fn reply_to(&self) -> &[Address<'a>] {
-        self.addresses(AddressField::ReplyTo)
-    }
-
-    /// `To:`
-    pub fn to(&self) -> &[Address<'a>] {
-        self.addresses(AddressField::To)
-    }
-
-    /// `Cc:`
-    pub fn cc(&self) -> &[Address<'a>] {
-        self.addresses(AddressField::Cc)
-    }
-
-    /// `Bcc:`
-    pub fn bcc(&self) -> &[Address<'a>] {
-        self.addresses(AddressField::Bcc)
+    address_lists! {
+        /// `From:`
+        from: From,
+        /// `Sender:`
+        sender: Sender,
+        /// `Reply-To:`
+        reply_to: ReplyTo,
+        /// `To:`
+        to: To,
+        /// `Cc:`
+        cc: Cc,
+        /// `Bcc:`
+        bcc: Bcc,
     }
 }
 
