@@ -678,7 +678,7 @@ fn check(command: &Command<'_>) {
     let limits = Limits::default()
         .with_line_len(1 << 20)
         .with_literal_len(1 << 24)
-        .with_message_len(1 << 26)
+        .with_response_len(1 << 26)
         .with_nesting_depth(1 << 16);
     for options in options() {
         let Ok(written) = encode_command(command, &options) else {

@@ -209,38 +209,22 @@ mod tests {
 
     #[test]
     fn non_canonical_input_is_refused() {
-        assert!(matches!(
-            decode(b"a\x80"),
-            Err(Utf7Error::NotPrintable { offset: 1 })
-        ));
-        assert!(matches!(
-            decode(b"&ZeVn"),
-            Err(Utf7Error::BadBase64 { offset: 0 })
-        ));
-        assert!(matches!(
-            decode(b"&Ze/n-"),
-            Err(Utf7Error::BadBase64 { .. })
-        ));
-        // Leftover bits set.
-        assert!(matches!(
-            decode(b"&ZeVnLB-"),
-            Err(Utf7Error::NotCanonical { .. })
-        ));
-        // A whole extra sextet of padding.
-        assert!(matches!(
-            decode(b"&ZeVnLAA-"),
-            Err(Utf7Error::NotCanonical { .. })
-        ));
-        // An unpaired surrogate.
-        assert!(matches!(
-            decode(b"&2D0-"),
-            Err(Utf7Error::NotCanonical { .. })
-        ));
-        // Two runs back to back must have been one.
-        assert!(matches!(
-            decode(b"&ZeU-&Zyw-"),
-            Err(Utf7Error::NotCanonical { offset: 5 })
-        ));
+        use Utf7Error::{BadBase64, NotCanonical, NotPrintable};
+        for (input, refusal) in [
+            (&b"a\x80"[..], NotPrintable { offset: 1 }),
+            (b"&ZeVn", BadBase64 { offset: 0 }),
+            (b"&Ze/n-", BadBase64 { offset: 0 }),
+            // Leftover bits set.
+            (b"&ZeVnLB-", NotCanonical { offset: 0 }),
+            // A whole extra sextet of padding.
+            (b"&ZeVnLAA-", NotCanonical { offset: 0 }),
+            // An unpaired surrogate.
+            (b"&2D0-", NotCanonical { offset: 0 }),
+            // Two runs back to back must have been one.
+            (b"&ZeU-&Zyw-", NotCanonical { offset: 5 }),
+        ] {
+            assert_eq!(decode(input), Err(refusal), "{}", input.escape_ascii());
+        }
         assert_eq!(decode(b"&ZeVnLA-").unwrap(), "日本");
     }
 }

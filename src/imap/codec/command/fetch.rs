@@ -1,13 +1,14 @@
 //! FETCH attributes and modifiers.
 
-use crate::imap::codec::grammar::skip::bracket_content_len;
 use std::borrow::Cow;
 
+use super::only_arg;
 use crate::imap::codec::grammar::chars::{self, ATOM};
 use crate::imap::codec::grammar::core::{
-    byte, keyword, number, number64, nz_number, paren_list, quoted, sp, starts_with_word,
+    byte, keyword, number, number64, nz_number, paren_list, quoted, starts_with_word,
 };
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use crate::imap::codec::grammar::skip::bracket_content_len;
 use crate::imap::codec::grammar::{PErrorKind, PResult, fail, fatal};
 use crate::imap::codec::response::fetch::{section, section_binary};
 use crate::imap::codec::types::{Atom, FetchAttribute, FetchItems, FetchModifier, Partial, Raw};
@@ -21,6 +22,18 @@ fn partial(input: &[u8]) -> PResult<'_, Option<Partial>> {
     let (rest, length) = nz_number(rest)?;
     let (rest, ()) = byte(rest, b'>', "`>`")?;
     Ok((rest, Some(Partial { offset, length })))
+}
+
+/// A section read by `section`, then an optional `<partial>`: what BODY[...] and
+/// BINARY[...] (each also as .PEEK) are made of.
+fn with_partial<'a, S>(
+    input: &'a [u8],
+    section: fn(&'a [u8]) -> PResult<'a, S>,
+    make: impl FnOnce(S, Option<Partial>) -> FetchAttribute<'a>,
+) -> PResult<'a, FetchAttribute<'a>> {
+    let (rest, section) = section(input)?;
+    let (rest, partial) = partial(rest)?;
+    Ok((rest, make(section, partial)))
 }
 
 /// The length of an attribute name: atom characters up to `[` or `<`.
@@ -73,7 +86,8 @@ pub(crate) fn fetch_attribute(
 ) -> PResult<'_, FetchAttribute<'_>> {
     let (name, rest) = input.split_at(name_len(input));
     let simple = |attribute: FetchAttribute<'static>| Ok((rest, attribute));
-    match Keyword::of(name) {
+    let key = Keyword::of(name);
+    match key {
         kw::ENVELOPE => simple(FetchAttribute::Envelope),
         kw::FLAGS => simple(FetchAttribute::Flags),
         kw::INTERNALDATE => simple(FetchAttribute::InternalDate),
@@ -92,32 +106,20 @@ pub(crate) fn fetch_attribute(
         kw::SAVEDATE => simple(FetchAttribute::SaveDate),
         kw::PREVIEW => preview(rest, in_list),
         kw::BODY if rest.first() != Some(&b'[') => simple(FetchAttribute::Body),
-        kw::BODY | kw::BODY_PEEK => {
-            let peek = name.len() == 9;
-            let (rest, section) = section(rest)?;
-            let (rest, partial) = partial(rest)?;
-            Ok((
-                rest,
-                FetchAttribute::BodySection {
-                    section,
-                    partial,
-                    peek,
-                },
-            ))
-        }
-        kw::BINARY | kw::BINARY_PEEK => {
-            let peek = name.len() == 11;
-            let (rest, section) = section_binary(rest)?;
-            let (rest, partial) = partial(rest)?;
-            Ok((
-                rest,
-                FetchAttribute::Binary {
-                    section,
-                    partial,
-                    peek,
-                },
-            ))
-        }
+        kw::BODY | kw::BODY_PEEK => with_partial(rest, section, |section, partial| {
+            FetchAttribute::BodySection {
+                section,
+                partial,
+                peek: key == kw::BODY_PEEK,
+            }
+        }),
+        kw::BINARY | kw::BINARY_PEEK => with_partial(rest, section_binary, |section, partial| {
+            FetchAttribute::Binary {
+                section,
+                partial,
+                peek: key == kw::BINARY_PEEK,
+            }
+        }),
         kw::BINARY_SIZE => {
             let (rest, section) = section_binary(rest)?;
             Ok((rest, FetchAttribute::BinarySize { section }))
@@ -252,8 +254,7 @@ pub(crate) fn fetch_items(input: &[u8], depth: usize) -> PResult<'_, FetchItems<
 
 fn fetch_modifier(input: &[u8]) -> PResult<'_, FetchModifier> {
     if let Ok((rest, ())) = keyword(input, "CHANGEDSINCE") {
-        let (rest, ()) = sp(rest)?;
-        return number64(rest).map(|(rest, n)| (rest, FetchModifier::ChangedSince(n)));
+        return only_arg(rest, number64, FetchModifier::ChangedSince);
     }
     keyword(input, "VANISHED").map(|(rest, ())| (rest, FetchModifier::Vanished))
 }

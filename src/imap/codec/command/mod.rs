@@ -16,7 +16,7 @@ use self::sort::{sort, thread};
 use crate::imap::codec::grammar::chars::{self, ATOM, LIST, TAG};
 use crate::imap::codec::grammar::core::{
     astring, atom, byte, keyword, line_end, literal, mailbox, number64, paren_list, sp, space_list,
-    spaces, starts_string, starts_with_word, string, token,
+    starts_string, starts_with_word, string, token,
 };
 use crate::imap::codec::grammar::datetime::date_time;
 use crate::imap::codec::grammar::flag::{flag, flag_list};
@@ -25,8 +25,9 @@ use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::response::data::id_params;
 use crate::imap::codec::response::status::capability;
 use crate::imap::codec::types::{
-    AppendMessage, Atom, AuthenticateData, Command, CommandBody, ListMailbox, ListReturnOption,
-    Raw, SearchReturnOption, Secret, SelectParameter, StatusAttribute, StoreKind, Tag,
+    AppendMessage, Atom, AuthenticateData, Command, CommandBody, Flag, LIST_RETURN_OPTIONS,
+    ListMailbox, ListReturnOption, Raw, SEARCH_RETURN_OPTIONS, SearchReturnOption, Secret,
+    SelectParameter, StatusAttribute, StoreKind, Tag, named,
 };
 
 /// One complete command.
@@ -44,6 +45,24 @@ pub(crate) fn command(input: &[u8], depth: usize) -> PResult<'_, Command<'_>> {
     ))
 }
 
+/// `SP value`: how each argument of a command follows what comes before it.
+pub(crate) fn arg<'a, T>(
+    input: &'a [u8],
+    value: impl FnOnce(&'a [u8]) -> PResult<'a, T>,
+) -> PResult<'a, T> {
+    let (rest, ()) = sp(input)?;
+    value(rest)
+}
+
+/// `SP value`, made into what it is the only argument of (`CREATE mailbox`, `BCC string`).
+pub(crate) fn only_arg<'a, T, U>(
+    input: &'a [u8],
+    value: impl FnOnce(&'a [u8]) -> PResult<'a, T>,
+    make: impl FnOnce(T) -> U,
+) -> PResult<'a, U> {
+    arg(input, value).map(|(rest, value)| (rest, make(value)))
+}
+
 fn word(input: &[u8]) -> (Keyword, &[u8], &[u8]) {
     let len = chars::run(input, ATOM);
     let (name, rest) = input.split_at(len);
@@ -53,7 +72,6 @@ fn word(input: &[u8]) -> (Keyword, &[u8], &[u8]) {
 fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
     let (key, _, rest) = word(input);
     let bare = |body: CommandBody<'static>| Ok((rest, body));
-    let with_mailbox = |make| with_mailbox(rest, make);
     use CommandBody as C;
     match key {
         kw::CAPABILITY => bare(C::Capability),
@@ -68,10 +86,8 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
         kw::NAMESPACE => bare(C::Namespace),
         kw::AUTHENTICATE => authenticate(rest),
         kw::LOGIN => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, username) = astring(rest)?;
-            let (rest, ()) = sp(rest)?;
-            let (rest, password) = astring(rest)?;
+            let (rest, username) = arg(rest, astring)?;
+            let (rest, password) = arg(rest, astring)?;
             Ok((
                 rest,
                 C::Login {
@@ -82,31 +98,25 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
         }
         kw::SELECT => select(rest, false, depth),
         kw::EXAMINE => select(rest, true, depth),
-        kw::CREATE => with_mailbox(|mailbox| C::Create { mailbox }),
-        kw::DELETE => with_mailbox(|mailbox| C::Delete { mailbox }),
-        kw::SUBSCRIBE => with_mailbox(|mailbox| C::Subscribe { mailbox }),
-        kw::UNSUBSCRIBE => with_mailbox(|mailbox| C::Unsubscribe { mailbox }),
-        kw::GETQUOTAROOT => with_mailbox(C::GetQuotaRoot),
+        kw::CREATE => only_arg(rest, mailbox, |mailbox| C::Create { mailbox }),
+        kw::DELETE => only_arg(rest, mailbox, |mailbox| C::Delete { mailbox }),
+        kw::SUBSCRIBE => only_arg(rest, mailbox, |mailbox| C::Subscribe { mailbox }),
+        kw::UNSUBSCRIBE => only_arg(rest, mailbox, |mailbox| C::Unsubscribe { mailbox }),
+        kw::GETQUOTAROOT => only_arg(rest, mailbox, C::GetQuotaRoot),
         kw::RENAME => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, from) = mailbox(rest)?;
-            let (rest, ()) = sp(rest)?;
-            let (rest, to) = mailbox(rest)?;
+            let (rest, from) = arg(rest, mailbox)?;
+            let (rest, to) = arg(rest, mailbox)?;
             Ok((rest, C::Rename { from, to }))
         }
         kw::LIST => list(rest),
         kw::LSUB => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, reference) = mailbox(rest)?;
-            let (rest, ()) = sp(rest)?;
-            let (rest, pattern) = list_mailbox(rest)?;
+            let (rest, reference) = arg(rest, mailbox)?;
+            let (rest, pattern) = arg(rest, list_mailbox)?;
             Ok((rest, C::Lsub { reference, pattern }))
         }
         kw::STATUS => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, mailbox) = mailbox(rest)?;
-            let (rest, ()) = sp(rest)?;
-            let (rest, attributes) = paren_list(rest, status_attribute)?;
+            let (rest, mailbox) = arg(rest, mailbox)?;
+            let (rest, attributes) = arg(rest, |i| paren_list(i, status_attribute))?;
             Ok((
                 rest,
                 C::Status {
@@ -124,10 +134,7 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
         kw::COPY => copy_or_move(rest, true, false),
         kw::MOVE => copy_or_move(rest, false, false),
         kw::UID => uid(rest, depth),
-        kw::ID => {
-            let (rest, ()) = sp(rest)?;
-            id_params(rest).map(|(rest, params)| (rest, C::Id(params)))
-        }
+        kw::ID => only_arg(rest, id_params, C::Id),
         kw::ENABLE => {
             let (rest, list) = space_list(rest, capability)?;
             if list.is_empty() {
@@ -135,35 +142,25 @@ fn command_body(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
             }
             Ok((rest, C::Enable(list)))
         }
-        kw::GETQUOTA => {
-            let (rest, ()) = sp(rest)?;
-            astring(rest).map(|(rest, root)| (rest, C::GetQuota(root)))
-        }
+        kw::GETQUOTA => only_arg(rest, astring, C::GetQuota),
         kw::SETQUOTA => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, root) = astring(rest)?;
-            let (rest, ()) = sp(rest)?;
-            let (mut rest, ()) = byte(rest, b'(', "`(`")?;
-            let mut limits = Vec::new();
-            loop {
-                rest = spaces(rest);
-                if let Some(tail) = rest.strip_prefix(b")") {
-                    return Ok((tail, C::SetQuota { root, limits }));
-                }
-                let (tail, name) = atom(rest)?;
-                let (tail, ()) = sp(tail)?;
-                let (tail, limit) = number64(tail)?;
-                limits.push((Atom::unchecked(name), limit));
-                rest = tail;
-            }
+            let (rest, root) = arg(rest, astring)?;
+            let (rest, limits) = arg(rest, |i| paren_list(i, quota_limit))?;
+            Ok((rest, C::SetQuota { root, limits }))
         }
         _ => fail(input, "a command name"),
     }
 }
 
+/// `resource-name SP number64`, one limit of SETQUOTA.
+fn quota_limit(input: &[u8]) -> PResult<'_, (Atom<'_>, u64)> {
+    let (rest, name) = atom(input)?;
+    let (rest, limit) = arg(rest, number64)?;
+    Ok((rest, (Atom::unchecked(name), limit)))
+}
+
 fn select(input: &[u8], examine: bool, depth: usize) -> PResult<'_, CommandBody<'_>> {
-    let (rest, ()) = sp(input)?;
-    let (rest, mailbox) = mailbox(rest)?;
+    let (rest, mailbox) = arg(input, mailbox)?;
     let (rest, parameters) = match rest {
         [b' ', b'(', ..] => paren_list(&rest[1..], |i| select_parameter(i, depth))?,
         _ => (rest, Vec::new()),
@@ -182,14 +179,6 @@ fn select(input: &[u8], examine: bool, depth: usize) -> PResult<'_, CommandBody<
     Ok((rest, body))
 }
 
-fn with_mailbox<'a>(
-    rest: &'a [u8],
-    make: fn(crate::imap::codec::types::MailboxName<'a>) -> CommandBody<'a>,
-) -> PResult<'a, CommandBody<'a>> {
-    let (rest, ()) = sp(rest)?;
-    mailbox(rest).map(|(rest, name)| (rest, make(name)))
-}
-
 fn uid(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
     let (rest, ()) = sp(input)?;
     let (key, _, after) = word(rest);
@@ -201,10 +190,7 @@ fn uid(input: &[u8], depth: usize) -> PResult<'_, CommandBody<'_>> {
         kw::STORE => store(after, true),
         kw::COPY => copy_or_move(after, true, true),
         kw::MOVE => copy_or_move(after, false, true),
-        kw::EXPUNGE => {
-            let (after, ()) = sp(after)?;
-            command_sequence_set(after).map(|(after, set)| (after, CommandBody::UidExpunge(set)))
-        }
+        kw::EXPUNGE => only_arg(after, command_sequence_set, CommandBody::UidExpunge),
         _ => fail(
             rest,
             "FETCH, SEARCH, SORT, THREAD, STORE, COPY, MOVE or EXPUNGE after UID",
@@ -228,8 +214,7 @@ fn base64_data(input: &[u8]) -> PResult<'_, Cow<'_, [u8]>> {
 }
 
 fn authenticate(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
-    let (rest, ()) = sp(input)?;
-    let (rest, mechanism) = atom(rest)?;
+    let (rest, mechanism) = arg(input, atom)?;
     let (rest, initial_response) = match rest {
         [b' ', tail @ ..] if tail.first().is_some_and(|&b| is_base64(b)) => {
             let (rest, data) = base64_data(tail)?;
@@ -318,18 +303,14 @@ fn status_attribute(input: &[u8]) -> PResult<'_, StatusAttribute> {
 
 pub(crate) fn list_return_option(input: &[u8]) -> PResult<'_, ListReturnOption<'_>> {
     let (rest, name) = atom(input)?;
-    let option = match Keyword::of(name.as_bytes()) {
-        kw::SUBSCRIBED => ListReturnOption::Subscribed,
-        kw::CHILDREN => ListReturnOption::Children,
-        kw::SPECIAL_USE => ListReturnOption::SpecialUse,
-        kw::STATUS => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, attributes) = paren_list(rest, status_attribute)?;
-            return Ok((rest, ListReturnOption::Status(attributes)));
-        }
-        _ => ListReturnOption::Other(Atom::unchecked(name)),
-    };
-    Ok((rest, option))
+    if let Some(option) = named(&LIST_RETURN_OPTIONS, name) {
+        return Ok((rest, option));
+    }
+    if name.eq_ignore_ascii_case("STATUS") {
+        let status = |i| paren_list(i, status_attribute);
+        return only_arg(rest, status, ListReturnOption::Status);
+    }
+    Ok((rest, ListReturnOption::Other(Atom::unchecked(name))))
 }
 
 fn list(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
@@ -354,8 +335,7 @@ fn list(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
     };
     let (rest, return_options) = match rest {
         [b' ', tail @ ..] if starts_with_word(tail, "RETURN") => {
-            let (tail, ()) = sp(&tail[6..])?;
-            paren_list(tail, list_return_option)?
+            arg(&tail[6..], |i| paren_list(i, list_return_option))?
         }
         _ => (rest, Vec::new()),
     };
@@ -373,12 +353,10 @@ fn list(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
 /// `APPEND mailbox 1*append-message` (RFC 3502): each message is
 /// `SP [flag-list SP] [date-time SP] literal`, and the line ends after the last literal.
 fn append(input: &[u8]) -> PResult<'_, CommandBody<'_>> {
-    let (rest, ()) = sp(input)?;
-    let (mut rest, mailbox) = mailbox(rest)?;
+    let (mut rest, mailbox) = arg(input, mailbox)?;
     let mut messages = Vec::new();
     loop {
-        let (tail, ()) = sp(rest)?;
-        let (tail, message) = append_message(tail)?;
+        let (tail, message) = arg(rest, append_message)?;
         messages.push(message);
         rest = tail;
         // Another message follows only after a space; CRLF (or stray spaces before it)
@@ -418,14 +396,8 @@ fn append_message(input: &[u8]) -> PResult<'_, AppendMessage<'_>> {
 
 pub(crate) fn search_return_option(input: &[u8]) -> PResult<'_, SearchReturnOption<'_>> {
     let (rest, name) = atom(input)?;
-    let option = match Keyword::of(name.as_bytes()) {
-        kw::MIN => SearchReturnOption::Min,
-        kw::MAX => SearchReturnOption::Max,
-        kw::ALL => SearchReturnOption::All,
-        kw::COUNT => SearchReturnOption::Count,
-        kw::SAVE => SearchReturnOption::Save,
-        _ => SearchReturnOption::Other(Atom::unchecked(name)),
-    };
+    let option = named(&SEARCH_RETURN_OPTIONS, name)
+        .unwrap_or(SearchReturnOption::Other(Atom::unchecked(name)));
     Ok((rest, option))
 }
 
@@ -436,9 +408,7 @@ pub(crate) fn search_return_options(
 ) -> PResult<'_, Option<Vec<SearchReturnOption<'_>>>> {
     match input {
         [b' ', tail @ ..] if starts_with_word(tail, "RETURN") => {
-            let (tail, ()) = sp(&tail[6..])?;
-            let (tail, options) = paren_list(tail, search_return_option)?;
-            Ok((tail, Some(options)))
+            only_arg(&tail[6..], |i| paren_list(i, search_return_option), Some)
         }
         _ => Ok((input, None)),
     }
@@ -450,8 +420,7 @@ fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody<'_>>
     if let [b' ', tail @ ..] = rest
         && starts_with_word(tail, "CHARSET")
     {
-        let (tail, ()) = sp(&tail[7..])?;
-        let (tail, value) = astring(tail)?;
+        let (tail, value) = arg(&tail[7..], astring)?;
         charset = Some(value);
         rest = tail;
     }
@@ -468,10 +437,8 @@ fn search(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody<'_>>
 }
 
 fn fetch(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody<'_>> {
-    let (rest, ()) = sp(input)?;
-    let (rest, set) = command_sequence_set(rest)?;
-    let (rest, ()) = sp(rest)?;
-    let (rest, items) = fetch_items(rest, depth)?;
+    let (rest, set) = arg(input, command_sequence_set)?;
+    let (rest, items) = arg(rest, |i| fetch_items(i, depth))?;
     let (rest, modifiers) = fetch_modifiers(rest)?;
     Ok((
         rest,
@@ -485,14 +452,12 @@ fn fetch(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody<'_>> 
 }
 
 fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody<'_>> {
-    let (rest, ()) = sp(input)?;
-    let (rest, set) = command_sequence_set(rest)?;
+    let (rest, set) = arg(input, command_sequence_set)?;
     let (mut rest, ()) = sp(rest)?;
     let mut unchanged_since = None;
     if let Some(tail) = rest.strip_prefix(b"(") {
         let (tail, ()) = keyword(tail, "UNCHANGEDSINCE")?;
-        let (tail, ()) = sp(tail)?;
-        let (tail, modseq) = number64(tail)?;
+        let (tail, modseq) = arg(tail, number64)?;
         let (tail, ()) = byte(tail, b')', "`)`")?;
         let (tail, ()) = sp(tail)?;
         unchanged_since = Some(modseq);
@@ -508,15 +473,7 @@ fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody<'_>> {
         Ok((rest, ())) => (true, rest),
         Err(_) => (false, rest),
     };
-    let (rest, ()) = sp(rest)?;
-    let (rest, flags) = if rest.first() == Some(&b'(') {
-        flag_list(rest)?
-    } else {
-        let (rest, first) = flag(rest)?;
-        let (rest, mut more) = space_list(rest, flag)?;
-        more.insert(0, first);
-        (rest, more)
-    };
+    let (rest, flags) = arg(rest, store_flags)?;
     Ok((
         rest,
         CommandBody::Store {
@@ -530,11 +487,21 @@ fn store(input: &[u8], uid: bool) -> PResult<'_, CommandBody<'_>> {
     ))
 }
 
+/// The flags STORE sets: a list, or (as RFC 3501's grammar also allows) flags without
+/// parentheses.
+fn store_flags(input: &[u8]) -> PResult<'_, Vec<Flag<'_>>> {
+    if input.first() == Some(&b'(') {
+        return flag_list(input);
+    }
+    let (rest, first) = flag(input)?;
+    let (rest, mut more) = space_list(rest, flag)?;
+    more.insert(0, first);
+    Ok((rest, more))
+}
+
 fn copy_or_move(input: &[u8], copy: bool, uid: bool) -> PResult<'_, CommandBody<'_>> {
-    let (rest, ()) = sp(input)?;
-    let (rest, set) = command_sequence_set(rest)?;
-    let (rest, ()) = sp(rest)?;
-    let (rest, mailbox) = mailbox(rest)?;
+    let (rest, set) = arg(input, command_sequence_set)?;
+    let (rest, mailbox) = arg(rest, mailbox)?;
     let body = if copy {
         CommandBody::Copy { set, mailbox, uid }
     } else {

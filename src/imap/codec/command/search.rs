@@ -1,8 +1,9 @@
 //! SEARCH criteria.
 
+use super::{arg, only_arg};
 use crate::imap::codec::grammar::chars::{self, ATOM};
 use crate::imap::codec::grammar::core::{
-    astring, number, number64, nz_number, paren_list, sp, string,
+    astring, atom, number, number64, nz_number, paren_list, sp, string,
 };
 use crate::imap::codec::grammar::datetime::date;
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
@@ -11,15 +12,7 @@ use crate::imap::codec::grammar::{PErrorKind, PResult, fail, fatal};
 use crate::imap::codec::types::{Atom, SearchKey};
 
 fn keyword_atom(input: &[u8]) -> PResult<'_, Atom<'_>> {
-    crate::imap::codec::grammar::core::atom(input).map(|(rest, name)| (rest, Atom::unchecked(name)))
-}
-
-fn with_string<'a>(
-    rest: &'a [u8],
-    make: fn(crate::imap::codec::types::AString<'a>) -> SearchKey<'a>,
-) -> PResult<'a, SearchKey<'a>> {
-    let (rest, ()) = sp(rest)?;
-    astring(rest).map(|(rest, value)| (rest, make(value)))
+    atom(input).map(|(rest, name)| (rest, Atom::unchecked(name)))
 }
 
 /// One `search-key`, nested at most `depth` levels (NOT, OR and parentheses each count one).
@@ -43,17 +36,9 @@ pub(crate) fn search_key(input: &[u8], depth: usize) -> PResult<'_, SearchKey<'_
     }
     let name_len = chars::run(input, ATOM);
     let (name, rest) = input.split_at(name_len);
+    let inner = |input| search_key(input, depth - 1);
     let bare = |key: SearchKey<'static>| Ok((rest, key));
     use SearchKey as K;
-    let with_string = |make| with_string(rest, make);
-    let with_date = |make: fn(crate::imap::codec::types::Date) -> SearchKey<'static>| {
-        let (rest, ()) = sp(rest)?;
-        date(rest).map(|(rest, value)| (rest, make(value)))
-    };
-    let with_number = |make: fn(u32) -> SearchKey<'static>| {
-        let (rest, ()) = sp(rest)?;
-        number(rest).map(|(rest, value)| (rest, make(value)))
-    };
     match Keyword::of(name) {
         kw::ALL => bare(K::All),
         kw::ANSWERED => bare(K::Answered),
@@ -69,67 +54,35 @@ pub(crate) fn search_key(input: &[u8], depth: usize) -> PResult<'_, SearchKey<'_
         kw::UNDRAFT => bare(K::Undraft),
         kw::UNFLAGGED => bare(K::Unflagged),
         kw::UNSEEN => bare(K::Unseen),
-        kw::BCC => with_string(K::Bcc),
-        kw::BODY => with_string(K::Body),
-        kw::CC => with_string(K::Cc),
-        kw::FROM => with_string(K::From),
-        kw::SUBJECT => with_string(K::Subject),
-        kw::TEXT => with_string(K::Text),
-        kw::TO => with_string(K::To),
+        kw::BCC => only_arg(rest, astring, K::Bcc),
+        kw::BODY => only_arg(rest, astring, K::Body),
+        kw::CC => only_arg(rest, astring, K::Cc),
+        kw::FROM => only_arg(rest, astring, K::From),
+        kw::SUBJECT => only_arg(rest, astring, K::Subject),
+        kw::TEXT => only_arg(rest, astring, K::Text),
+        kw::TO => only_arg(rest, astring, K::To),
         kw::HEADER => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, field) = astring(rest)?;
-            let (rest, ()) = sp(rest)?;
-            let (rest, value) = astring(rest)?;
+            let (rest, field) = arg(rest, astring)?;
+            let (rest, value) = arg(rest, astring)?;
             Ok((rest, K::Header(field, value)))
         }
-        kw::KEYWORD | kw::UNKEYWORD => {
-            let unkeyword = name.len() == 9;
-            let (rest, ()) = sp(rest)?;
-            let (rest, flag) = keyword_atom(rest)?;
-            Ok((
-                rest,
-                if unkeyword {
-                    K::Unkeyword(flag)
-                } else {
-                    K::Keyword(flag)
-                },
-            ))
-        }
-        kw::BEFORE => with_date(K::Before),
-        kw::ON => with_date(K::On),
-        kw::SINCE => with_date(K::Since),
-        kw::SENTBEFORE => with_date(K::SentBefore),
-        kw::SENTON => with_date(K::SentOn),
-        kw::SENTSINCE => with_date(K::SentSince),
-        kw::LARGER => with_number(K::Larger),
-        kw::SMALLER => with_number(K::Smaller),
-        kw::OLDER | kw::YOUNGER => {
-            let older = name.len() == 5;
-            let (rest, ()) = sp(rest)?;
-            let (rest, seconds) = nz_number(rest)?;
-            Ok((
-                rest,
-                if older {
-                    K::Older(seconds)
-                } else {
-                    K::Younger(seconds)
-                },
-            ))
-        }
-        kw::UID => {
-            let (rest, ()) = sp(rest)?;
-            command_sequence_set(rest).map(|(rest, set)| (rest, K::Uid(set)))
-        }
-        kw::NOT => {
-            let (rest, ()) = sp(rest)?;
-            search_key(rest, depth - 1).map(|(rest, key)| (rest, K::Not(Box::new(key))))
-        }
+        kw::KEYWORD => only_arg(rest, keyword_atom, K::Keyword),
+        kw::UNKEYWORD => only_arg(rest, keyword_atom, K::Unkeyword),
+        kw::BEFORE => only_arg(rest, date, K::Before),
+        kw::ON => only_arg(rest, date, K::On),
+        kw::SINCE => only_arg(rest, date, K::Since),
+        kw::SENTBEFORE => only_arg(rest, date, K::SentBefore),
+        kw::SENTON => only_arg(rest, date, K::SentOn),
+        kw::SENTSINCE => only_arg(rest, date, K::SentSince),
+        kw::LARGER => only_arg(rest, number, K::Larger),
+        kw::SMALLER => only_arg(rest, number, K::Smaller),
+        kw::OLDER => only_arg(rest, nz_number, K::Older),
+        kw::YOUNGER => only_arg(rest, nz_number, K::Younger),
+        kw::UID => only_arg(rest, command_sequence_set, K::Uid),
+        kw::NOT => only_arg(rest, inner, |key| K::Not(Box::new(key))),
         kw::OR => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, left) = search_key(rest, depth - 1)?;
-            let (rest, ()) = sp(rest)?;
-            let (rest, right) = search_key(rest, depth - 1)?;
+            let (rest, left) = arg(rest, inner)?;
+            let (rest, right) = arg(rest, inner)?;
             Ok((rest, K::Or(Box::new(left), Box::new(right))))
         }
         kw::MODSEQ => {
@@ -137,26 +90,14 @@ pub(crate) fn search_key(input: &[u8], depth: usize) -> PResult<'_, SearchKey<'_
             // The optional entry name and type (`"/flags/\\draft" all`) are read and dropped.
             if rest.first() == Some(&b'"') {
                 let (tail, _) = string(rest)?;
-                let (tail, ()) = sp(tail)?;
-                let (tail, _) = crate::imap::codec::grammar::core::atom(tail)?;
+                let (tail, _) = arg(tail, atom)?;
                 let (tail, ()) = sp(tail)?;
                 rest = tail;
             }
             number64(rest).map(|(rest, n)| (rest, K::ModSeq(n)))
         }
-        kw::EMAILID | kw::THREADID => {
-            let email = name.len() == 7;
-            let (rest, ()) = sp(rest)?;
-            let (rest, id) = keyword_atom(rest)?;
-            Ok((
-                rest,
-                if email {
-                    K::EmailId(id)
-                } else {
-                    K::ThreadId(id)
-                },
-            ))
-        }
+        kw::EMAILID => only_arg(rest, keyword_atom, K::EmailId),
+        kw::THREADID => only_arg(rest, keyword_atom, K::ThreadId),
         _ => fail(input, "a search key"),
     }
 }

@@ -1,46 +1,30 @@
 //! SORT (RFC 5256, ESORT RFC 5267, display sorting RFC 5957) and THREAD (RFC 5256).
 
 use super::search::search_criteria;
-use super::search_return_options;
+use super::{arg, search_return_options};
 use crate::imap::codec::grammar::core::{astring, atom, paren_list, sp};
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::types::{
-    AString, Atom, CommandBody, SearchKey, SortCriterion, SortKey, ThreadAlgorithm,
+    AString, Atom, CommandBody, SORT_KEYS, SearchKey, SortCriterion, SortKey, THREAD_ALGORITHMS,
+    ThreadAlgorithm, named,
 };
 
 /// The key a sort-key name stands for; `Other` for a name this codec does not know.
 pub(crate) fn sort_key(name: &str) -> SortKey<'_> {
-    match Keyword::of(name.as_bytes()) {
-        kw::ARRIVAL => SortKey::Arrival,
-        kw::CC => SortKey::Cc,
-        kw::DATE => SortKey::Date,
-        kw::FROM => SortKey::From,
-        kw::SIZE => SortKey::Size,
-        kw::SUBJECT => SortKey::Subject,
-        kw::TO => SortKey::To,
-        kw::DISPLAYFROM => SortKey::DisplayFrom,
-        kw::DISPLAYTO => SortKey::DisplayTo,
-        _ => SortKey::Other(Atom::unchecked(name)),
-    }
+    named(&SORT_KEYS, name).unwrap_or(SortKey::Other(Atom::unchecked(name)))
 }
 
 /// The algorithm a thread-alg name stands for; `Other` for a name this codec does not know.
 pub(crate) fn thread_algorithm(name: &str) -> ThreadAlgorithm<'_> {
-    match Keyword::of(name.as_bytes()) {
-        kw::ORDEREDSUBJECT => ThreadAlgorithm::OrderedSubject,
-        kw::REFERENCES => ThreadAlgorithm::References,
-        kw::REFS => ThreadAlgorithm::Refs,
-        _ => ThreadAlgorithm::Other(Atom::unchecked(name)),
-    }
+    named(&THREAD_ALGORITHMS, name).unwrap_or(ThreadAlgorithm::Other(Atom::unchecked(name)))
 }
 
 /// `sort-criterion = ["REVERSE" SP] sort-key`.
 fn sort_criterion(input: &[u8]) -> PResult<'_, SortCriterion<'_>> {
     let (rest, name) = atom(input)?;
     if Keyword::of(name.as_bytes()) == kw::REVERSE {
-        let (rest, ()) = sp(rest)?;
-        let (rest, name) = atom(rest)?;
+        let (rest, name) = arg(rest, atom)?;
         if Keyword::of(name.as_bytes()) == kw::REVERSE {
             return fail(input, "a sort key after REVERSE");
         }
@@ -54,8 +38,7 @@ fn charset_and_criteria(
     input: &[u8],
     depth: usize,
 ) -> PResult<'_, (AString<'_>, Vec<SearchKey<'_>>)> {
-    let (rest, ()) = sp(input)?;
-    let (rest, charset) = astring(rest)?;
+    let (rest, charset) = arg(input, astring)?;
     let (rest, search) = search_criteria(rest, depth)?;
     Ok((rest, (charset, search)))
 }
@@ -84,8 +67,7 @@ pub(crate) fn sort(input: &[u8], uid: bool, depth: usize) -> PResult<'_, Command
 
 /// After `[UID] THREAD`: `SP thread-alg SP charset 1*(SP search-key)`.
 pub(crate) fn thread(input: &[u8], uid: bool, depth: usize) -> PResult<'_, CommandBody<'_>> {
-    let (rest, ()) = sp(input)?;
-    let (rest, name) = atom(rest)?;
+    let (rest, name) = arg(input, atom)?;
     let algorithm = thread_algorithm(name);
     let (rest, (charset, search)) = charset_and_criteria(rest, depth)?;
     Ok((

@@ -5,29 +5,19 @@ use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::grammar::skip::bracket_content_len;
 use crate::imap::codec::types::{
-    AString, Address, AddressField, BodyExtension, BodyStructure, Envelope, ExtensionData,
+    AString, Address, AddressField, Atom, BodyExtension, BodyStructure, Envelope, ExtensionData,
     FetchItem, IString, Parameters, SinglePartKind,
 };
 
+/// An envelope's address list: `NIL` when empty, the addresses one after the other in
+/// parentheses otherwise.
 fn addresses(w: &mut Writer<'_>, list: &[Address<'_>]) -> Result<(), EncodeError> {
-    if list.is_empty() {
-        w.raw(b"NIL");
-        return Ok(());
-    }
-    w.raw(b"(");
-    for address in list {
-        w.raw(b"(");
-        w.nstring(&address.name)?;
-        w.sp();
-        w.nstring(&address.adl)?;
-        w.sp();
-        w.nstring(&address.mailbox)?;
-        w.sp();
-        w.nstring(&address.host)?;
-        w.raw(b")");
-    }
-    w.raw(b")");
-    Ok(())
+    w.nil_or((!list.is_empty()).then_some(list), |w, list| {
+        w.list_joined(list, b"", |w, address| {
+            let parts = [&address.name, &address.adl, &address.mailbox, &address.host];
+            w.list(parts, |w, part| w.nstring(part))
+        })
+    })
 }
 
 pub(crate) fn envelope(w: &mut Writer<'_>, envelope: &Envelope<'_>) -> Result<(), EncodeError> {
@@ -48,21 +38,9 @@ pub(crate) fn envelope(w: &mut Writer<'_>, envelope: &Envelope<'_>) -> Result<()
 }
 
 fn parameters(w: &mut Writer<'_>, params: &Parameters<'_>) -> Result<(), EncodeError> {
-    if params.is_empty() {
-        w.raw(b"NIL");
-        return Ok(());
-    }
-    w.raw(b"(");
-    for (index, (name, value)) in params.iter().enumerate() {
-        if index > 0 {
-            w.sp();
-        }
-        w.string(name)?;
-        w.sp();
-        w.nstring(value)?;
-    }
-    w.raw(b")");
-    Ok(())
+    w.nil_or((!params.is_empty()).then_some(params), |w, params| {
+        w.pairs(params.iter())
+    })
 }
 
 fn language(w: &mut Writer<'_>, languages: &[IString<'_>]) -> Result<(), EncodeError> {
@@ -102,16 +80,17 @@ fn extension_data(w: &mut Writer<'_>, data: &ExtensionData<'_>) -> Result<(), En
     };
     if last >= 1 {
         w.sp();
-        match data.disposition.as_ref().and_then(Option::as_ref) {
-            None => w.raw(b"NIL"),
-            Some(disposition) => {
+        w.nil_or(
+            data.disposition.as_ref().and_then(Option::as_ref),
+            |w, disposition| {
                 w.raw(b"(");
                 w.string(&disposition.kind)?;
                 w.sp();
                 parameters(w, &disposition.params)?;
                 w.raw(b")");
-            }
-        }
+                Ok(())
+            },
+        )?;
     }
     if last >= 2 {
         w.sp();
@@ -197,131 +176,101 @@ fn origin(w: &mut Writer<'_>, origin: Option<u32>) {
     }
 }
 
+/// A FETCH data item: its name (with the section and origin of a body part), a space,
+/// then its value.
 pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(), EncodeError> {
+    use FetchItem as F;
     match item {
-        FetchItem::Uid(n) => {
-            w.raw(b"UID ");
-            w.number(u64::from(*n));
-        }
-        FetchItem::Flags(flags) => {
-            w.raw(b"FLAGS ");
-            w.flag_list(flags)?;
-        }
-        FetchItem::InternalDate(date) => {
-            w.raw(b"INTERNALDATE ");
-            w.date_time(date);
-        }
-        FetchItem::Rfc822Size(n) => {
-            w.raw(b"RFC822.SIZE ");
-            w.number(*n);
-        }
-        FetchItem::Envelope(value) => {
-            w.raw(b"ENVELOPE ");
-            envelope(w, value)?;
-        }
-        FetchItem::Body(value) => {
-            w.raw(b"BODY ");
-            body(w, value)?;
-        }
-        FetchItem::BodyStructure(value) => {
-            w.raw(b"BODYSTRUCTURE ");
-            body(w, value)?;
-        }
-        FetchItem::BodySection {
+        F::BodySection {
             section: spec,
             origin: start,
-            data,
+            ..
         } => {
             w.raw(b"BODY");
             w.section(spec)?;
             origin(w, *start);
-            w.sp();
-            w.nstring(data)?;
         }
-        FetchItem::Binary {
+        F::Binary {
             section,
             origin: start,
-            data,
+            ..
         } => {
             w.raw(b"BINARY");
             w.section_binary(section)?;
             origin(w, *start);
-            w.sp();
-            w.nstring(data)?;
         }
-        FetchItem::BinarySize { section, size } => {
+        F::BinarySize { section, .. } => {
             w.raw(b"BINARY.SIZE");
             w.section_binary(section)?;
-            w.sp();
-            w.number(u64::from(*size));
         }
-        FetchItem::Rfc822(data) => {
-            w.raw(b"RFC822 ");
-            w.nstring(data)?;
+        F::Other { name, .. } if !item_name_is_valid(name.as_bytes()) => {
+            return Err(EncodeError::Unrepresentable {
+                what: "FETCH item name",
+                reason: "it must be atom characters, then optionally [...] and <n>",
+            });
         }
-        FetchItem::Rfc822Header(data) => {
-            w.raw(b"RFC822.HEADER ");
-            w.nstring(data)?;
-        }
-        FetchItem::Rfc822Text(data) => {
-            w.raw(b"RFC822.TEXT ");
-            w.nstring(data)?;
-        }
-        FetchItem::ModSeq(n) => {
-            w.raw(b"MODSEQ (");
-            w.number(*n);
-            w.raw(b")");
-        }
-        FetchItem::EmailId(id) => {
-            w.raw(b"EMAILID (");
-            object_id(w, id.as_str())?;
-            w.raw(b")");
-        }
-        FetchItem::ThreadId(None) => w.raw(b"THREADID NIL"),
-        FetchItem::ThreadId(Some(id)) => {
-            w.raw(b"THREADID (");
-            object_id(w, id.as_str())?;
-            w.raw(b")");
-        }
-        FetchItem::GmailMessageId(n) => {
-            w.raw(b"X-GM-MSGID ");
-            w.number(*n);
-        }
-        FetchItem::GmailThreadId(n) => {
-            w.raw(b"X-GM-THRID ");
-            w.number(*n);
-        }
-        FetchItem::GmailLabels(labels) => {
-            w.raw(b"X-GM-LABELS ");
-            w.list(labels, |w, label| match label {
-                AString::Atom(text) if text.starts_with('\\') => {
-                    w.raw(b"\\");
-                    w.token(&text[1..], chars::ATOM, "label")
-                }
-                other => w.astring(other),
-            })?;
-        }
-        FetchItem::Preview(text) => {
-            w.raw(b"PREVIEW ");
-            w.nstring(text)?;
-        }
-        FetchItem::SaveDate(None) => w.raw(b"SAVEDATE NIL"),
-        FetchItem::SaveDate(Some(date)) => {
-            w.raw(b"SAVEDATE ");
-            w.date_time(date);
-        }
-        FetchItem::Other { name, value } => {
-            if !item_name_is_valid(name.as_bytes()) {
-                return Err(EncodeError::Unrepresentable {
-                    what: "FETCH item name",
-                    reason: "it must be atom characters, then optionally [...] and <n>",
-                });
-            }
-            w.raw(name.as_bytes());
-            w.sp();
-            w.raw(value.as_bytes());
-        }
+        F::Other { name, .. } => w.raw(name.as_bytes()),
+        F::Uid(_) => w.raw(b"UID"),
+        F::Flags(_) => w.raw(b"FLAGS"),
+        F::InternalDate(_) => w.raw(b"INTERNALDATE"),
+        F::Rfc822Size(_) => w.raw(b"RFC822.SIZE"),
+        F::Envelope(_) => w.raw(b"ENVELOPE"),
+        F::Body(_) => w.raw(b"BODY"),
+        F::BodyStructure(_) => w.raw(b"BODYSTRUCTURE"),
+        F::Rfc822(_) => w.raw(b"RFC822"),
+        F::Rfc822Header(_) => w.raw(b"RFC822.HEADER"),
+        F::Rfc822Text(_) => w.raw(b"RFC822.TEXT"),
+        F::ModSeq(_) => w.raw(b"MODSEQ"),
+        F::EmailId(_) => w.raw(b"EMAILID"),
+        F::ThreadId(_) => w.raw(b"THREADID"),
+        F::GmailMessageId(_) => w.raw(b"X-GM-MSGID"),
+        F::GmailThreadId(_) => w.raw(b"X-GM-THRID"),
+        F::GmailLabels(_) => w.raw(b"X-GM-LABELS"),
+        F::Preview(_) => w.raw(b"PREVIEW"),
+        F::SaveDate(_) => w.raw(b"SAVEDATE"),
     }
+    w.sp();
+    match item {
+        F::Uid(n) => w.number(u64::from(*n)),
+        F::BinarySize { size, .. } => w.number(u64::from(*size)),
+        F::Rfc822Size(n) | F::GmailMessageId(n) | F::GmailThreadId(n) => w.number(*n),
+        F::Flags(flags) => w.flag_list(flags)?,
+        F::InternalDate(date) => w.date_time(date),
+        F::Envelope(value) => envelope(w, value)?,
+        F::Body(value) | F::BodyStructure(value) => body(w, value)?,
+        F::BodySection { data, .. }
+        | F::Binary { data, .. }
+        | F::Rfc822(data)
+        | F::Rfc822Header(data)
+        | F::Rfc822Text(data)
+        | F::Preview(data) => w.nstring(data)?,
+        F::ModSeq(n) => {
+            w.raw(b"(");
+            w.number(*n);
+            w.raw(b")");
+        }
+        F::EmailId(id) => parenthesised_object_id(w, id)?,
+        F::ThreadId(id) => w.nil_or(id.as_ref(), parenthesised_object_id)?,
+        F::SaveDate(date) => w.nil_or(date.as_ref(), |w, date| {
+            w.date_time(date);
+            Ok(())
+        })?,
+        F::GmailLabels(labels) => w.list(labels, |w, label| match label {
+            AString::Atom(text) if text.starts_with('\\') => {
+                w.raw(b"\\");
+                w.token(&text[1..], chars::ATOM, "label")
+            }
+            other => w.astring(other),
+        })?,
+        F::Other { value, .. } => w.raw(value.as_bytes()),
+    }
+    Ok(())
+}
+
+fn parenthesised_object_id(w: &mut Writer<'_>, id: &Atom<'_>) -> Result<(), EncodeError> {
+    w.raw(b"(");
+    object_id(w, id.as_str())?;
+    w.raw(b")");
     Ok(())
 }
 

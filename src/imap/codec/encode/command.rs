@@ -20,32 +20,53 @@ use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::PResult;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::types::{
-    AString, Atom, Command, CommandBody, FetchAttribute, FetchItems, FetchModifier, ListMailbox,
-    ListReturnOption, MailboxName, Partial, Raw, SearchKey, SearchReturnOption, SelectParameter,
-    SortCriterion, SortKey, StoreKind, ThreadAlgorithm,
+    AString, Atom, Command, CommandBody, FetchAttribute, FetchItems, FetchModifier,
+    LIST_RETURN_OPTIONS, ListMailbox, ListReturnOption, Partial, Raw, SEARCH_RETURN_OPTIONS,
+    SORT_KEYS, SearchKey, SearchReturnOption, SelectParameter, SortCriterion, SortKey,
+    StatusAttribute, StoreKind, THREAD_ALGORITHMS, ThreadAlgorithm,
 };
 
-/// What the parser sees of the bytes written since `start`: them, then `next` (what the
-/// grammar puts after them), to be read back with the parser's reader for the position.
-fn written_then(w: &Writer<'_>, start: usize, next: &[u8]) -> Vec<u8> {
-    let mut seen = w.out[start..].to_vec();
-    seen.extend_from_slice(next);
-    seen
-}
-
-/// True when a reader took all of `seen` but `next`, and found `same` (the written value).
-fn read_whole<T>(read: PResult<'_, T>, next: &[u8], same: impl FnOnce(&T) -> bool) -> bool {
-    matches!(read, Ok((rest, value)) if rest == next && same(&value))
-}
-
-fn mailbox_command(
-    w: &mut Writer<'_>,
-    name: &[u8],
-    mailbox: &MailboxName<'_>,
+/// Refuses what was written since `start` unless `reads_same`, given those bytes and the
+/// `)` that closes the list they stand in, reads them back as the value written: what the
+/// parser sees of a value kept as given, read with the parser's own reader for the position.
+fn check_reads_back(
+    w: &Writer<'_>,
+    start: usize,
+    reads_same: impl FnOnce(&[u8]) -> bool,
+    what: &'static str,
+    reason: &'static str,
 ) -> Result<(), EncodeError> {
-    w.raw(name);
-    w.sp();
-    w.mailbox(mailbox)
+    let mut seen = w.out[start..].to_vec();
+    seen.push(b')');
+    if reads_same(&seen) {
+        Ok(())
+    } else {
+        Err(refuse(what, reason))
+    }
+}
+
+/// True when a reader took all but the closing `)` and found what `same` looks for.
+fn read_whole<T>(read: PResult<'_, T>, same: impl FnOnce(&T) -> bool) -> bool {
+    matches!(read, Ok((b")", value)) if same(&value))
+}
+
+/// An option by a name of its own (`Other`), written only when the parser, reading it back
+/// with `reads_same`, does not take the name for one of the known options.
+fn other_option(
+    w: &mut Writer<'_>,
+    name: &Atom<'_>,
+    what: &'static str,
+    reads_same: impl FnOnce(&[u8]) -> bool,
+) -> Result<(), EncodeError> {
+    let start = w.out.len();
+    w.atom(name, what)?;
+    check_reads_back(
+        w,
+        start,
+        reads_same,
+        what,
+        "its name is a known option; use its own variant",
+    )
 }
 
 fn select_parameters(
@@ -79,29 +100,24 @@ fn select_parameter(
     }
     // The parser counts nesting against its own limit; any depth the encoder is given is
     // written, and a receiver with a lower limit refuses it whole.
-    let seen = written_then(w, start, b")");
-    if !read_whole(read_select_parameter(&seen, usize::MAX), b")", |read| {
-        read == parameter
-    }) {
-        return Err(refuse(
-            what,
-            "it must be a name (a letter, `-`, `_` or `.` first; not CONDSTORE), then \
-             optionally a number, a sequence set or one balanced `(...)` without literals",
-        ));
-    }
-    Ok(())
+    check_reads_back(
+        w,
+        start,
+        |seen| {
+            read_whole(read_select_parameter(seen, usize::MAX), |read| {
+                read == parameter
+            })
+        },
+        what,
+        "it must be a name (a letter, `-`, `_` or `.` first; not CONDSTORE), then \
+         optionally a number, a sequence set or one balanced `(...)` without literals",
+    )
 }
 
 fn list_mailbox(w: &mut Writer<'_>, pattern: &ListMailbox<'_>) -> Result<(), EncodeError> {
     match pattern {
         ListMailbox::Token(token) => w.token(token, chars::LIST, "list pattern"),
         ListMailbox::String(string) => w.string(string),
-    }
-}
-
-fn uid_prefix(w: &mut Writer<'_>, uid: bool) {
-    if uid {
-        w.raw(b"UID ");
     }
 }
 
@@ -233,175 +249,122 @@ fn other_fetch_attribute(
     Ok(())
 }
 
-fn string_key(w: &mut Writer<'_>, name: &[u8], value: &AString<'_>) -> Result<(), EncodeError> {
-    w.raw(name);
-    w.sp();
-    w.astring(value)
-}
-
-fn date_key(w: &mut Writer<'_>, name: &[u8], date: &crate::imap::codec::types::Date) {
-    w.raw(name);
-    w.sp();
-    w.date(date);
-}
-
-fn number_key(w: &mut Writer<'_>, name: &[u8], value: u64) {
-    w.raw(name);
-    w.sp();
-    w.number(value);
-}
-
-pub(crate) fn search_key(w: &mut Writer<'_>, key: &SearchKey<'_>) -> Result<(), EncodeError> {
+/// The name a search key is written with, and the space before its first argument if it
+/// takes one; `None` for a bare sequence set and a parenthesised group, which have no name.
+fn search_key_name(key: &SearchKey<'_>) -> Option<&'static [u8]> {
     use SearchKey as K;
-    let bare: &[u8] = match key {
+    Some(match key {
         K::All => b"ALL",
         K::Answered => b"ANSWERED",
+        K::Bcc(_) => b"BCC ",
+        K::Before(_) => b"BEFORE ",
+        K::Body(_) => b"BODY ",
+        K::Cc(_) => b"CC ",
         K::Deleted => b"DELETED",
         K::Draft => b"DRAFT",
         K::Flagged => b"FLAGGED",
+        K::From(_) => b"FROM ",
+        K::Header(..) => b"HEADER ",
+        K::Keyword(_) => b"KEYWORD ",
+        K::Larger(_) => b"LARGER ",
         K::New => b"NEW",
+        K::Not(_) => b"NOT ",
         K::Old => b"OLD",
+        K::On(_) => b"ON ",
+        K::Or(..) => b"OR ",
         K::Recent => b"RECENT",
         K::Seen => b"SEEN",
+        K::SentBefore(_) => b"SENTBEFORE ",
+        K::SentOn(_) => b"SENTON ",
+        K::SentSince(_) => b"SENTSINCE ",
+        K::Since(_) => b"SINCE ",
+        K::Smaller(_) => b"SMALLER ",
+        K::Subject(_) => b"SUBJECT ",
+        K::Text(_) => b"TEXT ",
+        K::To(_) => b"TO ",
+        K::Uid(_) => b"UID ",
         K::Unanswered => b"UNANSWERED",
         K::Undeleted => b"UNDELETED",
         K::Undraft => b"UNDRAFT",
         K::Unflagged => b"UNFLAGGED",
+        K::Unkeyword(_) => b"UNKEYWORD ",
         K::Unseen => b"UNSEEN",
-        K::Bcc(s) => return string_key(w, b"BCC", s),
-        K::Body(s) => return string_key(w, b"BODY", s),
-        K::Cc(s) => return string_key(w, b"CC", s),
-        K::From(s) => return string_key(w, b"FROM", s),
-        K::Subject(s) => return string_key(w, b"SUBJECT", s),
-        K::Text(s) => return string_key(w, b"TEXT", s),
-        K::To(s) => return string_key(w, b"TO", s),
-        K::Header(name, value) => {
-            string_key(w, b"HEADER", name)?;
+        K::ModSeq(_) => b"MODSEQ ",
+        K::Older(_) => b"OLDER ",
+        K::Younger(_) => b"YOUNGER ",
+        K::EmailId(_) => b"EMAILID ",
+        K::ThreadId(_) => b"THREADID ",
+        K::SequenceSet(_) | K::And(_) => return None,
+    })
+}
+
+/// A search key: its name, then its arguments, each after a space.
+pub(crate) fn search_key(w: &mut Writer<'_>, key: &SearchKey<'_>) -> Result<(), EncodeError> {
+    use SearchKey as K;
+    let Some(name) = search_key_name(key) else {
+        return match key {
+            K::And(keys) if keys.is_empty() => Err(refuse(
+                "search criteria",
+                "a parenthesised group needs at least one key",
+            )),
+            K::And(keys) => w.list(keys, search_key),
+            K::SequenceSet(set) => w.sequence_set(set),
+            _ => Ok(()),
+        };
+    };
+    if let K::Older(0) | K::Younger(0) = key {
+        return Err(refuse(
+            "search criteria",
+            "OLDER and YOUNGER count from 1 second",
+        ));
+    }
+    w.raw(name);
+    match key {
+        K::Bcc(s) | K::Body(s) | K::Cc(s) | K::From(s) | K::Subject(s) | K::Text(s) | K::To(s) => {
+            w.astring(s)
+        }
+        K::Header(field, value) => {
+            w.astring(field)?;
             w.sp();
-            return w.astring(value);
+            w.astring(value)
         }
-        K::Keyword(flag) | K::Unkeyword(flag) => {
-            w.raw(if matches!(key, K::Keyword(_)) {
-                b"KEYWORD "
-            } else {
-                b"UNKEYWORD "
-            });
-            return w.atom(flag, "keyword");
+        K::Before(d)
+        | K::On(d)
+        | K::Since(d)
+        | K::SentBefore(d)
+        | K::SentOn(d)
+        | K::SentSince(d) => {
+            w.date(d);
+            Ok(())
         }
-        K::Before(d) => {
-            date_key(w, b"BEFORE", d);
-            return Ok(());
+        K::Larger(n) | K::Smaller(n) | K::Older(n) | K::Younger(n) => {
+            w.number(u64::from(*n));
+            Ok(())
         }
-        K::On(d) => {
-            date_key(w, b"ON", d);
-            return Ok(());
-        }
-        K::Since(d) => {
-            date_key(w, b"SINCE", d);
-            return Ok(());
-        }
-        K::SentBefore(d) => {
-            date_key(w, b"SENTBEFORE", d);
-            return Ok(());
-        }
-        K::SentOn(d) => {
-            date_key(w, b"SENTON", d);
-            return Ok(());
-        }
-        K::SentSince(d) => {
-            date_key(w, b"SENTSINCE", d);
-            return Ok(());
-        }
-        K::Larger(n) => {
-            number_key(w, b"LARGER", u64::from(*n));
-            return Ok(());
-        }
-        K::Smaller(n) => {
-            number_key(w, b"SMALLER", u64::from(*n));
-            return Ok(());
-        }
-        K::ModSeq(n) => {
-            w.raw(b"MODSEQ ");
-            return w.number64(*n, "search criteria");
-        }
-        K::Older(n) | K::Younger(n) => {
-            if *n == 0 {
-                return Err(refuse(
-                    "search criteria",
-                    "OLDER and YOUNGER count from 1 second",
-                ));
-            }
-            let name = if matches!(key, K::Older(_)) {
-                b"OLDER" as &[u8]
-            } else {
-                b"YOUNGER"
-            };
-            number_key(w, name, u64::from(*n));
-            return Ok(());
-        }
-        K::EmailId(id) | K::ThreadId(id) => {
-            w.raw(if matches!(key, K::EmailId(_)) {
-                b"EMAILID "
-            } else {
-                b"THREADID "
-            });
-            return w.atom(id, "object id");
-        }
-        K::Uid(set) => {
-            w.raw(b"UID ");
-            return w.sequence_set(set);
-        }
-        K::SequenceSet(set) => return w.sequence_set(set),
-        K::Not(inner) => {
-            w.raw(b"NOT ");
-            return search_key(w, inner);
-        }
+        K::ModSeq(n) => w.number64(*n, "search criteria"),
+        K::Keyword(flag) | K::Unkeyword(flag) => w.atom(flag, "keyword"),
+        K::EmailId(id) | K::ThreadId(id) => w.atom(id, "object id"),
+        K::Uid(set) => w.sequence_set(set),
+        K::Not(inner) => search_key(w, inner),
         K::Or(left, right) => {
-            w.raw(b"OR ");
             search_key(w, left)?;
             w.sp();
-            return search_key(w, right);
+            search_key(w, right)
         }
-        K::And(keys) => {
-            if keys.is_empty() {
-                return Err(EncodeError::Unrepresentable {
-                    what: "search criteria",
-                    reason: "a parenthesised group needs at least one key",
-                });
-            }
-            return w.list(keys, search_key);
-        }
-    };
-    w.raw(bare);
-    Ok(())
+        _ => Ok(()),
+    }
 }
 
 fn search_return_option(
     w: &mut Writer<'_>,
     option: &SearchReturnOption<'_>,
 ) -> Result<(), EncodeError> {
-    let name: &[u8] = match option {
-        SearchReturnOption::Min => b"MIN",
-        SearchReturnOption::Max => b"MAX",
-        SearchReturnOption::All => b"ALL",
-        SearchReturnOption::Count => b"COUNT",
-        SearchReturnOption::Save => b"SAVE",
-        SearchReturnOption::Other(atom) => {
-            let what = "search return option";
-            let start = w.out.len();
-            w.atom(atom, what)?;
-            let seen = written_then(w, start, b")");
-            if !read_whole(read_search_return(&seen), b")", |read| read == option) {
-                return Err(refuse(
-                    what,
-                    "its name is a known option; use its own variant",
-                ));
-            }
-            return Ok(());
-        }
-    };
-    w.raw(name);
-    Ok(())
+    match option {
+        SearchReturnOption::Other(atom) => other_option(w, atom, "search return option", |seen| {
+            read_whole(read_search_return(seen), |read| read == option)
+        }),
+        known => w.known_name(&SEARCH_RETURN_OPTIONS, known, "search return option"),
+    }
 }
 
 fn sort_criterion(w: &mut Writer<'_>, criterion: &SortCriterion<'_>) -> Result<(), EncodeError> {
@@ -418,10 +381,7 @@ fn sort_criterion(w: &mut Writer<'_>, criterion: &SortCriterion<'_>) -> Result<(
             }
             w.atom(name, "sort key")
         }
-        known => {
-            w.raw(known.name().unwrap_or_default().as_bytes());
-            Ok(())
-        }
+        known => w.known_name(&SORT_KEYS, known, "sort key"),
     }
 }
 
@@ -430,18 +390,52 @@ fn charset_and_criteria(
     w: &mut Writer<'_>,
     command: &'static str,
     charset: &AString<'_>,
-    search: &[SearchKey<'_>],
+    keys: &[SearchKey<'_>],
 ) -> Result<(), EncodeError> {
     w.sp();
     w.astring(charset)?;
-    if search.is_empty() {
+    criteria(w, command, keys)
+}
+
+/// `1*(SP search-key)`, which SEARCH, SORT and THREAD end with.
+fn criteria(
+    w: &mut Writer<'_>,
+    command: &'static str,
+    keys: &[SearchKey<'_>],
+) -> Result<(), EncodeError> {
+    if keys.is_empty() {
         return Err(refuse(command, "it needs at least one search criterion"));
     }
-    for key in search {
+    for key in keys {
         w.sp();
         search_key(w, key)?;
     }
     Ok(())
+}
+
+/// `[SP "RETURN" SP (options)]` of SEARCH and SORT: nothing for `None`.
+fn search_return_options(
+    w: &mut Writer<'_>,
+    options: Option<&[SearchReturnOption<'_>]>,
+) -> Result<(), EncodeError> {
+    match options {
+        Some(options) => {
+            w.raw(b" RETURN ");
+            w.list(options, search_return_option)
+        }
+        None => Ok(()),
+    }
+}
+
+/// `(MESSAGES UIDNEXT ...)`: what STATUS, or LIST's RETURN (STATUS ...), asks.
+fn status_attributes(
+    w: &mut Writer<'_>,
+    attributes: &[StatusAttribute],
+) -> Result<(), EncodeError> {
+    w.list(attributes, |w, attribute| {
+        w.raw(attribute.name().as_bytes());
+        Ok(())
+    })
 }
 
 fn list_return_option(
@@ -449,30 +443,15 @@ fn list_return_option(
     option: &ListReturnOption<'_>,
 ) -> Result<(), EncodeError> {
     match option {
-        ListReturnOption::Subscribed => w.raw(b"SUBSCRIBED"),
-        ListReturnOption::Children => w.raw(b"CHILDREN"),
-        ListReturnOption::SpecialUse => w.raw(b"SPECIAL-USE"),
         ListReturnOption::Status(attributes) => {
             w.raw(b"STATUS ");
-            w.list(attributes, |w, attribute| {
-                w.raw(attribute.name().as_bytes());
-                Ok(())
-            })?;
+            status_attributes(w, attributes)
         }
-        ListReturnOption::Other(atom) => {
-            let what = "list return option";
-            let start = w.out.len();
-            w.atom(atom, what)?;
-            let seen = written_then(w, start, b")");
-            if !read_whole(read_list_return_option(&seen), b")", |read| read == option) {
-                return Err(refuse(
-                    what,
-                    "its name is a known option; use its own variant",
-                ));
-            }
-        }
+        ListReturnOption::Other(atom) => other_option(w, atom, "list return option", |seen| {
+            read_whole(read_list_return_option(seen), |read| read == option)
+        }),
+        known => w.known_name(&LIST_RETURN_OPTIONS, known, "list return option"),
     }
-    Ok(())
 }
 
 pub(crate) fn command(w: &mut Writer<'_>, command: &Command<'_>) -> Result<(), EncodeError> {
@@ -483,67 +462,110 @@ pub(crate) fn command(w: &mut Writer<'_>, command: &Command<'_>) -> Result<(), E
     Ok(())
 }
 
-fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
+/// The name a command is written with (after `UID ` for the UID forms), and the space
+/// before its first argument when that argument always follows.
+fn command_name(body: &CommandBody<'_>) -> &'static [u8] {
     use CommandBody as C;
     match body {
-        C::Capability => w.raw(b"CAPABILITY"),
-        C::Noop => w.raw(b"NOOP"),
-        C::Logout => w.raw(b"LOGOUT"),
-        C::StartTls => w.raw(b"STARTTLS"),
-        C::Check => w.raw(b"CHECK"),
-        C::Close => w.raw(b"CLOSE"),
-        C::Expunge => w.raw(b"EXPUNGE"),
-        C::Unselect => w.raw(b"UNSELECT"),
-        C::Idle => w.raw(b"IDLE"),
-        C::Namespace => w.raw(b"NAMESPACE"),
+        C::Capability => b"CAPABILITY",
+        C::Noop => b"NOOP",
+        C::Logout => b"LOGOUT",
+        C::StartTls => b"STARTTLS",
+        C::Authenticate { .. } => b"AUTHENTICATE ",
+        C::Login { .. } => b"LOGIN ",
+        C::Select { .. } => b"SELECT ",
+        C::Examine { .. } => b"EXAMINE ",
+        C::Create { .. } => b"CREATE ",
+        C::Delete { .. } => b"DELETE ",
+        C::Rename { .. } => b"RENAME ",
+        C::Subscribe { .. } => b"SUBSCRIBE ",
+        C::Unsubscribe { .. } => b"UNSUBSCRIBE ",
+        C::List { .. } => b"LIST ",
+        C::Lsub { .. } => b"LSUB ",
+        C::Status { .. } => b"STATUS ",
+        C::Append { .. } => b"APPEND ",
+        C::Check => b"CHECK",
+        C::Close => b"CLOSE",
+        C::Expunge => b"EXPUNGE",
+        C::UidExpunge(_) => b"UID EXPUNGE ",
+        C::Unselect => b"UNSELECT",
+        C::Search { .. } => b"SEARCH",
+        C::Sort { .. } => b"SORT",
+        C::Thread { .. } => b"THREAD ",
+        C::Fetch { .. } => b"FETCH ",
+        C::Store { .. } => b"STORE ",
+        C::Copy { .. } => b"COPY ",
+        C::Move { .. } => b"MOVE ",
+        C::Idle => b"IDLE",
+        C::Namespace => b"NAMESPACE",
+        C::Id(_) => b"ID ",
+        C::Enable(_) => b"ENABLE",
+        C::GetQuota(_) => b"GETQUOTA ",
+        C::GetQuotaRoot(_) => b"GETQUOTAROOT ",
+        C::SetQuota { .. } => b"SETQUOTA ",
+    }
+}
+
+/// A command: `UID ` for the UID forms, its name, then its arguments.
+fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
+    use CommandBody as C;
+    if let C::Search { uid: true, .. }
+    | C::Sort { uid: true, .. }
+    | C::Thread { uid: true, .. }
+    | C::Fetch { uid: true, .. }
+    | C::Store { uid: true, .. }
+    | C::Copy { uid: true, .. }
+    | C::Move { uid: true, .. } = body
+    {
+        w.raw(b"UID ");
+    }
+    w.raw(command_name(body));
+    match body {
         C::Authenticate {
             mechanism,
             initial_response,
         } => {
-            w.raw(b"AUTHENTICATE ");
             w.atom(mechanism, "SASL mechanism")?;
-            if let Some(initial) = initial_response {
-                w.sp();
-                w.secret(|w| {
-                    let data = initial.expose();
-                    if data.is_empty() {
-                        w.raw(b"=");
-                    } else {
-                        let encoded = base64::engine::general_purpose::STANDARD.encode(data);
-                        w.raw(encoded.as_bytes());
-                    }
-                    Ok(())
-                })?;
-            }
+            let Some(initial) = initial_response else {
+                return Ok(());
+            };
+            w.sp();
+            w.secret(|w| {
+                let data = initial.expose();
+                if data.is_empty() {
+                    w.raw(b"=");
+                } else {
+                    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+                    w.raw(encoded.as_bytes());
+                }
+                Ok(())
+            })
         }
         C::Login { username, password } => {
-            w.raw(b"LOGIN ");
             w.astring(username)?;
             w.sp();
-            w.secret(|w| w.astring(password.expose()))?;
+            w.secret(|w| w.astring(password.expose()))
         }
         C::Select {
             mailbox,
             parameters,
-        } => {
-            mailbox_command(w, b"SELECT", mailbox)?;
-            select_parameters(w, parameters)?;
         }
-        C::Examine {
+        | C::Examine {
             mailbox,
             parameters,
         } => {
-            mailbox_command(w, b"EXAMINE", mailbox)?;
-            select_parameters(w, parameters)?;
+            w.mailbox(mailbox)?;
+            select_parameters(w, parameters)
         }
-        C::Create { mailbox } => mailbox_command(w, b"CREATE", mailbox)?,
-        C::Delete { mailbox } => mailbox_command(w, b"DELETE", mailbox)?,
-        C::Subscribe { mailbox } => mailbox_command(w, b"SUBSCRIBE", mailbox)?,
-        C::Unsubscribe { mailbox } => mailbox_command(w, b"UNSUBSCRIBE", mailbox)?,
+        C::Create { mailbox }
+        | C::Delete { mailbox }
+        | C::Subscribe { mailbox }
+        | C::Unsubscribe { mailbox }
+        | C::GetQuotaRoot(mailbox) => w.mailbox(mailbox),
         C::Rename { from, to } => {
-            mailbox_command(w, b"RENAME", from)?;
+            w.mailbox(from)?;
             w.sp();
-            w.mailbox(to)?;
+            w.mailbox(to)
         }
         C::List {
             selection,
@@ -551,7 +573,6 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
             patterns,
             return_options,
         } => {
-            w.raw(b"LIST ");
             if !selection.is_empty() {
                 w.list(selection, |w, option| {
                     w.atom(option, "list selection option")
@@ -565,29 +586,27 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
                 [one] => list_mailbox(w, one)?,
                 many => w.list(many, list_mailbox)?,
             }
-            if !return_options.is_empty() {
-                w.raw(b" RETURN ");
-                w.list(return_options, list_return_option)?;
+            if return_options.is_empty() {
+                return Ok(());
             }
+            w.raw(b" RETURN ");
+            w.list(return_options, list_return_option)
         }
         C::Lsub { reference, pattern } => {
-            mailbox_command(w, b"LSUB", reference)?;
+            w.mailbox(reference)?;
             w.sp();
-            list_mailbox(w, pattern)?;
+            list_mailbox(w, pattern)
         }
         C::Status {
             mailbox,
             attributes,
         } => {
-            mailbox_command(w, b"STATUS", mailbox)?;
+            w.mailbox(mailbox)?;
             w.sp();
-            w.list(attributes, |w, attribute| {
-                w.raw(attribute.name().as_bytes());
-                Ok(())
-            })?;
+            status_attributes(w, attributes)
         }
         C::Append { mailbox, messages } => {
-            mailbox_command(w, b"APPEND", mailbox)?;
+            w.mailbox(mailbox)?;
             if messages.is_empty() {
                 return Err(refuse("APPEND command", "it needs at least one message"));
             }
@@ -604,48 +623,30 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
                 w.sp();
                 w.literal(&message.message)?;
             }
+            Ok(())
         }
-        C::UidExpunge(set) => {
-            w.raw(b"UID EXPUNGE ");
-            w.sequence_set(set)?;
-        }
+        C::UidExpunge(set) => w.sequence_set(set),
         C::Search {
             return_options,
             charset,
             criteria,
-            uid,
+            ..
         } => {
-            uid_prefix(w, *uid);
-            w.raw(b"SEARCH");
-            if let Some(options) = return_options {
-                w.raw(b" RETURN ");
-                w.list(options, search_return_option)?;
-            }
+            search_return_options(w, return_options.as_deref())?;
             if let Some(charset) = charset {
                 w.raw(b" CHARSET ");
                 w.astring(charset)?;
             }
-            if criteria.is_empty() {
-                return Err(refuse("SEARCH command", "it needs at least one criterion"));
-            }
-            for key in criteria {
-                w.sp();
-                search_key(w, key)?;
-            }
+            self::criteria(w, "SEARCH command", criteria)
         }
         C::Sort {
             criteria,
             charset,
             search,
             return_options,
-            uid,
+            ..
         } => {
-            uid_prefix(w, *uid);
-            w.raw(b"SORT");
-            if let Some(options) = return_options {
-                w.raw(b" RETURN ");
-                w.list(options, search_return_option)?;
-            }
+            search_return_options(w, return_options.as_deref())?;
             if criteria.is_empty() {
                 return Err(refuse(
                     "SORT command",
@@ -654,16 +655,14 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
             }
             w.sp();
             w.list(criteria, sort_criterion)?;
-            charset_and_criteria(w, "SORT command", charset, search)?;
+            charset_and_criteria(w, "SORT command", charset, search)
         }
         C::Thread {
             algorithm,
             charset,
             search,
-            uid,
+            ..
         } => {
-            uid_prefix(w, *uid);
-            w.raw(b"THREAD ");
             match algorithm {
                 ThreadAlgorithm::Other(name) => {
                     if is_known_thread_name(name.as_str()) {
@@ -674,18 +673,16 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
                     }
                     w.atom(name, "thread algorithm")?;
                 }
-                known => w.raw(known.name().unwrap_or_default().as_bytes()),
+                known => w.known_name(&THREAD_ALGORITHMS, known, "thread algorithm")?,
             }
-            charset_and_criteria(w, "THREAD command", charset, search)?;
+            charset_and_criteria(w, "THREAD command", charset, search)
         }
         C::Fetch {
             set,
             items,
             modifiers,
-            uid,
+            ..
         } => {
-            uid_prefix(w, *uid);
-            w.raw(b"FETCH ");
             w.sequence_set(set)?;
             w.sp();
             match items {
@@ -700,19 +697,20 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
                     many => w.list(many, fetch_attribute)?,
                 },
             }
-            if !modifiers.is_empty() {
-                w.sp();
-                w.list(modifiers, |w, modifier| match modifier {
-                    FetchModifier::ChangedSince(n) => {
-                        w.raw(b"CHANGEDSINCE ");
-                        w.number64(*n, "FETCH modifier")
-                    }
-                    FetchModifier::Vanished => {
-                        w.raw(b"VANISHED");
-                        Ok(())
-                    }
-                })?;
+            if modifiers.is_empty() {
+                return Ok(());
             }
+            w.sp();
+            w.list(modifiers, |w, modifier| match modifier {
+                FetchModifier::ChangedSince(n) => {
+                    w.raw(b"CHANGEDSINCE ");
+                    w.number64(*n, "FETCH modifier")
+                }
+                FetchModifier::Vanished => {
+                    w.raw(b"VANISHED");
+                    Ok(())
+                }
+            })
         }
         C::Store {
             set,
@@ -720,10 +718,8 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
             silent,
             flags,
             unchanged_since,
-            uid,
+            ..
         } => {
-            uid_prefix(w, *uid);
-            w.raw(b"STORE ");
             w.sequence_set(set)?;
             if let Some(modseq) = unchanged_since {
                 w.raw(b" (UNCHANGEDSINCE ");
@@ -739,48 +735,37 @@ fn body(w: &mut Writer<'_>, body: &CommandBody<'_>) -> Result<(), EncodeError> {
                 w.raw(b".SILENT");
             }
             w.sp();
-            w.flag_list(flags)?;
+            w.flag_list(flags)
         }
-        C::Copy { set, mailbox, uid } | C::Move { set, mailbox, uid } => {
-            uid_prefix(w, *uid);
-            w.raw(if matches!(body, C::Copy { .. }) {
-                b"COPY "
-            } else {
-                b"MOVE "
-            });
+        C::Copy { set, mailbox, .. } | C::Move { set, mailbox, .. } => {
             w.sequence_set(set)?;
             w.sp();
-            w.mailbox(mailbox)?;
+            w.mailbox(mailbox)
         }
-        C::Id(params) => {
-            w.raw(b"ID ");
-            w.id_params(params)?;
+        C::Id(params) => w.id_params(params),
+        C::Enable(capabilities) if capabilities.is_empty() => {
+            Err(refuse("ENABLE command", "it needs at least one capability"))
         }
-        C::Enable(capabilities) => {
-            w.raw(b"ENABLE");
-            if capabilities.is_empty() {
-                return Err(refuse("ENABLE command", "it needs at least one capability"));
-            }
-            for capability in capabilities {
-                w.sp();
-                w.capability(capability)?;
-            }
-        }
-        C::GetQuota(root) => {
-            w.raw(b"GETQUOTA ");
-            w.astring(root)?;
-        }
-        C::GetQuotaRoot(mailbox) => mailbox_command(w, b"GETQUOTAROOT", mailbox)?,
+        C::Enable(capabilities) => w.capabilities(capabilities),
+        C::GetQuota(root) => w.astring(root),
         C::SetQuota { root, limits } => {
-            w.raw(b"SETQUOTA ");
             w.astring(root)?;
             w.sp();
             w.list(limits, |w, (name, limit)| {
                 w.atom(name, "quota resource")?;
                 w.sp();
                 w.number64(*limit, "quota limit")
-            })?;
+            })
         }
+        C::Capability
+        | C::Noop
+        | C::Logout
+        | C::StartTls
+        | C::Check
+        | C::Close
+        | C::Expunge
+        | C::Unselect
+        | C::Idle
+        | C::Namespace => Ok(()),
     }
-    Ok(())
 }

@@ -9,7 +9,7 @@ use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars::{self, ASTRING};
 use crate::imap::codec::types::{
     AString, Atom, Capability, Date, DateTime, Flag, IString, IdParameters, Literal, LiteralMode,
-    MailboxName, NString, Section, SectionText, SequenceSet, Tag, Text,
+    MailboxName, NString, Section, SectionText, SequenceSet, Tag, Text, name_in,
 };
 
 use super::EncodeOptions;
@@ -169,6 +169,18 @@ impl<'o> Writer<'o> {
         Ok(())
     }
 
+    /// The name `value` has in `table`, the one place a known value's name is spelled.
+    pub(crate) fn known_name<T: PartialEq>(
+        &mut self,
+        table: &[(&'static str, T)],
+        value: &T,
+        what: &'static str,
+    ) -> Result<(), EncodeError> {
+        let name = name_in(table, value).ok_or(refuse(what, "it is not known"))?;
+        self.raw(name.as_bytes());
+        Ok(())
+    }
+
     pub(crate) fn atom(&mut self, value: &Atom<'_>, what: &'static str) -> Result<(), EncodeError> {
         self.token(value.as_str(), chars::ATOM, what)
     }
@@ -250,8 +262,18 @@ impl<'o> Writer<'o> {
     }
 
     pub(crate) fn nstring(&mut self, value: &NString<'_>) -> Result<(), EncodeError> {
+        self.nil_or(value.as_ref(), Self::string)
+    }
+
+    /// `NIL` for `None`, else what `write` writes of the value: how IMAP says a value is
+    /// absent wherever it may be.
+    pub(crate) fn nil_or<T>(
+        &mut self,
+        value: Option<T>,
+        write: impl FnOnce(&mut Self, T) -> Result<(), EncodeError>,
+    ) -> Result<(), EncodeError> {
         match value {
-            Some(string) => self.string(string),
+            Some(value) => write(self, value),
             None => {
                 self.raw(b"NIL");
                 Ok(())
@@ -344,17 +366,41 @@ impl<'o> Writer<'o> {
     /// `(a b c)` with `item` writing each element.
     pub(crate) fn list<T>(
         &mut self,
-        items: &[T],
-        mut item: impl FnMut(&mut Self, &T) -> Result<(), EncodeError>,
+        items: impl IntoIterator<Item = T>,
+        item: impl FnMut(&mut Self, T) -> Result<(), EncodeError>,
+    ) -> Result<(), EncodeError> {
+        self.list_joined(items, b" ", item)
+    }
+
+    /// Items in parentheses with `between` between them: a space in most lists, nothing in
+    /// address lists and namespaces (`(("a" NIL "b" "c")("d" NIL "e" "f"))`).
+    pub(crate) fn list_joined<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        between: &[u8],
+        mut item: impl FnMut(&mut Self, T) -> Result<(), EncodeError>,
     ) -> Result<(), EncodeError> {
         self.out.push(b'(');
-        for (index, value) in items.iter().enumerate() {
+        for (index, value) in items.into_iter().enumerate() {
             if index > 0 {
-                self.sp();
+                self.raw(between);
             }
             item(self, value)?;
         }
         self.out.push(b')');
+        Ok(())
+    }
+
+    /// Each capability after a space: what follows CAPABILITY and ENABLED (data and the
+    /// response code) and the ENABLE command.
+    pub(crate) fn capabilities(
+        &mut self,
+        capabilities: &[Capability<'_>],
+    ) -> Result<(), EncodeError> {
+        for capability in capabilities {
+            self.sp();
+            self.capability(capability)?;
+        }
         Ok(())
     }
 
@@ -423,15 +469,19 @@ impl<'o> Writer<'o> {
 
     /// `(name value ...)` or `NIL`: ID parameters (RFC 2971), sent by both sides.
     pub(crate) fn id_params(&mut self, params: &IdParameters<'_>) -> Result<(), EncodeError> {
-        match params {
-            None => self.raw(b"NIL"),
-            Some(pairs) => self.list(pairs, |w, (name, value)| {
-                w.string(name)?;
-                w.sp();
-                w.nstring(value)
-            })?,
-        }
-        Ok(())
+        self.nil_or(params.as_ref(), |w, pairs| w.pairs(pairs))
+    }
+
+    /// `(name value name value ...)`: ID parameters and MIME parameters alike.
+    pub(crate) fn pairs<'p>(
+        &mut self,
+        pairs: impl IntoIterator<Item = &'p (IString<'p>, NString<'p>)>,
+    ) -> Result<(), EncodeError> {
+        self.list(pairs, |w, (name, value)| {
+            w.string(name)?;
+            w.sp();
+            w.nstring(value)
+        })
     }
 
     pub(crate) fn date(&mut self, date: &Date) {

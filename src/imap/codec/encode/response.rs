@@ -5,7 +5,7 @@ use super::core::Writer;
 use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::types::{
-    Code, Continue, Data, ESearch, ExtensionValue, Greeting, GreetingKind, ListItem,
+    BARE_CODES, Code, Continue, Data, ESearch, ExtensionValue, Greeting, GreetingKind, ListItem,
     NamespaceDescription, Response, SearchReturnData, Status, StatusAttribute, StatusItem, Text,
     Thread,
 };
@@ -79,10 +79,7 @@ pub(crate) fn code(w: &mut Writer<'_>, code: &Code<'_>) -> Result<(), EncodeErro
         }
         Code::Capability(list) => {
             w.raw(b"CAPABILITY");
-            for capability in list {
-                w.sp();
-                w.capability(capability)?;
-            }
+            w.capabilities(list)?;
         }
         Code::PermanentFlags(flags) => {
             w.raw(b"PERMANENTFLAGS ");
@@ -126,17 +123,7 @@ pub(crate) fn code(w: &mut Writer<'_>, code: &Code<'_>) -> Result<(), EncodeErro
                 w.raw(bytes);
             }
         }
-        bare => {
-            let name = crate::imap::codec::types::BARE_CODES
-                .iter()
-                .find(|(_, known)| known == bare)
-                .map(|(name, _)| *name)
-                .ok_or(EncodeError::Unrepresentable {
-                    what: "response code",
-                    reason: "it is not known",
-                })?;
-            w.raw(name.as_bytes());
-        }
+        bare => w.known_name(&BARE_CODES, bare, "response code")?,
     }
     w.raw(b"]");
     Ok(())
@@ -189,14 +176,13 @@ fn extension_value(w: &mut Writer<'_>, value: &ExtensionValue<'_>) -> Result<(),
 
 fn list_item(w: &mut Writer<'_>, item: &ListItem<'_>) -> Result<(), EncodeError> {
     w.sp();
-    let attributes: Vec<_> = item.attributes.iter().collect();
-    w.list(&attributes, |w, attribute| {
+    w.list(item.attributes.iter(), |w, attribute| {
         match attribute.backslash_name() {
             Some(name) => {
                 w.raw(b"\\");
                 w.token(name, chars::ATOM, "mailbox attribute")
             }
-            None => match attribute {
+            None => match &attribute {
                 crate::imap::codec::types::MailboxAttribute::Keyword(atom) => {
                     w.atom(atom, "mailbox attribute")
                 }
@@ -220,8 +206,8 @@ fn list_item(w: &mut Writer<'_>, item: &ListItem<'_>) -> Result<(), EncodeError>
     Ok(())
 }
 
-fn numbers(w: &mut Writer<'_>, name: &[u8], ids: &[u32], modseq: Option<u64>) {
-    w.raw(name);
+/// The numbers of SEARCH and SORT data, each after a space, then RFC 7162's `(MODSEQ n)`.
+fn numbers(w: &mut Writer<'_>, ids: &[u32], modseq: Option<u64>) {
     for id in ids {
         w.sp();
         w.number(u64::from(*id));
@@ -233,8 +219,8 @@ fn numbers(w: &mut Writer<'_>, name: &[u8], ids: &[u32], modseq: Option<u64>) {
     }
 }
 
+/// What follows ESEARCH: `(TAG ...)`, `UID` and the returned data, each after a space.
 fn esearch(w: &mut Writer<'_>, value: &ESearch<'_>) -> Result<(), EncodeError> {
-    w.raw(b"ESEARCH");
     if let Some(tag) = &value.tag {
         w.raw(b" (TAG ");
         w.astring(tag)?;
@@ -285,106 +271,99 @@ fn namespace(
     w: &mut Writer<'_>,
     value: &Option<Vec<NamespaceDescription<'_>>>,
 ) -> Result<(), EncodeError> {
-    let Some(list) = value else {
-        w.raw(b"NIL");
-        return Ok(());
-    };
-    w.raw(b"(");
-    for description in list {
-        w.raw(b"(");
-        w.string(&description.prefix)?;
-        w.sp();
-        w.delimiter(description.delimiter)?;
-        for (name, values) in &description.extensions {
+    w.nil_or(value.as_deref(), |w, list| {
+        w.list_joined(list, b"", |w, description| {
+            w.raw(b"(");
+            w.string(&description.prefix)?;
             w.sp();
-            w.string(name)?;
-            w.sp();
-            w.list(values, |w, value| w.string(value))?;
-        }
-        w.raw(b")");
-    }
-    w.raw(b")");
-    Ok(())
+            w.delimiter(description.delimiter)?;
+            for (name, values) in &description.extensions {
+                w.sp();
+                w.string(name)?;
+                w.sp();
+                w.list(values, |w, value| w.string(value))?;
+            }
+            w.raw(b")");
+            Ok(())
+        })
+    })
 }
 
-fn data(w: &mut Writer<'_>, data: &Data<'_>) -> Result<(), EncodeError> {
+/// The name untagged data is written with (after the number for EXISTS, RECENT, EXPUNGE
+/// and FETCH), and the space before its first argument when that argument always follows.
+fn data_name(data: &Data<'_>) -> &'static [u8] {
     match data {
-        Data::Capability(list) | Data::Enabled(list) => {
-            w.raw(if matches!(data, Data::Capability(_)) {
-                b"CAPABILITY"
-            } else {
-                b"ENABLED"
-            });
-            for capability in list {
-                w.sp();
-                w.capability(capability)?;
-            }
-        }
-        Data::List(item) => {
-            w.raw(b"LIST");
-            list_item(w, item)?;
-        }
-        Data::Lsub(item) => {
-            w.raw(b"LSUB");
-            list_item(w, item)?;
-        }
+        Data::Capability(_) => b"CAPABILITY",
+        Data::List(_) => b"LIST",
+        Data::Lsub(_) => b"LSUB",
+        Data::Status { .. } => b"STATUS ",
+        Data::Flags(_) => b"FLAGS ",
+        Data::Exists(_) => b"EXISTS",
+        Data::Recent(_) => b"RECENT",
+        Data::Expunge(_) => b"EXPUNGE",
+        Data::Fetch { .. } => b"FETCH ",
+        Data::Search { .. } => b"SEARCH",
+        Data::ESearch(_) => b"ESEARCH",
+        Data::Sort { .. } => b"SORT",
+        Data::Thread(_) => b"THREAD",
+        Data::Enabled(_) => b"ENABLED",
+        Data::Id(_) => b"ID ",
+        Data::Namespace { .. } => b"NAMESPACE ",
+        Data::Quota { .. } => b"QUOTA ",
+        Data::QuotaRoot { .. } => b"QUOTAROOT ",
+        Data::Vanished { earlier: false, .. } => b"VANISHED ",
+        Data::Vanished { earlier: true, .. } => b"VANISHED (EARLIER) ",
+        Data::Other(_) => b"",
+    }
+}
+
+/// Untagged data after `* `: the message number where it comes first, the name, then the
+/// arguments.
+fn data(w: &mut Writer<'_>, data: &Data<'_>) -> Result<(), EncodeError> {
+    if let Data::Exists(n) | Data::Recent(n) | Data::Expunge(n) | Data::Fetch { seq: n, .. } = data
+    {
+        w.number(u64::from(*n));
+        w.sp();
+    }
+    w.raw(data_name(data));
+    match data {
+        Data::Capability(list) | Data::Enabled(list) => w.capabilities(list),
+        Data::List(item) | Data::Lsub(item) => list_item(w, item),
         Data::Status { mailbox, items } => {
-            w.raw(b"STATUS ");
             w.mailbox(mailbox)?;
             w.sp();
-            w.list(items, status_item)?;
+            w.list(items, status_item)
         }
-        Data::Flags(flags) => {
-            w.raw(b"FLAGS ");
-            w.flag_list(flags)?;
+        Data::Flags(flags) => w.flag_list(flags),
+        Data::Exists(_) | Data::Recent(_) | Data::Expunge(_) => Ok(()),
+        Data::Fetch { items, .. } => w.list(items, fetch_item),
+        Data::Search { ids, modseq } | Data::Sort { ids, modseq } => {
+            numbers(w, ids, *modseq);
+            Ok(())
         }
-        Data::Exists(n) => {
-            w.number(u64::from(*n));
-            w.raw(b" EXISTS");
-        }
-        Data::Recent(n) => {
-            w.number(u64::from(*n));
-            w.raw(b" RECENT");
-        }
-        Data::Expunge(n) => {
-            w.number(u64::from(*n));
-            w.raw(b" EXPUNGE");
-        }
-        Data::Fetch { seq, items } => {
-            w.number(u64::from(*seq));
-            w.raw(b" FETCH ");
-            w.list(items, fetch_item)?;
-        }
-        Data::Search { ids, modseq } => numbers(w, b"SEARCH", ids, *modseq),
-        Data::Sort { ids, modseq } => numbers(w, b"SORT", ids, *modseq),
-        Data::ESearch(value) => esearch(w, value)?,
+        Data::ESearch(value) => esearch(w, value),
         Data::Thread(threads) => {
-            w.raw(b"THREAD");
             if !threads.is_empty() {
                 w.sp();
             }
             for value in threads {
                 thread(w, value);
             }
+            Ok(())
         }
-        Data::Id(params) => {
-            w.raw(b"ID ");
-            w.id_params(params)?;
-        }
+        Data::Id(params) => w.id_params(params),
         Data::Namespace {
             personal,
             other,
             shared,
         } => {
-            w.raw(b"NAMESPACE ");
             namespace(w, personal)?;
             w.sp();
             namespace(w, other)?;
             w.sp();
-            namespace(w, shared)?;
+            namespace(w, shared)
         }
         Data::Quota { root, resources } => {
-            w.raw(b"QUOTA ");
             w.astring(root)?;
             w.sp();
             w.list(resources, |w, resource| {
@@ -394,25 +373,20 @@ fn data(w: &mut Writer<'_>, data: &Data<'_>) -> Result<(), EncodeError> {
                 w.sp();
                 w.number(resource.limit);
                 Ok(())
-            })?;
+            })
         }
         Data::QuotaRoot { mailbox, roots } => {
-            w.raw(b"QUOTAROOT ");
             w.mailbox(mailbox)?;
             for root in roots {
                 w.sp();
                 w.astring(root)?;
             }
+            Ok(())
         }
-        Data::Vanished { earlier, uids } => {
-            w.raw(if *earlier {
-                b"VANISHED (EARLIER) "
-            } else {
-                b"VANISHED "
-            });
-            w.sequence_set(uids)?;
+        Data::Vanished { uids, .. } => w.sequence_set(uids),
+        Data::Other(raw) => {
+            w.raw(raw.as_bytes());
+            Ok(())
         }
-        Data::Other(raw) => w.raw(raw.as_bytes()),
     }
-    Ok(())
 }

@@ -291,7 +291,6 @@ pub(crate) mod kw {
     pub(crate) const APPEND: Keyword = Keyword::new("APPEND");
     pub(crate) const APPENDUID: Keyword = Keyword::new("APPENDUID");
     pub(crate) const ARCHIVE: Keyword = Keyword::new("ARCHIVE");
-    pub(crate) const ARRIVAL: Keyword = Keyword::new("ARRIVAL");
     pub(crate) const AUTHENTICATE: Keyword = Keyword::new("AUTHENTICATE");
     pub(crate) const BAD: Keyword = Keyword::new("BAD");
     pub(crate) const BADCHARSET: Keyword = Keyword::new("BADCHARSET");
@@ -314,11 +313,8 @@ pub(crate) mod kw {
     pub(crate) const COPYUID: Keyword = Keyword::new("COPYUID");
     pub(crate) const COUNT: Keyword = Keyword::new("COUNT");
     pub(crate) const CREATE: Keyword = Keyword::new("CREATE");
-    pub(crate) const DATE: Keyword = Keyword::new("DATE");
     pub(crate) const DELETE: Keyword = Keyword::new("DELETE");
     pub(crate) const DELETED: Keyword = Keyword::new("DELETED");
-    pub(crate) const DISPLAYFROM: Keyword = Keyword::new("DISPLAYFROM");
-    pub(crate) const DISPLAYTO: Keyword = Keyword::new("DISPLAYTO");
     pub(crate) const DRAFT: Keyword = Keyword::new("DRAFT");
     pub(crate) const DRAFTS: Keyword = Keyword::new("DRAFTS");
     pub(crate) const EMAILID: Keyword = Keyword::new("EMAILID");
@@ -382,7 +378,6 @@ pub(crate) mod kw {
     pub(crate) const OLDER: Keyword = Keyword::new("OLDER");
     pub(crate) const ON: Keyword = Keyword::new("ON");
     pub(crate) const OR: Keyword = Keyword::new("OR");
-    pub(crate) const ORDEREDSUBJECT: Keyword = Keyword::new("ORDEREDSUBJECT");
     pub(crate) const PERMANENTFLAGS: Keyword = Keyword::new("PERMANENTFLAGS");
     pub(crate) const PREAUTH: Keyword = Keyword::new("PREAUTH");
     pub(crate) const PREVIEW: Keyword = Keyword::new("PREVIEW");
@@ -390,8 +385,6 @@ pub(crate) mod kw {
     pub(crate) const QUOTA: Keyword = Keyword::new("QUOTA");
     pub(crate) const QUOTAROOT: Keyword = Keyword::new("QUOTAROOT");
     pub(crate) const RECENT: Keyword = Keyword::new("RECENT");
-    pub(crate) const REFERENCES: Keyword = Keyword::new("REFERENCES");
-    pub(crate) const REFS: Keyword = Keyword::new("REFS");
     pub(crate) const REMOTE: Keyword = Keyword::new("REMOTE");
     pub(crate) const RENAME: Keyword = Keyword::new("RENAME");
     pub(crate) const REVERSE: Keyword = Keyword::new("REVERSE");
@@ -400,7 +393,6 @@ pub(crate) mod kw {
     pub(crate) const RFC822_SIZE: Keyword = Keyword::new("RFC822.SIZE");
     pub(crate) const RFC822_TEXT: Keyword = Keyword::new("RFC822.TEXT");
     pub(crate) const SASL_IR: Keyword = Keyword::new("SASL-IR");
-    pub(crate) const SAVE: Keyword = Keyword::new("SAVE");
     pub(crate) const SAVEDATE: Keyword = Keyword::new("SAVEDATE");
     pub(crate) const SEARCH: Keyword = Keyword::new("SEARCH");
     pub(crate) const SEEN: Keyword = Keyword::new("SEEN");
@@ -411,7 +403,6 @@ pub(crate) mod kw {
     pub(crate) const SENTSINCE: Keyword = Keyword::new("SENTSINCE");
     pub(crate) const SETQUOTA: Keyword = Keyword::new("SETQUOTA");
     pub(crate) const SINCE: Keyword = Keyword::new("SINCE");
-    pub(crate) const SIZE: Keyword = Keyword::new("SIZE");
     pub(crate) const SMALLER: Keyword = Keyword::new("SMALLER");
     pub(crate) const SORT: Keyword = Keyword::new("SORT");
     pub(crate) const SPECIAL_USE: Keyword = Keyword::new("SPECIAL-USE");

@@ -1,6 +1,6 @@
 //! The attributes of a mailbox in a LIST or LSUB response, as a set.
 
-use super::core::IntoOwned;
+use super::core::owned_struct;
 use super::mailbox::{MailboxAttribute, NAMED};
 
 /// The attributes of a mailbox. Their order carries no meaning in IMAP, so they form a set:
@@ -83,12 +83,4 @@ impl<'a> FromIterator<MailboxAttribute<'a>> for MailboxAttributes<'a> {
     }
 }
 
-impl IntoOwned for MailboxAttributes<'_> {
-    type Owned = MailboxAttributes<'static>;
-    fn into_owned(self) -> MailboxAttributes<'static> {
-        MailboxAttributes {
-            known: self.known,
-            other: self.other.into_owned(),
-        }
-    }
-}
+owned_struct!(MailboxAttributes { known, other });

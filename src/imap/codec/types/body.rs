@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::core::{IString, IntoOwned, NString, owned_struct};
+use super::core::{IString, NString, owned_enum, owned_struct};
 use super::envelope::Envelope;
 
 /// One MIME parameter: its name and its value (NIL-able because servers send
@@ -99,15 +99,7 @@ impl fmt::Debug for Parameters<'_> {
     }
 }
 
-impl IntoOwned for Parameters<'_> {
-    type Owned = Parameters<'static>;
-    fn into_owned(self) -> Parameters<'static> {
-        Parameters {
-            first: self.first.into_owned(),
-            more: self.more.into_owned(),
-        }
-    }
-}
+owned_struct!(Parameters { first, more });
 
 /// The structure of a message or of one of its parts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -118,15 +110,7 @@ pub enum BodyStructure<'a> {
     Multi(MultiPart<'a>),
 }
 
-impl IntoOwned for BodyStructure<'_> {
-    type Owned = BodyStructure<'static>;
-    fn into_owned(self) -> BodyStructure<'static> {
-        match self {
-            BodyStructure::Single(part) => BodyStructure::Single(part.into_owned()),
-            BodyStructure::Multi(part) => BodyStructure::Multi(part.into_owned()),
-        }
-    }
-}
+owned_enum!(BodyStructure { Single(part), Multi(part) });
 
 /// A non-multipart part.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -184,24 +168,11 @@ pub enum SinglePartKind<'a> {
     },
 }
 
-impl IntoOwned for SinglePartKind<'_> {
-    type Owned = SinglePartKind<'static>;
-    fn into_owned(self) -> SinglePartKind<'static> {
-        match self {
-            SinglePartKind::Basic => SinglePartKind::Basic,
-            SinglePartKind::Text { lines } => SinglePartKind::Text { lines },
-            SinglePartKind::Message {
-                envelope,
-                body,
-                lines,
-            } => SinglePartKind::Message {
-                envelope: envelope.into_owned(),
-                body: body.into_owned(),
-                lines,
-            },
-        }
-    }
-}
+owned_enum!(SinglePartKind {
+    Basic,
+    Text { lines },
+    Message { envelope, body, lines },
+});
 
 /// A multipart part. Some servers send one with no parts at all (`("MIXED")`, as net-imap's
 /// tests record); it reads as one with an empty `parts`.
@@ -299,13 +270,4 @@ pub enum BodyExtension<'a> {
     List(Vec<BodyExtension<'a>>),
 }
 
-impl IntoOwned for BodyExtension<'_> {
-    type Owned = BodyExtension<'static>;
-    fn into_owned(self) -> BodyExtension<'static> {
-        match self {
-            BodyExtension::String(value) => BodyExtension::String(value.into_owned()),
-            BodyExtension::Number(n) => BodyExtension::Number(n),
-            BodyExtension::List(list) => BodyExtension::List(list.into_owned()),
-        }
-    }
-}
+owned_enum!(BodyExtension { String(value), Number(n), List(list) });

@@ -3,7 +3,7 @@
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::fmt;
 
-use super::core::{Atom, IntoOwned};
+use super::core::{Atom, name_in, owned_enum};
 
 /// One capability a server advertises, or one a client ENABLEs.
 ///
@@ -193,59 +193,31 @@ impl fmt::Display for Capability<'_> {
             Capability::Utf8Accept => f.write_str("UTF8=ACCEPT"),
             Capability::ObjectId => f.write_str("OBJECTID"),
             Capability::Other(atom) => f.write_str(atom.as_str()),
-            simple => {
-                let name = SIMPLE
-                    .iter()
-                    .find(|(_, capability)| capability == simple)
-                    .map_or("", |(name, _)| name);
-                f.write_str(name)
-            }
+            simple => f.write_str(name_in(&SIMPLE, simple).unwrap_or_default()),
         }
     }
 }
 
-impl IntoOwned for Capability<'_> {
-    type Owned = Capability<'static>;
-    fn into_owned(self) -> Capability<'static> {
-        match self {
-            Capability::Auth(atom) => Capability::Auth(atom.into_owned()),
-            Capability::Thread(atom) => Capability::Thread(atom.into_owned()),
-            Capability::Compress(atom) => Capability::Compress(atom.into_owned()),
-            Capability::Other(atom) => Capability::Other(atom.into_owned()),
-            Capability::Imap4Rev1 => Capability::Imap4Rev1,
-            Capability::Imap4Rev2 => Capability::Imap4Rev2,
-            Capability::Imap4 => Capability::Imap4,
-            Capability::StartTls => Capability::StartTls,
-            Capability::LoginDisabled => Capability::LoginDisabled,
-            Capability::SaslIr => Capability::SaslIr,
-            Capability::Idle => Capability::Idle,
-            Capability::Id => Capability::Id,
-            Capability::Enable => Capability::Enable,
-            Capability::Namespace => Capability::Namespace,
-            Capability::Move => Capability::Move,
-            Capability::UidPlus => Capability::UidPlus,
-            Capability::Unselect => Capability::Unselect,
-            Capability::Quota => Capability::Quota,
-            Capability::CondStore => Capability::CondStore,
-            Capability::QResync => Capability::QResync,
-            Capability::LiteralPlus => Capability::LiteralPlus,
-            Capability::LiteralMinus => Capability::LiteralMinus,
-            Capability::ESearch => Capability::ESearch,
-            Capability::Sort => Capability::Sort,
-            Capability::ListStatus => Capability::ListStatus,
-            Capability::ListExtended => Capability::ListExtended,
-            Capability::SpecialUse => Capability::SpecialUse,
-            Capability::Children => Capability::Children,
-            Capability::Utf8Accept => Capability::Utf8Accept,
-            Capability::Binary => Capability::Binary,
-            Capability::ObjectId => Capability::ObjectId,
-        }
-    }
-}
+owned_enum!(Capability {
+    Auth(mechanism), Thread(algorithm), Compress(algorithm), Other(atom),
+    Imap4Rev1, Imap4Rev2, Imap4, StartTls, LoginDisabled, SaslIr, Idle, Id, Enable, Namespace,
+    Move, UidPlus, Unselect, Quota, CondStore, QResync, LiteralPlus, LiteralMinus, ESearch, Sort,
+    ListStatus, ListExtended, SpecialUse, Children, Utf8Accept, Binary, ObjectId,
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_keyword_match_reads_every_name_the_table_writes() {
+        for (name, capability) in &SIMPLE {
+            for sent in [name.to_string(), name.to_ascii_lowercase()] {
+                assert_eq!(Capability::from_token(&sent), *capability, "{sent}");
+            }
+            assert_eq!(capability.to_string(), *name);
+        }
+    }
 
     #[test]
     fn well_known_names_are_recognised_in_any_case() {

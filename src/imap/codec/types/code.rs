@@ -1,7 +1,7 @@
 //! Response codes: the bracketed part of a status response (`[UIDNEXT 4392]`).
 
 use super::capability::Capability;
-use super::core::{AString, Atom, IntoOwned};
+use super::core::{AString, Atom, owned_enum};
 use super::flag::Flag;
 use super::raw::Raw;
 use super::sequence::SequenceSet;
@@ -142,60 +142,12 @@ pub(crate) static BARE_CODES: [(&str, Code<'static>); 30] = [
     ("CAPABILITY", Code::Capability(Vec::new())),
 ];
 
-impl IntoOwned for Code<'_> {
-    type Owned = Code<'static>;
-    fn into_owned(self) -> Code<'static> {
-        match self {
-            Code::BadCharset(list) => Code::BadCharset(list.into_owned()),
-            Code::Capability(list) => Code::Capability(list.into_owned()),
-            Code::PermanentFlags(list) => Code::PermanentFlags(list.into_owned()),
-            Code::Other { name, arguments } => Code::Other {
-                name: name.into_owned(),
-                arguments: arguments.into_owned(),
-            },
-            Code::UidNext(n) => Code::UidNext(n),
-            Code::UidValidity(n) => Code::UidValidity(n),
-            Code::Unseen(n) => Code::Unseen(n),
-            Code::AppendUid { uid_validity, uids } => Code::AppendUid { uid_validity, uids },
-            Code::CopyUid {
-                uid_validity,
-                source,
-                destination,
-            } => Code::CopyUid {
-                uid_validity,
-                source,
-                destination,
-            },
-            Code::HighestModSeq(n) => Code::HighestModSeq(n),
-            Code::Modified(set) => Code::Modified(set),
-            Code::Alert => Code::Alert,
-            Code::Parse => Code::Parse,
-            Code::ReadOnly => Code::ReadOnly,
-            Code::ReadWrite => Code::ReadWrite,
-            Code::TryCreate => Code::TryCreate,
-            Code::UidNotSticky => Code::UidNotSticky,
-            Code::NoModSeq => Code::NoModSeq,
-            Code::Closed => Code::Closed,
-            Code::Unavailable => Code::Unavailable,
-            Code::AuthenticationFailed => Code::AuthenticationFailed,
-            Code::AuthorizationFailed => Code::AuthorizationFailed,
-            Code::Expired => Code::Expired,
-            Code::PrivacyRequired => Code::PrivacyRequired,
-            Code::ContactAdmin => Code::ContactAdmin,
-            Code::NoPerm => Code::NoPerm,
-            Code::InUse => Code::InUse,
-            Code::ExpungeIssued => Code::ExpungeIssued,
-            Code::Corruption => Code::Corruption,
-            Code::ServerBug => Code::ServerBug,
-            Code::ClientBug => Code::ClientBug,
-            Code::CanNot => Code::CanNot,
-            Code::Limit => Code::Limit,
-            Code::OverQuota => Code::OverQuota,
-            Code::AlreadyExists => Code::AlreadyExists,
-            Code::NonExistent => Code::NonExistent,
-            Code::CompressionActive => Code::CompressionActive,
-            Code::UseAttr => Code::UseAttr,
-            Code::HasChildren => Code::HasChildren,
-        }
-    }
-}
+owned_enum!(Code {
+    BadCharset(list), Capability(list), PermanentFlags(list), Other { name, arguments },
+    UidNext(n), UidValidity(n), Unseen(n), HighestModSeq(n), Modified(set),
+    AppendUid { uid_validity, uids }, CopyUid { uid_validity, source, destination },
+    Alert, Parse, ReadOnly, ReadWrite, TryCreate, UidNotSticky, NoModSeq, Closed, Unavailable,
+    AuthenticationFailed, AuthorizationFailed, Expired, PrivacyRequired, ContactAdmin, NoPerm,
+    InUse, ExpungeIssued, Corruption, ServerBug, ClientBug, CanNot, Limit, OverQuota,
+    AlreadyExists, NonExistent, CompressionActive, UseAttr, HasChildren,
+});

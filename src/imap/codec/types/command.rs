@@ -4,7 +4,10 @@ use std::borrow::Cow;
 use std::fmt;
 
 use super::capability::Capability;
-use super::core::{AString, Atom, IString, IntoOwned, Literal, LiteralMode, Tag, owned_struct};
+use super::core::{
+    AString, Atom, IString, IntoOwned, Literal, LiteralMode, Tag, owned_enum, owned_is_self,
+    owned_struct,
+};
 use super::datetime::DateTime;
 use super::extension::IdParameters;
 use super::fetch::FetchItems;
@@ -88,15 +91,7 @@ impl<'a> ListMailbox<'a> {
     }
 }
 
-impl IntoOwned for ListMailbox<'_> {
-    type Owned = ListMailbox<'static>;
-    fn into_owned(self) -> ListMailbox<'static> {
-        match self {
-            ListMailbox::Token(token) => ListMailbox::Token(IntoOwned::into_owned(token)),
-            ListMailbox::String(string) => ListMailbox::String(string.into_owned()),
-        }
-    }
-}
+owned_enum!(ListMailbox { Token(token), String(string) });
 
 /// A LIST RETURN option (RFC 5258, RFC 5819, RFC 6154).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -113,18 +108,15 @@ pub enum ListReturnOption<'a> {
     Other(Atom<'a>),
 }
 
-impl IntoOwned for ListReturnOption<'_> {
-    type Owned = ListReturnOption<'static>;
-    fn into_owned(self) -> ListReturnOption<'static> {
-        match self {
-            ListReturnOption::Subscribed => ListReturnOption::Subscribed,
-            ListReturnOption::Children => ListReturnOption::Children,
-            ListReturnOption::SpecialUse => ListReturnOption::SpecialUse,
-            ListReturnOption::Status(list) => ListReturnOption::Status(list),
-            ListReturnOption::Other(atom) => ListReturnOption::Other(atom.into_owned()),
-        }
-    }
-}
+/// The options without arguments this codec knows, by name: what LIST RETURN reads and
+/// writes besides `STATUS (...)`.
+pub(crate) static LIST_RETURN_OPTIONS: [(&str, ListReturnOption<'static>); 3] = [
+    ("SUBSCRIBED", ListReturnOption::Subscribed),
+    ("CHILDREN", ListReturnOption::Children),
+    ("SPECIAL-USE", ListReturnOption::SpecialUse),
+];
+
+owned_enum!(ListReturnOption { Subscribed, Children, SpecialUse, Status(list), Other(atom) });
 
 /// A SELECT/EXAMINE parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -140,18 +132,7 @@ pub enum SelectParameter<'a> {
     },
 }
 
-impl IntoOwned for SelectParameter<'_> {
-    type Owned = SelectParameter<'static>;
-    fn into_owned(self) -> SelectParameter<'static> {
-        match self {
-            SelectParameter::CondStore => SelectParameter::CondStore,
-            SelectParameter::Other { name, value } => SelectParameter::Other {
-                name: name.into_owned(),
-                value: value.into_owned(),
-            },
-        }
-    }
-}
+owned_enum!(SelectParameter { CondStore, Other { name, value } });
 
 /// A FETCH modifier (RFC 7162).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -172,6 +153,8 @@ pub enum StoreKind {
     /// `-FLAGS`: remove.
     Remove,
 }
+
+owned_is_self!(FetchModifier, StoreKind);
 
 /// One message of an APPEND: its flags, internal date and bytes.
 ///
@@ -494,171 +477,32 @@ impl<'a> CommandBody<'a> {
     }
 }
 
-impl IntoOwned for CommandBody<'_> {
-    type Owned = CommandBody<'static>;
-    fn into_owned(self) -> CommandBody<'static> {
-        use CommandBody as C;
-        match self {
-            C::Capability => C::Capability,
-            C::Noop => C::Noop,
-            C::Logout => C::Logout,
-            C::StartTls => C::StartTls,
-            C::Authenticate {
-                mechanism,
-                initial_response,
-            } => C::Authenticate {
-                mechanism: mechanism.into_owned(),
-                initial_response: initial_response.into_owned(),
-            },
-            C::Login { username, password } => C::Login {
-                username: username.into_owned(),
-                password: password.into_owned(),
-            },
-            C::Select {
-                mailbox,
-                parameters,
-            } => C::Select {
-                mailbox: mailbox.into_owned(),
-                parameters: parameters.into_owned(),
-            },
-            C::Examine {
-                mailbox,
-                parameters,
-            } => C::Examine {
-                mailbox: mailbox.into_owned(),
-                parameters: parameters.into_owned(),
-            },
-            C::Create { mailbox } => C::Create {
-                mailbox: mailbox.into_owned(),
-            },
-            C::Delete { mailbox } => C::Delete {
-                mailbox: mailbox.into_owned(),
-            },
-            C::Rename { from, to } => C::Rename {
-                from: from.into_owned(),
-                to: to.into_owned(),
-            },
-            C::Subscribe { mailbox } => C::Subscribe {
-                mailbox: mailbox.into_owned(),
-            },
-            C::Unsubscribe { mailbox } => C::Unsubscribe {
-                mailbox: mailbox.into_owned(),
-            },
-            C::List {
-                selection,
-                reference,
-                patterns,
-                return_options,
-            } => C::List {
-                selection: selection.into_owned(),
-                reference: reference.into_owned(),
-                patterns: patterns.into_owned(),
-                return_options: return_options.into_owned(),
-            },
-            C::Lsub { reference, pattern } => C::Lsub {
-                reference: reference.into_owned(),
-                pattern: pattern.into_owned(),
-            },
-            C::Status {
-                mailbox,
-                attributes,
-            } => C::Status {
-                mailbox: mailbox.into_owned(),
-                attributes,
-            },
-            C::Append { mailbox, messages } => C::Append {
-                mailbox: mailbox.into_owned(),
-                messages: messages.into_owned(),
-            },
-            C::Check => C::Check,
-            C::Close => C::Close,
-            C::Expunge => C::Expunge,
-            C::UidExpunge(set) => C::UidExpunge(set),
-            C::Unselect => C::Unselect,
-            C::Search {
-                return_options,
-                charset,
-                criteria,
-                uid,
-            } => C::Search {
-                return_options: return_options.into_owned(),
-                charset: charset.into_owned(),
-                criteria: criteria.into_owned(),
-                uid,
-            },
-            C::Sort {
-                criteria,
-                charset,
-                search,
-                return_options,
-                uid,
-            } => C::Sort {
-                criteria: criteria.into_owned(),
-                charset: charset.into_owned(),
-                search: search.into_owned(),
-                return_options: return_options.into_owned(),
-                uid,
-            },
-            C::Thread {
-                algorithm,
-                charset,
-                search,
-                uid,
-            } => C::Thread {
-                algorithm: algorithm.into_owned(),
-                charset: charset.into_owned(),
-                search: search.into_owned(),
-                uid,
-            },
-            C::Fetch {
-                set,
-                items,
-                modifiers,
-                uid,
-            } => C::Fetch {
-                set,
-                items: items.into_owned(),
-                modifiers,
-                uid,
-            },
-            C::Store {
-                set,
-                kind,
-                silent,
-                flags,
-                unchanged_since,
-                uid,
-            } => C::Store {
-                set,
-                kind,
-                silent,
-                flags: flags.into_owned(),
-                unchanged_since,
-                uid,
-            },
-            C::Copy { set, mailbox, uid } => C::Copy {
-                set,
-                mailbox: mailbox.into_owned(),
-                uid,
-            },
-            C::Move { set, mailbox, uid } => C::Move {
-                set,
-                mailbox: mailbox.into_owned(),
-                uid,
-            },
-            C::Idle => C::Idle,
-            C::Namespace => C::Namespace,
-            C::Id(params) => C::Id(params.into_owned()),
-            C::Enable(list) => C::Enable(list.into_owned()),
-            C::GetQuota(root) => C::GetQuota(root.into_owned()),
-            C::GetQuotaRoot(mailbox) => C::GetQuotaRoot(mailbox.into_owned()),
-            C::SetQuota { root, limits } => C::SetQuota {
-                root: root.into_owned(),
-                limits: limits.into_owned(),
-            },
-        }
-    }
-}
+owned_enum!(CommandBody {
+    Capability, Noop, Logout, StartTls, Check, Close, Expunge, Unselect, Idle, Namespace,
+    Authenticate { mechanism, initial_response },
+    Login { username, password },
+    Select { mailbox, parameters },
+    Examine { mailbox, parameters },
+    Create { mailbox },
+    Delete { mailbox },
+    Rename { from, to },
+    Subscribe { mailbox },
+    Unsubscribe { mailbox },
+    List { selection, reference, patterns, return_options },
+    Lsub { reference, pattern },
+    Status { mailbox, attributes },
+    Append { mailbox, messages },
+    UidExpunge(set),
+    Search { return_options, charset, criteria, uid },
+    Sort { criteria, charset, search, return_options, uid },
+    Thread { algorithm, charset, search, uid },
+    Fetch { set, items, modifiers, uid },
+    Store { set, kind, silent, flags, unchanged_since, uid },
+    Copy { set, mailbox, uid },
+    Move { set, mailbox, uid },
+    Id(params), Enable(list), GetQuota(root), GetQuotaRoot(mailbox),
+    SetQuota { root, limits },
+});
 
 /// A line a client sends during AUTHENTICATE, after a `+` challenge.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -669,12 +513,4 @@ pub enum AuthenticateData<'a> {
     Cancel,
 }
 
-impl IntoOwned for AuthenticateData<'_> {
-    type Owned = AuthenticateData<'static>;
-    fn into_owned(self) -> AuthenticateData<'static> {
-        match self {
-            AuthenticateData::Response(data) => AuthenticateData::Response(data.into_owned()),
-            AuthenticateData::Cancel => AuthenticateData::Cancel,
-        }
-    }
-}
+owned_enum!(AuthenticateData { Response(data), Cancel });

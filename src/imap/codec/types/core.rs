@@ -33,14 +33,37 @@ pub trait IntoOwned {
     }
 }
 
+/// The value `name` stands for in `table`, compared ignoring ASCII case as IMAP compares
+/// keywords. With [`name_in`], how a word spelled once in a table of known names is both
+/// read and written.
+pub(crate) fn named<T: Clone>(table: &[(&str, T)], name: &str) -> Option<T> {
+    table
+        .iter()
+        .find(|(known, _)| known.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.clone())
+}
+
+/// The name `value` has in `table`, if it is there.
+pub(crate) fn name_in<T: PartialEq>(
+    table: &[(&'static str, T)],
+    value: &T,
+) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|(_, known)| known == value)
+        .map(|(name, _)| *name)
+}
+
+/// Implements [`IntoOwned`] for types that borrow nothing: each is its own owned form.
 macro_rules! owned_is_self {
-    ($($ty:ty),*) => {$(
-        impl IntoOwned for $ty {
+    ($($ty:ty),* $(,)?) => {$(
+        impl $crate::imap::codec::types::IntoOwned for $ty {
             type Owned = $ty;
             fn into_owned(self) -> $ty { self }
         }
     )*};
 }
+pub(crate) use owned_is_self;
 owned_is_self!(u8, u16, u32, u64, i16, i32, i64, bool, char, usize);
 
 impl<T: IntoOwned> IntoOwned for Vec<T> {
@@ -61,6 +84,13 @@ impl<T: IntoOwned> IntoOwned for Box<T> {
     type Owned = Box<T::Owned>;
     fn into_owned(self) -> Self::Owned {
         Box::new((*self).into_owned())
+    }
+}
+
+impl<T: IntoOwned, const N: usize> IntoOwned for [T; N] {
+    type Owned = [T::Owned; N];
+    fn into_owned(self) -> Self::Owned {
+        self.map(IntoOwned::into_owned)
     }
 }
 
@@ -85,7 +115,9 @@ impl IntoOwned for Cow<'_, str> {
     }
 }
 
-/// Implements [`IntoOwned`] for a struct with one lifetime whose fields all implement it.
+/// Implements [`IntoOwned`] for a struct with one lifetime whose fields all implement it,
+/// named (`owned_struct!(Section { part, text })`) or by position (`owned_struct!(Atom(0))`).
+/// Each field is listed once, so a field added to the struct and not here fails to compile.
 macro_rules! owned_struct {
     ($name:ident { $($field:ident),* $(,)? }) => {
         impl $crate::imap::codec::types::IntoOwned for $name<'_> {
@@ -95,8 +127,37 @@ macro_rules! owned_struct {
             }
         }
     };
+    ($name:ident ( $($index:tt),* )) => {
+        impl $crate::imap::codec::types::IntoOwned for $name<'_> {
+            type Owned = $name<'static>;
+            fn into_owned(self) -> $name<'static> {
+                $name($($crate::imap::codec::types::IntoOwned::into_owned(self.$index)),*)
+            }
+        }
+    };
 }
 pub(crate) use owned_struct;
+
+/// Implements [`IntoOwned`] for an enum with one lifetime, given every variant as a pattern
+/// binding its fields: `owned_enum!(Code { Alert, UidNext(n), Other { name, arguments } })`.
+/// A unit variant stays itself; every field of the others becomes its owned form. A variant
+/// missing from the list fails to compile (the match is exhaustive).
+macro_rules! owned_enum {
+    ($name:ident { $($variant:ident $(($($value:ident),+))? $({$($field:ident),+})?),+ $(,)? }) => {
+        impl $crate::imap::codec::types::IntoOwned for $name<'_> {
+            type Owned = $name<'static>;
+            fn into_owned(self) -> $name<'static> {
+                use $crate::imap::codec::types::IntoOwned as O;
+                match self {
+                    $($name::$variant $(($($value),+))? $({$($field),+})? => $name::$variant
+                        $(($(O::into_owned($value)),+))?
+                        $({$($field: O::into_owned($field)),+})?,)+
+                }
+            }
+        }
+    };
+}
+pub(crate) use owned_enum;
 
 fn check_chars(what: &'static str, bytes: &[u8], class: u8) -> Result<(), EncodeError> {
     if bytes.is_empty() {
@@ -114,80 +175,59 @@ fn check_chars(what: &'static str, bytes: &[u8], class: u8) -> Result<(), Encode
     }
 }
 
-/// An atom: one or more characters that need no quoting (`IMAP4rev1`, `FLAGS`, `$Junk`).
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Atom<'a>(Cow<'a, str>);
+/// Declares a word the grammar sends bare, made of one character class (an atom, a tag):
+/// checked when a caller builds one, taken as it is when the parser has read it.
+macro_rules! bare_word {
+    ($(#[$doc:meta])* $name:ident: $what:literal, $class:expr, $rule:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash)]
+        pub struct $name<'a>(Cow<'a, str>);
 
-impl<'a> Atom<'a> {
-    /// Checks that `value` is a valid atom.
-    pub fn new(value: impl Into<Cow<'a, str>>) -> Result<Self, EncodeError> {
-        let value = value.into();
-        check_chars("atom", value.as_bytes(), chars::ATOM)?;
-        Ok(Atom(value))
-    }
+        impl<'a> $name<'a> {
+            #[doc = concat!("Checks that `value` is a valid ", $what, " (", $rule, ").")]
+            pub fn new(value: impl Into<Cow<'a, str>>) -> Result<Self, EncodeError> {
+                let value = value.into();
+                check_chars($what, value.as_bytes(), $class)?;
+                Ok($name(value))
+            }
 
-    /// Wraps bytes the parser has already checked (any non-empty ASCII without CR/LF).
-    pub(crate) fn unchecked(value: &'a str) -> Self {
-        Atom(Cow::Borrowed(value))
-    }
+            /// Wraps characters the parser has already read (any non-empty ASCII without
+            /// CR/LF).
+            pub(crate) fn unchecked(value: &'a str) -> Self {
+                $name(Cow::Borrowed(value))
+            }
 
-    /// The atom's characters.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+            #[doc = concat!("The ", $what, "'s characters.")]
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
 
+        impl fmt::Debug for $name<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({:?})"), &*self.0)
+            }
+        }
+
+        owned_struct!($name(0));
+    };
+}
+
+bare_word! {
+    /// An atom: one or more characters that need no quoting (`IMAP4rev1`, `FLAGS`, `$Junk`).
+    Atom: "atom", chars::ATOM, "ATOM-CHARs"
+}
+
+impl Atom<'_> {
     /// True when the atom equals `other` ignoring ASCII case, as IMAP keywords compare.
     pub fn eq_ignore_case(&self, other: &str) -> bool {
         self.0.eq_ignore_ascii_case(other)
     }
 }
 
-impl fmt::Debug for Atom<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Atom({:?})", &*self.0)
-    }
-}
-
-impl IntoOwned for Atom<'_> {
-    type Owned = Atom<'static>;
-    fn into_owned(self) -> Atom<'static> {
-        Atom(IntoOwned::into_owned(self.0))
-    }
-}
-
-/// A command tag (`a001`): what the client chose to correlate a command and its completion.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Tag<'a>(Cow<'a, str>);
-
-impl<'a> Tag<'a> {
-    /// Checks that `value` is a valid tag (ASTRING-CHARs except `+`).
-    pub fn new(value: impl Into<Cow<'a, str>>) -> Result<Self, EncodeError> {
-        let value = value.into();
-        check_chars("tag", value.as_bytes(), chars::TAG)?;
-        Ok(Tag(value))
-    }
-
-    pub(crate) fn unchecked(value: &'a str) -> Self {
-        Tag(Cow::Borrowed(value))
-    }
-
-    /// The tag's characters.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Tag<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Tag({:?})", &*self.0)
-    }
-}
-
-impl IntoOwned for Tag<'_> {
-    type Owned = Tag<'static>;
-    fn into_owned(self) -> Tag<'static> {
-        Tag(IntoOwned::into_owned(self.0))
-    }
+bare_word! {
+    /// A command tag (`a001`): what the client chose to correlate a command and its completion.
+    Tag: "tag", chars::TAG, "ASTRING-CHARs except `+`"
 }
 
 /// How a literal was (or is to be) announced.
@@ -259,17 +299,6 @@ impl<'a> IString<'a> {
             IString::Literal(literal) => &literal.data,
         }
     }
-
-    /// The content as UTF-8, if it is.
-    pub fn as_str(&self) -> Option<&str> {
-        std::str::from_utf8(self.as_bytes()).ok()
-    }
-}
-
-impl<'a> From<&'a str> for IString<'a> {
-    fn from(value: &'a str) -> Self {
-        IString::new(value.as_bytes())
-    }
 }
 
 impl fmt::Debug for IString<'_> {
@@ -283,15 +312,7 @@ impl fmt::Debug for IString<'_> {
     }
 }
 
-impl IntoOwned for IString<'_> {
-    type Owned = IString<'static>;
-    fn into_owned(self) -> IString<'static> {
-        match self {
-            IString::Quoted(bytes) => IString::Quoted(IntoOwned::into_owned(bytes)),
-            IString::Literal(literal) => IString::Literal(literal.into_owned()),
-        }
-    }
-}
+owned_enum!(IString { Quoted(bytes), Literal(literal) });
 
 /// A string or `NIL` (`None`).
 pub type NString<'a> = Option<IString<'a>>;
@@ -339,17 +360,6 @@ impl<'a> AString<'a> {
             AString::String(string) => string.as_bytes(),
         }
     }
-
-    /// The content as UTF-8, if it is.
-    pub fn as_str(&self) -> Option<&str> {
-        std::str::from_utf8(self.as_bytes()).ok()
-    }
-}
-
-impl<'a> From<&'a str> for AString<'a> {
-    fn from(value: &'a str) -> Self {
-        AString::new(value.as_bytes())
-    }
 }
 
 impl fmt::Debug for AString<'_> {
@@ -361,15 +371,28 @@ impl fmt::Debug for AString<'_> {
     }
 }
 
-impl IntoOwned for AString<'_> {
-    type Owned = AString<'static>;
-    fn into_owned(self) -> AString<'static> {
-        match self {
-            AString::Atom(text) => AString::Atom(IntoOwned::into_owned(text)),
-            AString::String(string) => AString::String(string.into_owned()),
+owned_enum!(AString { Atom(text), String(string) });
+
+/// What both kinds of string offer besides their `new` and `as_bytes`: the content as
+/// UTF-8, and the cheapest form that carries a `&str`.
+macro_rules! string_conveniences {
+    ($($name:ident),*) => {$(
+        impl<'a> $name<'a> {
+            /// The content as UTF-8, if it is.
+            pub fn as_str(&self) -> Option<&str> {
+                std::str::from_utf8(self.as_bytes()).ok()
+            }
         }
-    }
+
+        impl<'a> From<&'a str> for $name<'a> {
+            fn from(value: &'a str) -> Self {
+                $name::new(value.as_bytes())
+            }
+        }
+    )*};
 }
+
+string_conveniences!(IString, AString);
 
 /// Human-readable text at the end of a status response or continuation request.
 /// Servers put 8-bit bytes here, so it is kept as bytes.
@@ -405,9 +428,4 @@ impl fmt::Debug for Text<'_> {
     }
 }
 
-impl IntoOwned for Text<'_> {
-    type Owned = Text<'static>;
-    fn into_owned(self) -> Text<'static> {
-        Text(IntoOwned::into_owned(self.0))
-    }
-}
+owned_struct!(Text(0));

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::core::IntoOwned;
+use super::core::owned_is_self;
 use crate::imap::codec::error::EncodeError;
 
 // IMAP and RFC 5322 share the English month abbreviations.
@@ -131,16 +131,4 @@ impl fmt::Display for DateTime {
     }
 }
 
-impl IntoOwned for Date {
-    type Owned = Date;
-    fn into_owned(self) -> Date {
-        self
-    }
-}
-
-impl IntoOwned for DateTime {
-    type Owned = DateTime;
-    fn into_owned(self) -> DateTime {
-        self
-    }
-}
+owned_is_self!(Date, DateTime);

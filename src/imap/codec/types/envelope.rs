@@ -4,7 +4,7 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
-use super::core::{IntoOwned, NString, owned_struct};
+use super::core::{NString, owned_struct};
 
 /// One address of an envelope (RFC 3501 §7.4.2). A group is written as an address with no
 /// host starting the group, members, then an address with neither mailbox nor host.
@@ -121,6 +121,17 @@ impl Default for Envelope<'_> {
     fn default() -> Self {
         Envelope::EMPTY
     }
+}
+
+/// One accessor per address list, named for the header it stands for
+/// (`envelope.reply_to()`), each [`Envelope::addresses`] of its field.
+macro_rules! address_lists {
+    ($($(#[$doc:meta])* $name:ident: $field:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        pub fn $name(&self) -> &[Address<'a>] {
+            self.addresses(AddressField::$field)
+        }
+    )*};
 }
 
 impl<'a> Envelope<'a> {
@@ -243,34 +254,19 @@ impl<'a> Envelope<'a> {
         }
     }
 
-    /// `From:`
-    pub fn from(&self) -> &[Address<'a>] {
-        self.addresses(AddressField::From)
-    }
-
-    /// `Sender:`
-    pub fn sender(&self) -> &[Address<'a>] {
-        self.addresses(AddressField::Sender)
-    }
-
-    /// `Reply-To:`
-    pub fn reply_to(&self) -> &[Address<'a>] {
-        self.addresses(AddressField::ReplyTo)
-    }
-
-    /// `To:`
-    pub fn to(&self) -> &[Address<'a>] {
-        self.addresses(AddressField::To)
-    }
-
-    /// `Cc:`
-    pub fn cc(&self) -> &[Address<'a>] {
-        self.addresses(AddressField::Cc)
-    }
-
-    /// `Bcc:`
-    pub fn bcc(&self) -> &[Address<'a>] {
-        self.addresses(AddressField::Bcc)
+    address_lists! {
+        /// `From:`
+        from: From,
+        /// `Sender:`
+        sender: Sender,
+        /// `Reply-To:`
+        reply_to: ReplyTo,
+        /// `To:`
+        to: To,
+        /// `Cc:`
+        cc: Cc,
+        /// `Bcc:`
+        bcc: Bcc,
     }
 }
 
@@ -317,28 +313,23 @@ impl fmt::Debug for Envelope<'_> {
     }
 }
 
-impl IntoOwned for Envelope<'_> {
-    type Owned = Envelope<'static>;
-    fn into_owned(self) -> Envelope<'static> {
-        Envelope {
-            date: self.date.into_owned(),
-            subject: self.subject.into_owned(),
-            inline: self.inline.map(IntoOwned::into_owned),
-            spilled: self.spilled.into_owned(),
-            len: self.len,
-            ends: self.ends,
-            in_reply_to: self.in_reply_to.into_owned(),
-            message_id: self.message_id.into_owned(),
-        }
-    }
-}
+owned_struct!(Envelope {
+    date,
+    subject,
+    in_reply_to,
+    message_id,
+    inline,
+    spilled,
+    len,
+    ends
+});
 
 #[cfg(test)]
 mod tests {
     use std::collections::hash_map::DefaultHasher;
 
     use super::*;
-    use crate::imap::codec::types::IString;
+    use crate::imap::codec::types::{IString, IntoOwned};
 
     fn person(mailbox: &'static str) -> Address<'static> {
         Address {

@@ -1,6 +1,6 @@
 //! Data of the extensions iCloud and Dovecot speak: ESEARCH, THREAD, NAMESPACE, QUOTA, ID.
 
-use super::core::{AString, Atom, IString, IntoOwned, NString, owned_struct};
+use super::core::{AString, Atom, IString, NString, owned_enum, owned_is_self, owned_struct};
 use super::raw::Raw;
 use super::sequence::SequenceSet;
 
@@ -34,21 +34,9 @@ pub enum SearchReturnData<'a> {
     Other(Atom<'a>, Raw<'a>),
 }
 
-impl IntoOwned for SearchReturnData<'_> {
-    type Owned = SearchReturnData<'static>;
-    fn into_owned(self) -> SearchReturnData<'static> {
-        match self {
-            SearchReturnData::Min(n) => SearchReturnData::Min(n),
-            SearchReturnData::Max(n) => SearchReturnData::Max(n),
-            SearchReturnData::All(set) => SearchReturnData::All(set),
-            SearchReturnData::Count(n) => SearchReturnData::Count(n),
-            SearchReturnData::ModSeq(n) => SearchReturnData::ModSeq(n),
-            SearchReturnData::Other(name, value) => {
-                SearchReturnData::Other(name.into_owned(), value.into_owned())
-            }
-        }
-    }
-}
+owned_enum!(SearchReturnData {
+    Min(n), Max(n), All(set), Count(n), ModSeq(n), Other(name, value),
+});
 
 /// One thread of a THREAD response (RFC 5256): `(3 6 (4 23)(44 7 96))` is members `[3, 6]`
 /// then two child threads.
@@ -60,12 +48,7 @@ pub struct Thread {
     pub children: Vec<Thread>,
 }
 
-impl IntoOwned for Thread {
-    type Owned = Thread;
-    fn into_owned(self) -> Thread {
-        self
-    }
-}
+owned_is_self!(Thread);
 
 /// One namespace of a NAMESPACE response (RFC 2342).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -134,14 +117,4 @@ pub enum ExtensionValue<'a> {
     List(Vec<ExtensionValue<'a>>),
 }
 
-impl IntoOwned for ExtensionValue<'_> {
-    type Owned = ExtensionValue<'static>;
-    fn into_owned(self) -> ExtensionValue<'static> {
-        match self {
-            ExtensionValue::Number(n) => ExtensionValue::Number(n),
-            ExtensionValue::SequenceSet(set) => ExtensionValue::SequenceSet(set),
-            ExtensionValue::String(value) => ExtensionValue::String(value.into_owned()),
-            ExtensionValue::List(list) => ExtensionValue::List(list.into_owned()),
-        }
-    }
-}
+owned_enum!(ExtensionValue { Number(n), SequenceSet(set), String(value), List(list) });

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::body::BodyStructure;
-use super::core::{AString, Atom, IntoOwned, NString, owned_struct};
+use super::core::{AString, Atom, NString, owned_enum, owned_is_self, owned_struct};
 use super::datetime::DateTime;
 use super::envelope::Envelope;
 use super::flags::Flags;
@@ -35,18 +35,7 @@ pub enum SectionText<'a> {
     Mime,
 }
 
-impl IntoOwned for SectionText<'_> {
-    type Owned = SectionText<'static>;
-    fn into_owned(self) -> SectionText<'static> {
-        match self {
-            SectionText::Header => SectionText::Header,
-            SectionText::HeaderFields(list) => SectionText::HeaderFields(list.into_owned()),
-            SectionText::HeaderFieldsNot(list) => SectionText::HeaderFieldsNot(list.into_owned()),
-            SectionText::Text => SectionText::Text,
-            SectionText::Mime => SectionText::Mime,
-        }
-    }
-}
+owned_enum!(SectionText { Header, HeaderFields(list), HeaderFieldsNot(list), Text, Mime });
 
 /// One data item of a FETCH response (`msg-att`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -126,54 +115,16 @@ pub enum FetchItem<'a> {
     },
 }
 
-impl IntoOwned for FetchItem<'_> {
-    type Owned = FetchItem<'static>;
-    fn into_owned(self) -> FetchItem<'static> {
-        match self {
-            FetchItem::Uid(n) => FetchItem::Uid(n),
-            FetchItem::Flags(flags) => FetchItem::Flags(flags.into_owned()),
-            FetchItem::InternalDate(date) => FetchItem::InternalDate(date),
-            FetchItem::Rfc822Size(n) => FetchItem::Rfc822Size(n),
-            FetchItem::Envelope(envelope) => FetchItem::Envelope(envelope.into_owned()),
-            FetchItem::Body(body) => FetchItem::Body(body.into_owned()),
-            FetchItem::BodyStructure(body) => FetchItem::BodyStructure(body.into_owned()),
-            FetchItem::BodySection {
-                section,
-                origin,
-                data,
-            } => FetchItem::BodySection {
-                section: section.into_owned(),
-                origin,
-                data: data.into_owned(),
-            },
-            FetchItem::Binary {
-                section,
-                origin,
-                data,
-            } => FetchItem::Binary {
-                section,
-                origin,
-                data: data.into_owned(),
-            },
-            FetchItem::BinarySize { section, size } => FetchItem::BinarySize { section, size },
-            FetchItem::Rfc822(data) => FetchItem::Rfc822(data.into_owned()),
-            FetchItem::Rfc822Header(data) => FetchItem::Rfc822Header(data.into_owned()),
-            FetchItem::Rfc822Text(data) => FetchItem::Rfc822Text(data.into_owned()),
-            FetchItem::ModSeq(n) => FetchItem::ModSeq(n),
-            FetchItem::EmailId(id) => FetchItem::EmailId(id.into_owned()),
-            FetchItem::ThreadId(id) => FetchItem::ThreadId(id.into_owned()),
-            FetchItem::GmailMessageId(n) => FetchItem::GmailMessageId(n),
-            FetchItem::GmailThreadId(n) => FetchItem::GmailThreadId(n),
-            FetchItem::GmailLabels(labels) => FetchItem::GmailLabels(labels.into_owned()),
-            FetchItem::Preview(text) => FetchItem::Preview(text.into_owned()),
-            FetchItem::SaveDate(date) => FetchItem::SaveDate(date),
-            FetchItem::Other { name, value } => FetchItem::Other {
-                name: IntoOwned::into_owned(name),
-                value: value.into_owned(),
-            },
-        }
-    }
-}
+owned_enum!(FetchItem {
+    Uid(n), Flags(flags), InternalDate(date), Rfc822Size(n), Envelope(envelope), Body(body),
+    BodyStructure(body),
+    BodySection { section, origin, data },
+    Binary { section, origin, data },
+    BinarySize { section, size },
+    Rfc822(data), Rfc822Header(data), Rfc822Text(data), ModSeq(n), EmailId(id), ThreadId(id),
+    GmailMessageId(n), GmailThreadId(n), GmailLabels(labels), Preview(text), SaveDate(date),
+    Other { name, value },
+});
 
 /// A partial range `<offset.length>` of a FETCH BODY[] or BINARY[] request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -264,59 +215,16 @@ pub enum FetchAttribute<'a> {
     },
 }
 
-impl IntoOwned for FetchAttribute<'_> {
-    type Owned = FetchAttribute<'static>;
-    fn into_owned(self) -> FetchAttribute<'static> {
-        match self {
-            FetchAttribute::Envelope => FetchAttribute::Envelope,
-            FetchAttribute::Flags => FetchAttribute::Flags,
-            FetchAttribute::InternalDate => FetchAttribute::InternalDate,
-            FetchAttribute::Rfc822 => FetchAttribute::Rfc822,
-            FetchAttribute::Rfc822Header => FetchAttribute::Rfc822Header,
-            FetchAttribute::Rfc822Size => FetchAttribute::Rfc822Size,
-            FetchAttribute::Rfc822Text => FetchAttribute::Rfc822Text,
-            FetchAttribute::Body => FetchAttribute::Body,
-            FetchAttribute::BodyStructure => FetchAttribute::BodyStructure,
-            FetchAttribute::Uid => FetchAttribute::Uid,
-            FetchAttribute::BodySection {
-                section,
-                partial,
-                peek,
-            } => FetchAttribute::BodySection {
-                section: section.into_owned(),
-                partial,
-                peek,
-            },
-            FetchAttribute::Binary {
-                section,
-                partial,
-                peek,
-            } => FetchAttribute::Binary {
-                section,
-                partial,
-                peek,
-            },
-            FetchAttribute::BinarySize { section } => FetchAttribute::BinarySize { section },
-            FetchAttribute::ModSeq => FetchAttribute::ModSeq,
-            FetchAttribute::EmailId => FetchAttribute::EmailId,
-            FetchAttribute::ThreadId => FetchAttribute::ThreadId,
-            FetchAttribute::GmailMessageId => FetchAttribute::GmailMessageId,
-            FetchAttribute::GmailThreadId => FetchAttribute::GmailThreadId,
-            FetchAttribute::GmailLabels => FetchAttribute::GmailLabels,
-            FetchAttribute::Preview { lazy } => FetchAttribute::Preview { lazy },
-            FetchAttribute::SaveDate => FetchAttribute::SaveDate,
-            FetchAttribute::Other {
-                name,
-                section,
-                arguments,
-            } => FetchAttribute::Other {
-                name: name.into_owned(),
-                section: section.into_owned(),
-                arguments: arguments.into_owned(),
-            },
-        }
-    }
-}
+owned_enum!(FetchAttribute {
+    Envelope, Flags, InternalDate, Rfc822, Rfc822Header, Rfc822Size, Rfc822Text, Body,
+    BodyStructure, Uid, ModSeq, EmailId, ThreadId, GmailMessageId, GmailThreadId, GmailLabels,
+    SaveDate,
+    BodySection { section, partial, peek },
+    Binary { section, partial, peek },
+    BinarySize { section },
+    Preview { lazy },
+    Other { name, section, arguments },
+});
 
 /// What a FETCH command asks for: a macro or a list of attributes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -331,21 +239,6 @@ pub enum FetchItems<'a> {
     Attributes(Vec<FetchAttribute<'a>>),
 }
 
-impl IntoOwned for FetchItems<'_> {
-    type Owned = FetchItems<'static>;
-    fn into_owned(self) -> FetchItems<'static> {
-        match self {
-            FetchItems::All => FetchItems::All,
-            FetchItems::Fast => FetchItems::Fast,
-            FetchItems::Full => FetchItems::Full,
-            FetchItems::Attributes(list) => FetchItems::Attributes(list.into_owned()),
-        }
-    }
-}
+owned_enum!(FetchItems { All, Fast, Full, Attributes(list) });
 
-impl IntoOwned for Partial {
-    type Owned = Partial;
-    fn into_owned(self) -> Partial {
-        self
-    }
-}
+owned_is_self!(Partial);

@@ -1,6 +1,6 @@
 //! Message flags (`\Seen`, `$Junk`, ...).
 
-use super::core::{Atom, IntoOwned};
+use super::core::{Atom, owned_enum};
 use crate::imap::codec::grammar::chars::{self, ATOM};
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
 
@@ -88,19 +88,6 @@ const fn le_word(name: &[u8]) -> u64 {
     word
 }
 
-impl IntoOwned for Flag<'_> {
-    type Owned = Flag<'static>;
-    fn into_owned(self) -> Flag<'static> {
-        match self {
-            Flag::Answered => Flag::Answered,
-            Flag::Flagged => Flag::Flagged,
-            Flag::Deleted => Flag::Deleted,
-            Flag::Seen => Flag::Seen,
-            Flag::Draft => Flag::Draft,
-            Flag::Recent => Flag::Recent,
-            Flag::Wildcard => Flag::Wildcard,
-            Flag::Keyword(atom) => Flag::Keyword(atom.into_owned()),
-            Flag::Extension(atom) => Flag::Extension(atom.into_owned()),
-        }
-    }
-}
+owned_enum!(Flag {
+    Answered, Flagged, Deleted, Seen, Draft, Recent, Wildcard, Keyword(atom), Extension(atom),
+});

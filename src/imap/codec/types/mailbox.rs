@@ -5,7 +5,7 @@ use crate::imap::codec::grammar::keyword::{Keyword, kw};
 use std::borrow::Cow;
 
 use super::attributes::MailboxAttributes;
-use super::core::{AString, Atom, IString, IntoOwned, owned_struct};
+use super::core::{AString, Atom, IString, IntoOwned, name_in, owned_enum, owned_struct};
 use super::raw::Raw;
 use crate::imap::codec::utf7::{self, Utf7Error};
 
@@ -104,12 +104,7 @@ impl<'a> From<&'a str> for MailboxName<'a> {
     }
 }
 
-impl IntoOwned for MailboxName<'_> {
-    type Owned = MailboxName<'static>;
-    fn into_owned(self) -> MailboxName<'static> {
-        MailboxName(self.0.into_owned())
-    }
-}
+owned_struct!(MailboxName(0));
 
 /// An attribute of a mailbox in a LIST or LSUB response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -236,10 +231,7 @@ impl<'a> MailboxAttribute<'a> {
         match self {
             MailboxAttribute::Extension(atom) => Some(atom.as_str()),
             MailboxAttribute::Keyword(_) => None,
-            known => NAMED
-                .iter()
-                .find(|(_, attribute)| attribute == known)
-                .map(|(name, _)| *name),
+            known => name_in(&NAMED, known),
         }
     }
 
@@ -284,32 +276,11 @@ fn known_index_of(key: Keyword, len: usize) -> Option<u32> {
     }
 }
 
-impl IntoOwned for MailboxAttribute<'_> {
-    type Owned = MailboxAttribute<'static>;
-    fn into_owned(self) -> MailboxAttribute<'static> {
-        match self {
-            MailboxAttribute::Extension(atom) => MailboxAttribute::Extension(atom.into_owned()),
-            MailboxAttribute::Keyword(atom) => MailboxAttribute::Keyword(atom.into_owned()),
-            MailboxAttribute::NoInferiors => MailboxAttribute::NoInferiors,
-            MailboxAttribute::NoSelect => MailboxAttribute::NoSelect,
-            MailboxAttribute::Marked => MailboxAttribute::Marked,
-            MailboxAttribute::Unmarked => MailboxAttribute::Unmarked,
-            MailboxAttribute::HasChildren => MailboxAttribute::HasChildren,
-            MailboxAttribute::HasNoChildren => MailboxAttribute::HasNoChildren,
-            MailboxAttribute::NonExistent => MailboxAttribute::NonExistent,
-            MailboxAttribute::Subscribed => MailboxAttribute::Subscribed,
-            MailboxAttribute::Remote => MailboxAttribute::Remote,
-            MailboxAttribute::All => MailboxAttribute::All,
-            MailboxAttribute::Archive => MailboxAttribute::Archive,
-            MailboxAttribute::Drafts => MailboxAttribute::Drafts,
-            MailboxAttribute::Flagged => MailboxAttribute::Flagged,
-            MailboxAttribute::Junk => MailboxAttribute::Junk,
-            MailboxAttribute::Sent => MailboxAttribute::Sent,
-            MailboxAttribute::Trash => MailboxAttribute::Trash,
-            MailboxAttribute::Important => MailboxAttribute::Important,
-        }
-    }
-}
+owned_enum!(MailboxAttribute {
+    Extension(atom), Keyword(atom), NoInferiors, NoSelect, Marked, Unmarked, HasChildren,
+    HasNoChildren, NonExistent, Subscribed, Remote, All, Archive, Drafts, Flagged, Junk, Sent,
+    Trash, Important,
+});
 
 /// One extended item of a LIST response (RFC 5258), e.g. `("CHILDINFO" ("SUBSCRIBED"))`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -45,11 +45,13 @@ pub use body::{
 pub use capability::Capability;
 pub(crate) use code::BARE_CODES;
 pub use code::Code;
+pub(crate) use command::LIST_RETURN_OPTIONS;
 pub use command::{
     AppendMessage, AuthenticateData, Command, CommandBody, FetchModifier, ListMailbox,
     ListReturnOption, Secret, SelectParameter, StoreKind,
 };
 pub use core::{AString, Atom, IString, IntoOwned, Literal, LiteralMode, NString, Tag, Text};
+pub(crate) use core::{name_in, named};
 pub use datetime::{Date, DateTime};
 pub use envelope::{Address, AddressField, Envelope};
 pub use extension::{
@@ -63,7 +65,36 @@ pub use mailbox::{ListExtendedItem, ListItem, MailboxAttribute, MailboxName};
 pub(crate) use raw::Bytes;
 pub use raw::Raw;
 pub use response::{Continue, Data, Greeting, GreetingKind, Response, Status, StatusKind};
+pub(crate) use search::SEARCH_RETURN_OPTIONS;
 pub use search::{SearchKey, SearchReturnOption};
 pub use sequence::{SeqBound, SeqRange, SequenceSet};
+pub(crate) use sort::{SORT_KEYS, THREAD_ALGORITHMS};
 pub use sort::{SortCriterion, SortKey, ThreadAlgorithm};
 pub use status::{StatusAttribute, StatusItem};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading a name with [`named`] and writing a value with [`name_in`] are inverse for
+    /// every entry of `table`, in any case the name is sent.
+    fn reads_and_writes_alike<T: Clone + PartialEq + std::fmt::Debug>(table: &[(&'static str, T)]) {
+        for (name, value) in table {
+            for sent in [name.to_string(), name.to_ascii_lowercase()] {
+                assert_eq!(named(table, &sent).as_ref(), Some(value), "{sent}");
+            }
+            assert_eq!(name_in(table, value), Some(*name), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn every_name_table_reads_and_writes_each_entry_as_itself() {
+        reads_and_writes_alike(&status::STATUS_NAMES);
+        reads_and_writes_alike(&SORT_KEYS);
+        reads_and_writes_alike(&THREAD_ALGORITHMS);
+        reads_and_writes_alike(&SEARCH_RETURN_OPTIONS);
+        reads_and_writes_alike(&LIST_RETURN_OPTIONS);
+        reads_and_writes_alike(&BARE_CODES);
+        reads_and_writes_alike(&mailbox::NAMED);
+    }
+}

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::core::IntoOwned;
+use super::core::owned_struct;
 
 /// Bytes of one protocol value (an atom, a string, a parenthesised list ...) kept as sent,
 /// so an unknown item survives parsing and is written back unchanged.
@@ -23,12 +23,7 @@ impl fmt::Debug for Raw<'_> {
     }
 }
 
-impl IntoOwned for Raw<'_> {
-    type Owned = Raw<'static>;
-    fn into_owned(self) -> Raw<'static> {
-        Raw(IntoOwned::into_owned(self.0))
-    }
-}
+owned_struct!(Raw(0));
 
 /// Debug-prints bytes as an escaped string, which reads better than a list of numbers.
 pub(crate) struct Bytes<'a>(pub &'a [u8]);

@@ -2,7 +2,7 @@
 
 use super::capability::Capability;
 use super::code::Code;
-use super::core::{AString, IntoOwned, Tag, Text, owned_struct};
+use super::core::{AString, Tag, Text, owned_enum, owned_is_self, owned_struct};
 use super::extension::{ESearch, IdParameters, NamespaceDescription, QuotaResource, Thread};
 use super::fetch::FetchItem;
 use super::flag::Flag;
@@ -206,53 +206,16 @@ pub enum Data<'a> {
     Other(Raw<'a>),
 }
 
-impl IntoOwned for Data<'_> {
-    type Owned = Data<'static>;
-    fn into_owned(self) -> Data<'static> {
-        match self {
-            Data::Capability(list) => Data::Capability(list.into_owned()),
-            Data::List(item) => Data::List(item.into_owned()),
-            Data::Lsub(item) => Data::Lsub(item.into_owned()),
-            Data::Status { mailbox, items } => Data::Status {
-                mailbox: mailbox.into_owned(),
-                items: items.into_owned(),
-            },
-            Data::Flags(flags) => Data::Flags(flags.into_owned()),
-            Data::Exists(n) => Data::Exists(n),
-            Data::Recent(n) => Data::Recent(n),
-            Data::Expunge(n) => Data::Expunge(n),
-            Data::Fetch { seq, items } => Data::Fetch {
-                seq,
-                items: items.into_owned(),
-            },
-            Data::Search { ids, modseq } => Data::Search { ids, modseq },
-            Data::ESearch(esearch) => Data::ESearch(esearch.into_owned()),
-            Data::Sort { ids, modseq } => Data::Sort { ids, modseq },
-            Data::Thread(threads) => Data::Thread(threads),
-            Data::Enabled(list) => Data::Enabled(list.into_owned()),
-            Data::Id(params) => Data::Id(params.into_owned()),
-            Data::Namespace {
-                personal,
-                other,
-                shared,
-            } => Data::Namespace {
-                personal: personal.into_owned(),
-                other: other.into_owned(),
-                shared: shared.into_owned(),
-            },
-            Data::Quota { root, resources } => Data::Quota {
-                root: root.into_owned(),
-                resources: resources.into_owned(),
-            },
-            Data::QuotaRoot { mailbox, roots } => Data::QuotaRoot {
-                mailbox: mailbox.into_owned(),
-                roots: roots.into_owned(),
-            },
-            Data::Vanished { earlier, uids } => Data::Vanished { earlier, uids },
-            Data::Other(raw) => Data::Other(raw.into_owned()),
-        }
-    }
-}
+owned_enum!(Data {
+    Capability(list), List(item), Lsub(item), Status { mailbox, items }, Flags(flags),
+    Exists(n), Recent(n), Expunge(n), Fetch { seq, items }, Search { ids, modseq },
+    ESearch(esearch), Sort { ids, modseq }, Thread(threads), Enabled(list), Id(params),
+    Namespace { personal, other, shared },
+    Quota { root, resources },
+    QuotaRoot { mailbox, roots },
+    Vanished { earlier, uids },
+    Other(raw),
+});
 
 /// Anything a server sends after its greeting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -265,27 +228,6 @@ pub enum Response<'a> {
     Continue(Continue<'a>),
 }
 
-impl IntoOwned for Response<'_> {
-    type Owned = Response<'static>;
-    fn into_owned(self) -> Response<'static> {
-        match self {
-            Response::Status(status) => Response::Status(status.into_owned()),
-            Response::Data(data) => Response::Data(data.into_owned()),
-            Response::Continue(request) => Response::Continue(request.into_owned()),
-        }
-    }
-}
+owned_enum!(Response { Status(status), Data(data), Continue(request) });
 
-impl IntoOwned for GreetingKind {
-    type Owned = GreetingKind;
-    fn into_owned(self) -> GreetingKind {
-        self
-    }
-}
-
-impl IntoOwned for StatusKind {
-    type Owned = StatusKind;
-    fn into_owned(self) -> StatusKind {
-        self
-    }
-}
+owned_is_self!(GreetingKind, StatusKind);

@@ -2,7 +2,7 @@
 
 use std::ops;
 
-use super::core::{AString, Atom, IntoOwned};
+use super::core::{AString, Atom, owned_enum};
 use super::datetime::Date;
 use super::sequence::SequenceSet;
 
@@ -252,56 +252,13 @@ impl<'a> ops::Not for SearchKey<'a> {
     }
 }
 
-impl IntoOwned for SearchKey<'_> {
-    type Owned = SearchKey<'static>;
-    fn into_owned(self) -> SearchKey<'static> {
-        use SearchKey as K;
-        match self {
-            K::All => K::All,
-            K::Answered => K::Answered,
-            K::Bcc(s) => K::Bcc(s.into_owned()),
-            K::Before(d) => K::Before(d),
-            K::Body(s) => K::Body(s.into_owned()),
-            K::Cc(s) => K::Cc(s.into_owned()),
-            K::Deleted => K::Deleted,
-            K::Draft => K::Draft,
-            K::Flagged => K::Flagged,
-            K::From(s) => K::From(s.into_owned()),
-            K::Header(n, v) => K::Header(n.into_owned(), v.into_owned()),
-            K::Keyword(a) => K::Keyword(a.into_owned()),
-            K::Larger(n) => K::Larger(n),
-            K::New => K::New,
-            K::Not(k) => K::Not(k.into_owned()),
-            K::Old => K::Old,
-            K::On(d) => K::On(d),
-            K::Or(a, b) => K::Or(a.into_owned(), b.into_owned()),
-            K::Recent => K::Recent,
-            K::Seen => K::Seen,
-            K::SentBefore(d) => K::SentBefore(d),
-            K::SentOn(d) => K::SentOn(d),
-            K::SentSince(d) => K::SentSince(d),
-            K::Since(d) => K::Since(d),
-            K::Smaller(n) => K::Smaller(n),
-            K::Subject(s) => K::Subject(s.into_owned()),
-            K::Text(s) => K::Text(s.into_owned()),
-            K::To(s) => K::To(s.into_owned()),
-            K::Uid(set) => K::Uid(set),
-            K::Unanswered => K::Unanswered,
-            K::Undeleted => K::Undeleted,
-            K::Undraft => K::Undraft,
-            K::Unflagged => K::Unflagged,
-            K::Unkeyword(a) => K::Unkeyword(a.into_owned()),
-            K::Unseen => K::Unseen,
-            K::SequenceSet(set) => K::SequenceSet(set),
-            K::And(keys) => K::And(keys.into_owned()),
-            K::ModSeq(n) => K::ModSeq(n),
-            K::Older(n) => K::Older(n),
-            K::Younger(n) => K::Younger(n),
-            K::EmailId(a) => K::EmailId(a.into_owned()),
-            K::ThreadId(a) => K::ThreadId(a.into_owned()),
-        }
-    }
-}
+owned_enum!(SearchKey {
+    All, Answered, Bcc(s), Before(d), Body(s), Cc(s), Deleted, Draft, Flagged, From(s),
+    Header(name, value), Keyword(atom), Larger(n), New, Not(key), Old, On(d), Or(left, right),
+    Recent, Seen, SentBefore(d), SentOn(d), SentSince(d), Since(d), Smaller(n), Subject(s),
+    Text(s), To(s), Uid(set), Unanswered, Undeleted, Undraft, Unflagged, Unkeyword(atom), Unseen,
+    SequenceSet(set), And(keys), ModSeq(n), Older(n), Younger(n), EmailId(id), ThreadId(id),
+});
 
 /// What an extended SEARCH asks back (`RETURN (MIN COUNT)`, RFC 4731).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -320,16 +277,13 @@ pub enum SearchReturnOption<'a> {
     Other(Atom<'a>),
 }
 
-impl IntoOwned for SearchReturnOption<'_> {
-    type Owned = SearchReturnOption<'static>;
-    fn into_owned(self) -> SearchReturnOption<'static> {
-        match self {
-            SearchReturnOption::Min => SearchReturnOption::Min,
-            SearchReturnOption::Max => SearchReturnOption::Max,
-            SearchReturnOption::All => SearchReturnOption::All,
-            SearchReturnOption::Count => SearchReturnOption::Count,
-            SearchReturnOption::Save => SearchReturnOption::Save,
-            SearchReturnOption::Other(atom) => SearchReturnOption::Other(atom.into_owned()),
-        }
-    }
-}
+/// The options this codec knows, by name: what SEARCH and SORT RETURN read and write.
+pub(crate) static SEARCH_RETURN_OPTIONS: [(&str, SearchReturnOption<'static>); 5] = [
+    ("MIN", SearchReturnOption::Min),
+    ("MAX", SearchReturnOption::Max),
+    ("ALL", SearchReturnOption::All),
+    ("COUNT", SearchReturnOption::Count),
+    ("SAVE", SearchReturnOption::Save),
+];
+
+owned_enum!(SearchReturnOption { Min, Max, All, Count, Save, Other(atom) });

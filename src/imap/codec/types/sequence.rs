@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::core::IntoOwned;
+use super::core::owned_is_self;
 
 /// One end of a range: a number, or `*` (the largest number in use).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -205,9 +205,4 @@ impl fmt::Display for SequenceSet {
     }
 }
 
-impl IntoOwned for SequenceSet {
-    type Owned = SequenceSet;
-    fn into_owned(self) -> SequenceSet {
-        self
-    }
-}
+owned_is_self!(SequenceSet);

@@ -15,7 +15,7 @@
 //! assert!(matches!(thread, CommandBody::Thread { algorithm: ThreadAlgorithm::References, .. }));
 //! ```
 
-use super::core::{Atom, IntoOwned, owned_struct};
+use super::core::{Atom, name_in, owned_enum, owned_struct};
 
 /// What messages are ordered by (`sort-key`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -42,41 +42,29 @@ pub enum SortKey<'a> {
     Other(Atom<'a>),
 }
 
+/// The keys this codec knows, by name: what SORT reads and writes.
+pub(crate) static SORT_KEYS: [(&str, SortKey<'static>); 9] = [
+    ("ARRIVAL", SortKey::Arrival),
+    ("CC", SortKey::Cc),
+    ("DATE", SortKey::Date),
+    ("FROM", SortKey::From),
+    ("SIZE", SortKey::Size),
+    ("SUBJECT", SortKey::Subject),
+    ("TO", SortKey::To),
+    ("DISPLAYFROM", SortKey::DisplayFrom),
+    ("DISPLAYTO", SortKey::DisplayTo),
+];
+
 impl SortKey<'_> {
     /// The key's name for the known keys; `None` for [`SortKey::Other`].
     pub fn name(&self) -> Option<&'static str> {
-        Some(match self {
-            SortKey::Arrival => "ARRIVAL",
-            SortKey::Cc => "CC",
-            SortKey::Date => "DATE",
-            SortKey::From => "FROM",
-            SortKey::Size => "SIZE",
-            SortKey::Subject => "SUBJECT",
-            SortKey::To => "TO",
-            SortKey::DisplayFrom => "DISPLAYFROM",
-            SortKey::DisplayTo => "DISPLAYTO",
-            SortKey::Other(_) => return None,
-        })
+        name_in(&SORT_KEYS, self)
     }
 }
 
-impl IntoOwned for SortKey<'_> {
-    type Owned = SortKey<'static>;
-    fn into_owned(self) -> SortKey<'static> {
-        match self {
-            SortKey::Arrival => SortKey::Arrival,
-            SortKey::Cc => SortKey::Cc,
-            SortKey::Date => SortKey::Date,
-            SortKey::From => SortKey::From,
-            SortKey::Size => SortKey::Size,
-            SortKey::Subject => SortKey::Subject,
-            SortKey::To => SortKey::To,
-            SortKey::DisplayFrom => SortKey::DisplayFrom,
-            SortKey::DisplayTo => SortKey::DisplayTo,
-            SortKey::Other(name) => SortKey::Other(name.into_owned()),
-        }
-    }
-}
+owned_enum!(SortKey {
+    Arrival, Cc, Date, From, Size, Subject, To, DisplayFrom, DisplayTo, Other(name),
+});
 
 /// One `sort-criterion`: a key, ascending or (`REVERSE key`) descending.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -118,26 +106,18 @@ pub enum ThreadAlgorithm<'a> {
     Other(Atom<'a>),
 }
 
+/// The algorithms this codec knows, by name: what THREAD reads and writes.
+pub(crate) static THREAD_ALGORITHMS: [(&str, ThreadAlgorithm<'static>); 3] = [
+    ("ORDEREDSUBJECT", ThreadAlgorithm::OrderedSubject),
+    ("REFERENCES", ThreadAlgorithm::References),
+    ("REFS", ThreadAlgorithm::Refs),
+];
+
 impl ThreadAlgorithm<'_> {
     /// The algorithm's name for the known ones; `None` for [`ThreadAlgorithm::Other`].
     pub fn name(&self) -> Option<&'static str> {
-        Some(match self {
-            ThreadAlgorithm::OrderedSubject => "ORDEREDSUBJECT",
-            ThreadAlgorithm::References => "REFERENCES",
-            ThreadAlgorithm::Refs => "REFS",
-            ThreadAlgorithm::Other(_) => return None,
-        })
+        name_in(&THREAD_ALGORITHMS, self)
     }
 }
 
-impl IntoOwned for ThreadAlgorithm<'_> {
-    type Owned = ThreadAlgorithm<'static>;
-    fn into_owned(self) -> ThreadAlgorithm<'static> {
-        match self {
-            ThreadAlgorithm::OrderedSubject => ThreadAlgorithm::OrderedSubject,
-            ThreadAlgorithm::References => ThreadAlgorithm::References,
-            ThreadAlgorithm::Refs => ThreadAlgorithm::Refs,
-            ThreadAlgorithm::Other(name) => ThreadAlgorithm::Other(name.into_owned()),
-        }
-    }
-}
+owned_enum!(ThreadAlgorithm { OrderedSubject, References, Refs, Other(name) });

@@ -1,6 +1,6 @@
 //! STATUS: what a client asks about a mailbox and what the server answers.
 
-use super::core::{Atom, IntoOwned};
+use super::core::{Atom, name_in, named, owned_enum, owned_is_self};
 use super::extension::ExtensionValue;
 
 /// A STATUS data item name.
@@ -45,17 +45,11 @@ pub(crate) const STATUS_NAMES: [(&str, StatusAttribute); 10] = [
 impl StatusAttribute {
     /// The attribute's name on the wire.
     pub fn name(self) -> &'static str {
-        STATUS_NAMES
-            .iter()
-            .find(|(_, attribute)| *attribute == self)
-            .map_or("MESSAGES", |(name, _)| name)
+        name_in(&STATUS_NAMES, &self).unwrap_or("MESSAGES")
     }
 
     pub(crate) fn from_name(name: &str) -> Option<Self> {
-        STATUS_NAMES
-            .iter()
-            .find(|(known, _)| known.eq_ignore_ascii_case(name))
-            .map(|(_, attribute)| *attribute)
+        named(&STATUS_NAMES, name)
     }
 }
 
@@ -76,23 +70,6 @@ pub enum StatusItem<'a> {
     Other(Atom<'a>, ExtensionValue<'a>),
 }
 
-impl IntoOwned for StatusAttribute {
-    type Owned = StatusAttribute;
-    fn into_owned(self) -> StatusAttribute {
-        self
-    }
-}
+owned_is_self!(StatusAttribute);
 
-impl IntoOwned for StatusItem<'_> {
-    type Owned = StatusItem<'static>;
-    fn into_owned(self) -> StatusItem<'static> {
-        match self {
-            StatusItem::Known(attribute, value) => StatusItem::Known(attribute, value),
-            StatusItem::MailboxId(id) => StatusItem::MailboxId(id.into_owned()),
-            StatusItem::AppendLimit(limit) => StatusItem::AppendLimit(limit),
-            StatusItem::Other(name, value) => {
-                StatusItem::Other(name.into_owned(), value.into_owned())
-            }
-        }
-    }
-}
+owned_enum!(StatusItem { Known(attribute, value), MailboxId(id), AppendLimit(limit), Other(name, value) });
