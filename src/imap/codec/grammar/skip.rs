@@ -13,10 +13,30 @@ pub(crate) fn bracket_content_len(input: &[u8]) -> Option<usize> {
         .filter(|&end| input[end] == b']')
 }
 
-/// The bytes of one value: an atom or number, a string, a `[...]` group or a balanced
-/// parenthesised list (iteratively, nested at most `max_depth` deep). Stops before a space,
-/// `)` or line end at the outer level.
+/// Where a value of unknown grammar stands, which decides what it may hold.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Within {
+    /// A server's response: literals are read by count and `[...]` groups are whole values.
+    Response,
+    /// A client's command argument: no literal, for one would have to wait for the server's
+    /// `+` in the middle of the argument; a `[` is an ordinary byte.
+    CommandArgument,
+}
+
+/// The bytes of one value in a response: an atom or number, a string, a `[...]` group or a
+/// balanced parenthesised list (iteratively, nested at most `max_depth` deep). Stops before
+/// a space, `)` or line end at the outer level.
 pub(crate) fn skip_value(input: &[u8], max_depth: usize) -> PResult<'_, &[u8]> {
+    skip_value_within(input, max_depth, Within::Response)
+}
+
+/// [`skip_value`] with the rules of the place the value stands in.
+pub(crate) fn skip_value_within(
+    input: &[u8],
+    max_depth: usize,
+    within: Within,
+) -> PResult<'_, &[u8]> {
+    let command = within == Within::CommandArgument;
     let mut rest = input;
     let mut depth = 0usize;
     loop {
@@ -44,9 +64,10 @@ pub(crate) fn skip_value(input: &[u8], max_depth: usize) -> PResult<'_, &[u8]> {
                 }
             }
             Some(b'"') => rest = quoted(rest)?.0,
+            Some(b'{') if command => return fail(rest, "an argument without a literal"),
             Some(b'{') => rest = literal(rest)?.0,
-            Some(b'~') if rest.get(1) == Some(&b'{') => rest = literal(rest)?.0,
-            Some(b'[') => match bracket_content_len(&rest[1..]) {
+            Some(b'~') if !command && rest.get(1) == Some(&b'{') => rest = literal(rest)?.0,
+            Some(b'[') if !command => match bracket_content_len(&rest[1..]) {
                 Some(len) => rest = &rest[len + 2..],
                 None => return fail(rest, "`]`"),
             },
@@ -64,6 +85,32 @@ pub(crate) fn skip_value(input: &[u8], max_depth: usize) -> PResult<'_, &[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_command_argument_holds_no_literal_and_no_bracket_group() {
+        let command = |input: &'static [u8]| skip_value_within(input, 8, Within::CommandArgument);
+        // The same bytes, read where a response would hold them and where a command does.
+        assert_eq!(
+            skip_value(b"(a [b) c] d) x", 8).unwrap(),
+            (&b" x"[..], &b"(a [b) c] d)"[..])
+        );
+        assert_eq!(
+            command(b"(a [b) c] d) x").unwrap(),
+            (&b" c] d) x"[..], &b"(a [b)"[..])
+        );
+        assert!(skip_value(b"(a {2}\r\nxy) x", 8).is_ok());
+        assert!(command(b"(a {2}\r\nxy) x").is_err());
+        assert!(command(b"(a ~{2}\r\nxy) x").is_err());
+        assert_eq!(
+            command(b"(\"(\" ((b))) x").unwrap(),
+            (&b" x"[..], &b"(\"(\" ((b)))"[..])
+        );
+        assert!(matches!(
+            skip_value_within(b"((((", 3, Within::CommandArgument),
+            Err(nom::Err::Failure(_))
+        ));
+        assert!(command(b"(a\0)").is_err());
+    }
 
     #[test]
     fn skips_one_value_of_any_shape() {
