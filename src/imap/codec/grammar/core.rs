@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::chars::{self, ASTRING, ATOM, QUOTED_PLAIN};
-use super::{PErrorKind, PResult, fail, fatal};
+use super::{PError, PErrorKind, PResult, fail, fatal};
 use crate::imap::codec::types::{AString, IString, Literal, LiteralMode, MailboxName, NString};
 use crate::scan::find_cr_or_lf;
 
@@ -14,6 +14,12 @@ pub(crate) fn sp(input: &[u8]) -> PResult<'_, ()> {
         Some(b' ') => Ok((&input[1..], ())),
         _ => fail(input, "a space"),
     }
+}
+
+/// The input after exactly one space: where a value starts that follows its name.
+#[inline(always)]
+pub(crate) fn after_sp(input: &[u8]) -> Result<&[u8], nom::Err<PError<'_>>> {
+    sp(input).map(|(rest, ())| rest)
 }
 
 /// Any number of spaces (servers add stray ones before `)` and line ends).
@@ -260,6 +266,19 @@ pub(crate) fn nil(input: &[u8]) -> PResult<'_, ()> {
             Ok((rest, ()))
         }
         _ => fail(input, "NIL"),
+    }
+}
+
+/// NIL, or what `parser` reads: the grammar's `nil / value` for a value other than a
+/// string (for a string, see [`nstring`]).
+#[inline(always)]
+pub(crate) fn nil_or<'a, T>(
+    input: &'a [u8],
+    parser: impl FnOnce(&'a [u8]) -> PResult<'a, T>,
+) -> PResult<'a, Option<T>> {
+    match nil(input) {
+        Ok((rest, ())) => Ok((rest, None)),
+        Err(_) => parser(input).map(|(rest, value)| (rest, Some(value))),
     }
 }
 
