@@ -1,14 +1,15 @@
 //! FETCH attributes and modifiers.
 
+pub(crate) use crate::imap::codec::grammar::skip::argument_list;
 use crate::imap::codec::grammar::skip::bracket_content_len;
 use std::borrow::Cow;
 
 use crate::imap::codec::grammar::chars::{self, ATOM};
 use crate::imap::codec::grammar::core::{
-    byte, keyword, number, number64, nz_number, paren_list, quoted, sp, starts_with_word,
+    byte, keyword, number, number64, nz_number, paren_list, sp, starts_with_word,
 };
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
-use crate::imap::codec::grammar::{PErrorKind, PResult, fail, fatal};
+use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::response::fetch::{section, section_binary};
 use crate::imap::codec::types::{Atom, FetchAttribute, FetchItems, FetchModifier, Partial, Raw};
 
@@ -198,34 +199,6 @@ pub(crate) fn attached_suffix(input: &[u8]) -> PResult<'_, Option<&[u8]>> {
     }
     let len = input.len() - rest.len();
     Ok((rest, (len > 0).then(|| &input[..len])))
-}
-
-/// A balanced parenthesised argument, nested at most `depth` deep, with quoted strings but
-/// no literal (a literal would have to wait for the server's `+` mid-attribute).
-pub(crate) fn argument_list(input: &[u8], max_depth: usize) -> PResult<'_, &[u8]> {
-    let (mut rest, ()) = byte(input, b'(', "`(`")?;
-    let mut depth = 1usize;
-    while depth > 0 {
-        match rest.first() {
-            None | Some(b'\r' | b'\n' | 0) => return fail(rest, "`)` to close the argument"),
-            Some(b'{') => return fail(rest, "an argument without a literal"),
-            Some(b'"') => rest = quoted(rest)?.0,
-            Some(b'(') => {
-                depth += 1;
-                if depth > max_depth {
-                    return fatal(rest, PErrorKind::TooDeep);
-                }
-                rest = &rest[1..];
-            }
-            Some(b')') => {
-                depth -= 1;
-                rest = &rest[1..];
-            }
-            Some(_) => rest = &rest[1..],
-        }
-    }
-    let len = input.len() - rest.len();
-    Ok((rest, &input[..len]))
 }
 
 /// What to fetch: a macro, one attribute, or a parenthesised list.
