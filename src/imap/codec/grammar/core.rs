@@ -22,6 +22,18 @@ pub(crate) fn after_sp(input: &[u8]) -> Result<&[u8], nom::Err<PError<'_>>> {
     sp(input).map(|(rest, ())| rest)
 }
 
+/// One space, then what `parse` reads, made a value by `make`: how most values follow the
+/// word that names them (`UID 17`, `[UIDNEXT 4392]`).
+#[inline(always)]
+pub(crate) fn spaced<'a, T, U>(
+    input: &'a [u8],
+    parse: fn(&'a [u8]) -> PResult<'a, T>,
+    make: fn(T) -> U,
+) -> PResult<'a, U> {
+    let (rest, value) = parse(after_sp(input)?)?;
+    Ok((rest, make(value)))
+}
+
 /// Any number of spaces (servers add stray ones before `)` and line ends).
 #[inline(always)]
 pub(crate) fn spaces(input: &[u8]) -> &[u8] {
@@ -404,6 +416,20 @@ pub(crate) fn paren_list_sized<'a, T>(
         items.push(value);
         rest = tail;
     }
+}
+
+/// A parenthesised list whose items may be lists again (extension data of unknown
+/// shape), at most `depth` levels deep: `item` reads one item given the levels left below
+/// this list.
+pub(crate) fn nested_list<'a, T>(
+    input: &'a [u8],
+    depth: usize,
+    item: fn(&'a [u8], usize) -> PResult<'a, T>,
+) -> PResult<'a, Vec<T>> {
+    if depth == 0 {
+        return fatal(input, PErrorKind::TooDeep);
+    }
+    paren_list(input, |rest| item(rest, depth - 1))
 }
 
 /// Items each preceded by a space, up to the end of the line or a `]` (`* CAPABILITY a b c`,

@@ -4,7 +4,8 @@ use std::borrow::Cow;
 
 use super::envelope::{envelope, field_sep};
 use crate::imap::codec::grammar::core::{
-    byte, lenient_number, lenient_number64, nil, nstring, number64, paren_list, spaces, string,
+    byte, lenient_number, lenient_number64, nested_list, nil, nstring, number64, paren_list,
+    spaces, string,
 };
 use crate::imap::codec::grammar::keyword::Spelled;
 use crate::imap::codec::grammar::{PError, PErrorKind, PResult, fail, fatal};
@@ -126,13 +127,8 @@ fn language(input: &[u8]) -> PResult<'_, Vec<IString<'_>>> {
 
 fn body_extension(input: &[u8], depth: usize) -> PResult<'_, BodyExtension<'_>> {
     match input.first() {
-        Some(b'(') => {
-            if depth == 0 {
-                return fatal(input, PErrorKind::TooDeep);
-            }
-            paren_list(input, |i| body_extension(i, depth - 1))
-                .map(|(rest, list)| (rest, BodyExtension::List(list)))
-        }
+        Some(b'(') => nested_list(input, depth, body_extension)
+            .map(|(rest, list)| (rest, BodyExtension::List(list))),
         Some(b'0'..=b'9') => number64(input).map(|(rest, n)| (rest, BodyExtension::Number(n))),
         _ => nstring(input).map(|(rest, value)| (rest, BodyExtension::String(value))),
     }
@@ -162,32 +158,13 @@ fn extension_data_into<'a>(
     let Some(rest) = optional_field(input) else {
         return Ok((input, ()));
     };
-    // NIL is what most parts carry in these fields: settled without building a value.
-    let rest = match nil(rest) {
-        Ok((rest, ())) => {
-            data.disposition = Some(None);
-            rest
-        }
-        Err(_) => {
-            let (rest, value) = disposition(rest)?;
-            data.disposition = Some(value);
-            rest
-        }
-    };
+    let (rest, disposition) = disposition(rest)?;
+    data.disposition = Some(disposition);
     let Some(rest) = optional_field(rest) else {
         return Ok((rest, ()));
     };
-    let rest = match nil(rest) {
-        Ok((rest, ())) => {
-            data.language = Some(Vec::new());
-            rest
-        }
-        Err(_) => {
-            let (rest, value) = language(rest)?;
-            data.language = Some(value);
-            rest
-        }
-    };
+    let (rest, language) = language(rest)?;
+    data.language = Some(language);
     let Some(rest) = optional_field(rest) else {
         return Ok((rest, ()));
     };

@@ -8,7 +8,7 @@ use super::envelope::envelope;
 use crate::imap::codec::grammar::chars::{self, ATOM};
 use crate::imap::codec::grammar::core::{
     after_sp, astring, byte, lenient_number64, nil_or, nstring, number, number64, nz_number,
-    paren_list, spaces,
+    paren_list, spaced, spaces,
 };
 use crate::imap::codec::grammar::datetime::date_time;
 use crate::imap::codec::grammar::flag::flag_list;
@@ -131,80 +131,80 @@ fn gmail_label(input: &[u8]) -> PResult<'_, AString<'_>> {
     astring(input)
 }
 
-/// The FETCH data items this codec reads by name; an item of any other name is kept as
-/// sent.
+/// The FETCH data items this codec reads by name, in the order of their names; an item of
+/// any other name is kept as sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Item {
-    Uid,
-    Flags,
-    InternalDate,
-    Rfc822Size,
-    Envelope,
-    BodyStructure,
-    Body,
     Binary,
     BinarySize,
+    Body,
+    BodyStructure,
+    EmailId,
+    Envelope,
+    Flags,
+    InternalDate,
+    ModSeq,
+    Preview,
     Rfc822,
     Rfc822Header,
+    Rfc822Size,
     Rfc822Text,
-    ModSeq,
-    EmailId,
+    SaveDate,
     ThreadId,
+    Uid,
+    GmailLabels,
     GmailMessageId,
     GmailThreadId,
-    GmailLabels,
-    Preview,
-    SaveDate,
 }
 
 impl Item {
     /// Every item, in declaration order (`Item as usize` indexes it).
     const ALL: [Item; 20] = [
-        Item::Uid,
-        Item::Flags,
-        Item::InternalDate,
-        Item::Rfc822Size,
-        Item::Envelope,
-        Item::BodyStructure,
-        Item::Body,
         Item::Binary,
         Item::BinarySize,
+        Item::Body,
+        Item::BodyStructure,
+        Item::EmailId,
+        Item::Envelope,
+        Item::Flags,
+        Item::InternalDate,
+        Item::ModSeq,
+        Item::Preview,
         Item::Rfc822,
         Item::Rfc822Header,
+        Item::Rfc822Size,
         Item::Rfc822Text,
-        Item::ModSeq,
-        Item::EmailId,
+        Item::SaveDate,
         Item::ThreadId,
+        Item::Uid,
+        Item::GmailLabels,
         Item::GmailMessageId,
         Item::GmailThreadId,
-        Item::GmailLabels,
-        Item::Preview,
-        Item::SaveDate,
     ];
 
     /// The item's name as RFC 3501 and its extensions spell it.
     const fn name(self) -> &'static str {
         match self {
-            Item::Uid => "UID",
-            Item::Flags => "FLAGS",
-            Item::InternalDate => "INTERNALDATE",
-            Item::Rfc822Size => "RFC822.SIZE",
-            Item::Envelope => "ENVELOPE",
-            Item::BodyStructure => "BODYSTRUCTURE",
-            Item::Body => "BODY",
             Item::Binary => "BINARY",
             Item::BinarySize => "BINARY.SIZE",
+            Item::Body => "BODY",
+            Item::BodyStructure => "BODYSTRUCTURE",
+            Item::EmailId => "EMAILID",
+            Item::Envelope => "ENVELOPE",
+            Item::Flags => "FLAGS",
+            Item::InternalDate => "INTERNALDATE",
+            Item::ModSeq => "MODSEQ",
+            Item::Preview => "PREVIEW",
             Item::Rfc822 => "RFC822",
             Item::Rfc822Header => "RFC822.HEADER",
+            Item::Rfc822Size => "RFC822.SIZE",
             Item::Rfc822Text => "RFC822.TEXT",
-            Item::ModSeq => "MODSEQ",
-            Item::EmailId => "EMAILID",
+            Item::SaveDate => "SAVEDATE",
             Item::ThreadId => "THREADID",
+            Item::Uid => "UID",
+            Item::GmailLabels => "X-GM-LABELS",
             Item::GmailMessageId => "X-GM-MSGID",
             Item::GmailThreadId => "X-GM-THRID",
-            Item::GmailLabels => "X-GM-LABELS",
-            Item::Preview => "PREVIEW",
-            Item::SaveDate => "SAVEDATE",
         }
     }
 
@@ -297,19 +297,11 @@ fn fetch_item_into<'a>(
         };
     };
     let (rest, item) = match item {
-        Item::Uid => number(after_sp(rest)?).map(|(rest, n)| (rest, FetchItem::Uid(n)))?,
-        Item::Flags => {
-            flag_list(after_sp(rest)?).map(|(rest, flags)| (rest, FetchItem::Flags(flags)))?
-        }
-        Item::InternalDate => {
-            date_time(after_sp(rest)?).map(|(rest, date)| (rest, FetchItem::InternalDate(date)))?
-        }
-        Item::Rfc822Size => {
-            lenient_number64(after_sp(rest)?).map(|(rest, n)| (rest, FetchItem::Rfc822Size(n)))?
-        }
-        Item::Envelope => {
-            envelope(after_sp(rest)?).map(|(rest, value)| (rest, FetchItem::Envelope(value)))?
-        }
+        Item::Uid => spaced(rest, number, FetchItem::Uid)?,
+        Item::Flags => spaced(rest, flag_list, FetchItem::Flags)?,
+        Item::InternalDate => spaced(rest, date_time, FetchItem::InternalDate)?,
+        Item::Rfc822Size => spaced(rest, lenient_number64, FetchItem::Rfc822Size)?,
+        Item::Envelope => spaced(rest, envelope, FetchItem::Envelope)?,
         Item::BodyStructure => body(after_sp(rest)?, depth)
             .map(|(rest, value)| (rest, FetchItem::BodyStructure(value)))?,
         Item::Body if rest.first() == Some(&b'[') => {
@@ -350,20 +342,24 @@ fn fetch_item_into<'a>(
             rfc822_text(rest).map(|(rest, data)| (rest, FetchItem::Rfc822Text(data)))?
         }
         // Zoho sends `(-1)` where it has no mod-sequence; it reads as 0, as `(0)` does.
-        Item::ModSeq => parenthesised(after_sp(rest)?, lenient_number64)
-            .map(|(rest, n)| (rest, FetchItem::ModSeq(n)))?,
-        Item::EmailId => parenthesised(after_sp(rest)?, object_id)
-            .map(|(rest, id)| (rest, FetchItem::EmailId(id)))?,
-        Item::ThreadId => nil_or(after_sp(rest)?, |id| parenthesised(id, object_id))
-            .map(|(rest, id)| (rest, FetchItem::ThreadId(id)))?,
-        Item::GmailMessageId => {
-            number64(after_sp(rest)?).map(|(rest, n)| (rest, FetchItem::GmailMessageId(n)))?
-        }
-        Item::GmailThreadId => {
-            number64(after_sp(rest)?).map(|(rest, n)| (rest, FetchItem::GmailThreadId(n)))?
-        }
-        Item::GmailLabels => paren_list(after_sp(rest)?, gmail_label)
-            .map(|(rest, labels)| (rest, FetchItem::GmailLabels(labels)))?,
+        Item::ModSeq => spaced(
+            rest,
+            |n| parenthesised(n, lenient_number64),
+            FetchItem::ModSeq,
+        )?,
+        Item::EmailId => spaced(rest, |id| parenthesised(id, object_id), FetchItem::EmailId)?,
+        Item::ThreadId => spaced(
+            rest,
+            |id| nil_or(id, |id| parenthesised(id, object_id)),
+            FetchItem::ThreadId,
+        )?,
+        Item::GmailMessageId => spaced(rest, number64, FetchItem::GmailMessageId)?,
+        Item::GmailThreadId => spaced(rest, number64, FetchItem::GmailThreadId)?,
+        Item::GmailLabels => spaced(
+            rest,
+            |list| paren_list(list, gmail_label),
+            FetchItem::GmailLabels,
+        )?,
         // A server speaking an older draft may send another shape: that stays an unknown
         // item rather than failing the response.
         Item::Preview => match after_sp(rest).and_then(nstring) {
