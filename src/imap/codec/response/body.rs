@@ -85,10 +85,10 @@ fn parameters(input: &[u8]) -> PResult<'_, Parameters<'_>> {
 // than reading it.
 #[inline(always)]
 fn parameters_into<'a>(input: &'a [u8], pairs: &mut Parameters<'a>) -> PResult<'a, ()> {
-    if let Ok((rest, ())) = nil(input) {
-        return Ok((rest, ()));
-    }
-    let (mut rest, ()) = byte(input, b'(', "`(` or NIL for parameters")?;
+    // Looked for before NIL: nearly every part has parameters.
+    let Some(mut rest) = input.strip_prefix(b"(") else {
+        return nil(input).or_else(|_| fail(input, "`(` or NIL for parameters"));
+    };
     loop {
         rest = spaces(rest);
         if let Some(tail) = rest.strip_prefix(b")") {

@@ -57,11 +57,11 @@ fn address_into<'a>(input: &'a [u8], slot: &mut Address<'a>) -> PResult<'a, ()> 
 /// puts spaces between the addresses and Mail.ru sends `()` for an empty list; both are
 /// read.
 fn address_list_into<'a>(input: &'a [u8], envelope: &mut Envelope<'a>) -> PResult<'a, ()> {
-    let (mut rest, ()) = field_sep(input)?;
-    if let Ok((tail, ())) = nil(rest) {
-        return Ok((tail, ()));
-    }
-    (rest, ()) = byte(rest, b'(', "`(` or NIL for an address list")?;
+    let (rest, ()) = field_sep(input)?;
+    // Looked for before NIL: most envelopes carry more lists than NILs.
+    let Some(mut rest) = rest.strip_prefix(b"(") else {
+        return nil(rest).or_else(|_| fail(rest, "`(` or NIL for an address list"));
+    };
     loop {
         rest = spaces(rest);
         if let Some(tail) = rest.strip_prefix(b")") {
