@@ -312,15 +312,17 @@ fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) 
     let (mut rest, value) = likely_string(rest, &[ALTERNATIVE, MIXED])?;
     part.media_subtype = value;
     if let Some(field) = optional_field(rest) {
-        let (params, more) = (Parameters::new(), ExtensionData::default());
+        let (tail, params) = parameters(field)?;
+        // As a single part's: built whole when the rest is all NIL, else read into it
+        // where it lives.
+        if let Some(tail) = all_nil_extension_data(tail) {
+            let more = ExtensionData::all_nil();
+            part.extension = Some(MultiPartExtension { params, more });
+            return Ok((tail, ()));
+        }
+        let more = ExtensionData::default();
         part.extension = Some(MultiPartExtension { params, more });
         if let Some(extension) = &mut part.extension {
-            let (tail, ()) = parameters_into(field, &mut extension.params)?;
-            // Settled here when all NIL, as a single part's are: the call costs more.
-            if let Some(tail) = all_nil_extension_data(tail) {
-                extension.more = ExtensionData::all_nil();
-                return Ok((tail, ()));
-            }
             let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
             rest = tail;
         }
