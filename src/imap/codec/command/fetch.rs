@@ -1,5 +1,7 @@
 //! FETCH attributes and modifiers.
 
+pub(crate) use crate::imap::codec::grammar::skip::argument_list;
+use crate::imap::codec::grammar::skip::bracket_content_len;
 use std::borrow::Cow;
 
 use super::only_arg;
@@ -8,7 +10,6 @@ use crate::imap::codec::grammar::core::{
     byte, keyword, number, number64, nz_number, paren_list, starts_with_word,
 };
 use crate::imap::codec::grammar::keyword::{Keyword, kw};
-use crate::imap::codec::grammar::skip::{Within, bracket_content_len, skip_value_within};
 use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::response::fetch::{section, section_binary};
 use crate::imap::codec::types::{Atom, FetchAttribute, FetchItems, FetchModifier, Partial, Raw};
@@ -200,13 +201,6 @@ pub(crate) fn attached_suffix(input: &[u8]) -> PResult<'_, Option<&[u8]>> {
     }
     let len = input.len() - rest.len();
     Ok((rest, (len > 0).then(|| &input[..len])))
-}
-
-/// A balanced parenthesised argument, nested at most `depth` deep, with quoted strings but
-/// no literal (a literal would have to wait for the server's `+` mid-attribute).
-pub(crate) fn argument_list(input: &[u8], max_depth: usize) -> PResult<'_, &[u8]> {
-    byte(input, b'(', "`(`")?;
-    skip_value_within(input, max_depth, Within::CommandArgument)
 }
 
 /// What to fetch: a macro, one attribute, or a parenthesised list.

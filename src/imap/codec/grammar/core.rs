@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::chars::{self, ASTRING, ATOM, QUOTED_PLAIN};
-use super::{PErrorKind, PResult, fail, fatal};
+use super::{PError, PErrorKind, PResult, fail, fatal};
 use crate::imap::codec::types::{AString, IString, Literal, LiteralMode, MailboxName, NString};
 use crate::scan::find_cr_or_lf;
 
@@ -14,6 +14,24 @@ pub(crate) fn sp(input: &[u8]) -> PResult<'_, ()> {
         Some(b' ') => Ok((&input[1..], ())),
         _ => fail(input, "a space"),
     }
+}
+
+/// The input after exactly one space: where a value starts that follows its name.
+#[inline(always)]
+pub(crate) fn after_sp(input: &[u8]) -> Result<&[u8], nom::Err<PError<'_>>> {
+    sp(input).map(|(rest, ())| rest)
+}
+
+/// One space, then what `parse` reads, made a value by `make`: how most values follow the
+/// word that names them (`UID 17`, `[UIDNEXT 4392]`).
+#[inline(always)]
+pub(crate) fn spaced<'a, T, U>(
+    input: &'a [u8],
+    parse: fn(&'a [u8]) -> PResult<'a, T>,
+    make: fn(T) -> U,
+) -> PResult<'a, U> {
+    let (rest, value) = parse(after_sp(input)?)?;
+    Ok((rest, make(value)))
 }
 
 /// Any number of spaces (servers add stray ones before `)` and line ends).
@@ -67,24 +85,24 @@ pub(crate) fn starts_with_word(input: &[u8], word: &str) -> bool {
 /// `number64`: 1*DIGIT up to 2^63-1.
 #[inline(always)]
 pub(crate) fn number64(input: &[u8]) -> PResult<'_, u64> {
-    // Nineteen digits hold every value up to 2^63-1 and cannot overflow 64 bits.
-    digits_value::<19>(input, i64::MAX as u64)
+    decimal(input, i64::MAX as u64)
 }
 
 /// `number`: 1*DIGIT up to 2^32-1.
 #[inline(always)]
 pub(crate) fn number(input: &[u8]) -> PResult<'_, u32> {
-    let (rest, value) = digits_value::<10>(input, u64::from(u32::MAX))?;
-    // `digits_value` has checked the bound, so nothing is cut off.
+    let (rest, value) = decimal(input, u64::from(u32::MAX))?;
+    // `decimal` has checked the bound, so nothing is cut off.
     Ok((rest, value as u32))
 }
 
-/// The value of the digits at the start of `input`, read in one pass, at most `max`.
-/// `MAX_DIGITS` is the most digits a value up to `max` can take: a run any longer cannot
-/// fit whatever its leading zeros, and stopping there keeps the sum from overflowing, so no
-/// digit needs an overflow check of its own.
+/// The value of the decimal digits at the start of `input`, at most `max`, read in one
+/// pass. A run of more digits than `max` has cannot fit whatever its leading zeros;
+/// stopping there keeps the sum from overflowing (`max` is at most 2^63-1, so one more
+/// digit still fits in 64 bits), so no digit needs an overflow check of its own.
 #[inline(always)]
-fn digits_value<const MAX_DIGITS: usize>(input: &[u8], max: u64) -> PResult<'_, u64> {
+fn decimal(input: &[u8], max: u64) -> PResult<'_, u64> {
+    let max_digits = max.ilog10() as usize + 1;
     let mut value: u64 = 0;
     let mut len = 0;
     while let Some(&byte) = input.get(len) {
@@ -92,7 +110,7 @@ fn digits_value<const MAX_DIGITS: usize>(input: &[u8], max: u64) -> PResult<'_, 
         if digit > 9 {
             break;
         }
-        if len == MAX_DIGITS {
+        if len == max_digits {
             return fatal(input, PErrorKind::NumberTooLarge);
         }
         value = value * 10 + u64::from(digit);
@@ -263,6 +281,19 @@ pub(crate) fn nil(input: &[u8]) -> PResult<'_, ()> {
     }
 }
 
+/// NIL, or what `parser` reads: the grammar's `nil / value` for a value other than a
+/// string (for a string, see [`nstring`]).
+#[inline(always)]
+pub(crate) fn nil_or<'a, T>(
+    input: &'a [u8],
+    parser: impl FnOnce(&'a [u8]) -> PResult<'a, T>,
+) -> PResult<'a, Option<T>> {
+    match nil(input) {
+        Ok((rest, ())) => Ok((rest, None)),
+        Err(_) => parser(input).map(|(rest, value)| (rest, Some(value))),
+    }
+}
+
 /// `nstring`: a string or NIL.
 #[inline(always)]
 pub(crate) fn nstring(input: &[u8]) -> PResult<'_, NString<'_>> {
@@ -387,6 +418,20 @@ pub(crate) fn paren_list_sized<'a, T>(
     }
 }
 
+/// A parenthesised list whose items may be lists again (extension data of unknown
+/// shape), at most `depth` levels deep: `item` reads one item given the levels left below
+/// this list.
+pub(crate) fn nested_list<'a, T>(
+    input: &'a [u8],
+    depth: usize,
+    item: fn(&'a [u8], usize) -> PResult<'a, T>,
+) -> PResult<'a, Vec<T>> {
+    if depth == 0 {
+        return fatal(input, PErrorKind::TooDeep);
+    }
+    paren_list(input, |rest| item(rest, depth - 1))
+}
+
 /// Items each preceded by a space, up to the end of the line or a `]` (`* CAPABILITY a b c`,
 /// `[CAPABILITY a b]`); the list may be empty and a trailing space is tolerated.
 pub(crate) fn space_list<'a, T>(
@@ -424,6 +469,53 @@ mod tests {
             Err(nom::Err::Failure(_))
         ));
         assert_eq!(lenient_number(b"-1)").unwrap(), (&b")"[..], 0));
+    }
+
+    /// `decimal` agrees with reading the whole run of digits as a wider integer, at the
+    /// edges of both bounds: as many digits as the bound has and one more, with and without
+    /// leading zeros, the bound itself and one past it.
+    #[test]
+    fn decimal_agrees_with_a_wide_reading_at_the_edges() {
+        fn plain(input: &[u8], max: u64) -> Result<(&[u8], u64), bool> {
+            let len = input.iter().take_while(|b| b.is_ascii_digit()).count();
+            let digits = &input[..len];
+            match std::str::from_utf8(digits)
+                .ok()
+                .and_then(|d| d.parse::<u128>().ok())
+            {
+                None => Err(false),
+                Some(_) if len > max.to_string().len() => Err(true),
+                Some(value) if value > u128::from(max) => Err(true),
+                Some(value) => Ok((&input[len..], value as u64)),
+            }
+        }
+        for max in [u64::from(u32::MAX), i64::MAX as u64] {
+            let width = max.to_string().len();
+            let mut inputs: Vec<String> = Vec::new();
+            for len in [1, 2, width - 1, width, width + 1, width + 2] {
+                inputs.push("9".repeat(len));
+                inputs.push("0".repeat(len));
+                inputs.push(format!("{}1", "0".repeat(len - 1)));
+            }
+            for value in [max - 1, max, max + 1] {
+                inputs.push(value.to_string());
+                inputs.push(format!("0{value}"));
+                inputs.push(format!("{value}9"));
+            }
+            inputs.push(String::new());
+            inputs.push("x1".to_string());
+            for digits in inputs {
+                for tail in ["", ")", " x", "1"] {
+                    let input = format!("{digits}{tail}");
+                    let got = match decimal(input.as_bytes(), max) {
+                        Ok(found) => Ok(found),
+                        Err(nom::Err::Failure(_)) => Err(true),
+                        Err(_) => Err(false),
+                    };
+                    assert_eq!(got, plain(input.as_bytes(), max), "{input:?} up to {max}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -24,9 +24,9 @@ pub(crate) fn flag(input: &[u8]) -> PResult<'_, Flag<'_>> {
 /// The keyword at the start of `input` (`$Junk`) and what follows it. The grammar makes it
 /// an atom; Gmail puts a `]` in some (`OIB-Seen-[Gmail]/All`, net-imap issue 241), so it is
 /// read as the astring characters, atom characters and `]`, which a flag list's `)` still
-/// ends. They are ASCII, so the text is taken as one valid run of UTF-8, which costs a few
-/// instructions a byte where `str::from_utf8` first spends some eighty setting up its
-/// word-at-a-time check for long texts.
+/// ends. They are ASCII, so the text is taken as one valid run of UTF-8: for a name of a
+/// few bytes that is cheaper than `str::from_utf8`, which first sets up a word-at-a-time
+/// check meant for long texts.
 #[inline(always)]
 fn keyword_name(input: &[u8]) -> Option<(&str, &[u8])> {
     let (name, rest) = input.split_at_checked(chars::run(input, ASTRING))?;

@@ -145,6 +145,12 @@ impl Spelled {
             bytes.len() <= 24,
             "a spelled pattern is at most twenty-four bytes"
         );
+        // Zero is what `first16` puts past the end of the input.
+        let mut at = 0;
+        while at < bytes.len() {
+            assert!(bytes[at] != 0, "a spelled pattern holds no zero byte");
+            at += 1;
+        }
         let mut spelled = Spelled {
             expected: [0; 3],
             fold: [0; 3],
@@ -220,6 +226,20 @@ impl Spelled {
             }
         }
         input.get(self.taken..)
+    }
+}
+
+/// The first sixteen bytes of `input`, in place, or copied into `padded` (all zero) and
+/// zero past its end when there are fewer: what [`Spelled::strip`] compares the start of
+/// input of any length with (no pattern holds a zero byte, so none matches past the end).
+#[inline(always)]
+pub(crate) fn first16<'a>(input: &'a [u8], padded: &'a mut [u8; 16]) -> &'a [u8; 16] {
+    match input.first_chunk::<16>() {
+        Some(bytes) => bytes,
+        None => {
+            padded[..input.len()].copy_from_slice(input);
+            padded
+        }
     }
 }
 

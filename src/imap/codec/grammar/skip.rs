@@ -1,6 +1,6 @@
 //! Reading past one value of unknown grammar, so unknown items can be kept instead of failing.
 
-use super::core::{literal, quoted};
+use super::core::{byte, literal, quoted};
 use super::{PErrorKind, PResult, fail, fatal};
 
 /// The length of what a bracketed group holds (`[1.2]`, `[ALERT]`, `BODY[...]`): the bytes
@@ -13,30 +13,43 @@ pub(crate) fn bracket_content_len(input: &[u8]) -> Option<usize> {
         .filter(|&end| input[end] == b']')
 }
 
-/// Where a value of unknown grammar stands, which decides what it may hold.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Within {
-    /// A server's response: literals are read by count and `[...]` groups are whole values.
-    Response,
-    /// A client's command argument: no literal, for one would have to wait for the server's
-    /// `+` in the middle of the argument; a `[` is an ordinary byte.
-    CommandArgument,
+/// What a value read by [`skip_value`] or [`argument_list`] may hold besides atoms,
+/// quoted strings and parenthesised lists.
+#[derive(Clone, Copy)]
+struct Holds {
+    /// Literals (`{3}` and its bytes, `~{3}` too). A command's argument may hold none: its
+    /// bytes would go out before the server's `+` asked for them.
+    literals: bool,
+    /// `[...]` groups (`BODY[1.2]`), taken whole, so a `)` inside closes no list. Nothing
+    /// in a command's argument is grouped so; there `[` is a byte like any other.
+    brackets: bool,
 }
 
-/// The bytes of one value in a response: an atom or number, a string, a `[...]` group or a
-/// balanced parenthesised list (iteratively, nested at most `max_depth` deep). Stops before
-/// a space, `)` or line end at the outer level.
+/// The bytes of one value: an atom or number, a string, a `[...]` group or a balanced
+/// parenthesised list (iteratively, nested at most `max_depth` deep). Stops before a space,
+/// `)` or line end at the outer level.
 pub(crate) fn skip_value(input: &[u8], max_depth: usize) -> PResult<'_, &[u8]> {
-    skip_value_within(input, max_depth, Within::Response)
+    let holds = Holds {
+        literals: true,
+        brackets: true,
+    };
+    skip(input, max_depth, holds)
 }
 
-/// [`skip_value`] with the rules of the place the value stands in.
-pub(crate) fn skip_value_within(
-    input: &[u8],
-    max_depth: usize,
-    within: Within,
-) -> PResult<'_, &[u8]> {
-    let command = within == Within::CommandArgument;
+/// A command's balanced parenthesised argument (`(CHANGEDSINCE 12)`), nested at most
+/// `max_depth` deep, with quoted strings but no literal and no CR, LF or NUL. Its own
+/// parentheses are always allowed: `max_depth` bounds what it holds.
+pub(crate) fn argument_list(input: &[u8], max_depth: usize) -> PResult<'_, &[u8]> {
+    let (_, ()) = byte(input, b'(', "`(`")?;
+    let holds = Holds {
+        literals: false,
+        brackets: false,
+    };
+    skip(input, max_depth.max(1), holds)
+}
+
+/// [`skip_value`] taking only what `holds` allows.
+fn skip(input: &[u8], max_depth: usize, holds: Holds) -> PResult<'_, &[u8]> {
     let mut rest = input;
     let mut depth = 0usize;
     loop {
@@ -64,10 +77,12 @@ pub(crate) fn skip_value_within(
                 }
             }
             Some(b'"') => rest = quoted(rest)?.0,
-            Some(b'{') if command => return fail(rest, "an argument without a literal"),
+            Some(b'{') if !holds.literals => return fail(rest, "a value without a literal"),
             Some(b'{') => rest = literal(rest)?.0,
-            Some(b'~') if !command && rest.get(1) == Some(&b'{') => rest = literal(rest)?.0,
-            Some(b'[') if !command => match bracket_content_len(&rest[1..]) {
+            Some(b'~') if holds.literals && rest.get(1) == Some(&b'{') => {
+                rest = literal(rest)?.0;
+            }
+            Some(b'[') if holds.brackets => match bracket_content_len(&rest[1..]) {
                 Some(len) => rest = &rest[len + 2..],
                 None => return fail(rest, "`]`"),
             },
@@ -87,32 +102,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_command_argument_holds_no_literal_and_no_bracket_group() {
-        let command = |input: &'static [u8]| skip_value_within(input, 8, Within::CommandArgument);
-        // The same bytes, read where a response would hold them and where a command does.
-        assert_eq!(
-            skip_value(b"(a [b) c] d) x", 8).unwrap(),
-            (&b" x"[..], &b"(a [b) c] d)"[..])
-        );
-        assert_eq!(
-            command(b"(a [b) c] d) x").unwrap(),
-            (&b" c] d) x"[..], &b"(a [b)"[..])
-        );
-        assert!(skip_value(b"(a {2}\r\nxy) x", 8).is_ok());
-        assert!(command(b"(a {2}\r\nxy) x").is_err());
-        assert!(command(b"(a ~{2}\r\nxy) x").is_err());
-        assert_eq!(
-            command(b"(\"(\" ((b))) x").unwrap(),
-            (&b" x"[..], &b"(\"(\" ((b)))"[..])
-        );
-        assert!(matches!(
-            skip_value_within(b"((((", 3, Within::CommandArgument),
-            Err(nom::Err::Failure(_))
-        ));
-        assert!(command(b"(a\0)").is_err());
-    }
-
-    #[test]
     fn skips_one_value_of_any_shape() {
         assert_eq!(
             skip_value(b"abc def", 8).unwrap(),
@@ -124,5 +113,43 @@ mod tests {
         );
         assert!(matches!(skip_value(b"((((", 3), Err(nom::Err::Failure(_))));
         assert!(skip_value(b"(a b\r\n", 3).is_err());
+    }
+
+    /// A command's argument is one balanced list with no literal, CR, LF or NUL, where `[`
+    /// groups nothing; its own parentheses are allowed whatever the depth bound.
+    #[test]
+    fn an_argument_list_holds_no_literal_and_groups_no_brackets() {
+        assert_eq!(
+            argument_list(b"(a \"b)\" (c)) rest", 2),
+            Ok((&b" rest"[..], &b"(a \"b)\" (c))"[..]))
+        );
+        assert_eq!(
+            argument_list(b"(a [b) c])", 8),
+            Ok((&b" c])"[..], &b"(a [b)"[..]))
+        );
+        assert_eq!(
+            skip_value(b"(a [b) c]) x", 8),
+            Ok((&b" x"[..], &b"(a [b) c])"[..]))
+        );
+        for refused in [
+            &b"(a {3}\r\nabc)"[..],
+            b"(a ~{3}\r\nabc)",
+            b"(a\r\n)",
+            b"(a\0)",
+            b"(a",
+            b"a)",
+        ] {
+            assert!(
+                matches!(argument_list(refused, 8), Err(nom::Err::Error(_))),
+                "{}",
+                refused.escape_ascii()
+            );
+        }
+        assert!(argument_list(b"(x)", 0).is_ok());
+        assert!(argument_list(b"((x))", 2).is_ok());
+        assert!(matches!(
+            argument_list(b"((x))", 1),
+            Err(nom::Err::Failure(_))
+        ));
     }
 }

@@ -3,9 +3,9 @@
 use std::borrow::Cow;
 
 use super::envelope::{envelope, field_sep};
-use super::fill;
 use crate::imap::codec::grammar::core::{
-    byte, lenient_number, lenient_number64, nil, nstring, number64, paren_list, spaces, string,
+    byte, lenient_number, lenient_number64, nested_list, nil, nstring, number64, paren_list,
+    spaces, string,
 };
 use crate::imap::codec::grammar::keyword::Spelled;
 use crate::imap::codec::grammar::{PError, PErrorKind, PResult, fail, fatal};
@@ -81,13 +81,14 @@ fn parameters(input: &[u8]) -> PResult<'_, Parameters<'_>> {
 }
 
 /// [`parameters`] appended to `pairs` where they live (a part's parameters are large).
-// Inlined: nearly every part has a list, and a call saves and restores six registers.
+// Inlined: nearly every part has a list, mostly of one pair, and a call would cost more
+// than reading it.
 #[inline(always)]
 fn parameters_into<'a>(input: &'a [u8], pairs: &mut Parameters<'a>) -> PResult<'a, ()> {
-    if let Ok((rest, ())) = nil(input) {
-        return Ok((rest, ()));
-    }
-    let (mut rest, ()) = byte(input, b'(', "`(` or NIL for parameters")?;
+    // Looked for before NIL: nearly every part has parameters.
+    let Some(mut rest) = input.strip_prefix(b"(") else {
+        return nil(input).or_else(|_| fail(input, "`(` or NIL for parameters"));
+    };
     loop {
         rest = spaces(rest);
         if let Some(tail) = rest.strip_prefix(b")") {
@@ -127,13 +128,8 @@ fn language(input: &[u8]) -> PResult<'_, Vec<IString<'_>>> {
 
 fn body_extension(input: &[u8], depth: usize) -> PResult<'_, BodyExtension<'_>> {
     match input.first() {
-        Some(b'(') => {
-            if depth == 0 {
-                return fatal(input, PErrorKind::TooDeep);
-            }
-            paren_list(input, |i| body_extension(i, depth - 1))
-                .map(|(rest, list)| (rest, BodyExtension::List(list)))
-        }
+        Some(b'(') => nested_list(input, depth, body_extension)
+            .map(|(rest, list)| (rest, BodyExtension::List(list))),
         Some(b'0'..=b'9') => number64(input).map(|(rest, n)| (rest, BodyExtension::Number(n))),
         _ => nstring(input).map(|(rest, value)| (rest, BodyExtension::String(value))),
     }
@@ -155,45 +151,26 @@ fn extension_data_into<'a>(
     data: &mut ExtensionData<'a>,
 ) -> PResult<'a, ()> {
     if let Some(rest) = all_nil_extension_data(input) {
-        fill(&mut data.disposition, Some(None));
-        fill(&mut data.language, Some(Vec::new()));
-        fill(&mut data.location, Some(None));
+        data.disposition = Some(None);
+        data.language = Some(Vec::new());
+        data.location = Some(None);
         return Ok((rest, ()));
     }
     let Some(rest) = optional_field(input) else {
         return Ok((input, ()));
     };
-    // NIL is what most parts carry in these fields: settled without building a value.
-    let rest = match nil(rest) {
-        Ok((rest, ())) => {
-            fill(&mut data.disposition, Some(None));
-            rest
-        }
-        Err(_) => {
-            let (rest, value) = disposition(rest)?;
-            fill(&mut data.disposition, Some(value));
-            rest
-        }
-    };
+    let (rest, disposition) = disposition(rest)?;
+    data.disposition = Some(disposition);
     let Some(rest) = optional_field(rest) else {
         return Ok((rest, ()));
     };
-    let rest = match nil(rest) {
-        Ok((rest, ())) => {
-            fill(&mut data.language, Some(Vec::new()));
-            rest
-        }
-        Err(_) => {
-            let (rest, value) = language(rest)?;
-            fill(&mut data.language, Some(value));
-            rest
-        }
-    };
+    let (rest, language) = language(rest)?;
+    data.language = Some(language);
     let Some(rest) = optional_field(rest) else {
         return Ok((rest, ()));
     };
     let (mut rest, value) = nstring(rest)?;
-    fill(&mut data.location, Some(value));
+    data.location = Some(value);
     while let Some(field) = optional_field(rest) {
         let (tail, value) = body_extension(field, depth)?;
         data.extensions.push(value);
@@ -208,7 +185,8 @@ fn empty_string<'a>() -> IString<'a> {
 
 /// A part to fill in place, of the kind the body at `input` (from its `(`) is: body
 /// structures are large, and moving them costs more than parsing some of their fields;
-/// replacing a placeholder of the other kind would cost a drop of it.
+/// replacing a placeholder of the other kind would cost a drop of it. Its fields hold
+/// values that own nothing, so each that is overwritten frees nothing.
 fn placeholder(input: &[u8]) -> BodyStructure<'_> {
     if opens_multipart(input) {
         BodyStructure::Multi(MultiPart {
@@ -245,21 +223,21 @@ fn single_part_into<'a>(
     part: &mut SinglePart<'a>,
 ) -> PResult<'a, ()> {
     let (rest, value) = likely_string(input, &[TEXT])?;
-    fill(&mut part.media_type, value);
+    part.media_type = value;
     let (rest, ()) = field_sep(rest)?;
     let (rest, value) = likely_string(rest, &[PLAIN, HTML])?;
-    fill(&mut part.media_subtype, value);
+    part.media_subtype = value;
     let (rest, ()) = field_sep(rest)?;
     let (rest, ()) = parameters_into(rest, &mut part.params)?;
     let (rest, ()) = field_sep(rest)?;
     let (rest, value) = nstring(rest)?;
-    fill(&mut part.id, value);
+    part.id = value;
     let (rest, ()) = field_sep(rest)?;
     let (rest, value) = nstring(rest)?;
-    fill(&mut part.description, value);
+    part.description = value;
     let (rest, ()) = field_sep(rest)?;
     let (rest, value) = likely_nstring(rest, &[SEVEN_BIT, QUOTED_PRINTABLE, BASE64])?;
-    fill(&mut part.encoding, value);
+    part.encoding = value;
     let (rest, ()) = field_sep(rest)?;
     let (mut rest, value) = lenient_number(rest)?;
     part.size = value;
@@ -279,7 +257,7 @@ fn single_part_into<'a>(
         && (is(&part.media_subtype, "RFC822") || is(&part.media_subtype, "GLOBAL"));
     if text && let Some(field @ [b'0'..=b'9' | b'-', ..]) = optional_field(rest) {
         let (tail, lines) = lenient_number64(field)?;
-        fill(&mut part.kind, SinglePartKind::Text { lines });
+        part.kind = SinglePartKind::Text { lines };
         rest = tail;
     } else if message && let Some(field @ [b'(', ..]) = optional_field(rest) {
         let (tail, enclosed_envelope) = envelope(field)?;
@@ -297,15 +275,15 @@ fn single_part_into<'a>(
 
     if let Some(field) = optional_field(rest) {
         let (tail, md5) = nstring(field)?;
-        // Built whole when the rest is all NIL, else filled in place. Filled rather than
-        // `Option::insert`ed: that call copies the value.
+        // Built whole when the rest is all NIL; else its fields are read into it where it
+        // lives.
         if let Some(tail) = all_nil_extension_data(tail) {
             let more = ExtensionData::all_nil();
-            fill(&mut part.extension, Some(SinglePartExtension { md5, more }));
+            part.extension = Some(SinglePartExtension { md5, more });
             return Ok((tail, ()));
         }
         let more = ExtensionData::default();
-        fill(&mut part.extension, Some(SinglePartExtension { md5, more }));
+        part.extension = Some(SinglePartExtension { md5, more });
         if let Some(extension) = &mut part.extension {
             let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
             rest = tail;
@@ -316,10 +294,12 @@ fn single_part_into<'a>(
 
 fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) -> PResult<'a, ()> {
     let mut rest = input;
-    part.parts.reserve_exact(2);
+    // Gathered in a list of their own and stored once all are read: growing `part.parts`
+    // in place measured slower.
+    let mut parts = Vec::with_capacity(2);
     while rest.first() == Some(&b'(') {
-        part.parts.push(placeholder(rest));
-        let tail = match part.parts.last_mut() {
+        parts.push(placeholder(rest));
+        let tail = match parts.last_mut() {
             Some(slot) => match body_into(rest, depth, slot) {
                 Ok((tail, ())) => tail,
                 Err(error) => partless_multipart(rest, depth, slot, error)?.0,
@@ -328,21 +308,21 @@ fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) 
         };
         rest = spaces(tail);
     }
+    part.parts = parts;
     let (mut rest, value) = likely_string(rest, &[ALTERNATIVE, MIXED])?;
-    fill(&mut part.media_subtype, value);
+    part.media_subtype = value;
     if let Some(field) = optional_field(rest) {
-        let (params, more) = (Parameters::new(), ExtensionData::default());
-        fill(
-            &mut part.extension,
-            Some(MultiPartExtension { params, more }),
-        );
+        let (tail, params) = parameters(field)?;
+        // As a single part's: built whole when the rest is all NIL, else read into it
+        // where it lives.
+        if let Some(tail) = all_nil_extension_data(tail) {
+            let more = ExtensionData::all_nil();
+            part.extension = Some(MultiPartExtension { params, more });
+            return Ok((tail, ()));
+        }
+        let more = ExtensionData::default();
+        part.extension = Some(MultiPartExtension { params, more });
         if let Some(extension) = &mut part.extension {
-            let (tail, ()) = parameters_into(field, &mut extension.params)?;
-            // Settled here when all NIL, as a single part's are: the call costs more.
-            if let Some(tail) = all_nil_extension_data(tail) {
-                fill(&mut extension.more, ExtensionData::all_nil());
-                return Ok((tail, ()));
-            }
             let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
             rest = tail;
         }

@@ -7,8 +7,9 @@ use super::fetch::{object_id, parenthesised};
 use super::status::capability;
 use crate::imap::codec::grammar::chars::{self, ASTRING, ATOM, DIGIT, LIST};
 use crate::imap::codec::grammar::core::{
-    astring, atom, byte, delimiter, keyword, line_end, mailbox, mailbox_8bit, nil, nstring, number,
-    number64, paren_list, sp, space_list, spaces, starts_string, string, token,
+    after_sp, astring, atom, byte, delimiter, keyword, line_end, mailbox, mailbox_8bit,
+    nested_list, nil, nstring, number, number64, paren_list, sp, space_list, spaces, starts_string,
+    string, token,
 };
 use crate::imap::codec::grammar::flag::flag_list;
 use crate::imap::codec::grammar::sequence::sequence_set;
@@ -167,13 +168,8 @@ fn status_item(input: &[u8], depth: usize) -> PResult<'_, StatusItem<'_>> {
 /// outside parentheses; a string or another word there is read too, as inside them.
 pub(crate) fn tagged_ext_val(input: &[u8], depth: usize) -> PResult<'_, ExtensionValue<'_>> {
     match input.first() {
-        Some(b'(') => {
-            if depth == 0 {
-                return fatal(input, PErrorKind::TooDeep);
-            }
-            paren_list(input, |item| tagged_ext_val(item, depth - 1))
-                .map(|(rest, list)| (rest, ExtensionValue::List(list)))
-        }
+        Some(b'(') => nested_list(input, depth, tagged_ext_val)
+            .map(|(rest, list)| (rest, ExtensionValue::List(list))),
         _ if starts_string(input) => string(input)
             .map(|(rest, value)| (rest, ExtensionValue::String(AString::String(value)))),
         _ => tagged_ext_word(input),
@@ -407,50 +403,37 @@ fn namespace(input: &[u8]) -> PResult<'_, Option<Vec<NamespaceDescription<'_>>>>
 
 /// `* NAMESPACE personal other shared` after the keyword (RFC 2342).
 pub(crate) fn namespace_data(input: &[u8]) -> PResult<'_, Data<'_>> {
-    let (rest, ()) = sp(input)?;
-    let (rest, personal) = namespace(rest)?;
-    let (rest, ()) = sp(rest)?;
-    let (rest, other) = namespace(rest)?;
-    let (rest, ()) = sp(rest)?;
-    let (rest, shared) = namespace(rest)?;
+    let (rest, personal) = namespace(after_sp(input)?)?;
+    let (rest, other) = namespace(after_sp(rest)?)?;
+    let (rest, shared) = namespace(after_sp(rest)?)?;
     let (rest, ()) = line_end(rest)?;
-    Ok((
-        rest,
-        Data::Namespace {
-            personal,
-            other,
-            shared,
-        },
-    ))
+    let data = Data::Namespace {
+        personal,
+        other,
+        shared,
+    };
+    Ok((rest, data))
 }
 
 /// `* QUOTA root (resource usage limit ...)` after the keyword (RFC 9208).
 pub(crate) fn quota_data(input: &[u8]) -> PResult<'_, Data<'_>> {
-    let (rest, ()) = sp(input)?;
-    let (rest, root) = astring(rest)?;
-    let (rest, ()) = sp(rest)?;
-    let (mut rest, ()) = byte(rest, b'(', "`(`")?;
-    let mut resources = Vec::new();
-    loop {
-        rest = spaces(rest);
-        if let Some(tail) = rest.strip_prefix(b")") {
-            rest = tail;
-            break;
-        }
-        let (tail, name) = atom(rest)?;
-        let (tail, ()) = sp(tail)?;
-        let (tail, usage) = number64(tail)?;
-        let (tail, ()) = sp(tail)?;
-        let (tail, limit) = number64(tail)?;
-        resources.push(QuotaResource {
-            name: Atom::unchecked(name),
-            usage,
-            limit,
-        });
-        rest = tail;
-    }
+    let (rest, root) = astring(after_sp(input)?)?;
+    let (rest, resources) = paren_list(after_sp(rest)?, quota_resource)?;
     let (rest, ()) = line_end(rest)?;
     Ok((rest, Data::Quota { root, resources }))
+}
+
+/// One `name usage limit` of a QUOTA response.
+fn quota_resource(input: &[u8]) -> PResult<'_, QuotaResource<'_>> {
+    let (rest, name) = atom(input)?;
+    let (rest, usage) = number64(after_sp(rest)?)?;
+    let (rest, limit) = number64(after_sp(rest)?)?;
+    let resource = QuotaResource {
+        name: Atom::unchecked(name),
+        usage,
+        limit,
+    };
+    Ok((rest, resource))
 }
 
 /// `* QUOTAROOT mailbox root ...` after the keyword (RFC 9208).

@@ -27,20 +27,14 @@ fn next_nstring(input: &[u8]) -> PResult<'_, NString<'_>> {
     nstring(rest)
 }
 
-/// [`fill`] for a field that holds NIL.
-#[inline(always)]
-fn fill<'a>(field: &mut NString<'a>, value: NString<'a>) {
-    debug_assert!(field.is_none(), "a field filled twice");
-    super::fill(field, value);
-}
-
 /// One address, written into `slot` field by field as each is read: building it apart
 /// and moving it in made the processor reload bytes it had just stored in smaller pieces,
-/// which stalls it. `slot` is [`Address::EMPTY`], as [`Envelope::push_address`] hands it out.
+/// which stalls it. `slot` is [`Address::EMPTY`], as [`Envelope::push_address`] hands it
+/// out, so each NIL a field replaces owns nothing.
 fn address_into<'a>(input: &'a [u8], slot: &mut Address<'a>) -> PResult<'a, ()> {
     let (rest, ()) = byte(input, b'(', "`(` to open an address")?;
     let (rest, name) = nstring(rest)?;
-    fill(&mut slot.name, name);
+    slot.name = name;
     // The source route is obsolete: NIL, then one space, nearly always. The slot is NIL
     // already.
     const NIL_ROUTE: Spelled = Spelled::new(" NIL ").leaving(1);
@@ -48,14 +42,14 @@ fn address_into<'a>(input: &'a [u8], slot: &mut Address<'a>) -> PResult<'a, ()> 
         Some(tail) => tail,
         None => {
             let (rest, adl) = next_nstring(rest)?;
-            fill(&mut slot.adl, adl);
+            slot.adl = adl;
             rest
         }
     };
     let (rest, mailbox) = next_nstring(rest)?;
-    fill(&mut slot.mailbox, mailbox);
+    slot.mailbox = mailbox;
     let (rest, host) = next_nstring(rest)?;
-    fill(&mut slot.host, host);
+    slot.host = host;
     byte(spaces(rest), b')', "`)` to close an address")
 }
 
@@ -63,11 +57,11 @@ fn address_into<'a>(input: &'a [u8], slot: &mut Address<'a>) -> PResult<'a, ()> 
 /// puts spaces between the addresses and Mail.ru sends `()` for an empty list; both are
 /// read.
 fn address_list_into<'a>(input: &'a [u8], envelope: &mut Envelope<'a>) -> PResult<'a, ()> {
-    let (mut rest, ()) = field_sep(input)?;
-    if let Ok((tail, ())) = nil(rest) {
-        return Ok((tail, ()));
-    }
-    (rest, ()) = byte(rest, b'(', "`(` or NIL for an address list")?;
+    let (rest, ()) = field_sep(input)?;
+    // Looked for before NIL: most envelopes carry more lists than NILs.
+    let Some(mut rest) = rest.strip_prefix(b"(") else {
+        return nil(rest).or_else(|_| fail(rest, "`(` or NIL for an address list"));
+    };
     loop {
         rest = spaces(rest);
         if let Some(tail) = rest.strip_prefix(b")") {
@@ -81,23 +75,23 @@ fn address_list_into<'a>(input: &'a [u8], envelope: &mut Envelope<'a>) -> PResul
 }
 
 /// `envelope`, built in place on the heap: it is large, and moving it costs more than
-/// parsing some of its fields.
+/// parsing some of its fields. The date and subject are read before the box is made: the
+/// compiler sees them stored into a fresh box, with no old value to drop first.
 pub(crate) fn envelope(input: &[u8]) -> PResult<'_, Box<Envelope<'_>>> {
     let (rest, ()) = byte(input, b'(', "`(` to open an envelope")?;
-    let mut envelope = Box::new(Envelope::EMPTY);
     let (rest, date) = nstring(rest)?;
-    fill(&mut envelope.date, date);
-    let (rest, subject) = next_nstring(rest)?;
-    fill(&mut envelope.subject, subject);
-    let mut rest = rest;
+    let (mut rest, subject) = next_nstring(rest)?;
+    let mut envelope = Box::new(Envelope::EMPTY);
+    envelope.date = date;
+    envelope.subject = subject;
     for field in AddressField::ALL {
         (rest, ()) = address_list_into(rest, &mut envelope)?;
         envelope.end_list(field);
     }
     let (rest, in_reply_to) = next_nstring(rest)?;
-    fill(&mut envelope.in_reply_to, in_reply_to);
+    envelope.in_reply_to = in_reply_to;
     let (rest, message_id) = next_nstring(rest)?;
-    fill(&mut envelope.message_id, message_id);
+    envelope.message_id = message_id;
     let (rest, ()) = byte(spaces(rest), b')', "`)` to close the envelope")?;
     Ok((rest, envelope))
 }

@@ -1,14 +1,14 @@
 //! FETCH response data items.
 
-use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use crate::imap::codec::grammar::keyword::{Keyword, Spelled, first16, kw};
 use std::borrow::Cow;
 
 use super::body::body;
 use super::envelope::envelope;
 use crate::imap::codec::grammar::chars::{self, ATOM};
 use crate::imap::codec::grammar::core::{
-    astring, byte, lenient_number64, nil, nstring, number, number64, nz_number, paren_list, sp,
-    spaces,
+    after_sp, astring, byte, lenient_number64, nil_or, nstring, number, number64, nz_number,
+    paren_list, spaced, spaces,
 };
 use crate::imap::codec::grammar::datetime::date_time;
 use crate::imap::codec::grammar::flag::flag_list;
@@ -43,13 +43,10 @@ fn section_text(input: &[u8], after_part: bool) -> PResult<'_, SectionText<'_>> 
         kw::TEXT => Ok((rest, SectionText::Text)),
         kw::MIME if after_part => Ok((rest, SectionText::Mime)),
         kw::HEADER_FIELDS => {
-            let (rest, ()) = sp(rest)?;
-            header_list(rest).map(|(rest, list)| (rest, SectionText::HeaderFields(list)))
+            header_list(after_sp(rest)?).map(|(rest, list)| (rest, SectionText::HeaderFields(list)))
         }
-        kw::HEADER_FIELDS_NOT => {
-            let (rest, ()) = sp(rest)?;
-            header_list(rest).map(|(rest, list)| (rest, SectionText::HeaderFieldsNot(list)))
-        }
+        kw::HEADER_FIELDS_NOT => header_list(after_sp(rest)?)
+            .map(|(rest, list)| (rest, SectionText::HeaderFieldsNot(list))),
         _ => fail(
             input,
             "HEADER, HEADER.FIELDS, HEADER.FIELDS.NOT, TEXT or MIME",
@@ -134,179 +131,256 @@ fn gmail_label(input: &[u8]) -> PResult<'_, AString<'_>> {
     astring(input)
 }
 
-/// The name of a data item: atom characters up to `[` or `<`.
-fn item_name(input: &[u8]) -> PResult<'_, &[u8]> {
-    let n = input
+/// The FETCH data items this codec reads by name, in the order of their names; an item of
+/// any other name is kept as sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    Binary,
+    BinarySize,
+    Body,
+    BodyStructure,
+    EmailId,
+    Envelope,
+    Flags,
+    InternalDate,
+    ModSeq,
+    Preview,
+    Rfc822,
+    Rfc822Header,
+    Rfc822Size,
+    Rfc822Text,
+    SaveDate,
+    ThreadId,
+    Uid,
+    GmailLabels,
+    GmailMessageId,
+    GmailThreadId,
+}
+
+impl Item {
+    /// Every item, in declaration order (`Item as usize` indexes it).
+    const ALL: [Item; 20] = [
+        Item::Binary,
+        Item::BinarySize,
+        Item::Body,
+        Item::BodyStructure,
+        Item::EmailId,
+        Item::Envelope,
+        Item::Flags,
+        Item::InternalDate,
+        Item::ModSeq,
+        Item::Preview,
+        Item::Rfc822,
+        Item::Rfc822Header,
+        Item::Rfc822Size,
+        Item::Rfc822Text,
+        Item::SaveDate,
+        Item::ThreadId,
+        Item::Uid,
+        Item::GmailLabels,
+        Item::GmailMessageId,
+        Item::GmailThreadId,
+    ];
+
+    /// The item's name as RFC 3501 and its extensions spell it.
+    const fn name(self) -> &'static str {
+        match self {
+            Item::Binary => "BINARY",
+            Item::BinarySize => "BINARY.SIZE",
+            Item::Body => "BODY",
+            Item::BodyStructure => "BODYSTRUCTURE",
+            Item::EmailId => "EMAILID",
+            Item::Envelope => "ENVELOPE",
+            Item::Flags => "FLAGS",
+            Item::InternalDate => "INTERNALDATE",
+            Item::ModSeq => "MODSEQ",
+            Item::Preview => "PREVIEW",
+            Item::Rfc822 => "RFC822",
+            Item::Rfc822Header => "RFC822.HEADER",
+            Item::Rfc822Size => "RFC822.SIZE",
+            Item::Rfc822Text => "RFC822.TEXT",
+            Item::SaveDate => "SAVEDATE",
+            Item::ThreadId => "THREADID",
+            Item::Uid => "UID",
+            Item::GmailLabels => "X-GM-LABELS",
+            Item::GmailMessageId => "X-GM-MSGID",
+            Item::GmailThreadId => "X-GM-THRID",
+        }
+    }
+
+    /// Each item's name as a [`Spelled`], indexed by `Item as usize`.
+    const SPELLED: [Spelled; 20] = {
+        let mut spelled = [Spelled::new(""); 20];
+        let mut at = 0;
+        while at < Item::ALL.len() {
+            spelled[at] = Spelled::new(Item::ALL[at].name());
+            at += 1;
+        }
+        spelled
+    };
+}
+
+/// The length of the data item name at the start of `input`: atom characters up to `[` or
+/// `<`, which start its section and origin. The plain reading of a name, which the word
+/// comparisons of [`item_named`] must agree with.
+fn item_name_len(input: &[u8]) -> usize {
+    input
         .iter()
         .take_while(|&&b| chars::is(b, ATOM) && b != b'[' && b != b'<')
-        .count();
-    if n == 0 {
-        return fail(input, "a FETCH data item");
-    }
-    Ok((&input[n..], &input[..n]))
+        .count()
 }
 
-/// A data item name this codec may know, found eight bytes per step: the name ends at the
-/// first space, `[` or `<` of the next sixteen bytes. Gives the name's length and key. A
-/// name holding a byte no atom holds matches no keyword, so it still ends up in
-/// [`unknown_item`], which reads the name byte by byte.
+/// The item whose name starts `input`, and the input after the name; `None` for a name
+/// this codec does not know. The name is compared whole, in any case, a word at a time,
+/// with the names of the items its first letter may start: what [`item_name_len`]
+/// measures there must be exactly that name.
 #[inline(always)]
-fn quick_name(input: &[u8]) -> Option<(usize, Keyword)> {
-    use crate::scan::equal_byte_marks;
-    /// The high bit of each byte that is a space, `[` or `<` (only the lowest is exact).
-    #[inline(always)]
-    fn stops(word: u64) -> u64 {
-        equal_byte_marks(word, b' ') | equal_byte_marks(word, b'[') | equal_byte_marks(word, b'<')
-    }
-    let bytes = input.first_chunk::<16>()?;
-    let (low, high) = bytes.split_at(8);
-    let low = u64::from_le_bytes(low.try_into().ok()?);
-    // Most names (UID, FLAGS) end in the first eight bytes; the second is read only when not.
-    let len = match stops(low) {
-        0 => match stops(u64::from_le_bytes(high.try_into().ok()?)) {
-            0 => return None,
-            marks => 8 + (marks.trailing_zeros() / 8) as usize,
-        },
-        marks => (marks.trailing_zeros() / 8) as usize,
-    };
-    match len {
-        0 => None,
-        len => Some((len, Keyword::of_first16(bytes, len))),
+fn item_named(input: &[u8]) -> Option<(Item, &[u8])> {
+    let mut padded = [0; 16];
+    let head = first16(input, &mut padded);
+    let is = |item: Item| whole_name(item, head, input);
+    // The case bit set: a letter of either case reads as the lower-case one.
+    match head[0] | 0x20 {
+        b'u' => is(Item::Uid),
+        b'f' => is(Item::Flags),
+        b'i' => is(Item::InternalDate),
+        b'r' => is(Item::Rfc822Size)
+            .or_else(|| is(Item::Rfc822))
+            .or_else(|| is(Item::Rfc822Header))
+            .or_else(|| is(Item::Rfc822Text)),
+        b'e' => is(Item::Envelope).or_else(|| is(Item::EmailId)),
+        b'b' => is(Item::BodyStructure)
+            .or_else(|| is(Item::Body))
+            .or_else(|| is(Item::Binary))
+            .or_else(|| is(Item::BinarySize)),
+        b'm' => is(Item::ModSeq),
+        b't' => is(Item::ThreadId),
+        b'x' => is(Item::GmailMessageId)
+            .or_else(|| is(Item::GmailThreadId))
+            .or_else(|| is(Item::GmailLabels)),
+        b'p' => is(Item::Preview),
+        b's' => is(Item::SaveDate),
+        _ => None,
     }
 }
 
-/// The name of an item and its key.
+/// `item` and the input after its name when `input` (whose first sixteen bytes are
+/// `head`, zero past its end) starts with that name as a whole name.
 #[inline(always)]
-fn name_and_key(input: &[u8]) -> PResult<'_, Keyword> {
-    let (len, known) = match quick_name(input) {
-        Some(found) => found,
-        None => {
-            let len = item_name(input)?.1.len();
-            (len, Keyword::prefix(input, len))
-        }
-    };
-    match input.get(len..) {
-        Some(rest) => Ok((rest, known)),
-        None => fail(input, "a FETCH data item"),
+fn whole_name<'a>(item: Item, head: &[u8; 16], input: &'a [u8]) -> Option<(Item, &'a [u8])> {
+    let name = &Item::SPELLED[item as usize];
+    // The byte after the name; zero, no atom character, past the end of the input.
+    let next = *head.get(name.len())?;
+    if next != b' ' && chars::is(next, ATOM) && next != b'[' && next != b'<' {
+        return None;
     }
+    name.strip(head, input).map(|rest| (item, rest))
 }
 
-/// The items every client asks for, each spelled with the space after its name.
-mod usual {
-    use crate::imap::codec::grammar::keyword::Spelled;
-    pub(super) const UID: Spelled = Spelled::new("UID ");
-    pub(super) const FLAGS: Spelled = Spelled::new("FLAGS ");
-    pub(super) const INTERNALDATE: Spelled = Spelled::new("INTERNALDATE ");
-    pub(super) const RFC822_SIZE: Spelled = Spelled::new("RFC822.SIZE ");
-    pub(super) const ENVELOPE: Spelled = Spelled::new("ENVELOPE ");
-    pub(super) const BODYSTRUCTURE: Spelled = Spelled::new("BODYSTRUCTURE ");
-}
-
-/// One `msg-att` item, pushed onto `items`. The items every client asks for are found by
-/// their first letter and one or two word comparisons, and pushed where they are built;
-/// anything else (another item, an odd spelling, the last bytes of the input) goes through
-/// [`named_item`], which reads every item.
+/// One `msg-att` item, pushed onto `items`: its name recognised once, then its value read
+/// by that item's parser. An item this codec does not know is kept as sent, and items
+/// wrapped in a parenthesis of their own are read as if they were not (see
+/// [`wrapped_items_into`]).
+#[inline(always)]
 fn fetch_item_into<'a>(
     input: &'a [u8],
     depth: usize,
     items: &mut Vec<FetchItem<'a>>,
 ) -> PResult<'a, ()> {
-    if let Some(bytes) = input.first_chunk::<16>() {
-        // The case bit set: an upper- or lower-case letter reads as the lower-case one.
-        let found = match bytes[0] | 0x20 {
-            b'u' => usual::UID.strip(bytes, input).map(|rest| (kw::UID, rest)),
-            b'f' => usual::FLAGS
-                .strip(bytes, input)
-                .map(|rest| (kw::FLAGS, rest)),
-            b'i' => usual::INTERNALDATE
-                .strip(bytes, input)
-                .map(|rest| (kw::INTERNALDATE, rest)),
-            b'r' => usual::RFC822_SIZE
-                .strip(bytes, input)
-                .map(|rest| (kw::RFC822_SIZE, rest)),
-            b'e' => usual::ENVELOPE
-                .strip(bytes, input)
-                .map(|rest| (kw::ENVELOPE, rest)),
-            b'b' => usual::BODYSTRUCTURE
-                .strip(bytes, input)
-                .map(|rest| (kw::BODYSTRUCTURE, rest)),
-            _ => None,
-        };
-        if let Some((known, rest)) = found {
-            return usual_item_into(known, rest, depth, items);
-        }
-    }
-    named_item_into(input, depth, items)
-}
-
-/// A usual item (`known` is one of those [`fetch_item_into`] looks for) from its value on,
-/// pushed where it is built (a move into the list is a copy of the whole item).
-#[inline(always)]
-fn usual_item_into<'a>(
-    known: Keyword,
-    rest: &'a [u8],
-    depth: usize,
-    items: &mut Vec<FetchItem<'a>>,
-) -> PResult<'a, ()> {
-    let (rest, item) = match known {
-        kw::UID => {
-            let (rest, n) = number(rest)?;
-            (rest, FetchItem::Uid(n))
-        }
-        kw::FLAGS => {
-            let (rest, flags) = flag_list(rest)?;
-            (rest, FetchItem::Flags(flags))
-        }
-        kw::INTERNALDATE => {
-            let (rest, date) = date_time(rest)?;
-            (rest, FetchItem::InternalDate(date))
-        }
-        kw::RFC822_SIZE => {
-            let (rest, n) = lenient_number64(rest)?;
-            (rest, FetchItem::Rfc822Size(n))
-        }
-        kw::ENVELOPE => {
-            let (rest, value) = envelope(rest)?;
-            (rest, FetchItem::Envelope(value))
-        }
-        _ => {
-            let (rest, value) = body(rest, depth)?;
-            (rest, FetchItem::BodyStructure(value))
-        }
-    };
-    items.push(item);
-    Ok((rest, ()))
-}
-
-/// One `msg-att` item of any name, found by its measured name, pushed onto `items`.
-#[inline(never)]
-fn named_item_into<'a>(
-    input: &'a [u8],
-    depth: usize,
-    items: &mut Vec<FetchItem<'a>>,
-) -> PResult<'a, ()> {
-    let (rest, known) = match name_and_key(input) {
-        Ok(found) => found,
-        Err(error) => return wrapped_items_into(input, depth, items, error),
-    };
-    match (input.len() - rest.len(), known) {
-        (3, kw::UID)
-        | (5, kw::FLAGS)
-        | (12, kw::INTERNALDATE)
-        | (11, kw::RFC822_SIZE)
-        | (8, kw::ENVELOPE)
-        | (13, kw::BODYSTRUCTURE) => {
-            let (rest, ()) = sp(rest)?;
-            usual_item_into(known, rest, depth, items)
-        }
-        _ => match other_item(input, depth) {
+    let Some((item, rest)) = item_named(input) else {
+        return match unknown_item(input, depth) {
             Ok((rest, item)) => {
                 items.push(item);
                 Ok((rest, ()))
             }
             Err(error) => wrapped_items_into(input, depth, items, error),
+        };
+    };
+    let (rest, item) = match item {
+        Item::Uid => spaced(rest, number, FetchItem::Uid)?,
+        Item::Flags => spaced(rest, flag_list, FetchItem::Flags)?,
+        Item::InternalDate => spaced(rest, date_time, FetchItem::InternalDate)?,
+        Item::Rfc822Size => spaced(rest, lenient_number64, FetchItem::Rfc822Size)?,
+        Item::Envelope => spaced(rest, envelope, FetchItem::Envelope)?,
+        Item::BodyStructure => body(after_sp(rest)?, depth)
+            .map(|(rest, value)| (rest, FetchItem::BodyStructure(value)))?,
+        Item::Body if rest.first() == Some(&b'[') => {
+            let (rest, section) = section(rest)?;
+            let (rest, origin) = origin(rest)?;
+            let (rest, data) = section_data(rest)?;
+            let item = FetchItem::BodySection {
+                section,
+                origin,
+                data,
+            };
+            (rest, item)
+        }
+        Item::Body => {
+            body(after_sp(rest)?, depth).map(|(rest, value)| (rest, FetchItem::Body(value)))?
+        }
+        Item::Binary => {
+            let (rest, section) = section_binary(rest)?;
+            let (rest, origin) = origin(rest)?;
+            let (rest, data) = nstring(after_sp(rest)?)?;
+            let item = FetchItem::Binary {
+                section,
+                origin,
+                data,
+            };
+            (rest, item)
+        }
+        Item::BinarySize => {
+            let (rest, section) = section_binary(rest)?;
+            let (rest, size) = number(after_sp(rest)?)?;
+            (rest, FetchItem::BinarySize { section, size })
+        }
+        Item::Rfc822 => rfc822_text(rest).map(|(rest, data)| (rest, FetchItem::Rfc822(data)))?,
+        Item::Rfc822Header => {
+            rfc822_text(rest).map(|(rest, data)| (rest, FetchItem::Rfc822Header(data)))?
+        }
+        Item::Rfc822Text => {
+            rfc822_text(rest).map(|(rest, data)| (rest, FetchItem::Rfc822Text(data)))?
+        }
+        // Zoho sends `(-1)` where it has no mod-sequence; it reads as 0, as `(0)` does.
+        Item::ModSeq => spaced(
+            rest,
+            |n| parenthesised(n, lenient_number64),
+            FetchItem::ModSeq,
+        )?,
+        Item::EmailId => spaced(rest, |id| parenthesised(id, object_id), FetchItem::EmailId)?,
+        Item::ThreadId => spaced(
+            rest,
+            |id| nil_or(id, |id| parenthesised(id, object_id)),
+            FetchItem::ThreadId,
+        )?,
+        Item::GmailMessageId => spaced(rest, number64, FetchItem::GmailMessageId)?,
+        Item::GmailThreadId => spaced(rest, number64, FetchItem::GmailThreadId)?,
+        Item::GmailLabels => spaced(
+            rest,
+            |list| paren_list(list, gmail_label),
+            FetchItem::GmailLabels,
+        )?,
+        // A server speaking an older draft may send another shape: that stays an unknown
+        // item rather than failing the response.
+        Item::Preview => match after_sp(rest).and_then(nstring) {
+            Ok((rest, text)) => (rest, FetchItem::Preview(text)),
+            Err(_) => unknown_item(input, depth)?,
         },
-    }
+        Item::SaveDate => match after_sp(rest).and_then(|date| nil_or(date, date_time)) {
+            Ok((rest, date)) => (rest, FetchItem::SaveDate(date)),
+            Err(_) => unknown_item(input, depth)?,
+        },
+    };
+    items.push(item);
+    Ok((rest, ()))
+}
+
+/// The data of RFC822, RFC822.HEADER or RFC822.TEXT after the name. Some servers write the
+/// name with an empty section (`RFC822[]`, as net-imap's tests record): it names the same
+/// item.
+fn rfc822_text(input: &[u8]) -> PResult<'_, NString<'_>> {
+    let rest = input.strip_prefix(b"[]").unwrap_or(input);
+    nstring(after_sp(rest)?)
 }
 
 /// Items wrapped in a parenthesis of their own, pushed onto `items` as if they were not
@@ -329,8 +403,7 @@ fn wrapped_items_into<'a>(
         match rest.first() {
             Some(b')') => return Ok((&rest[1..], ())),
             Some(b'(') => return fail(rest, "a FETCH data item"),
-            // The way every item can be read, so that the usual way has one caller.
-            _ => (rest, ()) = named_item_into(rest, depth, items)?,
+            _ => (rest, ()) = fetch_item_into(rest, depth, items)?,
         }
     }
 }
@@ -339,7 +412,7 @@ fn wrapped_items_into<'a>(
 /// ends the list without one (Yandex: `* 5 FETCH (UID 11 BODY[2] )` for an empty part).
 #[inline(always)]
 fn section_data(input: &[u8]) -> PResult<'_, NString<'_>> {
-    match sp(input).and_then(|(rest, ())| nstring(rest)) {
+    match after_sp(input).and_then(nstring) {
         Err(nom::Err::Error(error)) => match spaces(input) {
             rest @ [b')', ..] => Ok((rest, None)),
             _ => Err(nom::Err::Error(error)),
@@ -348,112 +421,14 @@ fn section_data(input: &[u8]) -> PResult<'_, NString<'_>> {
     }
 }
 
-/// One `msg-att` item other than those [`fetch_item_into`] reads itself.
-fn other_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
-    let (rest, known) = name_and_key(input)?;
-    match (input.len() - rest.len(), known) {
-        (4, kw::BODY) if rest.first() == Some(&b'[') => {
-            let (rest, section) = section(rest)?;
-            let (rest, origin) = origin(rest)?;
-            let (rest, data) = section_data(rest)?;
-            Ok((
-                rest,
-                FetchItem::BodySection {
-                    section,
-                    origin,
-                    data,
-                },
-            ))
-        }
-        (4, kw::BODY) => {
-            let (rest, ()) = sp(rest)?;
-            body(rest, depth).map(|(rest, value)| (rest, FetchItem::Body(value)))
-        }
-        (6, kw::BINARY) => {
-            let (rest, section) = section_binary(rest)?;
-            let (rest, origin) = origin(rest)?;
-            let (rest, ()) = sp(rest)?;
-            let (rest, data) = nstring(rest)?;
-            Ok((
-                rest,
-                FetchItem::Binary {
-                    section,
-                    origin,
-                    data,
-                },
-            ))
-        }
-        (11, kw::BINARY_SIZE) => {
-            let (rest, section) = section_binary(rest)?;
-            let (rest, ()) = sp(rest)?;
-            let (rest, size) = number(rest)?;
-            Ok((rest, FetchItem::BinarySize { section, size }))
-        }
-        (6, kw::RFC822) | (13, kw::RFC822_HEADER) | (11, kw::RFC822_TEXT) => {
-            // Some servers write the name with an empty section (`RFC822[]`, as net-imap's
-            // tests record): it names the same item.
-            let rest = rest.strip_prefix(b"[]").unwrap_or(rest);
-            let (rest, ()) = sp(rest)?;
-            let (rest, data) = nstring(rest)?;
-            let item = match known {
-                kw::RFC822 => FetchItem::Rfc822(data),
-                kw::RFC822_HEADER => FetchItem::Rfc822Header(data),
-                _ => FetchItem::Rfc822Text(data),
-            };
-            Ok((rest, item))
-        }
-        (6, kw::MODSEQ) => {
-            let (rest, ()) = sp(rest)?;
-            // Zoho sends `(-1)` where it has no mod-sequence; it reads as 0, as `(0)` does.
-            parenthesised(rest, lenient_number64).map(|(rest, n)| (rest, FetchItem::ModSeq(n)))
-        }
-        (7, kw::EMAILID) => {
-            let (rest, ()) = sp(rest)?;
-            parenthesised(rest, object_id).map(|(rest, id)| (rest, FetchItem::EmailId(id)))
-        }
-        (8, kw::THREADID) => {
-            let (rest, ()) = sp(rest)?;
-            match nil(rest) {
-                Ok((rest, ())) => Ok((rest, FetchItem::ThreadId(None))),
-                Err(_) => parenthesised(rest, object_id)
-                    .map(|(rest, id)| (rest, FetchItem::ThreadId(Some(id)))),
-            }
-        }
-        (10, kw::X_GM_MSGID) | (10, kw::X_GM_THRID) => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, n) = number64(rest)?;
-            let item = if known == kw::X_GM_MSGID {
-                FetchItem::GmailMessageId(n)
-            } else {
-                FetchItem::GmailThreadId(n)
-            };
-            Ok((rest, item))
-        }
-        (11, kw::X_GM_LABELS) => {
-            let (rest, ()) = sp(rest)?;
-            paren_list(rest, gmail_label)
-                .map(|(rest, labels)| (rest, FetchItem::GmailLabels(labels)))
-        }
-        // A server speaking an older draft may send another shape: that stays an unknown
-        // item rather than failing the response.
-        (7, kw::PREVIEW) => sp(rest)
-            .and_then(|(rest, ())| nstring(rest))
-            .map(|(rest, text)| (rest, FetchItem::Preview(text)))
-            .or_else(|_| unknown_item(input, depth)),
-        (8, kw::SAVEDATE) => sp(rest)
-            .and_then(|(rest, ())| match nil(rest) {
-                Ok((rest, ())) => Ok((rest, None)),
-                Err(_) => date_time(rest).map(|(rest, date)| (rest, Some(date))),
-            })
-            .map(|(rest, date)| (rest, FetchItem::SaveDate(date)))
-            .or_else(|_| unknown_item(input, depth)),
-        _ => unknown_item(input, depth),
-    }
-}
-
-/// An item this codec does not know: its name (with `[...]` and `<...>` parts) and one value.
+/// An item this codec does not know: its name (with `[...]` and `<...>` parts) and one
+/// value, kept as sent.
+#[inline(never)]
 fn unknown_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
-    let (mut rest, _) = item_name(input)?;
+    let mut rest = match item_name_len(input) {
+        0 => return fail(input, "a FETCH data item"),
+        len => &input[len..],
+    };
     if rest.first() == Some(&b'[') {
         match bracket_content_len(&rest[1..]) {
             Some(len) => rest = &rest[len + 2..],
@@ -469,8 +444,7 @@ fn unknown_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
         Ok(name) => name,
         Err(_) => return fail(input, "a FETCH data item name"),
     };
-    let (rest, ()) = sp(rest)?;
-    let (rest, value) = skip_value(rest, depth)?;
+    let (rest, value) = skip_value(after_sp(rest)?, depth)?;
     Ok((
         rest,
         FetchItem::Other {
@@ -482,8 +456,7 @@ fn unknown_item(input: &[u8], depth: usize) -> PResult<'_, FetchItem<'_>> {
 
 /// `* n FETCH (...)` after `FETCH`.
 pub(crate) fn fetch_items(input: &[u8], depth: usize) -> PResult<'_, Vec<FetchItem<'_>>> {
-    let (rest, ()) = sp(input)?;
-    let (rest, ()) = byte(rest, b'(', "`(`")?;
+    let (rest, ()) = byte(after_sp(input)?, b'(', "`(`")?;
     fetch_items_opened(rest, depth)
 }
 
@@ -505,40 +478,81 @@ pub(crate) fn fetch_items_opened(input: &[u8], depth: usize) -> PResult<'_, Vec<
 mod tests {
     use super::*;
 
-    /// The quick measure agrees with the byte-by-byte one for names of every length it
-    /// handles, ended by each of the bytes that end a name.
+    /// What the plain reader makes of the name at the start of `input`: the name measured
+    /// byte by byte, then keyed, then looked up among the items' names.
+    fn item_named_plainly(input: &[u8]) -> Option<(Item, &[u8])> {
+        let len = item_name_len(input);
+        let key = Keyword::of(&input[..len]);
+        Item::ALL
+            .into_iter()
+            .find(|item| Keyword::new(item.name()) == key)
+            .map(|item| (item, &input[len..]))
+    }
+
+    /// Every item's name, in any case, spoilt, cut short or run on, followed by each kind of
+    /// byte and near the end of the input or far from it, is recognised as the plain reader
+    /// recognises it.
     #[test]
-    fn item_names_measure_the_same_either_way() {
-        for len in 1..=16 {
-            for stop in [b' ', b'[', b'<'] {
-                let mut input: Vec<u8> = b"RFC822.SIZEABCDEFGHIJ"[..len.min(21)].to_vec();
-                input.resize(len, b'X');
-                input.push(stop);
-                input.extend_from_slice(b"1234567890123456");
-                let slow = item_name(&input).unwrap().1.len();
-                match quick_name(&input) {
-                    Some((quick, key)) => {
-                        assert_eq!(quick, slow, "{}", String::from_utf8_lossy(&input));
-                        assert_eq!(key, Keyword::prefix(&input, slow));
-                    }
-                    None => assert_eq!(len, 16, "only a name filling the sixteen bytes"),
+    fn item_names_are_recognised_as_the_plain_reader_reads_them() {
+        let mut names: Vec<Vec<u8>> = Vec::new();
+        for item in Item::ALL {
+            let name = item.name();
+            names.push(name.as_bytes().to_vec());
+            names.push(name.to_ascii_lowercase().into_bytes());
+            names.push(name.as_bytes()[..name.len() - 1].to_vec());
+            names.push(format!("{name}X").into_bytes());
+            names.push(format!("{name}.PEEK").into_bytes());
+            // Each byte in turn replaced by one that folds onto a letter only if it is one,
+            // or ends an atom.
+            for at in 0..name.len() {
+                for spoilt in [b'@', b'\x0e', b')', 0xc1] {
+                    let mut bytes = name.as_bytes().to_vec();
+                    bytes[at] = spoilt;
+                    names.push(bytes);
                 }
             }
         }
-        assert_eq!(quick_name(b" UID 1 AAAAAAAAAAAA"), None);
-        assert_eq!(quick_name(b"UID 1)"), None, "fewer than sixteen bytes left");
+        names.push(b"X-UNKNOWN".to_vec());
+        names.push(b"".to_vec());
+        let mut tried = 0;
+        for name in &names {
+            for next in [
+                &b" 1)\r\n"[..],
+                b"[]",
+                b"<0>",
+                b")",
+                b"X",
+                b".",
+                b"\r\n",
+                b"\xc3",
+                b"",
+            ] {
+                for tail in [&b""[..], b" UID 9 FLAGS () RFC822.SIZE 1)\r\n"] {
+                    let input = [&name[..], next, tail].concat();
+                    assert_eq!(
+                        item_named(&input),
+                        item_named_plainly(&input),
+                        "{}",
+                        input.escape_ascii()
+                    );
+                    tried += usize::from(item_named(&input).is_some());
+                }
+            }
+        }
+        assert!(tried > 20 * 2 * 9, "every name is found: {tried}");
     }
 
-    /// The usual items read by their first letter give what reading them by measured name
-    /// gives, in any case, spoilt, and with too few bytes left for the quick comparison.
+    /// An item reads the same whether the input ends right after it (the first sixteen
+    /// bytes padded with zeros) or goes on, in any case and spoilt.
     #[test]
-    fn usual_items_read_alike_by_letter_and_by_name() {
+    fn items_read_alike_near_the_end_of_the_input_and_far_from_it() {
         let items = [
             "UID 40007",
             "uid 7",
             "UID  7",
             "UID7",
             "UIDX 7",
+            "UID[1] 7",
             "FLAGS (\\Seen $Junk)",
             "Flags ()",
             "FLAGS(\\Seen)",
@@ -548,21 +562,43 @@ mod tests {
             "RFC822.SIZE 4286",
             "rfc822.size -1",
             "RFC822.SIZEX 1",
+            "RFC822[] {3}\r\nabc",
+            "RFC822.TEXT NIL",
             "ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)",
             "BODYSTRUCTURE (\"text\" \"plain\" NIL NIL NIL \"7bit\" 3 1)",
             "BODY (\"text\" \"plain\" NIL NIL NIL \"7bit\" 3 1)",
             "BODY[] {3}\r\nabc",
+            "BODY[1]<0> \"x\"",
+            "BINARY.SIZE[1] 12",
+            "MODSEQ (-1)",
+            "X-GM-MSGID 1278455344230334865",
+            "X-GM-LABELS (\\Inbox foo)",
+            "PREVIEW (1 2)",
             "X-UNKNOWN (1 2)",
         ];
         for item in items {
-            for tail in [")\r\n", " UID 9 FLAGS () RFC822.SIZE 1)\r\n"] {
+            let read = |tail: &str| {
                 let input = format!("{item}{tail}");
-                let mut by_letter = Vec::new();
-                let quick = fetch_item_into(input.as_bytes(), 8, &mut by_letter);
-                let mut by_name = Vec::new();
-                let named = named_item_into(input.as_bytes(), 8, &mut by_name);
-                assert_eq!(quick, named, "{input:?}");
-                assert_eq!(by_letter, by_name, "{input:?}");
+                let mut items = Vec::new();
+                let rest = fetch_item_into(input.as_bytes(), 8, &mut items)
+                    .map(|(rest, ())| String::from_utf8_lossy(rest).into_owned());
+                (
+                    rest.map_err(|error| format!("{error:?}")),
+                    format!("{items:?}"),
+                )
+            };
+            let (near, near_items) = read(")\r\n");
+            let (far, far_items) = read(") UID 9 FLAGS () RFC822.SIZE 1)\r\n");
+            assert_eq!(near_items, far_items, "{item:?}");
+            match (near, far) {
+                (Ok(near), Ok(far)) => {
+                    assert_eq!(
+                        (near.as_str(), far.as_str()),
+                        (")\r\n", ") UID 9 FLAGS () RFC822.SIZE 1)\r\n"),
+                        "{item:?}"
+                    );
+                }
+                (near, far) => assert_eq!(near.is_ok(), far.is_ok(), "{item:?}"),
             }
         }
     }

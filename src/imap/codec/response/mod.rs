@@ -22,16 +22,6 @@ use crate::imap::codec::types::{
     Continue, Data, Greeting, GreetingKind, Raw, Response, Status, StatusKind, Tag,
 };
 
-/// Stores `value` in `field`, which holds a value that owns no memory (NIL, an empty
-/// borrowed string, the placeholder a parser fills in place): a plain assignment would
-/// first run the old value's drop code, a test per field the compiler cannot prove needless.
-/// Were the old value ever to own memory, it would leak, never be freed twice.
-#[inline(always)]
-pub(crate) fn fill<T>(field: &mut T, value: T) {
-    let old = std::mem::replace(field, value);
-    std::mem::forget(old);
-}
-
 /// `greeting`: `* OK|PREAUTH|BYE resp-text`.
 pub(crate) fn greeting(input: &[u8]) -> PResult<'_, Greeting<'_>> {
     let rest = match input.strip_prefix(b"* ") {

@@ -6,8 +6,8 @@ use std::borrow::Cow;
 
 use crate::imap::codec::grammar::chars::{self, ATOM, CAPABILITY};
 use crate::imap::codec::grammar::core::{
-    astring, byte, line_end, number, number64, nz_number, paren_list, sp, space_list, spaces, text,
-    token,
+    after_sp, astring, byte, line_end, number, number64, nz_number, paren_list, sp, space_list,
+    spaced, spaces, text, token,
 };
 use crate::imap::codec::grammar::flag::flag_list;
 use crate::imap::codec::grammar::sequence::sequence_set;
@@ -115,46 +115,27 @@ fn known_code<'a>(name: &'a [u8], rest: &'a [u8]) -> PResult<'a, Code<'a>> {
             let (rest, list) = paren_list(&rest[1..], astring)?;
             Ok((rest, Code::BadCharset(list)))
         }
-        kw::PERMANENTFLAGS => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, flags) = flag_list(rest)?;
-            Ok((rest, Code::PermanentFlags(flags)))
-        }
-        kw::UIDNEXT => number_code(rest, Code::UidNext),
-        kw::UIDVALIDITY => number_code(rest, Code::UidValidity),
-        kw::UNSEEN => number_code(rest, Code::Unseen),
-        kw::HIGHESTMODSEQ => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, n) = number64(rest)?;
-            Ok((rest, Code::HighestModSeq(n)))
-        }
-        kw::MODIFIED => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, set) = sequence_set(rest)?;
-            Ok((rest, Code::Modified(set)))
-        }
+        kw::PERMANENTFLAGS => spaced(rest, flag_list, Code::PermanentFlags),
+        kw::UIDNEXT => spaced(rest, number, Code::UidNext),
+        kw::UIDVALIDITY => spaced(rest, number, Code::UidValidity),
+        kw::UNSEEN => spaced(rest, number, Code::Unseen),
+        kw::HIGHESTMODSEQ => spaced(rest, number64, Code::HighestModSeq),
+        kw::MODIFIED => spaced(rest, sequence_set, Code::Modified),
         kw::APPENDUID => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, uid_validity) = nz_number(rest)?;
-            let (rest, ()) = sp(rest)?;
-            let (rest, uids) = sequence_set(rest)?;
+            let (rest, uid_validity) = nz_number(after_sp(rest)?)?;
+            let (rest, uids) = sequence_set(after_sp(rest)?)?;
             Ok((rest, Code::AppendUid { uid_validity, uids }))
         }
         kw::COPYUID => {
-            let (rest, ()) = sp(rest)?;
-            let (rest, uid_validity) = nz_number(rest)?;
-            let (rest, ()) = sp(rest)?;
-            let (rest, source) = sequence_set(rest)?;
-            let (rest, ()) = sp(rest)?;
-            let (rest, destination) = sequence_set(rest)?;
-            Ok((
-                rest,
-                Code::CopyUid {
-                    uid_validity,
-                    source,
-                    destination,
-                },
-            ))
+            let (rest, uid_validity) = nz_number(after_sp(rest)?)?;
+            let (rest, source) = sequence_set(after_sp(rest)?)?;
+            let (rest, destination) = sequence_set(after_sp(rest)?)?;
+            let code = Code::CopyUid {
+                uid_validity,
+                source,
+                destination,
+            };
+            Ok((rest, code))
         }
         other => match BARE_CODES
             .iter()
@@ -164,10 +145,4 @@ fn known_code<'a>(name: &'a [u8], rest: &'a [u8]) -> PResult<'a, Code<'a>> {
             None => fail(name, "a known response code"),
         },
     }
-}
-
-fn number_code<'a>(rest: &'a [u8], make: fn(u32) -> Code<'a>) -> PResult<'a, Code<'a>> {
-    let (rest, ()) = sp(rest)?;
-    let (rest, n) = number(rest)?;
-    Ok((rest, make(n)))
 }
