@@ -418,6 +418,27 @@ pub(crate) fn paren_list_sized<'a, T>(
     }
 }
 
+/// NIL, or a parenthesised list whose items `item` reads and keeps where they belong (a
+/// part's parameters, an envelope's addresses); `what` names the two for an error. The
+/// list is looked for first: where this is used, it is the commoner.
+#[inline(always)]
+pub(crate) fn nil_or_items<'a>(
+    input: &'a [u8],
+    what: &'static str,
+    mut item: impl FnMut(&'a [u8]) -> PResult<'a, ()>,
+) -> PResult<'a, ()> {
+    let Some(mut rest) = input.strip_prefix(b"(") else {
+        return nil(input).or_else(|_| fail(input, what));
+    };
+    loop {
+        rest = spaces(rest);
+        if let Some(tail) = rest.strip_prefix(b")") {
+            return Ok((tail, ()));
+        }
+        (rest, ()) = item(rest)?;
+    }
+}
+
 /// A parenthesised list whose items may be lists again (extension data of unknown
 /// shape), at most `depth` levels deep: `item` reads one item given the levels left below
 /// this list.

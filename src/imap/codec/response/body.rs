@@ -144,18 +144,31 @@ fn all_nil_extension_data(input: &[u8]) -> Option<&[u8]> {
     ALL_NIL.strip_prefix(input)
 }
 
+/// The extension data at `input` stored in `slot` within the extension `make` builds
+/// around it (MD5 or parameters first): built whole when it is all NIL, else stored empty
+/// and read into where it lives (`more` finds it).
+#[inline(always)]
+fn extension_into<'a, E>(
+    input: &'a [u8],
+    depth: usize,
+    slot: &mut Option<E>,
+    make: impl FnOnce(ExtensionData<'a>) -> E,
+    more: impl FnOnce(&mut E) -> &mut ExtensionData<'a>,
+) -> PResult<'a, ()> {
+    if let Some(rest) = all_nil_extension_data(input) {
+        *slot = Some(make(ExtensionData::all_nil()));
+        return Ok((rest, ()));
+    }
+    let extension = slot.insert(make(ExtensionData::default()));
+    extension_data_into(input, depth, more(extension))
+}
+
 /// The fields after MD5 (single part) or parameters (multipart): all optional, in order.
 fn extension_data_into<'a>(
     input: &'a [u8],
     depth: usize,
     data: &mut ExtensionData<'a>,
 ) -> PResult<'a, ()> {
-    if let Some(rest) = all_nil_extension_data(input) {
-        data.disposition = Some(None);
-        data.language = Some(Vec::new());
-        data.location = Some(None);
-        return Ok((rest, ()));
-    }
     let Some(rest) = optional_field(input) else {
         return Ok((input, ()));
     };
@@ -275,19 +288,8 @@ fn single_part_into<'a>(
 
     if let Some(field) = optional_field(rest) {
         let (tail, md5) = nstring(field)?;
-        // Built whole when the rest is all NIL; else its fields are read into it where it
-        // lives.
-        if let Some(tail) = all_nil_extension_data(tail) {
-            let more = ExtensionData::all_nil();
-            part.extension = Some(SinglePartExtension { md5, more });
-            return Ok((tail, ()));
-        }
-        let more = ExtensionData::default();
-        part.extension = Some(SinglePartExtension { md5, more });
-        if let Some(extension) = &mut part.extension {
-            let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
-            rest = tail;
-        }
+        let make = |more| SinglePartExtension { md5, more };
+        (rest, ()) = extension_into(tail, depth, &mut part.extension, make, |e| &mut e.more)?;
     }
     Ok((rest, ()))
 }
@@ -313,19 +315,8 @@ fn multi_part_into<'a>(input: &'a [u8], depth: usize, part: &mut MultiPart<'a>) 
     part.media_subtype = value;
     if let Some(field) = optional_field(rest) {
         let (tail, params) = parameters(field)?;
-        // As a single part's: built whole when the rest is all NIL, else read into it
-        // where it lives.
-        if let Some(tail) = all_nil_extension_data(tail) {
-            let more = ExtensionData::all_nil();
-            part.extension = Some(MultiPartExtension { params, more });
-            return Ok((tail, ()));
-        }
-        let more = ExtensionData::default();
-        part.extension = Some(MultiPartExtension { params, more });
-        if let Some(extension) = &mut part.extension {
-            let (tail, ()) = extension_data_into(tail, depth, &mut extension.more)?;
-            rest = tail;
-        }
+        let make = |more| MultiPartExtension { params, more };
+        (rest, ()) = extension_into(tail, depth, &mut part.extension, make, |e| &mut e.more)?;
     }
     Ok((rest, ()))
 }

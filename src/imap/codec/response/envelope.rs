@@ -1,6 +1,6 @@
 //! ENVELOPE.
 
-use crate::imap::codec::grammar::core::{byte, nil, nstring, spaces};
+use crate::imap::codec::grammar::core::{byte, nil_or_items, nstring, spaces};
 use crate::imap::codec::grammar::keyword::Spelled;
 use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::types::{Address, AddressField, Envelope, NString};
@@ -58,20 +58,12 @@ fn address_into<'a>(input: &'a [u8], slot: &mut Address<'a>) -> PResult<'a, ()> 
 /// read.
 fn address_list_into<'a>(input: &'a [u8], envelope: &mut Envelope<'a>) -> PResult<'a, ()> {
     let (rest, ()) = field_sep(input)?;
-    // Looked for before NIL: most envelopes carry more lists than NILs.
-    let Some(mut rest) = rest.strip_prefix(b"(") else {
-        return nil(rest).or_else(|_| fail(rest, "`(` or NIL for an address list"));
-    };
-    loop {
-        rest = spaces(rest);
-        if let Some(tail) = rest.strip_prefix(b")") {
-            return Ok((tail, ()));
-        }
+    nil_or_items(rest, "`(` or NIL for an address list", |rest| {
         let Some(slot) = envelope.push_address() else {
             return fail(rest, "fewer addresses");
         };
-        (rest, ()) = address_into(rest, slot)?;
-    }
+        address_into(rest, slot)
+    })
 }
 
 /// `envelope`, built in place on the heap: it is large, and moving it costs more than
