@@ -207,8 +207,9 @@ pub(crate) fn date_time(input: &[u8]) -> PResult<'_, DateTime> {
     }
 }
 
-/// `date-time` read field by field: any width the grammar and servers allow. Kept out of
-/// [`date_time`] so that the usual case saves and restores no registers for it.
+/// `date-time` read field by field: any width the grammar and servers allow. The rare
+/// path, kept apart from [`date_time`]'s fixed-width reading so that the usual case stays
+/// small.
 #[cold]
 #[inline(never)]
 fn date_time_fields(input: &[u8]) -> PResult<'_, DateTime> {

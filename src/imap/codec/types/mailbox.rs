@@ -346,7 +346,7 @@ mod tests {
                 ));
             }
         }
-        // Too short to read in registers: the byte-wise path answers.
+        // Too short for the word-at-a-time reading: the byte-wise path answers.
         assert_eq!(MailboxAttribute::known_at(b"Sent)\r\n"), None);
         assert_eq!(MailboxAttribute::known_at(b"Sentinel) NIL x\r\n"), None);
     }
