@@ -113,8 +113,9 @@ async fn starttls_upgrades_the_connection() {
     assert_eq!(log.after_tls_unredacted(), b"EHLO client.example\r\n");
 }
 
-#[tokio::test]
-async fn starttls_refuses_bytes_injected_after_the_go_ahead() {
+/// A STARTTLS go-ahead followed, in the same write, by a reply the server planted: the
+/// response-injection attack. Returns once the client has read the go-ahead.
+async fn go_ahead_with_a_reply_planted_after_it() -> (ScriptedServer, Connection) {
     let ca = TestCa::new();
     let leaf = ca.leaf(&["localhost"]);
     let server = ScriptedServer::start(starttls_script(
@@ -128,6 +129,12 @@ async fn starttls_refuses_bytes_injected_after_the_go_ahead() {
         .await
         .unwrap();
     until_go_ahead(&mut client).await;
+    (server, client)
+}
+
+#[tokio::test]
+async fn starttls_refuses_bytes_injected_after_the_go_ahead() {
+    let (server, mut client) = go_ahead_with_a_reply_planted_after_it().await;
     let error = client.upgrade().await.unwrap_err();
     assert!(
         matches!(error, NetError::BufferedBeforeTls { bytes: 14, .. }),
@@ -153,19 +160,7 @@ async fn starttls_refuses_bytes_injected_after_the_go_ahead() {
 
 #[tokio::test]
 async fn a_refused_starttls_upgrade_leaves_the_connection_broken() {
-    let ca = TestCa::new();
-    let leaf = ca.leaf(&["localhost"]);
-    let server = ScriptedServer::start(starttls_script(
-        b"220 go ahead\r\n250 injected\r\n",
-        leaf.server_config(),
-    ))
-    .await
-    .unwrap();
-
-    let mut client = Connection::connect("localhost", server.port(), &ca.options())
-        .await
-        .unwrap();
-    until_go_ahead(&mut client).await;
+    let (server, mut client) = go_ahead_with_a_reply_planted_after_it().await;
     let refused = client.upgrade().await.unwrap_err();
     assert!(
         matches!(refused, NetError::BufferedBeforeTls { .. }),
