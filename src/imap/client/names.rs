@@ -1,0 +1,52 @@
+//! Command names, as errors and transcripts name commands.
+
+use crate::imap::codec::types::CommandBody;
+
+/// A command's name, for errors.
+pub(crate) fn command_name(body: &CommandBody<'_>) -> &'static str {
+    match body {
+        CommandBody::Capability => "CAPABILITY",
+        CommandBody::Noop => "NOOP",
+        CommandBody::Logout => "LOGOUT",
+        CommandBody::StartTls => "STARTTLS",
+        CommandBody::Authenticate { .. } => "AUTHENTICATE",
+        CommandBody::Login { .. } => "LOGIN",
+        CommandBody::Select { .. } => "SELECT",
+        CommandBody::Examine { .. } => "EXAMINE",
+        CommandBody::Create { .. } => "CREATE",
+        CommandBody::Delete { .. } => "DELETE",
+        CommandBody::Rename { .. } => "RENAME",
+        CommandBody::Subscribe { .. } => "SUBSCRIBE",
+        CommandBody::Unsubscribe { .. } => "UNSUBSCRIBE",
+        CommandBody::List { .. } => "LIST",
+        CommandBody::Lsub { .. } => "LSUB",
+        CommandBody::Status { .. } => "STATUS",
+        CommandBody::Append { .. } => "APPEND",
+        CommandBody::Check => "CHECK",
+        CommandBody::Close => "CLOSE",
+        CommandBody::Expunge => "EXPUNGE",
+        CommandBody::UidExpunge(_) => "UID EXPUNGE",
+        CommandBody::Unselect => "UNSELECT",
+        CommandBody::Search { uid: false, .. } => "SEARCH",
+        CommandBody::Search { uid: true, .. } => "UID SEARCH",
+        CommandBody::Sort { uid: false, .. } => "SORT",
+        CommandBody::Sort { uid: true, .. } => "UID SORT",
+        CommandBody::Thread { uid: false, .. } => "THREAD",
+        CommandBody::Thread { uid: true, .. } => "UID THREAD",
+        CommandBody::Fetch { uid: false, .. } => "FETCH",
+        CommandBody::Fetch { uid: true, .. } => "UID FETCH",
+        CommandBody::Store { uid: false, .. } => "STORE",
+        CommandBody::Store { uid: true, .. } => "UID STORE",
+        CommandBody::Copy { uid: false, .. } => "COPY",
+        CommandBody::Copy { uid: true, .. } => "UID COPY",
+        CommandBody::Move { uid: false, .. } => "MOVE",
+        CommandBody::Move { uid: true, .. } => "UID MOVE",
+        CommandBody::Idle => "IDLE",
+        CommandBody::Namespace => "NAMESPACE",
+        CommandBody::Id(_) => "ID",
+        CommandBody::Enable(_) => "ENABLE",
+        CommandBody::GetQuota(_) => "GETQUOTA",
+        CommandBody::GetQuotaRoot(_) => "GETQUOTAROOT",
+        CommandBody::SetQuota { .. } => "SETQUOTA",
+    }
+}

@@ -1,0 +1,758 @@
+//! The machinery every command shares: tags, writing, reading through the framer, routing
+//! each response to its command or to the caller's events, and cancel safety.
+//!
+//! Command families (`select`, `fetch`, `idle`…) live in files of their own with their own
+//! `impl Client` blocks and use only what this file offers them:
+//!
+//! * [`Client::run`]: send a command and wait for its completion, with the untagged
+//!   responses its [`Claim`] takes; [`Client::run_ok`] turns NO/BAD into an [`Error`].
+//! * [`Client::send`] / [`Client::wait`]: the same in two halves, so several commands can
+//!   be in flight at once (FETCH chunks); [`Client::next_delivery`] hands a command's
+//!   responses out one by one as they arrive, large literals in pieces.
+//! * [`Client::continuation`] / [`Client::write_continuation_line`]: the `+` exchanges of
+//!   AUTHENTICATE and IDLE.
+//!
+//! Routing: a tagged completion goes to the command with that tag (a tag never sent is a
+//! protocol error); a `+` to the command waiting for one; untagged data first updates the
+//! capabilities and the selected mailbox's state, then goes to the oldest in-flight command
+//! whose claim takes it, and otherwise becomes an [`Event`] for the caller. Nothing is
+//! dropped and nothing unasked is mistaken for an answer.
+//!
+//! Cancel safety: a command whose future is dropped leaves its tag in flight, marked
+//! abandoned (its [`Pending`] handle is gone). The next command first reads the responses
+//! up to those tags' completions, routing them as above, and only then writes. A future
+//! dropped while a command was being written, in a `+` exchange, or while a response was
+//! being collected leaves the stream where no one can tell what comes next: the client is
+//! then marked unusable ([`Error::Unusable`]).
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Weak};
+
+use super::config::{ClientBuilder, Deadlines};
+use super::error::Error;
+use super::names::command_name;
+use super::read::Piece;
+use super::state::{Event, MailboxState, data_event, status_event};
+use crate::imap::codec::framing::Framer;
+use crate::imap::codec::types::{
+    Capability, Code, Command, CommandBody, Continue, Data, Response, Status, StatusKind, Tag, Text,
+};
+use crate::imap::codec::{EncodeOptions, encode_command};
+use crate::limits::Limits;
+use crate::net::{Connection, NetError};
+use crate::provider::Provider;
+
+/// Literals larger than this are handed out in pieces (to a streaming command) or
+/// collected piece by piece, never held by the framer whole.
+pub(crate) const STREAM_LITERALS_ABOVE: u64 = 64 * 1024;
+
+/// Decides whether an untagged response belongs to a command (`* LIST` to LIST, `* n
+/// FETCH` to FETCH…). What no command claims becomes an [`Event`].
+pub(crate) type Claim = Box<dyn FnMut(&Response<'_>) -> bool + Send>;
+
+/// A claim that takes nothing: everything untagged becomes an event.
+pub(crate) fn claim_nothing() -> Claim {
+    Box::new(|_| false)
+}
+
+/// A claim that takes untagged data for which `take` is true.
+pub(crate) fn claim_data(mut take: impl FnMut(&Data<'_>) -> bool + Send + 'static) -> Claim {
+    Box::new(move |response| matches!(response, Response::Data(data) if take(data)))
+}
+
+/// A command sent and not yet completed. Dropping it abandons the command: its responses
+/// are then read and routed before the next command is written.
+#[derive(Debug)]
+pub(crate) struct Pending {
+    pub(crate) tag: String,
+    pub(crate) command: &'static str,
+    _alive: Arc<()>,
+}
+
+/// How a command ended, with the untagged responses its claim took, in order.
+#[derive(Debug, Clone)]
+pub(crate) struct Completion {
+    /// The command's name, for errors.
+    pub(crate) command: &'static str,
+    /// OK, NO or BAD.
+    pub(crate) kind: StatusKind,
+    /// The tagged response's code.
+    pub(crate) code: Option<Code<'static>>,
+    /// The tagged response's text.
+    pub(crate) text: Text<'static>,
+    /// The claimed untagged responses.
+    pub(crate) data: Vec<Response<'static>>,
+}
+
+impl Completion {
+    /// True for a tagged OK.
+    pub(crate) fn is_ok(&self) -> bool {
+        self.kind == StatusKind::Ok
+    }
+
+    /// The tagged text, lossily decoded.
+    pub(crate) fn text(&self) -> String {
+        self.text.to_str_lossy().into_owned()
+    }
+
+    /// This completion when it is an OK, else the error for its NO or BAD.
+    pub(crate) fn ok(self, server: &str) -> Result<Self, Error> {
+        if self.is_ok() {
+            return Ok(self);
+        }
+        let text = self.text();
+        Err(Error::refused(
+            server,
+            self.command,
+            self.kind,
+            self.code,
+            text,
+        ))
+    }
+}
+
+/// One step of reading for a command that streams ([`Client::next_delivery`]).
+#[derive(Debug)]
+#[allow(
+    dead_code,
+    reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
+)]
+pub(crate) enum Delivery {
+    /// An untagged response the command claimed.
+    Response(Response<'static>),
+    /// The start of a message whose large literal follows in pieces: the bytes up to and
+    /// including the literal's announcement (`* 3 FETCH (UID 9 BODY[] {250000}\r\n`).
+    StreamStart {
+        /// The message's bytes so far.
+        head: Vec<u8>,
+        /// The literal's size.
+        size: u64,
+    },
+    /// Bytes of that literal.
+    StreamData(Vec<u8>),
+    /// The rest of that message, after its literal, through its line end.
+    StreamEnd {
+        /// The bytes.
+        tail: Vec<u8>,
+    },
+    /// The command completed: [`Client::wait`] returns how.
+    Done,
+}
+
+/// What routing a response led to.
+enum Routed {
+    /// Handed to a command, the state or the events.
+    Handled,
+    /// A continuation request for the command waiting for one.
+    Continue(Continue<'static>),
+}
+
+struct InFlight {
+    tag: String,
+    command: &'static str,
+    claim: Claim,
+    alive: Weak<()>,
+    claimed: VecDeque<Response<'static>>,
+    completion: Option<Status<'static>>,
+}
+
+impl InFlight {
+    fn abandoned(&self) -> bool {
+        self.alive.strong_count() == 0
+    }
+}
+
+/// An IMAP session: greeted, secured and logged in as configured.
+///
+/// Methods take `&mut self`: one task drives the session. Every response is read under
+/// [`Deadlines::response`] (a large literal under [`Deadlines::literal`]), unilateral data
+/// arriving during any command is kept for [`take_events`](Client::take_events), and a
+/// command future dropped half-way never makes the next command read its answers.
+pub struct Client {
+    pub(super) conn: Connection,
+    pub(super) framer: Framer,
+    pub(super) server: String,
+    pub(super) provider: Option<&'static Provider>,
+    pub(super) deadlines: Deadlines,
+    pub(super) limits: Limits,
+    next_tag: u64,
+    in_flight: VecDeque<InFlight>,
+    /// `None` until known, and again after STARTTLS and login.
+    pub(super) capabilities: Option<Vec<Capability<'static>>>,
+    /// What the server confirmed enabled.
+    pub(super) enabled: Vec<Capability<'static>>,
+    pub(super) selected: Option<MailboxState>,
+    events: VecDeque<Event>,
+    unusable: Option<String>,
+    /// A command being written, or a `+` exchange open: a drop now breaks the session.
+    exchange: Option<&'static str>,
+    /// A large response being collected whole: a drop now breaks the session.
+    pub(super) collecting: bool,
+    /// A command waits for `+`.
+    awaiting_continuation: bool,
+    /// Literal bytes still to come of a literal being handed out in pieces.
+    pub(super) streaming: Option<u64>,
+    /// Inside a response (its deadline already opened).
+    pub(super) mid_response: bool,
+    /// The text of a BYE received.
+    bye: Option<String>,
+}
+
+impl core::fmt::Debug for Client {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Client")
+            .field("server", &self.server)
+            .field("tls", &self.conn.is_tls())
+            .field("capabilities", &self.capabilities)
+            .field("enabled", &self.enabled)
+            .field("selected", &self.selected)
+            .field("in_flight", &self.in_flight.len())
+            .field("events", &self.events.len())
+            .field("unusable", &self.unusable)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub(super) fn new(conn: Connection, builder: &ClientBuilder) -> Self {
+        Client {
+            conn,
+            framer: Framer::responses(builder.limits).stream_literals_above(STREAM_LITERALS_ABOVE),
+            server: builder.server(),
+            provider: builder.provider,
+            deadlines: builder.deadlines,
+            limits: builder.limits,
+            next_tag: 1,
+            in_flight: VecDeque::new(),
+            capabilities: None,
+            enabled: Vec::new(),
+            selected: None,
+            events: VecDeque::new(),
+            unusable: None,
+            exchange: None,
+            collecting: false,
+            awaiting_continuation: false,
+            streaming: None,
+            mid_response: false,
+            bye: None,
+        }
+    }
+
+    /// `host:port`, as errors name it.
+    pub fn server(&self) -> &str {
+        &self.server
+    }
+
+    /// True while the connection can take commands: no BYE, no network failure, no
+    /// cancelled command that could not be finished.
+    pub fn is_usable(&self) -> bool {
+        self.unusable.is_none() && self.exchange.is_none() && !self.collecting
+    }
+
+    /// The events (unilateral data) received so far, oldest first; the queue is emptied.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        self.events.drain(..).collect()
+    }
+
+    /// The selected mailbox's state, when one is selected.
+    pub fn selected(&self) -> Option<&MailboxState> {
+        self.selected.as_ref()
+    }
+
+    #[allow(
+        dead_code,
+        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
+    )]
+    /// The connection, for the few families that change it (IDLE's read timeout).
+    pub(crate) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    #[allow(
+        dead_code,
+        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
+    )]
+    /// The deadlines this session uses.
+    pub(crate) fn deadlines(&self) -> &Deadlines {
+        &self.deadlines
+    }
+
+    #[allow(
+        dead_code,
+        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
+    )]
+    /// Replaces the selected mailbox's state (SELECT/EXAMINE start with a fresh one;
+    /// `None` for UNSELECT, CLOSE and LOGOUT).
+    pub(crate) fn set_selected(&mut self, state: Option<MailboxState>) {
+        self.selected = state;
+    }
+
+    #[allow(
+        dead_code,
+        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
+    )]
+    /// Queues an event for the caller (for families that take data back out of a claim).
+    pub(crate) fn push_event(&mut self, event: Event) {
+        self.events.push_back(event);
+    }
+
+    /// How commands are written for this server now.
+    pub(crate) fn encode_options(&self) -> EncodeOptions {
+        EncodeOptions::default()
+            .with_literal_plus(self.has(&Capability::LiteralPlus))
+            .with_literal_minus(self.has(&Capability::LiteralMinus))
+            .with_utf8_accept(self.enabled.contains(&Capability::Utf8Accept))
+    }
+
+    pub(super) fn has(&self, capability: &Capability<'_>) -> bool {
+        self.capabilities
+            .as_ref()
+            .is_some_and(|list| list.iter().any(|c| c == capability))
+    }
+
+    fn unusable_error(&self) -> Error {
+        Error::Unusable {
+            server: self.server.clone(),
+            reason: self.unusable.clone().unwrap_or_default(),
+        }
+    }
+
+    pub(super) fn check_usable(&self) -> Result<(), Error> {
+        match self.unusable {
+            Some(_) => Err(self.unusable_error()),
+            None => Ok(()),
+        }
+    }
+
+    /// Marks the connection unusable for `reason` (kept for later errors).
+    pub(crate) fn break_connection(&mut self, reason: impl Into<String>) {
+        if self.unusable.is_none() {
+            self.unusable = Some(reason.into());
+        }
+    }
+
+    pub(super) fn fail_net(&mut self, during: &'static str, source: NetError) -> Error {
+        if let (Some(text), NetError::Closed { .. }) = (&self.bye, &source) {
+            let text = text.clone();
+            self.break_connection("the server said BYE and closed the connection");
+            return Error::Bye {
+                server: self.server.clone(),
+                text,
+            };
+        }
+        self.break_connection(format!("{source}"));
+        Error::net(during, source)
+    }
+
+    pub(crate) fn fail_protocol(&mut self, during: &'static str, what: String) -> Error {
+        self.break_connection(format!("the server broke the protocol: {what}"));
+        Error::Protocol {
+            server: self.server.clone(),
+            during,
+            what,
+        }
+    }
+
+    // ---- writing ----
+
+    /// Sends `body` under a new tag and returns at once; [`wait`](Self::wait) reads its
+    /// completion. Responses of abandoned commands are read first. A synchronising
+    /// literal waits for the server's `+`; a tagged NO/BAD instead ends the command there
+    /// (the rest is not sent, and `wait` returns the refusal). Values that cannot go on the
+    /// wire are refused with [`Error::InvalidArgument`] before any byte is written.
+    pub(crate) async fn send(
+        &mut self,
+        body: CommandBody<'_>,
+        claim: Claim,
+    ) -> Result<Pending, Error> {
+        self.settle().await?;
+        let command = command_name(&body);
+        let tag = format!("A{}", self.next_tag);
+        let tagged = Command {
+            tag: Tag::new(tag.as_str()).map_err(|source| Error::InvalidArgument { source })?,
+            body,
+        };
+        let encoded = encode_command(&tagged, &self.encode_options())
+            .map_err(|source| Error::InvalidArgument { source })?;
+        drop(tagged);
+        self.next_tag += 1;
+        let alive = Arc::new(());
+        self.in_flight.push_back(InFlight {
+            tag: tag.clone(),
+            command,
+            claim,
+            alive: Arc::downgrade(&alive),
+            claimed: VecDeque::new(),
+            completion: None,
+        });
+        let pending = Pending {
+            tag,
+            command,
+            _alive: alive,
+        };
+        self.exchange = Some(command);
+        for segment in encoded.segments() {
+            let written = if segment.holds_secret() {
+                self.conn
+                    .write_secret(segment.bytes, &segment.redacted())
+                    .await
+            } else {
+                self.conn.write_all(segment.bytes).await
+            };
+            if let Err(source) = written {
+                return Err(self.fail_net(command, source));
+            }
+            if segment.wait_for_continuation && self.continuation(&pending).await?.is_none() {
+                // Refused before the literal: the command is over.
+                break;
+            }
+        }
+        self.exchange = None;
+        Ok(pending)
+    }
+
+    /// Waits for the `+` of `pending`, routing everything else. `None` when the command
+    /// completed instead (its completion waits for [`wait`](Self::wait)). While a `+`
+    /// exchange is open the session cannot be recovered after a drop: end it with
+    /// [`write_continuation_line`](Self::write_continuation_line).
+    pub(crate) async fn continuation(
+        &mut self,
+        pending: &Pending,
+    ) -> Result<Option<Continue<'static>>, Error> {
+        self.exchange = Some(pending.command);
+        self.awaiting_continuation = true;
+        let result = loop {
+            if self.completed(&pending.tag) {
+                break Ok(None);
+            }
+            match self.step(false, pending.command).await {
+                Ok(Some(request)) => break Ok(Some(request)),
+                Ok(None) => {}
+                Err(error) => break Err(error),
+            }
+        };
+        self.awaiting_continuation = false;
+        if let Ok(None) = result {
+            self.exchange = None;
+        }
+        result
+    }
+
+    /// Writes one line answering a `+` (an AUTHENTICATE response, IDLE's `DONE`), CRLF
+    /// included in `line`; a `secret` line shows as `<redacted>` in the transcript. Ends
+    /// the exchange [`continuation`](Self::continuation) opened.
+    pub(crate) async fn write_continuation_line(
+        &mut self,
+        command: &'static str,
+        line: &[u8],
+        secret: bool,
+    ) -> Result<(), Error> {
+        self.check_usable()?;
+        let written = if secret {
+            self.conn.write_secret(line, b"<redacted>\r\n").await
+        } else {
+            self.conn.write_all(line).await
+        };
+        written.map_err(|source| self.fail_net(command, source))?;
+        self.exchange = None;
+        Ok(())
+    }
+
+    #[allow(
+        dead_code,
+        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
+    )]
+    /// Opens a `+` exchange by hand (IDLE between its `+` and `DONE`): until
+    /// [`write_continuation_line`](Self::write_continuation_line) closes it, a drop leaves
+    /// the session unusable.
+    pub(crate) fn open_exchange(&mut self, command: &'static str) {
+        self.exchange = Some(command);
+    }
+
+    // ---- waiting ----
+
+    /// Reads until `pending` completes and returns how, with what its claim took.
+    pub(crate) async fn wait(&mut self, pending: Pending) -> Result<Completion, Error> {
+        loop {
+            if let Some(completion) = self.take_completion(&pending.tag) {
+                return Ok(completion);
+            }
+            if !self.in_flight.iter().any(|entry| entry.tag == pending.tag) {
+                return Err(self.fail_protocol(
+                    pending.command,
+                    format!("the completion of {} was lost", pending.tag),
+                ));
+            }
+            self.step_routed(pending.command).await?;
+        }
+    }
+
+    /// [`send`](Self::send) then [`wait`](Self::wait): the completion whatever its status.
+    pub(crate) async fn run(
+        &mut self,
+        body: CommandBody<'_>,
+        claim: Claim,
+    ) -> Result<Completion, Error> {
+        let pending = self.send(body, claim).await?;
+        self.wait(pending).await
+    }
+
+    /// [`run`](Self::run), with a NO or BAD turned into its [`Error`].
+    pub(crate) async fn run_ok(
+        &mut self,
+        body: CommandBody<'_>,
+        claim: Claim,
+    ) -> Result<Completion, Error> {
+        let completion = self.run(body, claim).await?;
+        completion.ok(&self.server)
+    }
+
+    #[allow(
+        dead_code,
+        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
+    )]
+    /// The next thing for `pending`: a response its claim took, a piece of a streamed
+    /// literal (when `streams`; otherwise large literals are collected and parsed whole),
+    /// or [`Delivery::Done`] once it completed. Everything else is routed as usual. Pieces
+    /// of a streamed literal belong to the command that streams: let one streaming command
+    /// read at a time.
+    pub(crate) async fn next_delivery(
+        &mut self,
+        pending: &Pending,
+        streams: bool,
+    ) -> Result<Delivery, Error> {
+        loop {
+            let Some(entry) = self.in_flight.iter_mut().find(|e| e.tag == pending.tag) else {
+                return Err(self.fail_protocol(
+                    pending.command,
+                    format!("the completion of {} was lost", pending.tag),
+                ));
+            };
+            if let Some(response) = entry.claimed.pop_front() {
+                return Ok(Delivery::Response(response));
+            }
+            if entry.completion.is_some() {
+                return Ok(Delivery::Done);
+            }
+            match self.read_piece(streams, pending.command).await? {
+                Piece::Response(response) => {
+                    if let Routed::Continue(_) = self.route(response, pending.command)? {
+                        return Err(self.unexpected_continuation(pending.command));
+                    }
+                }
+                Piece::StreamStart { head, size } => {
+                    return Ok(Delivery::StreamStart { head, size });
+                }
+                Piece::StreamData(bytes) => return Ok(Delivery::StreamData(bytes)),
+                Piece::StreamEnd { tail } => return Ok(Delivery::StreamEnd { tail }),
+            }
+        }
+    }
+
+    fn completed(&self, tag: &str) -> bool {
+        self.in_flight
+            .iter()
+            .any(|entry| entry.tag == tag && entry.completion.is_some())
+    }
+
+    fn take_completion(&mut self, tag: &str) -> Option<Completion> {
+        let index = self
+            .in_flight
+            .iter()
+            .position(|entry| entry.tag == tag && entry.completion.is_some())?;
+        let entry = self.in_flight.remove(index)?;
+        let status = entry.completion?;
+        Some(Completion {
+            command: entry.command,
+            kind: status.kind,
+            code: status.code,
+            text: status.text,
+            data: entry.claimed.into(),
+        })
+    }
+
+    /// Finishes what abandoned commands left: reads until each has completed.
+    async fn settle(&mut self) -> Result<(), Error> {
+        self.check_usable()?;
+        if let Some(command) = self.exchange {
+            self.break_connection(format!(
+                "a {command} command was cancelled while it was being sent"
+            ));
+            return Err(self.unusable_error());
+        }
+        if self.collecting {
+            self.break_connection("a command was cancelled while a large response arrived");
+            return Err(self.unusable_error());
+        }
+        loop {
+            self.in_flight
+                .retain(|entry| !(entry.abandoned() && entry.completion.is_some()));
+            let abandoned = self.in_flight.iter().any(InFlight::abandoned);
+            let live = self.in_flight.iter().any(|entry| !entry.abandoned());
+            if !abandoned && (self.streaming.is_none() || live) {
+                return Ok(());
+            }
+            // Pieces of a literal whose reader is gone are dropped with it.
+            match self
+                .read_piece(false, "finishing a cancelled command")
+                .await?
+            {
+                Piece::Response(response) => {
+                    if let Routed::Continue(_) =
+                        self.route(response, "finishing a cancelled command")?
+                    {
+                        return Err(self.unexpected_continuation("finishing a cancelled command"));
+                    }
+                }
+                Piece::StreamStart { .. } | Piece::StreamData(_) | Piece::StreamEnd { .. } => {}
+            }
+        }
+    }
+
+    /// Reads and routes one response; a `+` is returned when a command waits for one.
+    async fn step(
+        &mut self,
+        streams: bool,
+        during: &'static str,
+    ) -> Result<Option<Continue<'static>>, Error> {
+        match self.read_piece(streams, during).await? {
+            Piece::Response(response) => match self.route(response, during)? {
+                Routed::Continue(request) => Ok(Some(request)),
+                Routed::Handled => Ok(None),
+            },
+            // Only a streaming reader asks for pieces, and it reads them itself.
+            _ => Ok(None),
+        }
+    }
+
+    async fn step_routed(&mut self, during: &'static str) -> Result<(), Error> {
+        match self.step(false, during).await? {
+            Some(_) => Err(self.unexpected_continuation(during)),
+            None => Ok(()),
+        }
+    }
+
+    fn unexpected_continuation(&mut self, during: &'static str) -> Error {
+        self.fail_protocol(
+            during,
+            "a continuation request (+) that no command waits for".to_owned(),
+        )
+    }
+
+    // ---- routing ----
+
+    fn route(
+        &mut self,
+        response: Response<'static>,
+        during: &'static str,
+    ) -> Result<Routed, Error> {
+        match response {
+            Response::Status(status) => match &status.tag {
+                Some(tag) => {
+                    let tag = tag.as_str().to_owned();
+                    self.tagged(tag, status, during)?;
+                    Ok(Routed::Handled)
+                }
+                None => {
+                    if let Some(code) = &status.code {
+                        self.apply_code(code);
+                    }
+                    if status.kind == StatusKind::Bye {
+                        self.bye = Some(status.text.to_str_lossy().into_owned());
+                        self.events.push_back(status_event(status));
+                        return Ok(Routed::Handled);
+                    }
+                    self.deliver(Response::Status(status));
+                    Ok(Routed::Handled)
+                }
+            },
+            Response::Data(data) => {
+                if let Some(state) = self.selected.as_mut() {
+                    state.apply_data(&data);
+                }
+                match &data {
+                    Data::Capability(list) => self.capabilities = Some(list.clone()),
+                    Data::Enabled(list) => {
+                        for capability in list {
+                            if !self.enabled.contains(capability) {
+                                self.enabled.push(capability.clone());
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                self.deliver(Response::Data(data));
+                Ok(Routed::Handled)
+            }
+            Response::Continue(request) => {
+                if self.awaiting_continuation {
+                    Ok(Routed::Continue(request))
+                } else {
+                    Err(self.unexpected_continuation(during))
+                }
+            }
+        }
+    }
+
+    fn tagged(
+        &mut self,
+        tag: String,
+        status: Status<'static>,
+        during: &'static str,
+    ) -> Result<(), Error> {
+        let Some(entry) = self
+            .in_flight
+            .iter_mut()
+            .find(|entry| entry.tag == tag && entry.completion.is_none())
+        else {
+            return Err(self.fail_protocol(
+                during,
+                format!(
+                    "a tagged reply for tag {}, which this client never sent (or which \
+                     already completed)",
+                    crate::text::escape_control(&tag)
+                ),
+            ));
+        };
+        entry.completion = Some(status);
+        let status = entry.completion.as_ref().map(|s| (s.kind, s.code.clone()));
+        if let Some((StatusKind::Ok, Some(code))) = status {
+            self.apply_code(&code);
+        }
+        Ok(())
+    }
+
+    fn apply_code(&mut self, code: &Code<'static>) {
+        if let Code::Capability(list) = code {
+            self.capabilities = Some(list.clone());
+        }
+        if let Some(state) = self.selected.as_mut() {
+            state.apply_code(code);
+        }
+    }
+
+    /// Gives an untagged response to the oldest command that claims it, or to the events.
+    fn deliver(&mut self, response: Response<'static>) {
+        for entry in self.in_flight.iter_mut() {
+            if entry.completion.is_none() && (entry.claim)(&response) {
+                entry.claimed.push_back(response);
+                return;
+            }
+        }
+        let event = match response {
+            Response::Status(status) => status_event(status),
+            Response::Data(data) => data_event(data),
+            Response::Continue(_) => return,
+        };
+        self.events.push_back(event);
+    }
+
+    /// Forgets the events and state from before a change of trust (STARTTLS).
+    pub(super) fn forget_before_tls(&mut self) {
+        self.capabilities = None;
+        self.enabled.clear();
+        self.events.clear();
+        self.selected = None;
+        self.bye = None;
+    }
+}
