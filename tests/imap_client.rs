@@ -237,11 +237,22 @@ async fn a_wrong_icloud_password_is_a_credentials_error_with_the_app_password_hi
         .expect_exact(format!("A2 LOGIN name {PASSWORD}"))
         .send(b"A2 NO [AUTHENTICATIONFAILED] Authentication failed\r\n");
     let server = ScriptedServer::start(script).await.unwrap();
+    let transcript = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
+    let sink = transcript.clone();
     let error = with_login(client(server.port()), "name@icloud.com")
         .provider(Some(&ICLOUD))
+        .transcript(move |_: mailwire::imap::Direction, bytes: &[u8]| {
+            sink.lock().unwrap().extend_from_slice(bytes)
+        })
         .connect()
         .await
         .unwrap_err();
+    let transcript = String::from_utf8_lossy(&transcript.lock().unwrap()).into_owned();
+    assert!(
+        transcript.contains("A2 LOGIN name <redacted>"),
+        "{transcript}"
+    );
+    assert!(!transcript.contains(PASSWORD), "{transcript}");
     match &error {
         Error::WrongCredentials { users, hint, .. } => {
             assert_eq!(users, &["name@icloud.com".to_owned(), "name".to_owned()]);
@@ -594,4 +605,27 @@ async fn a_value_the_wire_cannot_carry_is_refused_before_anything_is_sent() {
     drop(client);
     let log = finish(server).await;
     assert_eq!(log.received_unredacted(), b"A1 NOOP\r\n");
+}
+
+#[tokio::test]
+async fn a_refusal_instead_of_the_literal_go_ahead_ends_the_command_and_the_literal_is_not_sent() {
+    let (mut client, server) = preauth(|script| {
+        script
+            .expect_line(|line| line.starts_with(b"A1 ID (") && line.ends_with(b"{9}"))
+            .send(b"A1 NO [LIMIT] no literals today\r\n")
+            .expect_exact("A2 NOOP")
+            .send(b"A2 OK NOOP completed\r\n")
+    })
+    .await;
+    let fields = [("name".to_owned(), "Entwürfe".to_owned())];
+    let error = client.id(&fields).await.unwrap_err();
+    assert!(
+        matches!(&error, Error::No { command: "ID", text, .. } if text == "no literals today"),
+        "{error:?}"
+    );
+    assert!(client.is_usable());
+    client.noop().await.unwrap();
+    drop(client);
+    let log = finish(server).await;
+    assert!(!log.received_text_unredacted().contains("Entwürfe"));
 }

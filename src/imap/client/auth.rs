@@ -9,9 +9,10 @@ use std::borrow::Cow;
 
 use base64::Engine as _;
 
+use super::command::claim_nothing;
 use super::config::ClientBuilder;
 use super::error::{Error, is_throttling};
-use super::session::{Client, claim_nothing};
+use super::session::Client;
 use crate::imap::codec::types::{
     AString, Atom, Capability, Code, CommandBody, GreetingKind, Secret, StatusKind,
 };
@@ -76,7 +77,11 @@ pub(super) async fn connect(mut builder: ClientBuilder) -> Result<Client, Error>
     if let Some(fields) = builder.id.take()
         && client.has(&Capability::Id)
     {
-        client.id(&fields).await?;
+        match client.id(&fields).await {
+            // ID is a courtesy: a server that refuses it is still a server to use.
+            Ok(_) | Err(Error::No { .. } | Error::Bad { .. }) => {}
+            Err(error) => return Err(error),
+        }
     }
     Ok(client)
 }
@@ -216,7 +221,7 @@ impl Client {
         user: &str,
         credentials: &Credentials,
         sasl_ir: bool,
-    ) -> Result<super::session::Completion, Error> {
+    ) -> Result<super::command::Completion, Error> {
         let mut message = Vec::with_capacity(2 + user.len() + credentials.password().len());
         message.push(0);
         message.extend_from_slice(user.as_bytes());

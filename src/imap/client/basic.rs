@@ -1,7 +1,8 @@
 //! Commands any state allows: CAPABILITY, NOOP, ID, ENABLE, LOGOUT.
 
+use super::command::{claim_data, claim_nothing};
 use super::error::Error;
-use super::session::{Client, claim_data, claim_nothing};
+use super::session::Client;
 use super::state::Event;
 use crate::imap::codec::types::{Capability, CommandBody, Data, IString, IntoOwned};
 
@@ -123,7 +124,11 @@ impl Client {
     /// `LOGOUT`: the server's BYE and OK are read, then TLS is closed and the connection
     /// shut down. Events still queued are returned.
     pub async fn logout(mut self) -> Result<Vec<Event>, Error> {
-        self.run_ok(CommandBody::Logout, claim_nothing()).await?;
+        match self.run_ok(CommandBody::Logout, claim_nothing()).await {
+            // A server may close right after its BYE, without the tagged OK.
+            Ok(_) | Err(Error::Bye { .. }) => {}
+            Err(error) => return Err(error),
+        }
         self.selected = None;
         self.break_connection("logged out");
         // The server may already have closed its side after its OK.

@@ -40,6 +40,7 @@
 
 mod auth;
 mod basic;
+mod command;
 mod config;
 mod error;
 mod names;
@@ -53,11 +54,11 @@ pub use session::Client;
 pub use state::{Event, MailboxState};
 
 #[allow(unused_imports)]
-pub(crate) use names::command_name;
-#[allow(unused_imports)]
-pub(crate) use session::{
+pub(crate) use command::{
     Claim, Completion, Delivery, Pending, STREAM_LITERALS_ABOVE, claim_data, claim_nothing,
 };
+#[allow(unused_imports)]
+pub(crate) use names::command_name;
 
 #[cfg(all(test, feature = "testing"))]
 mod tests;

@@ -28,6 +28,7 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Weak};
 
+use super::command::{Claim, Completion, Delivery, Pending, STREAM_LITERALS_ABOVE};
 use super::config::{ClientBuilder, Deadlines};
 use super::error::Error;
 use super::names::command_name;
@@ -35,109 +36,12 @@ use super::read::Piece;
 use super::state::{Event, MailboxState, data_event, status_event};
 use crate::imap::codec::framing::Framer;
 use crate::imap::codec::types::{
-    Capability, Code, Command, CommandBody, Continue, Data, Response, Status, StatusKind, Tag, Text,
+    Capability, Code, Command, CommandBody, Continue, Data, Response, Status, StatusKind, Tag,
 };
 use crate::imap::codec::{EncodeOptions, encode_command};
 use crate::limits::Limits;
 use crate::net::{Connection, NetError};
 use crate::provider::Provider;
-
-/// Literals larger than this are handed out in pieces (to a streaming command) or
-/// collected piece by piece, never held by the framer whole.
-pub(crate) const STREAM_LITERALS_ABOVE: u64 = 64 * 1024;
-
-/// Decides whether an untagged response belongs to a command (`* LIST` to LIST, `* n
-/// FETCH` to FETCH…). What no command claims becomes an [`Event`].
-pub(crate) type Claim = Box<dyn FnMut(&Response<'_>) -> bool + Send>;
-
-/// A claim that takes nothing: everything untagged becomes an event.
-pub(crate) fn claim_nothing() -> Claim {
-    Box::new(|_| false)
-}
-
-/// A claim that takes untagged data for which `take` is true.
-pub(crate) fn claim_data(mut take: impl FnMut(&Data<'_>) -> bool + Send + 'static) -> Claim {
-    Box::new(move |response| matches!(response, Response::Data(data) if take(data)))
-}
-
-/// A command sent and not yet completed. Dropping it abandons the command: its responses
-/// are then read and routed before the next command is written.
-#[derive(Debug)]
-pub(crate) struct Pending {
-    pub(crate) tag: String,
-    pub(crate) command: &'static str,
-    _alive: Arc<()>,
-}
-
-/// How a command ended, with the untagged responses its claim took, in order.
-#[derive(Debug, Clone)]
-pub(crate) struct Completion {
-    /// The command's name, for errors.
-    pub(crate) command: &'static str,
-    /// OK, NO or BAD.
-    pub(crate) kind: StatusKind,
-    /// The tagged response's code.
-    pub(crate) code: Option<Code<'static>>,
-    /// The tagged response's text.
-    pub(crate) text: Text<'static>,
-    /// The claimed untagged responses.
-    pub(crate) data: Vec<Response<'static>>,
-}
-
-impl Completion {
-    /// True for a tagged OK.
-    pub(crate) fn is_ok(&self) -> bool {
-        self.kind == StatusKind::Ok
-    }
-
-    /// The tagged text, lossily decoded.
-    pub(crate) fn text(&self) -> String {
-        self.text.to_str_lossy().into_owned()
-    }
-
-    /// This completion when it is an OK, else the error for its NO or BAD.
-    pub(crate) fn ok(self, server: &str) -> Result<Self, Error> {
-        if self.is_ok() {
-            return Ok(self);
-        }
-        let text = self.text();
-        Err(Error::refused(
-            server,
-            self.command,
-            self.kind,
-            self.code,
-            text,
-        ))
-    }
-}
-
-/// One step of reading for a command that streams ([`Client::next_delivery`]).
-#[derive(Debug)]
-#[allow(
-    dead_code,
-    reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-)]
-pub(crate) enum Delivery {
-    /// An untagged response the command claimed.
-    Response(Response<'static>),
-    /// The start of a message whose large literal follows in pieces: the bytes up to and
-    /// including the literal's announcement (`* 3 FETCH (UID 9 BODY[] {250000}\r\n`).
-    StreamStart {
-        /// The message's bytes so far.
-        head: Vec<u8>,
-        /// The literal's size.
-        size: u64,
-    },
-    /// Bytes of that literal.
-    StreamData(Vec<u8>),
-    /// The rest of that message, after its literal, through its line end.
-    StreamEnd {
-        /// The bytes.
-        tail: Vec<u8>,
-    },
-    /// The command completed: [`Client::wait`] returns how.
-    Done,
-}
 
 /// What routing a response led to.
 enum Routed {
@@ -549,6 +453,44 @@ impl Client {
         }
     }
 
+    #[allow(
+        dead_code,
+        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
+    )]
+    /// [`next_delivery`](Self::next_delivery), but when nothing at all arrives within
+    /// `within` (IDLE's keepalive, a renewal due), `None`, with the session still usable:
+    /// the wait for a response's first byte is the only one that may end quietly, since no
+    /// byte of it has been taken.
+    pub(crate) async fn next_delivery_within(
+        &mut self,
+        pending: &Pending,
+        streams: bool,
+        within: std::time::Duration,
+    ) -> Result<Option<Delivery>, Error> {
+        self.check_usable()?;
+        let quiet = self
+            .in_flight
+            .iter()
+            .find(|entry| entry.tag == pending.tag)
+            .is_some_and(|entry| entry.claimed.is_empty() && entry.completion.is_none());
+        if quiet
+            && !self.mid_response
+            && self.streaming.is_none()
+            && self.conn.buffered().is_empty()
+        {
+            self.conn.begin_response(within);
+            match self.conn.fill().await {
+                Ok(_) => {}
+                Err(source) if source.is_timeout() => {
+                    self.conn.end_response();
+                    return Ok(None);
+                }
+                Err(source) => return Err(self.fail_net(pending.command, source)),
+            }
+        }
+        self.next_delivery(pending, streams).await.map(Some)
+    }
+
     fn completed(&self, tag: &str) -> bool {
         self.in_flight
             .iter()
@@ -583,6 +525,15 @@ impl Client {
         if self.collecting {
             self.break_connection("a command was cancelled while a large response arrived");
             return Err(self.unusable_error());
+        }
+        if self.in_flight.iter().any(InFlight::abandoned) {
+            // The abandoned command's window may have run out while no one read: what is
+            // left is read under a fresh one.
+            if self.streaming.is_some() {
+                self.conn.begin_response(self.deadlines.literal);
+            } else {
+                self.mid_response = false;
+            }
         }
         loop {
             self.in_flight

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::session::{Delivery, claim_data};
+use super::command::{Delivery, claim_data};
 use super::{Client, ClientBuilder, Deadlines};
 use crate::imap::codec::types::{CommandBody, Data, FetchItems, Response, SequenceSet, StatusKind};
 use crate::security::Security;
@@ -97,6 +97,46 @@ async fn pipelined_commands_each_get_their_own_completion_and_data() {
     // The oldest command whose claim takes the data gets it.
     assert_eq!(first.data.len(), 2);
     assert!(second.data.is_empty());
+    drop(client);
+    server.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_quiet_wait_ends_without_breaking_the_session_and_pushes_come_after() {
+    let (mut client, server) = preauth(|script| {
+        script
+            .expect_exact("A1 NOOP")
+            .stall(Duration::from_millis(300))
+            .send(b"* 4 EXISTS\r\nA1 OK done\r\n")
+    })
+    .await;
+    let pending = client
+        .send(
+            CommandBody::Noop,
+            claim_data(|data| matches!(data, Data::Exists(_))),
+        )
+        .await
+        .unwrap();
+    let quiet = client
+        .next_delivery_within(&pending, false, Duration::from_millis(50))
+        .await
+        .unwrap();
+    assert!(quiet.is_none());
+    assert!(client.is_usable());
+    let push = client
+        .next_delivery_within(&pending, false, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            push,
+            Some(Delivery::Response(Response::Data(Data::Exists(4))))
+        ),
+        "{push:?}"
+    );
+    assert_eq!(client.selected(), None);
+    let completion = client.wait(pending).await.unwrap();
+    assert!(completion.is_ok());
     drop(client);
     server.finish().await.unwrap();
 }
