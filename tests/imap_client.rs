@@ -629,3 +629,23 @@ async fn a_refusal_instead_of_the_literal_go_ahead_ends_the_command_and_the_lite
     let log = finish(server).await;
     assert!(!log.received_text_unredacted().contains("Entwürfe"));
 }
+
+#[tokio::test]
+async fn status_responses_without_text_and_alerts_become_events() {
+    let (mut client, server) = preauth(|script| {
+        script
+            .expect_exact("A1 NOOP")
+            .send(b"* OK [UIDNEXT 5]\r\n* OK [ALERT] Mailbox almost full\r\n* NO\r\nA1 OK\r\n")
+    })
+    .await;
+    let events = client.noop().await.unwrap();
+    assert_eq!(events.len(), 3, "{events:?}");
+    assert!(
+        matches!(&events[0], Event::Status(status) if status.text.as_bytes().is_empty()),
+        "{events:?}"
+    );
+    assert_eq!(events[1], Event::Alert("Mailbox almost full".into()));
+    assert!(matches!(&events[2], Event::Status(_)), "{events:?}");
+    drop(client);
+    finish(server).await;
+}

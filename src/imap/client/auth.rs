@@ -118,7 +118,7 @@ impl Client {
             self.refresh_capabilities().await?;
         }
         let mut methods = Vec::new();
-        if self.has(&Capability::Auth(Atom::new("PLAIN").map_err(invalid)?)) {
+        if self.has_capability("AUTH=PLAIN") {
             methods.push(Method::Plain);
         }
         if !self.has(&Capability::LoginDisabled) {

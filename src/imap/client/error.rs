@@ -3,8 +3,8 @@
 use core::fmt;
 use core::fmt::Write as _;
 
-use crate::imap::codec::EncodeError;
-use crate::imap::codec::types::{Code, StatusKind};
+use crate::imap::codec::types::{Code, Response, Status, StatusKind, Text};
+use crate::imap::codec::{EncodeError, encode_response};
 use crate::net::NetError;
 use crate::text::Escaping;
 
@@ -189,10 +189,26 @@ pub(crate) fn is_throttling(code: Option<&Code<'_>>, text: &str) -> bool {
             .contains("temporarily unavailable")
 }
 
+/// Writes ` [CODE args]` as the server sent it (the codec writes it back), or nothing.
 fn write_code(f: &mut impl fmt::Write, code: &Option<Code<'static>>) -> fmt::Result {
-    match code {
-        Some(code) => write!(f, " [{code:?}]"),
-        None => Ok(()),
+    let Some(code) = code else {
+        return Ok(());
+    };
+    let status = Response::Status(Status {
+        tag: None,
+        kind: StatusKind::No,
+        code: Some(code.clone()),
+        text: Text::from("-"),
+    });
+    let mut wire = Vec::new();
+    let written = encode_response(&status, &mut wire).ok().and_then(|()| {
+        let start = wire.iter().position(|&b| b == b'[')?;
+        let end = wire.iter().rposition(|&b| b == b']')?;
+        wire.get(start..=end)
+    });
+    match written {
+        Some(bracketed) => write!(f, " {}", String::from_utf8_lossy(bracketed)),
+        None => write!(f, " [{code:?}]"),
     }
 }
 
@@ -312,5 +328,45 @@ impl std::error::Error for Error {
             Error::InvalidArgument { source } => Some(source),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_shows_its_code_as_sent_and_escapes_the_server_text() {
+        let error = Error::refused(
+            "imap.example.org:993",
+            "SELECT",
+            StatusKind::No,
+            Some(Code::NonExistent),
+            "no such \x1b[31mmailbox".to_owned(),
+        );
+        assert_eq!(
+            error.to_string(),
+            "imap.example.org:993: SELECT refused (NO [NONEXISTENT]): no such \\u{1b}[31mmailbox"
+        );
+    }
+
+    #[test]
+    fn throttling_is_told_by_code_or_by_words_whatever_the_status() {
+        for (kind, code, text) in [
+            (StatusKind::No, None, "Service temporarily unavailable"),
+            (
+                StatusKind::Bad,
+                Some(Code::Unavailable),
+                "Service temporarily unavailable",
+            ),
+            (StatusKind::No, Some(Code::Unavailable), ""),
+        ] {
+            let error = Error::refused("s:993", "LOGIN", kind, code, text.to_owned());
+            assert!(matches!(error, Error::Throttled { .. }), "{error:?}");
+            assert!(error.is_retryable());
+        }
+        let refused = Error::refused("s:993", "LOGIN", StatusKind::No, None, "no".into());
+        assert!(matches!(refused, Error::No { .. }));
+        assert!(!refused.is_retryable());
     }
 }

@@ -163,39 +163,39 @@ impl Client {
         self.selected.as_ref()
     }
 
+    /// The connection, for the few families that change it (IDLE's read timeout).
     #[allow(
         dead_code,
         reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
     )]
-    /// The connection, for the few families that change it (IDLE's read timeout).
     pub(crate) fn connection_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
 
+    /// The deadlines this session uses.
     #[allow(
         dead_code,
         reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
     )]
-    /// The deadlines this session uses.
     pub(crate) fn deadlines(&self) -> &Deadlines {
         &self.deadlines
     }
 
+    /// Replaces the selected mailbox's state (SELECT/EXAMINE start with a fresh one;
+    /// `None` for UNSELECT, CLOSE and LOGOUT).
     #[allow(
         dead_code,
         reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
     )]
-    /// Replaces the selected mailbox's state (SELECT/EXAMINE start with a fresh one;
-    /// `None` for UNSELECT, CLOSE and LOGOUT).
     pub(crate) fn set_selected(&mut self, state: Option<MailboxState>) {
         self.selected = state;
     }
 
+    /// Queues an event for the caller (for families that take data back out of a claim).
     #[allow(
         dead_code,
         reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
     )]
-    /// Queues an event for the caller (for families that take data back out of a claim).
     pub(crate) fn push_event(&mut self, event: Event) {
         self.events.push_back(event);
     }
@@ -362,13 +362,13 @@ impl Client {
         Ok(())
     }
 
+    /// Opens a `+` exchange by hand (IDLE between its `+` and `DONE`): until
+    /// [`write_continuation_line`](Self::write_continuation_line) closes it, a drop leaves
+    /// the session unusable.
     #[allow(
         dead_code,
         reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
     )]
-    /// Opens a `+` exchange by hand (IDLE between its `+` and `DONE`): until
-    /// [`write_continuation_line`](Self::write_continuation_line) closes it, a drop leaves
-    /// the session unusable.
     pub(crate) fn open_exchange(&mut self, command: &'static str) {
         self.exchange = Some(command);
     }
@@ -411,15 +411,15 @@ impl Client {
         completion.ok(&self.server)
     }
 
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
     /// The next thing for `pending`: a response its claim took, a piece of a streamed
     /// literal (when `streams`; otherwise large literals are collected and parsed whole),
     /// or [`Delivery::Done`] once it completed. Everything else is routed as usual. Pieces
     /// of a streamed literal belong to the command that streams: let one streaming command
     /// read at a time.
+    #[allow(
+        dead_code,
+        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
+    )]
     pub(crate) async fn next_delivery(
         &mut self,
         pending: &Pending,
@@ -453,14 +453,14 @@ impl Client {
         }
     }
 
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
     /// [`next_delivery`](Self::next_delivery), but when nothing at all arrives within
     /// `within` (IDLE's keepalive, a renewal due), `None`, with the session still usable:
     /// the wait for a response's first byte is the only one that may end quietly, since no
     /// byte of it has been taken.
+    #[allow(
+        dead_code,
+        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
+    )]
     pub(crate) async fn next_delivery_within(
         &mut self,
         pending: &Pending,
