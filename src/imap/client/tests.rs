@@ -140,3 +140,22 @@ async fn a_quiet_wait_ends_without_breaking_the_session_and_pushes_come_after() 
     drop(client);
     server.finish().await.unwrap();
 }
+
+/// The watcher and applications run sessions on spawned tasks: the client and its futures
+/// must be `Send`.
+#[test]
+fn the_client_and_its_futures_can_move_between_threads() {
+    fn is_send<T: Send>(_: &T) {}
+    let connecting = ClientBuilder::new("localhost", 1).connect();
+    is_send(&connecting);
+    drop(connecting);
+    #[allow(dead_code, reason = "only compiled, to check the futures are Send")]
+    async fn command_futures(client: &mut Client) {
+        fn is_send<T: Send>(_: &T) {}
+        let noop = client.noop();
+        is_send(&noop);
+        drop(noop);
+        let run = client.run(CommandBody::Noop, super::command::claim_nothing());
+        is_send(&run);
+    }
+}
