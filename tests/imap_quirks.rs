@@ -289,18 +289,31 @@ fn domino_wraps_fetch_items_in_parentheses_of_their_own() {
 #[test]
 fn zoho_sends_modseq_minus_one_and_zero() {
     // Zoho (MailKit issues 495 and 1686): `-1` or `0` for a message with no mod-sequence.
-    // Both read as 0, which RFC 7162 never gives a message.
-    for line in [
-        &b"* 3 FETCH (UID 9 MODSEQ (-1))\r\n"[..],
-        b"* 4 FETCH (UID 9 MODSEQ (0))\r\n",
+    // Neither is an RFC 7162 value; each keeps what was sent and is written back unchanged.
+    for (line, modseq) in [
+        (fixture_line(7), None),
+        (fixture_line(8), Some(0)),
+        (b"* 4 FETCH (MODSEQ (12345))\r\n".to_vec(), Some(12345)),
     ] {
-        assert_eq!(fetch(line), [FetchItem::Uid(9), FetchItem::ModSeq(0)]);
-        round_trips(line);
+        assert_eq!(fetch(&line).last(), Some(&FetchItem::ModSeq(modseq)));
+        assert_eq!(encode_res(&response(&line)), line, "{}", show(&line));
     }
-    assert_eq!(
-        fetch(b"* 4 FETCH (MODSEQ (12345))\r\n"),
-        [FetchItem::ModSeq(12345)]
-    );
+    assert_eq!(fixture_line(7), b"* 3 FETCH (UID 9 MODSEQ (-1))\r\n");
+    assert_eq!(fixture_line(8), b"* 4 FETCH (UID 10 MODSEQ (0))\r\n");
+    // `-1` is the quirk; no other negative, nor a number that merely starts `-1`.
+    for wrong in [
+        &b"* 3 FETCH (MODSEQ (-2))\r\n"[..],
+        b"* 3 FETCH (MODSEQ (-12))\r\n",
+        b"* 3 FETCH (MODSEQ (-))\r\n",
+        b"* 3 FETCH (MODSEQ (--1))\r\n",
+        b"* 3 FETCH (MODSEQ -1)\r\n",
+    ] {
+        assert!(
+            parse_response(wrong, &Limits::default()).is_err(),
+            "{}",
+            show(wrong)
+        );
+    }
 }
 
 #[test]

@@ -144,7 +144,7 @@ pub(crate) fn lenient_number(input: &[u8]) -> PResult<'_, u32> {
     }
 }
 
-/// [`lenient_number`] for a `number64` (RFC822.SIZE, body lines, Zoho's `MODSEQ (-1)`).
+/// [`lenient_number`] for a `number64` (RFC822.SIZE, body lines).
 #[inline(always)]
 pub(crate) fn lenient_number64(input: &[u8]) -> PResult<'_, u64> {
     match input.strip_prefix(b"-") {

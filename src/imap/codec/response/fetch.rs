@@ -341,12 +341,7 @@ fn fetch_item_into<'a>(
         Item::Rfc822Text => {
             rfc822_text(rest).map(|(rest, data)| (rest, FetchItem::Rfc822Text(data)))?
         }
-        // Zoho sends `(-1)` where it has no mod-sequence; it reads as 0, as `(0)` does.
-        Item::ModSeq => spaced(
-            rest,
-            |n| parenthesised(n, lenient_number64),
-            FetchItem::ModSeq,
-        )?,
+        Item::ModSeq => spaced(rest, |n| parenthesised(n, mod_sequence), FetchItem::ModSeq)?,
         Item::EmailId => spaced(rest, |id| parenthesised(id, object_id), FetchItem::EmailId)?,
         Item::ThreadId => spaced(
             rest,
@@ -373,6 +368,15 @@ fn fetch_item_into<'a>(
     };
     items.push(item);
     Ok((rest, ()))
+}
+
+/// A message's mod-sequence, or `None` for the `-1` Zoho sends where a message has none
+/// (MailKit issue 495). Only `-1`: any other negative is as wrong as it ever was.
+fn mod_sequence(input: &[u8]) -> PResult<'_, Option<u64>> {
+    match input.strip_prefix(b"-1") {
+        Some(rest) if !rest.first().is_some_and(u8::is_ascii_digit) => Ok((rest, None)),
+        _ => number64(input).map(|(rest, n)| (rest, Some(n))),
+    }
 }
 
 /// The data of RFC822, RFC822.HEADER or RFC822.TEXT after the name. Some servers write the
