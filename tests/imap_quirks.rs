@@ -8,8 +8,9 @@ mod imap_support;
 use imap_support::*;
 use mailwire::imap::codec::types::{
     AString, Atom, BodyStructure, Code, Data, Envelope, ExtensionValue, FetchItem, Flag, IString,
-    MailboxName, MultiPart, MultiPartExtension, Parameters, Response, SeqBound, SeqRange,
-    SequenceSet, SinglePartKind, Status, StatusAttribute, StatusItem, StatusKind, Tag,
+    Literal, LiteralMode, MailboxName, MultiPart, MultiPartExtension, Parameters, Response,
+    SeqBound, SeqRange, SequenceSet, SinglePartKind, Status, StatusAttribute, StatusItem,
+    StatusKind, Tag,
 };
 use mailwire::imap::codec::{DecodeErrorKind, parse_response};
 use mailwire::limits::Limits;
@@ -359,8 +360,15 @@ fn an_empty_string_as_the_hierarchy_delimiter() {
 
 #[test]
 fn unquoted_8bit_mailbox_names_in_list_and_status() {
-    // Kept as the quoted string the grammar wanted, which is how they are written back.
-    let name = |text: &'static str| MailboxName(AString::String(quoted(text)));
+    // Kept as the literal RFC 3501 carries 8-bit bytes in, which is how they are written
+    // back.
+    let name = |text: &'static str| {
+        MailboxName(AString::String(IString::Literal(Literal {
+            data: text.as_bytes().into(),
+            mode: LiteralMode::Sync,
+            binary: false,
+        })))
+    };
     let Response::Data(Data::List(item)) = response("* LIST () \"/\" Entwürfe\r\n".as_bytes())
     else {
         panic!()

@@ -320,8 +320,9 @@ pub(crate) fn mailbox(input: &[u8]) -> PResult<'_, MailboxName<'_>> {
 }
 
 /// `mailbox` as servers send it in LIST and STATUS answers: an astring, or a bare name with
-/// 8-bit bytes (`Entwürfe`, `Входящие`) that the grammar wants quoted. Such a name is kept
-/// as the quoted string it stands for, so it is written back in a form that reads alike.
+/// 8-bit bytes (`Entwürfe`, `Входящие`) that the grammar wants in a string. Such a name is
+/// kept as the literal it stands for (RFC 3501 carries 8-bit bytes in literals only), which
+/// is how it is written back, so it reads back as the same value.
 /// The bytes it may hold are those of an atom and any 8-bit byte: never a space, CR, LF,
 /// NUL, quote, brace or parenthesis.
 pub(crate) fn mailbox_8bit(input: &[u8]) -> PResult<'_, MailboxName<'_>> {
@@ -336,7 +337,11 @@ pub(crate) fn mailbox_8bit(input: &[u8]) -> PResult<'_, MailboxName<'_>> {
     if name.is_ascii() {
         return mailbox(input);
     }
-    let name = IString::Quoted(Cow::Borrowed(name));
+    let name = IString::Literal(Literal {
+        data: Cow::Borrowed(name),
+        mode: LiteralMode::Sync,
+        binary: false,
+    });
     Ok((rest, MailboxName(AString::String(name))))
 }
 
@@ -608,9 +613,11 @@ mod tests {
         );
         assert_eq!(
             name,
-            MailboxName(AString::String(IString::Quoted(Cow::Borrowed(
-                "Entwürfe".as_bytes()
-            ))))
+            MailboxName(AString::String(IString::Literal(Literal {
+                data: Cow::Borrowed("Entwürfe".as_bytes()),
+                mode: LiteralMode::Sync,
+                binary: false,
+            })))
         );
         let (rest, name) = mailbox_8bit(b"\xd0\x92x]y\")z").unwrap();
         assert_eq!((name.as_bytes(), rest), (&b"\xd0\x92x]y"[..], &b"\")z"[..]));
