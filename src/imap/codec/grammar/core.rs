@@ -212,8 +212,19 @@ fn quoted_escaped(body: &[u8], plain: usize) -> PResult<'_, Cow<'_, [u8]>> {
     }
 }
 
-/// `literal` / `literal8`: `{N}`, `{N+}`, `{N-}` or `~{N}`, a line end, then N bytes.
-pub(crate) fn literal(input: &[u8]) -> PResult<'_, Literal<'_>> {
+/// A literal's announcement, `{N}`, `{N+}`, `{N-}` or `~{N}` and its line end: what comes
+/// before the bytes, which a streamed literal's start ends with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Announced {
+    pub(crate) size: u64,
+    pub(crate) mode: LiteralMode,
+    /// True for a literal8.
+    pub(crate) binary: bool,
+}
+
+/// A literal's announcement through its line end.
+#[inline(always)]
+pub(crate) fn literal_announcement(input: &[u8]) -> PResult<'_, Announced> {
     let (binary, rest) = match input.strip_prefix(b"~") {
         Some(rest) => (true, rest),
         None => (false, input),
@@ -228,17 +239,27 @@ pub(crate) fn literal(input: &[u8]) -> PResult<'_, Literal<'_>> {
         Some(b'-') => (LiteralMode::Minus, &rest[1..]),
         _ => (LiteralMode::Sync, rest),
     };
-    let rest = match rest {
-        [b'}', b'\r', b'\n', tail @ ..] | [b'}', b'\n', tail @ ..] => tail,
-        _ => return fail(rest, "`}` and a line end after the literal's size"),
-    };
-    match usize::try_from(size).ok().filter(|&n| n <= rest.len()) {
+    match rest {
+        [b'}', b'\r', b'\n', tail @ ..] | [b'}', b'\n', tail @ ..] => {
+            Ok((tail, Announced { size, mode, binary }))
+        }
+        _ => fail(rest, "`}` and a line end after the literal's size"),
+    }
+}
+
+/// `literal` / `literal8`: `{N}`, `{N+}`, `{N-}` or `~{N}`, a line end, then N bytes.
+pub(crate) fn literal(input: &[u8]) -> PResult<'_, Literal<'_>> {
+    let (rest, announced) = literal_announcement(input)?;
+    match usize::try_from(announced.size)
+        .ok()
+        .filter(|&n| n <= rest.len())
+    {
         Some(n) => Ok((
             &rest[n..],
             Literal {
                 data: Cow::Borrowed(&rest[..n]),
-                mode,
-                binary,
+                mode: announced.mode,
+                binary: announced.binary,
             },
         )),
         None => fail(rest, "as many bytes as the literal announced"),
