@@ -1,8 +1,8 @@
 //! What the command encoder refuses or reshapes so that a value, whoever built it, goes out
 //! as exactly the one command it stands for (issue 8): values kept raw cannot end the line
 //! or announce a literal, literals wait for `+` unless the server said otherwise, secrets
-//! stay out of `Debug`, 8-bit strings wait for UTF8=ACCEPT, and folder names travel in
-//! modified UTF-7.
+//! stay out of `Debug`, 8-bit strings wait for UTF8=ACCEPT (in responses too), and folder
+//! names travel in modified UTF-7.
 
 mod imap_support;
 
@@ -429,6 +429,33 @@ fn with_utf8_accept_8_bit_strings_stay_quoted() {
     }
     .tag(tag());
     assert!(encode_command(&login, &options).is_err());
+}
+
+#[test]
+fn a_response_writes_8_bit_quoted_strings_as_literals() {
+    // The response encoder (servers, round trips) follows the same rule: RFC 3501 allows
+    // 8-bit bytes in quoted strings only after UTF8=ACCEPT, a literal is right either way.
+    for (sent, written) in [
+        (
+            "* LIST () \"/\" \"Entwürfe\"\r\n",
+            "* LIST () \"/\" {9}\r\nEntwürfe\r\n",
+        ),
+        (
+            "* 1 FETCH (ENVELOPE (NIL \"Grüße\" NIL NIL NIL NIL NIL NIL NIL NIL))\r\n",
+            "* 1 FETCH (ENVELOPE (NIL {7}\r\nGrüße NIL NIL NIL NIL NIL NIL NIL NIL))\r\n",
+        ),
+        // 7-bit strings stay quoted.
+        (
+            "* LIST () \"/\" \"Sent Items\"\r\n",
+            "* LIST () \"/\" \"Sent Items\"\r\n",
+        ),
+    ] {
+        let value = response(sent.as_bytes());
+        let bytes = encode_res(&value);
+        assert_eq!(show(&bytes), written);
+        // What was written reads back with the same content and writes as itself again.
+        assert_eq!(encode_res(&response(&bytes)), bytes);
+    }
 }
 
 // Finding 8: folder names.

@@ -8,8 +8,9 @@ mod imap_support;
 use imap_support::*;
 use mailwire::imap::codec::types::{
     AString, Atom, BodyStructure, Code, Data, Envelope, ExtensionValue, FetchItem, Flag, IString,
-    MailboxName, MultiPart, MultiPartExtension, Parameters, Response, SeqBound, SeqRange,
-    SequenceSet, SinglePartKind, Status, StatusAttribute, StatusItem, StatusKind, Tag,
+    Literal, LiteralMode, MailboxName, MultiPart, MultiPartExtension, Parameters, Response,
+    SeqBound, SeqRange, SequenceSet, SinglePartKind, Status, StatusAttribute, StatusItem,
+    StatusKind, Tag,
 };
 use mailwire::imap::codec::{DecodeErrorKind, parse_response};
 use mailwire::limits::Limits;
@@ -289,18 +290,31 @@ fn domino_wraps_fetch_items_in_parentheses_of_their_own() {
 #[test]
 fn zoho_sends_modseq_minus_one_and_zero() {
     // Zoho (MailKit issues 495 and 1686): `-1` or `0` for a message with no mod-sequence.
-    // Both read as 0, which RFC 7162 never gives a message.
-    for line in [
-        &b"* 3 FETCH (UID 9 MODSEQ (-1))\r\n"[..],
-        b"* 4 FETCH (UID 9 MODSEQ (0))\r\n",
+    // Neither is an RFC 7162 value; each keeps what was sent and is written back unchanged.
+    for (line, modseq) in [
+        (fixture_line(7), None),
+        (fixture_line(8), Some(0)),
+        (b"* 4 FETCH (MODSEQ (12345))\r\n".to_vec(), Some(12345)),
     ] {
-        assert_eq!(fetch(line), [FetchItem::Uid(9), FetchItem::ModSeq(0)]);
-        round_trips(line);
+        assert_eq!(fetch(&line).last(), Some(&FetchItem::ModSeq(modseq)));
+        assert_eq!(encode_res(&response(&line)), line, "{}", show(&line));
     }
-    assert_eq!(
-        fetch(b"* 4 FETCH (MODSEQ (12345))\r\n"),
-        [FetchItem::ModSeq(12345)]
-    );
+    assert_eq!(fixture_line(7), b"* 3 FETCH (UID 9 MODSEQ (-1))\r\n");
+    assert_eq!(fixture_line(8), b"* 4 FETCH (UID 10 MODSEQ (0))\r\n");
+    // `-1` is the quirk; no other negative, nor a number that merely starts `-1`.
+    for wrong in [
+        &b"* 3 FETCH (MODSEQ (-2))\r\n"[..],
+        b"* 3 FETCH (MODSEQ (-12))\r\n",
+        b"* 3 FETCH (MODSEQ (-))\r\n",
+        b"* 3 FETCH (MODSEQ (--1))\r\n",
+        b"* 3 FETCH (MODSEQ -1)\r\n",
+    ] {
+        assert!(
+            parse_response(wrong, &Limits::default()).is_err(),
+            "{}",
+            show(wrong)
+        );
+    }
 }
 
 #[test]
@@ -346,8 +360,15 @@ fn an_empty_string_as_the_hierarchy_delimiter() {
 
 #[test]
 fn unquoted_8bit_mailbox_names_in_list_and_status() {
-    // Kept as the quoted string the grammar wanted, which is how they are written back.
-    let name = |text: &'static str| MailboxName(AString::String(quoted(text)));
+    // Kept as the literal RFC 3501 carries 8-bit bytes in, which is how they are written
+    // back.
+    let name = |text: &'static str| {
+        MailboxName(AString::String(IString::Literal(Literal {
+            data: text.as_bytes().into(),
+            mode: LiteralMode::Sync,
+            binary: false,
+        })))
+    };
     let Response::Data(Data::List(item)) = response("* LIST () \"/\" Entwürfe\r\n".as_bytes())
     else {
         panic!()

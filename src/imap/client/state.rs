@@ -113,7 +113,8 @@ impl MailboxState {
             Data::Flags(flags) => self.flags = flags.clone(),
             Data::Fetch { items, .. } => {
                 for item in items {
-                    if let FetchItem::ModSeq(modseq) = item {
+                    // Zoho's MODSEQ (-1) (`None`) says nothing about the mailbox's highest.
+                    if let FetchItem::ModSeq(Some(modseq)) = item {
                         self.highest_modseq = Some(self.highest_modseq.unwrap_or(0).max(*modseq));
                     }
                 }

@@ -148,7 +148,10 @@ impl Framer {
 
     /// Hands literals larger than `bytes` out as [`Frame::StreamStart`], [`Frame::StreamData`]
     /// and [`Frame::StreamEnd`] instead of holding them, so a client can stream a large body.
-    /// The message-size limit then counts only the bytes held.
+    /// The message-size limit then counts only the bytes held. A FETCH response's pieces
+    /// are read with [`parse_fetch_stream_start`](super::parse_fetch_stream_start),
+    /// [`parse_fetch_stream_next`](super::parse_fetch_stream_next) and
+    /// [`parse_fetch_stream_end`](super::parse_fetch_stream_end).
     pub fn stream_literals_above(mut self, bytes: u64) -> Self {
         self.stream_above = Some(bytes);
         self

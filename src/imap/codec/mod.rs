@@ -3,6 +3,9 @@
 //! * [`framing`] splits a byte stream into complete messages within [`Limits`].
 //! * [`parse_greeting`], [`parse_response`] and [`parse_command`] read one message from the
 //!   start of a buffer; values borrow from it (see [`types::IntoOwned`]).
+//! * [`parse_fetch_stream_start`], [`parse_fetch_stream_next`] and
+//!   [`parse_fetch_stream_end`] read a FETCH response in the pieces the framer hands out
+//!   when it streams a large body literal instead of holding it.
 //! * [`encode`] writes responses and commands back, choosing atom, quoted string or literal
 //!   as the grammar requires, and says where a client must wait for `+`.
 //! * [`utf7`] converts mailbox names.
@@ -50,6 +53,9 @@ pub use self::encode::{
 };
 pub use self::error::{DecodeError, DecodeErrorKind, EncodeError};
 use self::grammar::{PError, PErrorKind};
+pub use self::response::stream::{
+    parse_fetch_stream_end, parse_fetch_stream_next, parse_fetch_stream_start,
+};
 use self::types::{AuthenticateData, Command, Greeting, Response};
 
 /// The result of every parse here (shared with SMTP): see [`crate::Parsed`]. The byte count

@@ -539,9 +539,13 @@ impl fmt::Display for CommandError {
                 f,
                 "the command line is not valid UTF-8 (from byte {offset})"
             ),
-            CommandError::UnknownCommand { verb } => {
-                write!(f, "\"{verb}\" is not an SMTP command this server knows")
-            }
+            // The verb is the peer's bytes: a server or proxy logging this error must not
+            // hand a terminal the peer's control sequences.
+            CommandError::UnknownCommand { verb } => write!(
+                f,
+                "\"{}\" is not an SMTP command this server knows",
+                crate::text::escape_control(verb)
+            ),
             CommandError::Syntax { command, expected } => {
                 write!(f, "{command} expects {expected}")
             }

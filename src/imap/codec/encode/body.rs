@@ -244,11 +244,12 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(),
         | F::Rfc822Header(data)
         | F::Rfc822Text(data)
         | F::Preview(data) => w.nstring(data)?,
-        F::ModSeq(n) => {
+        F::ModSeq(Some(n)) => {
             w.raw(b"(");
             w.number(*n);
             w.raw(b")");
         }
+        F::ModSeq(None) => w.raw(b"(-1)"),
         F::EmailId(id) => parenthesised_object_id(w, id)?,
         F::ThreadId(id) => w.nil_or(id.as_ref(), parenthesised_object_id)?,
         F::SaveDate(date) => w.nil_or(date.as_ref(), |w, date| {

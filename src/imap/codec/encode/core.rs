@@ -76,15 +76,18 @@ impl<'o> Writer<'o> {
         Ok(())
     }
 
-    /// True when `bytes` are 8-bit and go in a command to a server that has not enabled
-    /// UTF8=ACCEPT: RFC 3501 lets a client send them in a literal only.
+    /// True when `bytes` are 8-bit and UTF8=ACCEPT is not known to be enabled: RFC 3501
+    /// lets either side send them in a literal only. A response is always written so,
+    /// for a server may send literals whatever the client enabled.
     fn only_in_a_literal(&self, bytes: &[u8]) -> bool {
-        self.client.is_some_and(|options| !options.utf8_accept) && !bytes.is_ascii()
+        !self.client.is_some_and(|options| options.utf8_accept) && !bytes.is_ascii()
     }
 
     /// Refuses bytes that could go only in a literal, at a place where no literal can go.
+    /// A response keeps such bytes where a server sent them (an unquoted 8-bit mailbox
+    /// name): writing back what was read is the response encoder's promise.
     fn seven_bit_unless_utf8(&self, bytes: &[u8], what: &'static str) -> Result<(), EncodeError> {
-        if self.only_in_a_literal(bytes) {
+        if self.client.is_some() && self.only_in_a_literal(bytes) {
             return Err(refuse(
                 what,
                 "it holds 8-bit bytes, which a command carries only in a literal until the \
@@ -196,8 +199,9 @@ impl<'o> Writer<'o> {
                 "it holds CR, LF or NUL; send it as a literal",
             ));
         }
-        // RFC 3501 quoted strings are 7-bit; 8-bit ones are allowed only once the server has
-        // enabled UTF8=ACCEPT (RFC 6855). Until then the same string travels as a literal.
+        // RFC 3501 quoted strings are 7-bit; 8-bit ones are allowed only once the client has
+        // enabled UTF8=ACCEPT (RFC 6855). Until then the same string travels as a literal,
+        // in commands and responses alike.
         if self.only_in_a_literal(value) {
             return self.literal(&Literal {
                 data: Cow::Borrowed(value),

@@ -7,7 +7,8 @@
 //!
 //! A command is framed for the server [`EncodeOptions`] describe, whatever the value asks:
 //! literals are announced `{N}` unless the server takes `{N+}`, and a quoted string with
-//! 8-bit bytes goes out as a literal until the server has enabled UTF8=ACCEPT. Values kept
+//! 8-bit bytes goes out as a literal until the server has enabled UTF8=ACCEPT (a response
+//! always writes such a string as a literal, which is right whatever was enabled). Values kept
 //! as a peer sent them (`Raw`, and names in `Other` variants) are written only when they read
 //! back as the same value, so none can end the line, announce a literal or start another
 //! command.

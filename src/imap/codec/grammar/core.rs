@@ -144,7 +144,7 @@ pub(crate) fn lenient_number(input: &[u8]) -> PResult<'_, u32> {
     }
 }
 
-/// [`lenient_number`] for a `number64` (RFC822.SIZE, body lines, Zoho's `MODSEQ (-1)`).
+/// [`lenient_number`] for a `number64` (RFC822.SIZE, body lines).
 #[inline(always)]
 pub(crate) fn lenient_number64(input: &[u8]) -> PResult<'_, u64> {
     match input.strip_prefix(b"-") {
@@ -212,8 +212,19 @@ fn quoted_escaped(body: &[u8], plain: usize) -> PResult<'_, Cow<'_, [u8]>> {
     }
 }
 
-/// `literal` / `literal8`: `{N}`, `{N+}`, `{N-}` or `~{N}`, a line end, then N bytes.
-pub(crate) fn literal(input: &[u8]) -> PResult<'_, Literal<'_>> {
+/// A literal's announcement, `{N}`, `{N+}`, `{N-}` or `~{N}` and its line end: what comes
+/// before the bytes, which a streamed literal's start ends with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Announced {
+    pub(crate) size: u64,
+    pub(crate) mode: LiteralMode,
+    /// True for a literal8.
+    pub(crate) binary: bool,
+}
+
+/// A literal's announcement through its line end.
+#[inline(always)]
+pub(crate) fn literal_announcement(input: &[u8]) -> PResult<'_, Announced> {
     let (binary, rest) = match input.strip_prefix(b"~") {
         Some(rest) => (true, rest),
         None => (false, input),
@@ -228,17 +239,27 @@ pub(crate) fn literal(input: &[u8]) -> PResult<'_, Literal<'_>> {
         Some(b'-') => (LiteralMode::Minus, &rest[1..]),
         _ => (LiteralMode::Sync, rest),
     };
-    let rest = match rest {
-        [b'}', b'\r', b'\n', tail @ ..] | [b'}', b'\n', tail @ ..] => tail,
-        _ => return fail(rest, "`}` and a line end after the literal's size"),
-    };
-    match usize::try_from(size).ok().filter(|&n| n <= rest.len()) {
+    match rest {
+        [b'}', b'\r', b'\n', tail @ ..] | [b'}', b'\n', tail @ ..] => {
+            Ok((tail, Announced { size, mode, binary }))
+        }
+        _ => fail(rest, "`}` and a line end after the literal's size"),
+    }
+}
+
+/// `literal` / `literal8`: `{N}`, `{N+}`, `{N-}` or `~{N}`, a line end, then N bytes.
+pub(crate) fn literal(input: &[u8]) -> PResult<'_, Literal<'_>> {
+    let (rest, announced) = literal_announcement(input)?;
+    match usize::try_from(announced.size)
+        .ok()
+        .filter(|&n| n <= rest.len())
+    {
         Some(n) => Ok((
             &rest[n..],
             Literal {
                 data: Cow::Borrowed(&rest[..n]),
-                mode,
-                binary,
+                mode: announced.mode,
+                binary: announced.binary,
             },
         )),
         None => fail(rest, "as many bytes as the literal announced"),
@@ -320,8 +341,9 @@ pub(crate) fn mailbox(input: &[u8]) -> PResult<'_, MailboxName<'_>> {
 }
 
 /// `mailbox` as servers send it in LIST and STATUS answers: an astring, or a bare name with
-/// 8-bit bytes (`Entwürfe`, `Входящие`) that the grammar wants quoted. Such a name is kept
-/// as the quoted string it stands for, so it is written back in a form that reads alike.
+/// 8-bit bytes (`Entwürfe`, `Входящие`) that the grammar wants in a string. Such a name is
+/// kept as the literal it stands for (RFC 3501 carries 8-bit bytes in literals only), which
+/// is how it is written back, so it reads back as the same value.
 /// The bytes it may hold are those of an atom and any 8-bit byte: never a space, CR, LF,
 /// NUL, quote, brace or parenthesis.
 pub(crate) fn mailbox_8bit(input: &[u8]) -> PResult<'_, MailboxName<'_>> {
@@ -336,7 +358,11 @@ pub(crate) fn mailbox_8bit(input: &[u8]) -> PResult<'_, MailboxName<'_>> {
     if name.is_ascii() {
         return mailbox(input);
     }
-    let name = IString::Quoted(Cow::Borrowed(name));
+    let name = IString::Literal(Literal {
+        data: Cow::Borrowed(name),
+        mode: LiteralMode::Sync,
+        binary: false,
+    });
     Ok((rest, MailboxName(AString::String(name))))
 }
 
@@ -608,9 +634,11 @@ mod tests {
         );
         assert_eq!(
             name,
-            MailboxName(AString::String(IString::Quoted(Cow::Borrowed(
-                "Entwürfe".as_bytes()
-            ))))
+            MailboxName(AString::String(IString::Literal(Literal {
+                data: Cow::Borrowed("Entwürfe".as_bytes()),
+                mode: LiteralMode::Sync,
+                binary: false,
+            })))
         );
         let (rest, name) = mailbox_8bit(b"\xd0\x92x]y\")z").unwrap();
         assert_eq!((name.as_bytes(), rest), (&b"\xd0\x92x]y"[..], &b"\")z"[..]));

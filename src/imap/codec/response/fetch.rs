@@ -14,7 +14,9 @@ use crate::imap::codec::grammar::datetime::date_time;
 use crate::imap::codec::grammar::flag::flag_list;
 use crate::imap::codec::grammar::skip::{bracket_content_len, skip_value};
 use crate::imap::codec::grammar::{PError, PResult, fail};
-use crate::imap::codec::types::{AString, Atom, FetchItem, NString, Raw, Section, SectionText};
+use crate::imap::codec::types::{
+    AString, Atom, FetchItem, NString, Raw, Section, SectionText, StreamedItem,
+};
 
 /// The part path of a section: `1.2.3`, stopping before a `.` that starts a text name.
 pub(crate) fn section_part(input: &[u8]) -> PResult<'_, Vec<u32>> {
@@ -134,7 +136,7 @@ fn gmail_label(input: &[u8]) -> PResult<'_, AString<'_>> {
 /// The FETCH data items this codec reads by name, in the order of their names; an item of
 /// any other name is kept as sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Item {
+pub(crate) enum Item {
     Binary,
     BinarySize,
     Body,
@@ -235,7 +237,7 @@ fn item_name_len(input: &[u8]) -> usize {
 /// with the names of the items its first letter may start: what [`item_name_len`]
 /// measures there must be exactly that name.
 #[inline(always)]
-fn item_named(input: &[u8]) -> Option<(Item, &[u8])> {
+pub(crate) fn item_named(input: &[u8]) -> Option<(Item, &[u8])> {
     let mut padded = [0; 16];
     let head = first16(input, &mut padded);
     let is = |item: Item| whole_name(item, head, input);
@@ -282,7 +284,7 @@ fn whole_name<'a>(item: Item, head: &[u8; 16], input: &'a [u8]) -> Option<(Item,
 /// wrapped in a parenthesis of their own are read as if they were not (see
 /// [`wrapped_items_into`]).
 #[inline(always)]
-fn fetch_item_into<'a>(
+pub(crate) fn fetch_item_into<'a>(
     input: &'a [u8],
     depth: usize,
     items: &mut Vec<FetchItem<'a>>,
@@ -305,48 +307,24 @@ fn fetch_item_into<'a>(
         Item::BodyStructure => body(after_sp(rest)?, depth)
             .map(|(rest, value)| (rest, FetchItem::BodyStructure(value)))?,
         Item::Body if rest.first() == Some(&b'[') => {
-            let (rest, section) = section(rest)?;
-            let (rest, origin) = origin(rest)?;
+            let (rest, head) = streamed_item(item, rest)?;
             let (rest, data) = section_data(rest)?;
-            let item = FetchItem::BodySection {
-                section,
-                origin,
-                data,
-            };
-            (rest, item)
+            (rest, head.with_data(data))
         }
         Item::Body => {
             body(after_sp(rest)?, depth).map(|(rest, value)| (rest, FetchItem::Body(value)))?
         }
-        Item::Binary => {
-            let (rest, section) = section_binary(rest)?;
-            let (rest, origin) = origin(rest)?;
+        Item::Binary | Item::Rfc822 | Item::Rfc822Header | Item::Rfc822Text => {
+            let (rest, head) = streamed_item(item, rest)?;
             let (rest, data) = nstring(after_sp(rest)?)?;
-            let item = FetchItem::Binary {
-                section,
-                origin,
-                data,
-            };
-            (rest, item)
+            (rest, head.with_data(data))
         }
         Item::BinarySize => {
             let (rest, section) = section_binary(rest)?;
             let (rest, size) = number(after_sp(rest)?)?;
             (rest, FetchItem::BinarySize { section, size })
         }
-        Item::Rfc822 => rfc822_text(rest).map(|(rest, data)| (rest, FetchItem::Rfc822(data)))?,
-        Item::Rfc822Header => {
-            rfc822_text(rest).map(|(rest, data)| (rest, FetchItem::Rfc822Header(data)))?
-        }
-        Item::Rfc822Text => {
-            rfc822_text(rest).map(|(rest, data)| (rest, FetchItem::Rfc822Text(data)))?
-        }
-        // Zoho sends `(-1)` where it has no mod-sequence; it reads as 0, as `(0)` does.
-        Item::ModSeq => spaced(
-            rest,
-            |n| parenthesised(n, lenient_number64),
-            FetchItem::ModSeq,
-        )?,
+        Item::ModSeq => spaced(rest, |n| parenthesised(n, mod_sequence), FetchItem::ModSeq)?,
         Item::EmailId => spaced(rest, |id| parenthesised(id, object_id), FetchItem::EmailId)?,
         Item::ThreadId => spaced(
             rest,
@@ -375,12 +353,42 @@ fn fetch_item_into<'a>(
     Ok((rest, ()))
 }
 
-/// The data of RFC822, RFC822.HEADER or RFC822.TEXT after the name. Some servers write the
-/// name with an empty section (`RFC822[]`, as net-imap's tests record): it names the same
-/// item.
-fn rfc822_text(input: &[u8]) -> PResult<'_, NString<'_>> {
-    let rest = input.strip_prefix(b"[]").unwrap_or(input);
-    nstring(after_sp(rest)?)
+/// A message's mod-sequence, or `None` for the `-1` Zoho sends where a message has none
+/// (MailKit issue 495). Only `-1`: any other negative is as wrong as it ever was.
+fn mod_sequence(input: &[u8]) -> PResult<'_, Option<u64>> {
+    match input.strip_prefix(b"-1") {
+        Some(rest) if !rest.first().is_some_and(u8::is_ascii_digit) => Ok((rest, None)),
+        _ => number64(input).map(|(rest, n)| (rest, Some(n))),
+    }
+}
+
+/// The name's section and origin of an item whose value is a message's or a part's bytes
+/// (`item`, whose name `rest` follows), up to the space before the value: the one reading
+/// of those items, whether their value follows whole or is streamed. Any other item fails.
+#[inline(always)]
+pub(crate) fn streamed_item(item: Item, rest: &[u8]) -> PResult<'_, StreamedItem<'_>> {
+    // Some servers write RFC822 items with an empty section (`RFC822[]`, as net-imap's
+    // tests record): it names the same item.
+    let rfc822 = rest.strip_prefix(b"[]").unwrap_or(rest);
+    match item {
+        Item::Body => {
+            let (rest, section) = section(rest)?;
+            let (rest, origin) = origin(rest)?;
+            Ok((rest, StreamedItem::BodySection { section, origin }))
+        }
+        Item::Binary => {
+            let (rest, section) = section_binary(rest)?;
+            let (rest, origin) = origin(rest)?;
+            Ok((rest, StreamedItem::Binary { section, origin }))
+        }
+        Item::Rfc822 => Ok((rfc822, StreamedItem::Rfc822)),
+        Item::Rfc822Header => Ok((rfc822, StreamedItem::Rfc822Header)),
+        Item::Rfc822Text => Ok((rfc822, StreamedItem::Rfc822Text)),
+        _ => fail(
+            rest,
+            "a body item (BODY[...], BINARY[...], RFC822, RFC822.HEADER or RFC822.TEXT)",
+        ),
+    }
 }
 
 /// Items wrapped in a parenthesis of their own, pushed onto `items` as if they were not

@@ -5,6 +5,7 @@ pub(crate) mod data;
 pub(crate) mod envelope;
 pub(crate) mod fetch;
 pub(crate) mod status;
+pub(crate) mod stream;
 
 use crate::imap::codec::grammar::keyword::{Keyword, Spelled, kw};
 use std::borrow::Cow;

@@ -88,8 +88,10 @@ pub enum FetchItem<'a> {
     Rfc822Header(NString<'a>),
     /// `RFC822.TEXT data`
     Rfc822Text(NString<'a>),
-    /// `MODSEQ (n)` (RFC 7162). Zoho's `MODSEQ (-1)`, for a message without one, reads as 0.
-    ModSeq(u64),
+    /// `MODSEQ (n)` (RFC 7162), or `None` for Zoho's `MODSEQ (-1)`: a message without a
+    /// mod-sequence, which no RFC value can say (Zoho's `MODSEQ (0)`, also outside the
+    /// grammar, is `Some(0)`). Each is written back as it came.
+    ModSeq(Option<u64>),
     /// `EMAILID (id)` (RFC 8474)
     EmailId(Atom<'a>),
     /// `THREADID (id)` or `THREADID NIL` (RFC 8474)

@@ -36,6 +36,7 @@ mod search;
 mod sequence;
 mod sort;
 mod status;
+mod stream;
 
 pub use attributes::MailboxAttributes;
 pub use body::{
@@ -71,6 +72,7 @@ pub use sequence::{SeqBound, SeqRange, SequenceSet};
 pub(crate) use sort::{SORT_KEYS, THREAD_ALGORITHMS};
 pub use sort::{SortCriterion, SortKey, ThreadAlgorithm};
 pub use status::{StatusAttribute, StatusItem};
+pub use stream::{FetchStreamNext, FetchStreamStart, StreamedItem, StreamedLiteral};
 
 #[cfg(test)]
 mod tests {

@@ -365,6 +365,28 @@ fn servers_read_commands_as_clients_really_send_them() {
 }
 
 #[test]
+fn an_unknown_verb_is_shown_with_its_control_bytes_escaped() {
+    // A peer's verb carrying a terminal escape, a carriage return and a bidi override: the
+    // error keeps what was sent, and its message shows each as an escape, never raw.
+    let error = parse_error(b"\x1b[2J\rX\xe2\x80\xae hi\r\n");
+    assert_eq!(
+        error,
+        CommandError::UnknownCommand {
+            verb: "\u{1b}[2J\rX\u{202e}".into()
+        }
+    );
+    let shown = error.to_string();
+    assert_eq!(
+        shown,
+        "\"\\u{1b}[2J\\rX\\u{202e}\" is not an SMTP command this server knows"
+    );
+    assert!(
+        !shown.chars().any(|c| c.is_control() || c == '\u{202e}'),
+        "{shown:?}"
+    );
+}
+
+#[test]
 fn malformed_commands_are_refused_with_reasons() {
     assert_eq!(
         parse_error(b"XYZZY plugh\r\n"),
