@@ -529,3 +529,24 @@ async fn namespace_returns_the_three_lists_with_decoded_prefixes() {
     ));
     finish(client, server).await;
 }
+
+#[tokio::test]
+async fn a_cancelled_select_leaves_no_mailbox_selected_and_the_session_usable() {
+    let (mut client, server) = session("IMAP4rev1", false, |script| {
+        script
+            .expect_exact("A1 SELECT INBOX")
+            .stall(Duration::from_millis(300))
+            .send("* 1 EXISTS\r\n* OK [UIDVALIDITY 3] ok\r\nA1 OK [READ-WRITE] done\r\n")
+            .expect_exact("A2 NOOP")
+            .send("A2 OK done\r\n")
+    })
+    .await;
+    let cancelled = tokio::time::timeout(Duration::from_millis(50), client.select("INBOX")).await;
+    assert!(cancelled.is_err(), "{cancelled:?}");
+    assert!(client.selected().is_none());
+    // The next command reads the cancelled SELECT's answer first, and takes none of it
+    // for its own or for a selected state no one confirmed.
+    assert_eq!(client.noop().await.unwrap(), vec![]);
+    assert!(client.selected().is_none());
+    finish(client, server).await;
+}

@@ -1,9 +1,9 @@
 //! The selected state: SELECT and EXAMINE open a mailbox, UNSELECT and CLOSE leave it.
 //!
-//! The [`MailboxState`] is replaced when SELECT or EXAMINE is sent (RFC 3501 §6.3.1: the
-//! previous mailbox is closed even if the new one cannot be opened), filled in by the
-//! command's answer, kept current by every response after it, and cleared by UNSELECT,
-//! CLOSE and LOGOUT.
+//! The [`MailboxState`] is cleared when SELECT or EXAMINE is sent (RFC 3501 §6.3.1: the
+//! previous mailbox is closed even if the new one cannot be opened), set from the
+//! command's answer once the server said OK, kept current by every response after it, and
+//! cleared by UNSELECT, CLOSE and LOGOUT.
 
 use super::command::Claim;
 use super::error::Error;
@@ -15,8 +15,8 @@ use crate::imap::codec::types::{
 
 /// What SELECT and EXAMINE answer besides their tagged OK: the counts and the flags, and
 /// the untagged OKs that carry the mailbox's codes (`* OK [UIDVALIDITY 1]`, with or
-/// without text). Routing has already put each into the state; claiming them keeps them
-/// from being reported as events. Other statuses (alerts, BYE) stay events.
+/// without text). The state is built from them; claiming them keeps them from being
+/// reported as events. Other statuses (alerts, BYE) stay events.
 fn select_claim() -> Claim {
     Box::new(|response| match response {
         Response::Data(data) => matches!(data, Data::Exists(_) | Data::Recent(_) | Data::Flags(_)),
@@ -49,7 +49,8 @@ impl Client {
     ///
     /// Whatever the outcome no other mailbox stays selected: a refusal (iCloud answers
     /// `NO [NONEXISTENT]` for its Notes folders) leaves none selected and is returned as
-    /// [`Error::No`] with the server's code.
+    /// [`Error::No`] with the server's code. A SELECT whose future is dropped before its
+    /// answer leaves none selected either: select again.
     pub async fn select(&mut self, mailbox: &str) -> Result<MailboxState, Error> {
         self.open(mailbox, false).await
     }
@@ -78,29 +79,30 @@ impl Client {
                 parameters,
             }
         };
-        // The new state takes the answer in as it arrives; until then nothing is selected
-        // that a response could be mistaken for.
-        let mut fresh = MailboxState::new(name);
-        fresh.read_only = read_only;
-        self.set_selected(Some(fresh));
-        let outcome = match self.run(body, select_claim()).await {
-            Ok(completion) => completion.ok(self.server()),
-            Err(error) => Err(error),
-        };
-        match outcome {
-            Ok(_) => {
-                let state = self.selected.get_or_insert_with(MailboxState::default);
-                if read_only {
-                    // EXAMINE is read-only whatever code the server sent.
-                    state.read_only = true;
+        // Nothing is selected from here on (RFC 3501 §6.3.1: the previous mailbox is closed
+        // even if this one cannot be opened). The new state is built from the answer and
+        // set only once the server said OK, so a refused or cancelled SELECT leaves none.
+        self.set_selected(None);
+        let completion = self.run(body, select_claim()).await?.ok(self.server())?;
+        let mut state = MailboxState::new(name);
+        for response in &completion.data {
+            match response {
+                Response::Data(data) => state.apply_data(data),
+                Response::Status(status) => {
+                    if let Some(code) = &status.code {
+                        state.apply_code(code);
+                    }
                 }
-                Ok(state.clone())
-            }
-            Err(error) => {
-                self.set_selected(None);
-                Err(error)
+                Response::Continue(_) => {}
             }
         }
+        if let Some(code) = &completion.code {
+            state.apply_code(code);
+        }
+        // EXAMINE is read-only whatever code the server sent.
+        state.read_only |= read_only;
+        self.set_selected(Some(state.clone()));
+        Ok(state)
     }
 
     /// Leaves the selected mailbox without expunging anything: `UNSELECT` (RFC 3691)
