@@ -107,6 +107,16 @@ pub enum Error {
         /// Why.
         source: EncodeError,
     },
+    /// The server does not offer the extension a command needs (GETQUOTAROOT without
+    /// QUOTA); nothing was sent.
+    NotSupported {
+        /// `host:port`.
+        server: String,
+        /// The command that was not sent.
+        command: &'static str,
+        /// The capability it needs.
+        capability: &'static str,
+    },
     /// The server said BYE and closed the connection.
     Bye {
         /// `host:port`.
@@ -306,6 +316,15 @@ impl fmt::Display for Error {
                     "a value cannot be sent to the server: {source}; nothing was sent"
                 )
             }
+            Error::NotSupported {
+                server,
+                command,
+                capability,
+            } => write!(
+                f,
+                "{server}: the server does not offer {capability}, so {command} cannot be \
+                 used; nothing was sent"
+            ),
             Error::Bye { server, text } => {
                 write!(f, "{server}: the server closed the session (BYE)")?;
                 if !text.is_empty() {

@@ -43,13 +43,19 @@ mod basic;
 mod command;
 mod config;
 mod error;
+mod mailbox;
 mod names;
 mod read;
+mod select;
 mod session;
 mod state;
 
 pub use config::{ClientBuilder, Deadlines};
 pub use error::Error;
+pub use mailbox::{
+    Mailbox, MailboxRole, MailboxStatus, Namespace, Namespaces, Quota, QuotaRoots, QuotaUsage,
+    find_role,
+};
 pub use session::Client;
 pub use state::{Event, MailboxState};
 

@@ -1,0 +1,260 @@
+//! Mailboxes and the selected state against the real Dovecot of `scripts/test-servers`, in
+//! both TLS modes: non-ASCII names created, listed (decoded back to the same text),
+//! selected, renamed and deleted; STATUS counts after a message arrives; roles from
+//! Dovecot's special-use folders; NAMESPACE; GETQUOTAROOT refused for want of QUOTA.
+//!
+//! Dovecot's users are shared with other tests running at the same time: every test works
+//! in mailboxes of its own, named with a prefix holding the test and the process id, and
+//! deletes them at the end.
+
+// Only the real servers' settings: the rest of `support` needs the `testing` feature.
+#[path = "support/servers.rs"]
+mod servers;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use mailwire::imap::codec::utf7;
+use mailwire::imap::{
+    Client, ClientBuilder, Credentials, Deadlines, Error, MailboxRole, Security, TlsConfig,
+    find_role,
+};
+use servers::Servers;
+
+async fn connect(servers: &Servers, security: Security) -> Client {
+    let port = match security {
+        Security::ImplicitTls => servers.imaps_port,
+        _ => servers.imap_port,
+    };
+    ClientBuilder::new(servers.tls_name.clone(), port)
+        .security(security)
+        .tls(TlsConfig::only_roots_pem(&servers.ca_pem).expect("the test CA parses"))
+        .deadlines(Deadlines::all(Duration::from_secs(20)))
+        .credentials(
+            Credentials::new(
+                servers.user1.address.clone(),
+                servers.user1.password.clone(),
+            )
+            .expect("test credentials are valid"),
+        )
+        .connect()
+        .await
+        .expect("login to Dovecot")
+}
+
+fn mode(security: Security) -> &'static str {
+    match security {
+        Security::ImplicitTls => "tls",
+        _ => "starttls",
+    }
+}
+
+/// Creates, lists, selects, renames and deletes mailboxes with non-ASCII names.
+async fn non_ascii_names_round_trip(security: Security) {
+    let servers = Servers::get();
+    let mut client = connect(&servers, security).await;
+    let prefix = format!("imapbox-names-{}-{}", mode(security), std::process::id());
+    let german = format!("{prefix}/Entwürfe");
+    let japanese = format!("{prefix}/日本");
+    let renamed = format!("{prefix}/日本-umbenannt ünd & so");
+    client.create(&german).await.expect("CREATE Entwürfe");
+    client.create(&japanese).await.expect("CREATE 日本");
+
+    let listed = client.list("", &format!("{prefix}/*")).await.unwrap();
+    let mut names: Vec<&str> = listed.iter().map(|m| m.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, [german.as_str(), japanese.as_str()]);
+    for mailbox in &listed {
+        // On the wire the name is modified UTF-7, decoded back to the text created.
+        assert_eq!(
+            mailbox.wire.as_bytes(),
+            utf7::encode(&mailbox.name).as_bytes()
+        );
+        assert!(mailbox.wire.as_bytes().is_ascii());
+        assert_eq!(mailbox.delimiter, Some('/'));
+        assert!(mailbox.selectable);
+        assert_eq!(mailbox.role, None);
+        // Dovecot offers LIST-STATUS: the counts came with the list.
+        let status = mailbox.status.clone().expect("LIST-STATUS counts");
+        assert_eq!(status.messages, Some(0));
+        assert!(status.uid_validity.is_some());
+        assert!(status.highest_modseq.is_some(), "CONDSTORE: {status:?}");
+    }
+    // The parent Dovecot made on the way is listed too, with children.
+    let parent = client.list("", &prefix).await.unwrap();
+    assert_eq!(parent.len(), 1);
+    assert_eq!(parent[0].name, prefix);
+    // Made on the way, not created: \NonExistent, not selectable, and gone with its
+    // children.
+    assert!(!parent[0].selectable, "{:?}", parent[0]);
+
+    let state = client.select(&japanese).await.expect("SELECT 日本");
+    assert_eq!(state.exists, 0);
+    assert!(state.uid_validity.is_some());
+    assert!(state.uid_next.is_some());
+    assert!(state.highest_modseq.is_some(), "CONDSTORE: {state:?}");
+    assert!(!state.read_only);
+    assert!(!state.permanent_flags.is_empty());
+    assert!(!state.flags.is_empty());
+    assert_eq!(client.selected(), Some(&state));
+    client.unselect().await.unwrap();
+    assert!(client.selected().is_none());
+
+    client.rename(&japanese, &renamed).await.expect("RENAME");
+    let listed = client.list("", &format!("{prefix}/*")).await.unwrap();
+    let mut names: Vec<&str> = listed.iter().map(|m| m.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, [german.as_str(), renamed.as_str()]);
+    let state = client
+        .examine(&renamed)
+        .await
+        .expect("EXAMINE the renamed one");
+    assert!(state.read_only);
+    client.close().await.unwrap();
+    assert!(client.selected().is_none());
+
+    client.subscribe(&german).await.unwrap();
+    client.unsubscribe(&german).await.unwrap();
+
+    // The old name is gone: SELECT is refused and leaves nothing selected.
+    client.select(&german).await.unwrap();
+    let error = client.select(&japanese).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::No {
+                command: "SELECT",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(client.selected().is_none());
+
+    for name in [&german, &renamed] {
+        client.delete(name).await.expect("DELETE");
+    }
+    assert!(
+        client
+            .list("", &format!("{prefix}*"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    client.logout().await.unwrap();
+}
+
+#[tokio::test]
+async fn non_ascii_mailboxes_created_listed_selected_renamed_deleted_over_implicit_tls() {
+    non_ascii_names_round_trip(Security::ImplicitTls).await;
+}
+
+#[tokio::test]
+async fn non_ascii_mailboxes_created_listed_selected_renamed_deleted_over_starttls() {
+    non_ascii_names_round_trip(Security::StartTls).await;
+}
+
+/// Puts a message into a mailbox the way a delivery agent does, through Dovecot's Maildir
+/// (`.name/tmp` then `.name/new`): the APPEND family is not on main yet, and the client's
+/// raw command runner is not public. The mailbox name must be plain ASCII without dots.
+fn deliver_into(servers: &Servers, mailbox: &str, message: &[u8]) {
+    let folder: PathBuf = servers.user1.maildir.join(format!(".{mailbox}"));
+    let file = format!("{}.M1P{}.imapbox", 1_700_000_000u32, std::process::id());
+    let tmp = folder.join("tmp").join(&file);
+    std::fs::write(&tmp, message).expect("write into the Maildir");
+    // Dovecot runs as the mail user; as root the test hands the file over to it.
+    let _ = std::os::unix::fs::chown(&tmp, Some(65534), Some(65534));
+    std::fs::rename(&tmp, folder.join("new").join(&file)).expect("deliver into new/");
+}
+
+#[tokio::test]
+async fn status_counts_a_delivered_message() {
+    let servers = Servers::get();
+    let mut client = connect(&servers, Security::ImplicitTls).await;
+    let mailbox = format!("imapbox-status-{}", std::process::id());
+    client.create(&mailbox).await.unwrap();
+    let before = client.status(&mailbox).await.unwrap();
+    assert_eq!(before.messages, Some(0));
+    assert_eq!(before.unseen, Some(0));
+    let uid_next = before.uid_next.expect("UIDNEXT");
+
+    deliver_into(
+        &servers,
+        &mailbox,
+        b"From: a@mailwire.test\r\nTo: alice@mailwire.test\r\nSubject: count me\r\n\r\nhi\r\n",
+    );
+    let after = client.status(&mailbox).await.unwrap();
+    assert_eq!(after.messages, Some(1));
+    assert_eq!(after.unseen, Some(1));
+    assert_eq!(after.uid_next, Some(uid_next + 1));
+    assert_eq!(after.uid_validity, before.uid_validity);
+    assert!(
+        after.highest_modseq > before.highest_modseq,
+        "{before:?} {after:?}"
+    );
+
+    let state = client.select(&mailbox).await.unwrap();
+    assert_eq!(state.exists, 1);
+    client.unselect().await.unwrap();
+    client.delete(&mailbox).await.unwrap();
+    assert!(matches!(
+        client.status(&mailbox).await,
+        Err(Error::No {
+            command: "STATUS",
+            ..
+        })
+    ));
+    client.logout().await.unwrap();
+}
+
+#[tokio::test]
+async fn special_use_folders_namespace_and_quota() {
+    let servers = Servers::get();
+    let mut client = connect(&servers, Security::StartTls).await;
+    // Dovecot here names its special-use folders as iCloud does, and marks them.
+    let mailboxes = client.list("", "%").await.unwrap();
+    for (role, name) in [
+        (MailboxRole::Inbox, "INBOX"),
+        (MailboxRole::Sent, "Sent Messages"),
+        (MailboxRole::Trash, "Deleted Messages"),
+        (MailboxRole::Drafts, "Drafts"),
+        (MailboxRole::Junk, "Junk"),
+        (MailboxRole::Archive, "Archive"),
+    ] {
+        let found = find_role(&mailboxes, role).unwrap_or_else(|| panic!("{role:?}"));
+        assert_eq!(found.name, name);
+        if role != MailboxRole::Inbox {
+            assert_eq!(found.role_by_attribute(), Some(role), "{found:?}");
+        }
+    }
+    assert_eq!(
+        client
+            .find_role(MailboxRole::Sent)
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "Sent Messages"
+    );
+
+    let namespaces = client.namespace().await.unwrap();
+    assert_eq!(namespaces.personal.len(), 1);
+    assert_eq!(namespaces.personal[0].prefix, "");
+    assert_eq!(namespaces.personal[0].delimiter, Some('/'));
+
+    // This Dovecot has no quota plugin: the client says so instead of sending.
+    assert!(!client.has_capability("QUOTA"));
+    let error = client.get_quota_root("INBOX").await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::NotSupported {
+                capability: "QUOTA",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(client.is_usable());
+    client.logout().await.unwrap();
+}
