@@ -43,6 +43,7 @@ mod basic;
 mod command;
 mod config;
 mod error;
+mod idle;
 mod names;
 mod read;
 mod session;
@@ -50,6 +51,7 @@ mod state;
 
 pub use config::{ClientBuilder, Deadlines};
 pub use error::Error;
+pub use idle::Idle;
 pub use session::Client;
 pub use state::{Event, MailboxState};
 
