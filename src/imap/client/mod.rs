@@ -43,6 +43,7 @@ mod basic;
 mod command;
 mod config;
 mod error;
+mod idle;
 mod mailbox;
 mod names;
 mod read;
@@ -52,6 +53,7 @@ mod state;
 
 pub use config::{ClientBuilder, Deadlines};
 pub use error::Error;
+pub use idle::Idle;
 pub use mailbox::{
     Mailbox, MailboxRole, MailboxStatus, Namespace, Namespaces, Quota, QuotaRoots, QuotaUsage,
     find_role,

@@ -100,6 +100,9 @@ pub struct Client {
     pub(super) mid_response: bool,
     /// The text of a BYE received.
     bye: Option<String>,
+    /// A line the server is owed before anything else is written (the `DONE` of an IDLE
+    /// whose handle was dropped), with the command it ends.
+    owed_line: Option<(&'static str, &'static [u8])>,
 }
 
 impl core::fmt::Debug for Client {
@@ -139,6 +142,7 @@ impl Client {
             streaming: None,
             mid_response: false,
             bye: None,
+            owed_line: None,
         }
     }
 
@@ -373,6 +377,15 @@ impl Client {
         self.exchange = Some(command);
     }
 
+    /// Promises `line` (CRLF included) to the server before the next command, closing the
+    /// open `+` exchange of `command`: for a handle dropped where no write can happen (an
+    /// IDLE dropped while idling owes its `DONE`). The next command writes it, then reads
+    /// the abandoned command's completion as usual.
+    pub(crate) fn owe_line(&mut self, command: &'static str, line: &'static [u8]) {
+        self.owed_line = Some((command, line));
+        self.exchange = None;
+    }
+
     // ---- waiting ----
 
     /// Reads until `pending` completes and returns how, with what its claim took.
@@ -516,6 +529,13 @@ impl Client {
     /// Finishes what abandoned commands left: reads until each has completed.
     async fn settle(&mut self) -> Result<(), Error> {
         self.check_usable()?;
+        if let Some((command, line)) = self.owed_line.take() {
+            self.exchange = Some(command);
+            if let Err(source) = self.conn.write_all(line).await {
+                return Err(self.fail_net(command, source));
+            }
+            self.exchange = None;
+        }
         if let Some(command) = self.exchange {
             self.break_connection(format!(
                 "a {command} command was cancelled while it was being sent"
