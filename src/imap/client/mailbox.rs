@@ -146,7 +146,7 @@ impl MailboxStatus {
 /// One mailbox of a LIST answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Mailbox {
+pub struct MailboxEntry {
     /// The name as a user sees it (`"Entwürfe"`), decoded from its wire form; a name the
     /// server wrote in broken modified UTF-7 is shown as its bytes, lossily.
     pub name: String,
@@ -165,7 +165,7 @@ pub struct Mailbox {
     pub status: Option<MailboxStatus>,
 }
 
-impl Mailbox {
+impl MailboxEntry {
     /// The role the mailbox's special-use attribute gives, ignoring its name.
     pub fn role_by_attribute(&self) -> Option<MailboxRole> {
         self.attributes
@@ -177,7 +177,7 @@ impl Mailbox {
 /// The mailbox for `role` among `mailboxes`: one marked with the role's special-use
 /// attribute first, else a selectable one with a well-known name (iCloud's Archive, Junk
 /// and Drafts may carry no attribute). `None` when neither is there.
-pub fn find_role(mailboxes: &[Mailbox], role: MailboxRole) -> Option<&Mailbox> {
+pub fn find_role(mailboxes: &[MailboxEntry], role: MailboxRole) -> Option<&MailboxEntry> {
     mailboxes
         .iter()
         .find(|mailbox| mailbox.role_by_attribute() == Some(role))
@@ -327,7 +327,11 @@ impl Client {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn list(&mut self, reference: &str, pattern: &str) -> Result<Vec<Mailbox>, Error> {
+    pub async fn list(
+        &mut self,
+        reference: &str,
+        pattern: &str,
+    ) -> Result<Vec<MailboxEntry>, Error> {
         check_text("LIST reference", reference)?;
         check_text("LIST pattern", pattern)?;
         let utf8 = self.utf8_names();
@@ -368,7 +372,7 @@ impl Client {
             )
             .await?;
         let icloud = self.provider.is_some_and(|p| p.name == ICLOUD.name);
-        let mut mailboxes: Vec<Mailbox> = Vec::new();
+        let mut mailboxes: Vec<MailboxEntry> = Vec::new();
         for response in completion.data {
             match response {
                 Response::Data(Data::List(item)) => {
@@ -383,7 +387,7 @@ impl Client {
                     let selectable = !notes
                         && !attributes.contains(&MailboxAttribute::NoSelect)
                         && !attributes.contains(&MailboxAttribute::NonExistent);
-                    mailboxes.push(Mailbox {
+                    mailboxes.push(MailboxEntry {
                         name,
                         wire: item.mailbox,
                         delimiter: item.delimiter,
@@ -412,7 +416,7 @@ impl Client {
 
     /// The mailbox for `role`: lists every mailbox and picks by special-use attribute
     /// first, by well-known name second ([`find_role`]).
-    pub async fn find_role(&mut self, role: MailboxRole) -> Result<Option<Mailbox>, Error> {
+    pub async fn find_role(&mut self, role: MailboxRole) -> Result<Option<MailboxEntry>, Error> {
         let mailboxes = self.list("", "*").await?;
         Ok(find_role(&mailboxes, role).cloned())
     }

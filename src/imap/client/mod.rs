@@ -55,7 +55,7 @@ pub use config::{ClientBuilder, Deadlines};
 pub use error::Error;
 pub use idle::Idle;
 pub use mailbox::{
-    Mailbox, MailboxRole, MailboxStatus, Namespace, Namespaces, Quota, QuotaRoots, QuotaUsage,
+    MailboxEntry, MailboxRole, MailboxStatus, Namespace, Namespaces, Quota, QuotaRoots, QuotaUsage,
     find_role,
 };
 pub use session::Client;
