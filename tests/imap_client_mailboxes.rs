@@ -322,6 +322,27 @@ async fn examine_is_read_only_and_unselect_falls_back_to_close_without_unselect(
 }
 
 #[tokio::test]
+async fn a_read_write_mailbox_is_left_without_unselect_by_examining_nowhere_not_by_close() {
+    // CLOSE would expunge every \Deleted message of a read-write mailbox: a failed EXAMINE
+    // leaves it as UNSELECT would.
+    let (mut client, server) = session("IMAP4rev1", false, |script| {
+        script
+            .expect_exact("A1 SELECT INBOX")
+            .send("* 2 EXISTS\r\nA1 OK [READ-WRITE] done\r\n")
+            .expect_exact("A2 EXAMINE mailwire-unselect-4c1b0e-nowhere")
+            .send("A2 NO [NONEXISTENT] Mailbox doesn't exist\r\n")
+            .expect_exact("A3 NOOP")
+            .send("A3 OK done\r\n")
+    })
+    .await;
+    assert!(!client.select("INBOX").await.unwrap().read_only);
+    client.unselect().await.unwrap();
+    assert!(client.selected().is_none());
+    client.noop().await.unwrap();
+    finish(client, server).await;
+}
+
+#[tokio::test]
 async fn a_failed_unselect_keeps_the_state_the_server_still_has() {
     let (mut client, server) = session("IMAP4rev1 UNSELECT", false, |script| {
         script

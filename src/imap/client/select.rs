@@ -10,7 +10,7 @@ use super::error::Error;
 use super::session::Client;
 use super::state::MailboxState;
 use crate::imap::codec::types::{
-    Capability, Code, CommandBody, Data, Response, SelectParameter, StatusKind,
+    Capability, Code, CommandBody, Data, MailboxName, Response, SelectParameter, StatusKind,
 };
 
 /// What SELECT and EXAMINE answer besides their tagged OK: the counts and the flags, and
@@ -106,19 +106,35 @@ impl Client {
     }
 
     /// Leaves the selected mailbox without expunging anything: `UNSELECT` (RFC 3691)
-    /// where the server offers it, otherwise `CLOSE`.
+    /// where the server offers it.
     ///
-    /// The two differ: CLOSE also removes, for good, every message marked `\Deleted` in a
-    /// mailbox opened read-write (a mailbox opened with EXAMINE loses nothing). Without
-    /// UNSELECT, clear `\Deleted` first or open with [`examine`](Self::examine) if that
-    /// matters.
+    /// Without UNSELECT, a mailbox opened read-only is left with `CLOSE`, which removes
+    /// nothing there. One opened read-write is not: `CLOSE` would remove for good every
+    /// message marked `\Deleted`. The client instead EXAMINEs a mailbox that does not
+    /// exist, which RFC 3501 (6.3.1) says leaves no mailbox selected once it fails (RFC
+    /// 3691 names the same way round); should that name exist after all, it was opened
+    /// read-only, and a `CLOSE` there removes nothing either.
     pub async fn unselect(&mut self) -> Result<(), Error> {
-        let body = if self.has(&Capability::Unselect) {
-            CommandBody::Unselect
-        } else {
-            CommandBody::Close
+        if self.has(&Capability::Unselect) {
+            return self.leave(CommandBody::Unselect).await;
+        }
+        let read_only = self.selected.as_ref().is_none_or(|state| state.read_only);
+        if read_only {
+            return self.leave(CommandBody::Close).await;
+        }
+        let nowhere = CommandBody::Examine {
+            mailbox: MailboxName::from_wire(UNSELECT_BY_EXAMINING),
+            parameters: Vec::new(),
         };
-        self.leave(body).await
+        let completion = self.run(nowhere, super::command::claim_nothing()).await?;
+        match completion.kind {
+            StatusKind::No => {
+                self.set_selected(None);
+                Ok(())
+            }
+            StatusKind::Ok => self.leave(CommandBody::Close).await,
+            _ => completion.ok(&self.server).map(drop),
+        }
     }
 
     /// `CLOSE`: leaves the selected mailbox, first removing for good every message marked
@@ -133,3 +149,7 @@ impl Client {
         Ok(())
     }
 }
+
+/// A mailbox name no server is expected to hold, EXAMINEd to leave a mailbox without
+/// UNSELECT and without CLOSE's expunge.
+const UNSELECT_BY_EXAMINING: &[u8] = b"mailwire-unselect-4c1b0e-nowhere";
