@@ -38,18 +38,24 @@
     reason = "the wrapped NetError is kept by value for matching"
 )]
 
+mod append;
 mod auth;
 mod basic;
+mod body;
 mod command;
 mod config;
 mod error;
+mod fetch;
 mod names;
 mod read;
 mod session;
 mod state;
 
 pub use config::{ClientBuilder, Deadlines};
+pub use append::{AppendOptions, Appended};
+pub use body::BodyFetched;
 pub use error::Error;
+pub use fetch::{FetchQuery, FetchStream, FetchedMessage};
 pub use session::Client;
 pub use state::{Event, MailboxState};
 
