@@ -4,9 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use mailwire::imap::codec::types::{
-    Date, DateTime, Flag, Section, SequenceSet,
-};
+use mailwire::imap::codec::types::{Date, DateTime, Flag, Section, SequenceSet};
 use mailwire::imap::{
     AppendOptions, Client, ClientBuilder, Deadlines, Error, Event, FetchQuery, Security,
 };
@@ -17,7 +15,10 @@ const ICLOUD_CAPABILITIES: &str = "XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 CONDSTORE E
 QUOTA XAPPLELITERAL NAMESPACE UIDPLUS UNSELECT SORT ESEARCH ESORT CONTEXT=SORT WITHIN SASL-IR ID \
 IDLE X-APPLE-REMOTE-LINKS LIST-STATUS";
 
-async fn session(capabilities: &str, then: impl FnOnce(Script) -> Script) -> (Client, ScriptedServer) {
+async fn session(
+    capabilities: &str,
+    then: impl FnOnce(Script) -> Script,
+) -> (Client, ScriptedServer) {
     let greeting = format!("* PREAUTH [CAPABILITY {capabilities}] ready\r\n");
     let server = ScriptedServer::start(then(Script::new(Mode::Plain).send(greeting)))
         .await
@@ -51,13 +52,18 @@ async fn fetch_hands_out_each_message_as_its_response_arrives() {
                 "* 1 FETCH (FLAGS (\\Seen) ENVELOPE {ENVELOPE} RFC822.SIZE 1200)\r\n"
             ))
             .stall(Duration::from_millis(1500))
-            .send(format!("* 2 FETCH (FLAGS () ENVELOPE {ENVELOPE} RFC822.SIZE 99)\r\n"))
+            .send(format!(
+                "* 2 FETCH (FLAGS () ENVELOPE {ENVELOPE} RFC822.SIZE 99)\r\n"
+            ))
             .send("A1 OK FETCH completed\r\n")
     })
     .await;
     let started = Instant::now();
     let query = FetchQuery::new().flags().envelope().size();
-    let mut stream = client.fetch(&SequenceSet::range(1, 2), &query).await.unwrap();
+    let mut stream = client
+        .fetch(&SequenceSet::range(1, 2), &query)
+        .await
+        .unwrap();
     let first = stream.next().await.unwrap().unwrap();
     // Handed out while the server still holds back the second one.
     assert!(started.elapsed() < Duration::from_millis(1200));
@@ -121,7 +127,9 @@ async fn icloud_answers_rfc822_with_no_data_so_bodies_are_fetched_with_body_peek
             .send(message)
             .send(")\r\nA2 OK FETCH completed\r\n")
             .expect_exact("A3 UID FETCH 7 (UID BODY.PEEK[HEADER] BODY.PEEK[1])")
-            .send("* 1 FETCH (UID 7 BODY[HEADER] {15}\r\nSubject: hi\r\n\r\n BODY[1] \"hello\")\r\n")
+            .send(
+                "* 1 FETCH (UID 7 BODY[HEADER] {15}\r\nSubject: hi\r\n\r\n BODY[1] \"hello\")\r\n",
+            )
             .send("A3 OK FETCH completed\r\n")
     })
     .await;
@@ -182,8 +190,18 @@ async fn a_body_far_above_the_streaming_threshold_streams_into_the_writer_in_bou
     assert!(out == body, "the bytes differ");
     assert_eq!(fetched.written, SIZE as u64);
     // The items around the literal are kept: UID before it, FLAGS after it.
-    assert!(fetched.items.iter().any(|i| format!("{i:?}").contains("Uid(42)")));
-    assert!(fetched.items.iter().any(|i| format!("{i:?}").contains("Flags")));
+    assert!(
+        fetched
+            .items
+            .iter()
+            .any(|i| format!("{i:?}").contains("Uid(42)"))
+    );
+    assert!(
+        fetched
+            .items
+            .iter()
+            .any(|i| format!("{i:?}").contains("Flags"))
+    );
     // The read buffer never held the body: it stayed far below the body's size.
     assert!(
         client.buffer_allocated() < 512 * 1024,
@@ -284,7 +302,11 @@ async fn binary_and_changedsince_are_refused_when_not_advertised() {
         .unwrap_err();
     assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
     assert!(FetchQuery::new().header_fields(&["Sub ject"]).is_err());
-    assert!(FetchQuery::new().header_fields(&["X\r\nA2 LOGOUT"]).is_err());
+    assert!(
+        FetchQuery::new()
+            .header_fields(&["X\r\nA2 LOGOUT"])
+            .is_err()
+    );
     // Nothing was sent for those: the next command is A1.
     client.noop().await.unwrap();
     drop(client);
@@ -370,7 +392,16 @@ async fn a_no_instead_of_the_continuation_ends_append_cleanly() {
         .append("Nowhere", b"hello", &AppendOptions::new())
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::No { command: "APPEND", .. }), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::No {
+                command: "APPEND",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     // Nothing of the message was sent, and the session goes on.
     assert!(client.is_usable());
     client.noop().await.unwrap();
@@ -410,7 +441,9 @@ async fn literal_plus_appends_a_streamed_reader_without_waiting() {
 #[tokio::test]
 async fn a_reader_shorter_than_announced_makes_the_session_unusable() {
     let (mut client, server) = session("IMAP4rev1 LITERAL+", |script| {
-        script.expect_exact("A1 APPEND INBOX {10+}").read_until("short")
+        script
+            .expect_exact("A1 APPEND INBOX {10+}")
+            .read_until("short")
     })
     .await;
     let error = client

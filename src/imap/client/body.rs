@@ -11,7 +11,9 @@ use super::state::data_event;
 use crate::imap::codec::types::{
     Data, FetchItem, IntoOwned, Response, Section, SequenceSet, StreamedItem,
 };
-use crate::imap::codec::{parse_fetch_stream_end, parse_fetch_stream_next, parse_fetch_stream_start};
+use crate::imap::codec::{
+    parse_fetch_stream_end, parse_fetch_stream_next, parse_fetch_stream_start,
+};
 
 const DURING: &str = "UID FETCH";
 
@@ -91,7 +93,14 @@ impl Client {
                 }
                 Delivery::Response(_) => {}
                 Delivery::StreamStart { head, size } => {
-                    sink = Some(self.stream_start(&head, size, &section, sink, &mut head_items, found.is_some())?);
+                    sink = Some(self.stream_start(
+                        &head,
+                        size,
+                        &section,
+                        sink,
+                        &mut head_items,
+                        found.is_some(),
+                    )?);
                     if matches!(sink, Some(Sink::Body)) {
                         found = Some(BodyFetched {
                             written: 0,
@@ -122,7 +131,9 @@ impl Client {
                             .map_err(|e| self.fail_protocol(DURING, format!("{e}")))?;
                         if let Some(found) = found.as_mut() {
                             found.items.append(&mut head_items);
-                            found.items.extend(after.into_iter().map(IntoOwned::into_owned));
+                            found
+                                .items
+                                .extend(after.into_iter().map(IntoOwned::into_owned));
                         }
                     }
                     Some(Sink::Collect(mut whole)) => {

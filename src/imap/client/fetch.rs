@@ -105,10 +105,8 @@ impl FetchQuery {
     pub fn header_fields(self, names: &[&str]) -> Result<Self, Error> {
         let mut fields = Vec::with_capacity(names.len());
         for name in names {
-            let valid = !name.is_empty()
-                && name
-                    .bytes()
-                    .all(|b| (33..=126).contains(&b) && b != b':');
+            let valid =
+                !name.is_empty() && name.bytes().all(|b| (33..=126).contains(&b) && b != b':');
             if !valid {
                 return Err(Error::InvalidArgument {
                     source: EncodeError::Unrepresentable {

@@ -51,9 +51,9 @@ mod read;
 mod session;
 mod state;
 
-pub use config::{ClientBuilder, Deadlines};
 pub use append::{AppendOptions, Appended};
 pub use body::BodyFetched;
+pub use config::{ClientBuilder, Deadlines};
 pub use error::Error;
 pub use fetch::{FetchQuery, FetchStream, FetchedMessage};
 pub use session::Client;
@@ -68,3 +68,6 @@ pub(crate) use names::command_name;
 
 #[cfg(all(test, feature = "testing"))]
 mod tests;
+
+#[cfg(test)]
+mod fetch_live;
