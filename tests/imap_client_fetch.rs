@@ -473,3 +473,26 @@ async fn append_refuses_line_breaks_in_the_mailbox_and_nul_in_the_message() {
     let log = finish(server).await;
     assert!(log.received_unredacted().is_empty());
 }
+
+#[tokio::test]
+async fn icloud_throttling_during_a_fetch_is_a_retryable_error_not_a_failure() {
+    let (mut client, server) = session(ICLOUD_CAPABILITIES, |script| {
+        script
+            .expect_exact("A1 UID FETCH 1:* (UID FLAGS)")
+            .send("* 1 FETCH (UID 3 FLAGS ())\r\n")
+            .send("A1 NO Service temporarily unavailable\r\n")
+            .expect_exact("A2 NOOP")
+            .send("A2 OK\r\n")
+    })
+    .await;
+    let query = FetchQuery::new().uid().flags();
+    let mut stream = client.uid_fetch(&SequenceSet::all(), &query).await.unwrap();
+    assert_eq!(stream.next().await.unwrap().unwrap().uid(), Some(3));
+    let error = stream.next().await.unwrap().unwrap_err();
+    assert!(matches!(error, Error::Throttled { .. }), "{error:?}");
+    assert!(error.is_retryable());
+    drop(stream);
+    client.noop().await.unwrap();
+    drop(client);
+    finish(server).await;
+}
