@@ -124,6 +124,14 @@ pub enum Error {
         /// The server's text.
         text: String,
     },
+    /// The caller's own reader or writer failed (a body's `AsyncWrite`, an APPEND's
+    /// `AsyncRead`); the server did nothing wrong.
+    Local {
+        /// What the client was doing (`"writing a fetched body"`…).
+        during: &'static str,
+        /// What the reader or writer reported.
+        source: std::io::Error,
+    },
     /// An earlier failure (a cancelled command that could not be finished, a BYE, a
     /// network error) left the connection unusable; open a new one.
     Unusable {
@@ -332,6 +340,10 @@ impl fmt::Display for Error {
                 }
                 f.write_str("; connect again")
             }
+            Error::Local { during, source } => write!(
+                f,
+                "{during} failed on this side, not on the server's: {source}"
+            ),
             Error::Unusable { server, reason } => write!(
                 f,
                 "{server}: the connection cannot be used any more ({reason}); connect again"
@@ -345,6 +357,7 @@ impl std::error::Error for Error {
         match self {
             Error::Net { source, .. } | Error::Timeout { source, .. } => Some(source),
             Error::InvalidArgument { source } => Some(source),
+            Error::Local { source, .. } => Some(source),
             _ => None,
         }
     }

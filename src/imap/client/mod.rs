@@ -38,11 +38,14 @@
     reason = "the wrapped NetError is kept by value for matching"
 )]
 
+mod append;
 mod auth;
 mod basic;
+mod body;
 mod command;
 mod config;
 mod error;
+mod fetch;
 mod idle;
 mod mailbox;
 mod names;
@@ -51,8 +54,11 @@ mod select;
 mod session;
 mod state;
 
+pub use append::{AppendOptions, Appended};
+pub use body::BodyFetched;
 pub use config::{ClientBuilder, Deadlines};
 pub use error::Error;
+pub use fetch::{FetchQuery, FetchStream, FetchedMessage};
 pub use idle::Idle;
 pub use mailbox::{
     MailboxEntry, MailboxRole, MailboxStatus, Namespace, Namespaces, Quota, QuotaRoots, QuotaUsage,

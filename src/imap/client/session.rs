@@ -319,6 +319,37 @@ impl Client {
         Ok(pending)
     }
 
+    /// Starts a command whose bytes the family writes itself, after the tag (APPEND with a
+    /// message read from an `AsyncRead`): abandoned commands are settled, a tag is taken
+    /// and the command registered, and the exchange stays open, so a drop before
+    /// [`write_continuation_line`](Self::write_continuation_line) (or a refusal seen by
+    /// [`continuation`](Self::continuation)) leaves the session unusable rather than
+    /// half-written. Returns the handle; its `tag` starts the line.
+    pub(crate) async fn begin_command(
+        &mut self,
+        command: &'static str,
+        claim: Claim,
+    ) -> Result<Pending, Error> {
+        self.settle().await?;
+        let tag = format!("A{}", self.next_tag);
+        self.next_tag += 1;
+        let alive = Arc::new(());
+        self.in_flight.push_back(InFlight {
+            tag: tag.clone(),
+            command,
+            claim,
+            alive: Arc::downgrade(&alive),
+            claimed: VecDeque::new(),
+            completion: None,
+        });
+        self.exchange = Some(command);
+        Ok(Pending {
+            tag,
+            command,
+            _alive: alive,
+        })
+    }
+
     /// Waits for the `+` of `pending`, routing everything else. `None` when the command
     /// completed instead (its completion waits for [`wait`](Self::wait)). While a `+`
     /// exchange is open the session cannot be recovered after a drop: end it with
