@@ -383,3 +383,42 @@ fn item_names_end_where_the_atom_ends_near_or_far_from_the_line_end() {
     assert_eq!(items[0], FetchItem::Rfc822Size(20));
     assert_eq!(items[2], FetchItem::Uid(9));
 }
+
+#[test]
+fn unescaped_double_quotes_inside_envelope_strings() {
+    // iCloud, MailCore2 issue 1967 (libetpan issue 426): a JavaMail Message-ID whose local
+    // part is quoted, sent without escaping the quotes; the strict reading stops at the
+    // first inner quote ("expected a space"). Jakarta mail-api issue 669 shows the same
+    // Message-ID shape from another server.
+    let line = b"* 7029 FETCH (UID 11155 FLAGS (\\Seen) ENVELOPE (\"Tue, 30 Jan 2018 22:55:59 +0000\" \"Your \"weekly\" digest\" ((\"Info\" NIL \"info\" \"example.com\")) ((\"Info\" NIL \"info\" \"example.com\")) ((\"Info\" NIL \"info\" \"example.com\")) ((NIL NIL \"name\" \"me.com\")) NIL NIL NIL \"<1763943481.139839.1649236218178.JavaMail.\"cv@notice.example.com\"@v-mail-01>\") INTERNALDATE \"30-Jan-2018 22:56:00 +0000\")\r\n";
+    let items = fetch_items(line);
+    assert_eq!(items.len(), 4, "{items:?}");
+    let FetchItem::Envelope(envelope) = &items[2] else {
+        panic!("{items:?}")
+    };
+    assert_eq!(
+        envelope.subject.as_ref().map(|s| s.as_bytes()),
+        Some(&b"Your \"weekly\" digest"[..])
+    );
+    assert_eq!(
+        envelope.message_id.as_ref().map(|s| s.as_bytes()),
+        Some(
+            &b"<1763943481.139839.1649236218178.JavaMail.\"cv@notice.example.com\"@v-mail-01>"[..]
+        )
+    );
+    assert_eq!(
+        envelope.to()[0].host.as_ref().map(|s| s.as_bytes()),
+        Some(&b"me.com"[..])
+    );
+    // Written back, the quotes are escaped: the value reads the same, now strictly.
+    let written = encode_res(&response(line));
+    assert!(
+        show(&written).contains(r#""Your \"weekly\" digest""#),
+        "{}",
+        show(&written)
+    );
+    round_trips(line);
+    // The tolerance reads quotes, not line ends: a string still cannot run past the line.
+    let broken = b"* 1 FETCH (ENVELOPE (NIL \"a\"b NIL NIL NIL NIL NIL NIL NIL NIL NIL))\r\n";
+    assert!(mailwire::imap::codec::parse_response(broken, &Limits::default()).is_err());
+}

@@ -190,11 +190,42 @@ pub(crate) fn quoted(input: &[u8]) -> PResult<'_, Cow<'_, [u8]>> {
 /// The rest of a quoted string that holds escapes, from its first backslash at `plain`.
 #[cold]
 fn quoted_escaped(body: &[u8], plain: usize) -> PResult<'_, Cow<'_, [u8]>> {
+    quoted_rest(body, plain, |_| true)
+}
+
+/// `quoted` as servers that forget to escape `"` write it (iCloud in ENVELOPE strings,
+/// MailCore2 issue 1967): a `"` ends the string only where `closes` accepts what follows
+/// it, and any other `"` is kept as part of the value. Everything else is read as
+/// [`quoted`] reads it (escapes, and never CR, LF or NUL), so the value stays inside the
+/// line the framer delimited. Only for places where what follows a string is known, and
+/// only after the strict reading failed: a well-formed string reads the same either way.
+#[cold]
+pub(crate) fn quoted_lenient(
+    input: &[u8],
+    closes: fn(&[u8]) -> bool,
+) -> PResult<'_, Cow<'_, [u8]>> {
+    match input.strip_prefix(b"\"") {
+        Some(body) => quoted_rest(body, 0, closes),
+        None => fail(input, "a quoted string"),
+    }
+}
+
+/// The body of a quoted string from `plain` on, `body[..plain]` being plain bytes already
+/// read: the one reader behind [`quoted`]'s slow path and [`quoted_lenient`].
+fn quoted_rest(
+    body: &[u8],
+    plain: usize,
+    closes: impl Fn(&[u8]) -> bool,
+) -> PResult<'_, Cow<'_, [u8]>> {
     let mut owned = body[..plain].to_vec();
     let mut rest = &body[plain..];
     loop {
         match rest {
-            [b'"', tail @ ..] => return Ok((tail, Cow::Owned(owned))),
+            [b'"', tail @ ..] if closes(tail) => return Ok((tail, Cow::Owned(owned))),
+            [b'"', tail @ ..] => {
+                owned.push(b'"');
+                rest = tail;
+            }
             [b'\\', escaped @ (b'"' | b'\\'), tail @ ..] => {
                 owned.push(*escaped);
                 rest = tail;

@@ -1,9 +1,9 @@
 //! ENVELOPE.
 
-use crate::imap::codec::grammar::core::{byte, nil_or_items, nstring, spaces};
+use crate::imap::codec::grammar::core::{byte, nil, nil_or_items, nstring, quoted_lenient, spaces};
 use crate::imap::codec::grammar::keyword::Spelled;
 use crate::imap::codec::grammar::{PResult, fail};
-use crate::imap::codec::types::{Address, AddressField, Envelope, NString};
+use crate::imap::codec::types::{Address, AddressField, Envelope, IString, NString};
 
 /// One or more spaces between fields (servers have been seen doubling them).
 #[inline(always)]
@@ -21,19 +21,46 @@ pub(crate) fn field_sep(input: &[u8]) -> PResult<'_, ()> {
     Ok((rest, ()))
 }
 
+/// One of the envelope's strings. `LENIENT` reads quoted strings with unescaped `"` in
+/// them (see [`envelope`]); the strict reading is the grammar's `nstring`.
 #[inline(always)]
-fn next_nstring(input: &[u8]) -> PResult<'_, NString<'_>> {
+fn field<const LENIENT: bool>(input: &[u8]) -> PResult<'_, NString<'_>> {
+    if LENIENT && input.first() == Some(&b'"') {
+        return quoted_lenient(input, continues_envelope)
+            .map(|(rest, value)| (rest, Some(IString::Quoted(value))));
+    }
+    nstring(input)
+}
+
+/// True when what follows a `"` can go on with an envelope or an address: stray spaces and
+/// `)`, or a space and the start of the next field (a string, a list or NIL). A `"`
+/// followed by anything else cannot end a string there, so the lenient reading keeps it.
+fn continues_envelope(after: &[u8]) -> bool {
+    let next = spaces(after);
+    match next {
+        [b')', ..] => true,
+        _ if next.len() == after.len() => false,
+        [b'"' | b'(' | b'{', ..] | [b'~', b'{', ..] => true,
+        _ => nil(next).is_ok(),
+    }
+}
+
+#[inline(always)]
+fn next_nstring<const LENIENT: bool>(input: &[u8]) -> PResult<'_, NString<'_>> {
     let (rest, ()) = field_sep(input)?;
-    nstring(rest)
+    field::<LENIENT>(rest)
 }
 
 /// One address, written into `slot` field by field as each is read: building it apart
 /// and moving it in made the processor reload bytes it had just stored in smaller pieces,
 /// which stalls it. `slot` is [`Address::EMPTY`], as [`Envelope::push_address`] hands it
 /// out, so each NIL a field replaces owns nothing.
-fn address_into<'a>(input: &'a [u8], slot: &mut Address<'a>) -> PResult<'a, ()> {
+fn address_into<'a, const LENIENT: bool>(
+    input: &'a [u8],
+    slot: &mut Address<'a>,
+) -> PResult<'a, ()> {
     let (rest, ()) = byte(input, b'(', "`(` to open an address")?;
-    let (rest, name) = nstring(rest)?;
+    let (rest, name) = field::<LENIENT>(rest)?;
     slot.name = name;
     // The source route is obsolete: NIL, then one space, nearly always. The slot is NIL
     // already.
@@ -41,14 +68,14 @@ fn address_into<'a>(input: &'a [u8], slot: &mut Address<'a>) -> PResult<'a, ()> 
     let rest = match NIL_ROUTE.strip_prefix(rest) {
         Some(tail) => tail,
         None => {
-            let (rest, adl) = next_nstring(rest)?;
+            let (rest, adl) = next_nstring::<LENIENT>(rest)?;
             slot.adl = adl;
             rest
         }
     };
-    let (rest, mailbox) = next_nstring(rest)?;
+    let (rest, mailbox) = next_nstring::<LENIENT>(rest)?;
     slot.mailbox = mailbox;
-    let (rest, host) = next_nstring(rest)?;
+    let (rest, host) = next_nstring::<LENIENT>(rest)?;
     slot.host = host;
     byte(spaces(rest), b')', "`)` to close an address")
 }
@@ -56,33 +83,59 @@ fn address_into<'a>(input: &'a [u8], slot: &mut Address<'a>) -> PResult<'a, ()> 
 /// An address list: NIL or `((...)(...))`, appended to the envelope's addresses. Outlook.com
 /// puts spaces between the addresses and Mail.ru sends `()` for an empty list; both are
 /// read.
-fn address_list_into<'a>(input: &'a [u8], envelope: &mut Envelope<'a>) -> PResult<'a, ()> {
+fn address_list_into<'a, const LENIENT: bool>(
+    input: &'a [u8],
+    envelope: &mut Envelope<'a>,
+) -> PResult<'a, ()> {
     let (rest, ()) = field_sep(input)?;
     nil_or_items(rest, "`(` or NIL for an address list", |rest| {
         let Some(slot) = envelope.push_address() else {
             return fail(rest, "fewer addresses");
         };
-        address_into(rest, slot)
+        address_into::<LENIENT>(rest, slot)
     })
+}
+
+/// `envelope`. iCloud (MailCore2 issue 1967) and others (jakarta mail-api issue 669) send
+/// Message-IDs and subjects with unescaped `"` in quoted strings. When the strict reading
+/// fails, the envelope is read once more with the lenient one, where a `"` inside a string
+/// ends it only if the envelope can go on after it (see [`continues_envelope`]); the rest
+/// of the grammar is the same, so a value is only taken when all ten fields and every
+/// address read. Both readings stay inside the message the framer delimited, and the second
+/// costs at most one more pass over the envelope, only for envelopes that need it.
+pub(crate) fn envelope(input: &[u8]) -> PResult<'_, Box<Envelope<'_>>> {
+    match envelope_as::<false>(input) {
+        Err(nom::Err::Error(strict)) => {
+            envelope_lenient(input).map_err(|_| nom::Err::Error(strict))
+        }
+        read => read,
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn envelope_lenient(input: &[u8]) -> PResult<'_, Box<Envelope<'_>>> {
+    envelope_as::<true>(input)
 }
 
 /// `envelope`, built in place on the heap: it is large, and moving it costs more than
 /// parsing some of its fields. The date and subject are read before the box is made: the
 /// compiler sees them stored into a fresh box, with no old value to drop first.
-pub(crate) fn envelope(input: &[u8]) -> PResult<'_, Box<Envelope<'_>>> {
+#[inline(always)]
+fn envelope_as<const LENIENT: bool>(input: &[u8]) -> PResult<'_, Box<Envelope<'_>>> {
     let (rest, ()) = byte(input, b'(', "`(` to open an envelope")?;
-    let (rest, date) = nstring(rest)?;
-    let (mut rest, subject) = next_nstring(rest)?;
+    let (rest, date) = field::<LENIENT>(rest)?;
+    let (mut rest, subject) = next_nstring::<LENIENT>(rest)?;
     let mut envelope = Box::new(Envelope::EMPTY);
     envelope.date = date;
     envelope.subject = subject;
     for field in AddressField::ALL {
-        (rest, ()) = address_list_into(rest, &mut envelope)?;
+        (rest, ()) = address_list_into::<LENIENT>(rest, &mut envelope)?;
         envelope.end_list(field);
     }
-    let (rest, in_reply_to) = next_nstring(rest)?;
+    let (rest, in_reply_to) = next_nstring::<LENIENT>(rest)?;
     envelope.in_reply_to = in_reply_to;
-    let (rest, message_id) = next_nstring(rest)?;
+    let (rest, message_id) = next_nstring::<LENIENT>(rest)?;
     envelope.message_id = message_id;
     let (rest, ()) = byte(spaces(rest), b')', "`)` to close the envelope")?;
     Ok((rest, envelope))
@@ -109,7 +162,7 @@ mod tests {
     fn a_source_route_reads_the_same_however_it_is_written() {
         let address = |input: &'static [u8]| {
             let mut slot = Address::EMPTY;
-            address_into(input, &mut slot).map(|(rest, ())| (rest, slot))
+            address_into::<false>(input, &mut slot).map(|(rest, ())| (rest, slot))
         };
         let usual = address(br#"("Jo" NIL "jo" "example.com") x"#).unwrap();
         assert_eq!(usual.0, b" x");
@@ -217,6 +270,62 @@ mod tests {
         assert_eq!(to[1], Address::EMPTY);
         assert_eq!(to[3].host.as_ref().map(IString::as_bytes), Some(&b"x"[..]));
         assert_eq!(mailboxes(value.from()), [Some(&b"me"[..])]);
+    }
+
+    /// Every well-formed envelope of these tests, and some with escapes and literals.
+    const WELL_FORMED: &[&[u8]] = &[
+        br#"("Wed, 1 Jul 2024 00:23:25 -0700" "Quarterly report" (("Alice Example" NIL "alice" "example.com")) (("Alice Example" NIL "alice" "example.com")) (("Alice Example" NIL "alice" "example.com")) (("Bob Example" NIL "bob" "example.org")) NIL NIL NIL "<40000.0@mail.example.com>")"#,
+        br#"(NIL NIL ((NIL NIL "a" "x")) NIL NIL ((NIL NIL "b" "x")(NIL NIL "c" "x")(NIL NIL "d" "x")) ((NIL NIL "e" "x") (NIL NIL "f" "x")) ((NIL NIL "g" "x")) NIL NIL)"#,
+        br#"(NIL NIL () ( ) NIL nil () NIL NIL NIL)"#,
+        br#"(NIL "Re: \"escaped\" \\ ok" (("Jo \"J\"" NIL "jo" "x" )) NIL NIL NIL NIL NIL "" "<a\"b@x>" )"#,
+        b"(NIL {5}\r\nA \"B\" (({0}\r\n NIL \"jo\" \"x\")) NIL NIL NIL NIL NIL NIL \"\")",
+    ];
+
+    #[test]
+    fn the_lenient_reading_agrees_with_the_strict_one_on_well_formed_envelopes() {
+        for input in WELL_FORMED {
+            let strict = envelope_as::<false>(input).unwrap();
+            assert_eq!(
+                envelope_as::<true>(input).unwrap(),
+                strict,
+                "{}",
+                input.escape_ascii()
+            );
+            assert_eq!(envelope(input).unwrap(), strict);
+        }
+    }
+
+    #[test]
+    fn unescaped_quotes_are_kept_where_the_envelope_cannot_go_on_after_them() {
+        let value = parsed(
+            br#"(NIL "Re: "quoted" subject" ((""Bob" Smith" NIL "bob" "x")) NIL NIL NIL NIL NIL NIL "<1.JavaMail."cv@x"@y>")"#,
+        );
+        assert_eq!(
+            value.subject.as_ref().map(IString::as_bytes),
+            Some(&br#"Re: "quoted" subject"#[..])
+        );
+        assert_eq!(
+            value.from()[0].name.as_ref().map(IString::as_bytes),
+            Some(&br#""Bob" Smith"#[..])
+        );
+        assert_eq!(
+            value.message_id.as_ref().map(IString::as_bytes),
+            Some(&br#"<1.JavaMail."cv@x"@y>"#[..])
+        );
+        // A quote followed by a space and what could be the next field ends the string;
+        // when the fields after it then do not read, the envelope is refused with the
+        // strict reading's reason rather than read some other way.
+        let ambiguous = br#"(NIL "a" NIL b" NIL NIL NIL NIL NIL NIL NIL)"#;
+        let strict = envelope_as::<false>(ambiguous).unwrap_err();
+        assert_eq!(envelope(ambiguous).unwrap_err(), strict);
+        // Line ends and unknown escapes are refused by both readings.
+        for broken in [
+            &b"(NIL \"a\r\nb\" NIL NIL NIL NIL NIL NIL NIL NIL)"[..],
+            br#"(NIL "a\x" NIL NIL NIL NIL NIL NIL NIL NIL)"#,
+            br#"(NIL "never closed NIL NIL NIL NIL NIL NIL NIL NIL)"#,
+        ] {
+            assert!(envelope(broken).is_err(), "{}", broken.escape_ascii());
+        }
     }
 
     #[test]
