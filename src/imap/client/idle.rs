@@ -213,6 +213,9 @@ impl Idle<'_> {
                     // start again, a refusal is the caller's error.
                     self.idling = false;
                     self.claiming.store(false, Ordering::Relaxed);
+                    // No DONE is owed for an IDLE already over: were the `+` exchange
+                    // left open, a refusal here would leave the session unusable.
+                    self.client.end_exchange();
                     if let Some(pending) = self.pending.take() {
                         self.finish(pending, IDLE).await?;
                     }

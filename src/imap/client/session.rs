@@ -408,6 +408,13 @@ impl Client {
         self.exchange = Some(command);
     }
 
+    /// Closes the open `+` exchange of a command the server completed on its own (an IDLE
+    /// ended by the server's tagged OK, NO or BAD): nothing more is owed for it, so the
+    /// session goes on.
+    pub(crate) fn end_exchange(&mut self) {
+        self.exchange = None;
+    }
+
     /// Promises `line` (CRLF included) to the server before the next command, closing the
     /// open `+` exchange of `command`: for a handle dropped where no write can happen (an
     /// IDLE dropped while idling owes its `DONE`). The next command writes it, then reads
