@@ -41,7 +41,7 @@ use super::reply::{OwnedReply, Reply, ReplyCode, ReplyLines};
 // which needed it first, and is used here rather than written a second time.
 use crate::imap::codec::grammar::keyword::{Spelled, split_words};
 use crate::sasl::{self, MechanismNameError};
-use crate::scan::{equal_byte_marks, find_byte, first_marked};
+use crate::scan::{below_marks, equal_byte_marks, find_byte, first_marked};
 
 /// The service extensions a server announced in its EHLO reply, borrowed from the reply.
 ///
@@ -72,8 +72,6 @@ pub struct Capabilities<'a> {
     /// The reply's bytes as received (or as written by [`Capabilities::new`] and the
     /// `add_` methods): lines with their codes and line ends, the greeting first.
     wire: Cow<'a, [u8]>,
-    /// Where the server's name lies in `wire`.
-    domain: (usize, usize),
     /// Where the lines after the greeting start in `wire`, and how many there are.
     body: (usize, usize),
     /// Bit `i` set when `WELL_KNOWN_MECHANISMS[i]` is offered.
@@ -182,7 +180,6 @@ impl Capabilities<'static> {
         wire.extend_from_slice(b"\r\n");
         Capabilities {
             wire: Cow::Owned(wire),
-            domain: (4, 4 + domain.len()),
             body: (domain.len() + 6, 0),
             ..Capabilities::default()
         }
@@ -256,8 +253,11 @@ impl<'a> Capabilities<'a> {
 
     /// The name the server gave for itself (first word of the reply's first line).
     pub fn domain(&self) -> Cow<'_, str> {
-        let (start, end) = self.domain;
-        String::from_utf8_lossy(self.wire.get(start..end).unwrap_or_default())
+        // Read when asked for, not when the reply is: most clients never ask.
+        let (greeting, _) = split_line(&self.wire);
+        let text = greeting.get(4..).unwrap_or_default();
+        let name = trim_spaces(text).split(|&byte| byte == b' ').next();
+        String::from_utf8_lossy(name.unwrap_or_default())
     }
 
     /// True when the server offers the SASL mechanism `mechanism` (any case).
@@ -401,25 +401,16 @@ impl<'a> Capabilities<'a> {
         OwnedReply::new(ReplyCode::OK, None, lines)
     }
 
-    /// The capabilities of a positive reply with only its greeting read: where the server's
-    /// name and the lines after the greeting are.
+    /// The capabilities of a positive reply with only its greeting read: where the lines
+    /// after it are.
     fn from_greeting(reply: &Reply<'a>) -> Result<Self, EhloError> {
         if !reply.code().is_positive_completion() {
             return Err(EhloError::Refused(reply.to_owned()));
         }
         let wire = reply.raw();
-        let (greeting, greeting_len) = split_line(wire);
-        // The name is the first word after the code and its separator.
-        let text = greeting.get(4..).unwrap_or_default();
-        let start = text
-            .iter()
-            .position(|&byte| byte != b' ')
-            .unwrap_or(text.len());
-        let len =
-            find_byte(b' ', text.get(start..).unwrap_or_default()).unwrap_or(text.len() - start);
+        let (_, greeting_len) = split_line(wire);
         Ok(Capabilities {
             wire: Cow::Borrowed(wire),
-            domain: (4 + start, 4 + start + len),
             body: (greeting_len, reply.line_count().saturating_sub(1)),
             ..Capabilities::default()
         })
@@ -576,36 +567,32 @@ impl<'a> Capabilities<'a> {
 
     /// The shortcut for a list of mechanism names, each followed by one space or the line
     /// end: notes each valid one and returns the bytes taken up to the end of the line, or
-    /// `None` at anything else.
+    /// `None` at anything else. A name is measured a word at a time ([`name_run`]); a
+    /// well-known one is then valid by being spelled as the list spells it, so only the
+    /// others are checked byte by byte, as the plain reader checks every name.
     fn read_mechanism_list(&mut self, names: &[u8]) -> Option<usize> {
         let mut at = 0;
         loop {
             let rest = names.get(at..)?;
-            let (name, valid) = sasl::leading_mechanism_name(rest);
-            let end = at + name.len();
+            let len = name_run(rest)?;
+            let name = rest.get(..len)?;
+            let end = at + len;
             let next = match names.get(end..)? {
                 [b' ', ..] => None,
                 [b'\r', b'\n', ..] => Some(end + 2),
                 [b'\n', ..] => Some(end + 1),
                 _ => return None,
             };
-            if valid {
-                self.note_mechanism_fast(name, rest);
+            match well_known_mechanism_indexed(name, rest) {
+                Some(index) => self.well_known |= 1 << index,
+                None => {
+                    self.other_mechanisms |= sasl::check_mechanism_name(name).is_ok();
+                }
             }
             match next {
                 Some(taken) => return Some(taken),
                 None => at = end + 1,
             }
-        }
-    }
-
-    /// [`Capabilities::note_mechanism`], the well-known names found by their index: `name`
-    /// starts `rest`.
-    #[inline(always)]
-    fn note_mechanism_fast(&mut self, name: &[u8], rest: &[u8]) {
-        match well_known_mechanism_indexed(name, rest) {
-            Some(index) => self.well_known |= 1 << index,
-            None => self.other_mechanisms = true,
         }
     }
 }
@@ -638,6 +625,45 @@ pub(super) fn well_known_mechanism_indexed(name: &[u8], rest: &[u8]) -> Option<u
 
 /// The bytes a [`Spelled`] mechanism name is compared in: three words.
 const SPELLED_WORDS: usize = 24;
+
+/// How many bytes at the start of `bytes` lie above the space (see [`name_run_plain`]),
+/// read eight at a time: a name in a list is measured in one step where a byte-wise scan
+/// takes one per byte. `None` when the run is longer than three words, longer than any
+/// mechanism name; the end of `bytes` ends the run.
+#[inline(always)]
+pub(super) fn name_run(bytes: &[u8]) -> Option<usize> {
+    for start in [0, 8, 16] {
+        let rest = bytes.get(start..).unwrap_or_default();
+        let word = match rest.first_chunk::<8>() {
+            Some(word) => *word,
+            None => {
+                // Zero is below the space: the copy's end ends the run where `bytes` does.
+                let mut padded = [0; 8];
+                padded
+                    .iter_mut()
+                    .zip(rest)
+                    .for_each(|(to, from)| *to = *from);
+                padded
+            }
+        };
+        let end = first_marked(below_marks(u64::from_le_bytes(word), b' ' + 1));
+        if end < 8 {
+            return Some(start + end);
+        }
+    }
+    None
+}
+
+/// The plain definition [`name_run`] must agree with: the bytes up to the first one that
+/// is a space or below it (CR, LF, a tab, a NUL), or to the end.
+#[cfg(test)]
+pub(super) fn name_run_plain(bytes: &[u8]) -> Option<usize> {
+    let len = bytes
+        .iter()
+        .position(|&byte| byte <= b' ')
+        .unwrap_or(bytes.len());
+    (len < 24).then_some(len)
+}
 
 /// The bytes the line at the start of `text` takes with its line end, as [`split_line`]
 /// counts them; `head` is its first sixteen bytes (zeros past its end). Lines after the
