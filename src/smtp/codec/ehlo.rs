@@ -37,9 +37,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::reply::{OwnedReply, Reply, ReplyCode, ReplyLines};
-// The crate's one spelling compared a word at a time; it came with the IMAP grammar,
-// which needed it first, and is used here rather than written a second time.
-use crate::imap::codec::grammar::keyword::{Spelled, split_words};
+use crate::keyword::{Spelled, split_words};
 use crate::sasl::{self, MechanismNameError};
 use crate::scan::{below_marks, equal_byte_marks, find_byte, first_marked};
 

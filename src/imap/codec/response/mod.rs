@@ -6,7 +6,8 @@ pub(crate) mod envelope;
 pub(crate) mod fetch;
 pub(crate) mod status;
 
-use crate::imap::codec::grammar::keyword::{Keyword, Spelled, kw};
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use crate::keyword::Spelled;
 use std::borrow::Cow;
 
 use self::data::{
