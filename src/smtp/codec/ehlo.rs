@@ -405,11 +405,9 @@ impl<'a> Capabilities<'a> {
         if !reply.code().is_positive_completion() {
             return Err(EhloError::Refused(reply.to_owned()));
         }
-        let wire = reply.raw();
-        let (_, greeting_len) = split_line(wire);
         Ok(Capabilities {
-            wire: Cow::Borrowed(wire),
-            body: (greeting_len, reply.line_count().saturating_sub(1)),
+            wire: Cow::Borrowed(reply.raw()),
+            body: (reply.first_line_len(), reply.line_count().saturating_sub(1)),
             ..Capabilities::default()
         })
     }
@@ -417,12 +415,7 @@ impl<'a> Capabilities<'a> {
     /// The lines after the greeting, each without code and line end.
     fn body_lines(&self) -> ReplyLines<'_> {
         let (start, count) = self.body;
-        Reply::from_checked(
-            self.wire.get(start..).unwrap_or_default(),
-            ReplyCode::OK,
-            count,
-        )
-        .lines()
+        ReplyLines::new(self.wire.get(start..).unwrap_or_default(), count)
     }
 
     /// Appends a line after the others (a server building its capabilities).
