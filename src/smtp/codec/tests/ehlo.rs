@@ -378,6 +378,21 @@ fn well_known_mechanisms_are_found_by_index_as_by_name() {
 }
 
 #[test]
+fn each_line_start_spells_its_keyword() {
+    use super::super::ehlo::{KEYWORDS, LINE_STARTS};
+    for ((name, keyword), (start, started)) in KEYWORDS.iter().zip(LINE_STARTS) {
+        assert_eq!(*keyword, started, "{name}");
+        let line = format!("{name}\r\n{}", " ".repeat(24));
+        let mut head = [0; 24];
+        head.copy_from_slice(&line.as_bytes()[..24]);
+        // A line of the keyword alone starts with it, but for SIZE, whose start needs the
+        // space before the number.
+        assert_eq!(start.starts(&head), *name != "SIZE", "{name}");
+        assert!(start.len() <= name.len() + 2, "{name}");
+    }
+}
+
+#[test]
 fn a_name_is_measured_a_word_at_a_time_as_byte_by_byte() {
     use super::super::ehlo::{name_run, name_run_plain};
     // Bytes that end a name (space, CR, LF, tab, NUL) and bytes just above or beside them
