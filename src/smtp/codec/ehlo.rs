@@ -497,19 +497,7 @@ impl<'a> Capabilities<'a> {
         let text = rest.get(4..).unwrap_or_default();
         // The first twenty-four bytes, read once for every comparison; zeros past the end
         // of the reply match no keyword.
-        let padded;
-        let head = match text.first_chunk::<24>() {
-            Some(head) => head,
-            None => {
-                let mut bytes = [0; 24];
-                bytes
-                    .iter_mut()
-                    .zip(text)
-                    .for_each(|(to, from)| *to = *from);
-                padded = bytes;
-                &padded
-            }
-        };
+        let head = &padded_start::<24>(text);
         let [first, second, third, ..] = *head;
         let index = KEYWORD_INDEX.find(u32::from_le_bytes([first, second, third, 0]) | FOLD3);
         if let Some(&(spelled, keyword)) = index.and_then(|index| LINE_STARTS.get(index))
@@ -623,18 +611,8 @@ const SPELLED_WORDS: usize = 24;
 pub(super) fn name_run(bytes: &[u8]) -> Option<usize> {
     for start in [0, 8, 16] {
         let rest = bytes.get(start..).unwrap_or_default();
-        let word = match rest.first_chunk::<8>() {
-            Some(word) => *word,
-            None => {
-                // Zero is below the space: the copy's end ends the run where `bytes` does.
-                let mut padded = [0; 8];
-                padded
-                    .iter_mut()
-                    .zip(rest)
-                    .for_each(|(to, from)| *to = *from);
-                padded
-            }
-        };
+        // Zero is below the space: the end of `bytes` ends the run.
+        let word = padded_start::<8>(rest);
         let end = first_marked(below_marks(u64::from_le_bytes(word), b' ' + 1));
         if end < 8 {
             return Some(start + end);
@@ -821,6 +799,23 @@ fn mechanism_names(names: &[u8]) -> impl Iterator<Item = &[u8]> {
     names
         .split(|&byte| byte == b' ')
         .filter(|name| sasl::check_mechanism_name(name).is_ok())
+}
+
+/// The first `N` bytes of `bytes`, zeros past its end: what is compared a word at a time
+/// near the end of a reply, where fewer than `N` bytes are left.
+#[inline(always)]
+fn padded_start<const N: usize>(bytes: &[u8]) -> [u8; N] {
+    match bytes.first_chunk::<N>() {
+        Some(start) => *start,
+        None => {
+            let mut padded = [0; N];
+            padded
+                .iter_mut()
+                .zip(bytes)
+                .for_each(|(to, from)| *to = *from);
+            padded
+        }
+    }
 }
 
 /// The bytes the first line of `rest` takes with its line end (all of `rest` when it has
