@@ -71,6 +71,7 @@ client.quit().await?;
 
 mod calendar;
 pub mod imap;
+mod keyword;
 pub mod limits;
 pub mod message;
 mod parsed;

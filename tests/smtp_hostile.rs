@@ -22,7 +22,6 @@ const EHLO_BEFORE_TLS: &[u8] = b"250-mx.test\r\n250-PIPELINING\r\n250-SIZE 10240
 const EHLO_AFTER_TLS: &[u8] = b"250-mx.test\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n\
 250-AUTH PLAIN LOGIN\r\n250-ENHANCEDSTATUSCODES\r\n250 8BITMIME\r\n";
 const EHLO_PLAIN: &[u8] = b"250-mx.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n";
-const SHORT: Duration = Duration::from_millis(400);
 
 fn credentials() -> Credentials {
     Credentials::new("user@mx.test", PASSWORD).unwrap()
@@ -207,35 +206,6 @@ async fn bad_certificates_are_refused_after_starttls() {
         assert!(message.contains("localhost"), "{what}: {message}");
         assert_nothing_sensitive(&finish(server).await);
     }
-}
-
-#[tokio::test]
-async fn a_stalling_server_times_out() {
-    let ca = TestCa::new();
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
-        .stall(Duration::from_secs(10));
-    let server = ScriptedServer::start(script).await.unwrap();
-    let started = Instant::now();
-    let result = client(server.port(), Security::StartTls, &ca)
-        .timeouts(PhaseTimeouts::all(SHORT))
-        .connect()
-        .await;
-    match &result {
-        Err(Error::Net {
-            phase: Phase::Ehlo,
-            source,
-        }) => assert!(source.is_timeout(), "{source}"),
-        other => panic!("expected a timeout in EHLO, got {other:?}"),
-    }
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "took {:?}",
-        started.elapsed()
-    );
-    drop(result);
-    finish(server).await;
 }
 
 #[tokio::test]

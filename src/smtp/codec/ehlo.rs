@@ -37,11 +37,9 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::reply::{OwnedReply, Reply, ReplyCode, ReplyLines};
-// The crate's one spelling compared a word at a time; it came with the IMAP grammar,
-// which needed it first, and is used here rather than written a second time.
-use crate::imap::codec::grammar::keyword::{Spelled, split_words};
+use crate::keyword::Spelled;
 use crate::sasl::{self, MechanismNameError};
-use crate::scan::{equal_byte_marks, find_byte, first_marked};
+use crate::scan::{below_marks, find_byte, find_byte_near, first_marked};
 
 /// The service extensions a server announced in its EHLO reply, borrowed from the reply.
 ///
@@ -72,8 +70,6 @@ pub struct Capabilities<'a> {
     /// The reply's bytes as received (or as written by [`Capabilities::new`] and the
     /// `add_` methods): lines with their codes and line ends, the greeting first.
     wire: Cow<'a, [u8]>,
-    /// Where the server's name lies in `wire`.
-    domain: (usize, usize),
     /// Where the lines after the greeting start in `wire`, and how many there are.
     body: (usize, usize),
     /// Bit `i` set when `WELL_KNOWN_MECHANISMS[i]` is offered.
@@ -111,7 +107,7 @@ pub(super) const WELL_KNOWN_MECHANISMS: [&str; 21] = [
 
 /// The keywords with a field of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Keyword {
+pub(super) enum Keyword {
     Pipelining,
     EightBitMime,
     SmtpUtf8,
@@ -124,7 +120,7 @@ enum Keyword {
 }
 
 /// Each keyword with a field, as announced (and read in any case).
-const KEYWORDS: [(&str, Keyword); 9] = [
+pub(super) const KEYWORDS: [(&str, Keyword); 9] = [
     ("PIPELINING", Keyword::Pipelining),
     ("SIZE", Keyword::Size),
     ("AUTH", Keyword::Auth),
@@ -182,7 +178,6 @@ impl Capabilities<'static> {
         wire.extend_from_slice(b"\r\n");
         Capabilities {
             wire: Cow::Owned(wire),
-            domain: (4, 4 + domain.len()),
             body: (domain.len() + 6, 0),
             ..Capabilities::default()
         }
@@ -199,15 +194,15 @@ impl<'a> Capabilities<'a> {
         let wire = reply.raw();
         let mut at = capabilities.body.0;
         let mut alone = 0;
-        while let Some(line) = wire.get(at..).filter(|line| !line.is_empty()) {
-            at += match capabilities.read_line_start(line, &mut alone) {
-                Some(taken) => taken,
-                None => {
-                    let (text, taken) = split_line(line);
-                    capabilities.read_line(text.get(4..).unwrap_or_default());
-                    taken
-                }
-            };
+        while let Some(rest) = wire.get(at..).filter(|rest| !rest.is_empty()) {
+            // Where the next line starts is found apart from what this one says, so that
+            // reading on never waits for a keyword to be recognised.
+            let taken = line_len(rest);
+            if !capabilities.read_line_start(rest, &mut alone) {
+                let (text, _) = split_line(rest);
+                capabilities.read_line(text.get(4..).unwrap_or_default());
+            }
+            at += taken;
         }
         capabilities.note_alone(alone);
         Ok(capabilities)
@@ -256,8 +251,11 @@ impl<'a> Capabilities<'a> {
 
     /// The name the server gave for itself (first word of the reply's first line).
     pub fn domain(&self) -> Cow<'_, str> {
-        let (start, end) = self.domain;
-        String::from_utf8_lossy(self.wire.get(start..end).unwrap_or_default())
+        // Read when asked for, not when the reply is: most clients never ask.
+        let (greeting, _) = split_line(&self.wire);
+        let text = greeting.get(4..).unwrap_or_default();
+        let name = trim_spaces(text).split(|&byte| byte == b' ').next();
+        String::from_utf8_lossy(name.unwrap_or_default())
     }
 
     /// True when the server offers the SASL mechanism `mechanism` (any case).
@@ -401,26 +399,15 @@ impl<'a> Capabilities<'a> {
         OwnedReply::new(ReplyCode::OK, None, lines)
     }
 
-    /// The capabilities of a positive reply with only its greeting read: where the server's
-    /// name and the lines after the greeting are.
+    /// The capabilities of a positive reply with only its greeting read: where the lines
+    /// after it are.
     fn from_greeting(reply: &Reply<'a>) -> Result<Self, EhloError> {
         if !reply.code().is_positive_completion() {
             return Err(EhloError::Refused(reply.to_owned()));
         }
-        let wire = reply.raw();
-        let (greeting, greeting_len) = split_line(wire);
-        // The name is the first word after the code and its separator.
-        let text = greeting.get(4..).unwrap_or_default();
-        let start = text
-            .iter()
-            .position(|&byte| byte != b' ')
-            .unwrap_or(text.len());
-        let len =
-            find_byte(b' ', text.get(start..).unwrap_or_default()).unwrap_or(text.len() - start);
         Ok(Capabilities {
-            wire: Cow::Borrowed(wire),
-            domain: (4 + start, 4 + start + len),
-            body: (greeting_len, reply.line_count().saturating_sub(1)),
+            wire: Cow::Borrowed(reply.raw()),
+            body: (reply.first_line_len(), reply.line_count().saturating_sub(1)),
             ..Capabilities::default()
         })
     }
@@ -428,12 +415,7 @@ impl<'a> Capabilities<'a> {
     /// The lines after the greeting, each without code and line end.
     fn body_lines(&self) -> ReplyLines<'_> {
         let (start, count) = self.body;
-        Reply::from_checked(
-            self.wire.get(start..).unwrap_or_default(),
-            ReplyCode::OK,
-            count,
-        )
-        .lines()
+        ReplyLines::new(self.wire.get(start..).unwrap_or_default(), count)
     }
 
     /// Appends a line after the others (a server building its capabilities).
@@ -501,68 +483,54 @@ impl<'a> Capabilities<'a> {
     }
 
     /// The shortcut for the line shapes nearly every server sends: the code and its
-    /// separator, then a keyword with a field alone on its line or followed by one space
-    /// (or `=` for AUTH), or a keyword without one. Reads the line at the start of `line`
-    /// as [`Capabilities::read_line`] would and returns the bytes it takes with its line
-    /// end, or `None` for the plain reader to read it. A keyword alone on its line is noted
-    /// in `alone` (bit `keyword as u32`) rather than in its field, which
-    /// [`Capabilities::note_alone`] sets once the reply is read. What the shortcut notes
-    /// before giving up on a line, the plain reader notes again, which changes nothing.
+    /// separator, then a keyword with a field alone on its line and ended by CRLF, SIZE and
+    /// one space, AUTH and one space (or `=`), or a keyword without a field. Reads the line
+    /// at the start of `rest` (the reply from that line on) as [`Capabilities::read_line`]
+    /// would and returns true, or false for the plain reader to read it. A keyword alone
+    /// on its line is noted in `alone` (bit `keyword as u32`) rather than in its field,
+    /// which [`Capabilities::note_alone`] sets once the reply is read. What the shortcut
+    /// notes before giving up on a line, the plain reader notes again, which changes
+    /// nothing.
     #[inline(always)]
-    fn read_line_start(&mut self, line: &[u8], alone: &mut u32) -> Option<usize> {
+    fn read_line_start(&mut self, rest: &[u8], alone: &mut u32) -> bool {
         // The parser has checked the code and its separator: the text starts after them.
-        let text = line.get(4..)?;
-        // The first sixteen bytes, read once for every comparison; zeros past the end of a
-        // short last line match no keyword.
-        let padded;
-        let head = match text.first_chunk::<16>() {
-            Some(head) => head,
-            None => {
-                let mut bytes = [0; 16];
-                bytes
-                    .iter_mut()
-                    .zip(text)
-                    .for_each(|(to, from)| *to = *from);
-                padded = bytes;
-                &padded
+        let text = rest.get(4..).unwrap_or_default();
+        // The first twenty-four bytes, read once for every comparison; zeros past the end
+        // of the reply match no keyword.
+        let head = &padded_start::<24>(text);
+        let [first, second, third, ..] = *head;
+        let index = KEYWORD_INDEX.find(u32::from_le_bytes([first, second, third, 0]) | FOLD3);
+        if let Some(&(spelled, keyword)) = index.and_then(|index| LINE_STARTS.get(index))
+            && spelled.starts(head)
+        {
+            let bit = 1 << keyword as u32;
+            if bit & TAKES_PARAMETERS == 0 {
+                // The keyword and its line end: the whole line.
+                *alone |= bit;
+                return true;
             }
-        };
-        let [first, second, third, fourth, ..] = *head;
-        let first = u32::from_le_bytes([first, second, third, fourth]) & 0x00ff_ffff;
-        let known = KEYWORD_INDEX
-            .find(first | FOLD3)
-            .and_then(|index| Some((strip_keyword(index, head, text)?, KEYWORDS.get(index)?.1)));
-        let Some((after, keyword)) = known else {
-            // A keyword without a field: only the line's end is needed now. The plain
-            // reader trims spaces and drops an empty line: those lines are left to it.
-            if matches!(text.first(), None | Some(b' ' | b'\r' | b'\n')) {
-                return None;
-            }
-            return Some(4 + line_len_from_head(head, text));
-        };
-        let keyword_len = text.len() - after.len();
-        let bit = 1 << keyword as u32;
-        if bit & TAKES_PARAMETERS == 0 && after.starts_with(b"\r\n") {
-            *alone |= bit;
-            return Some(4 + keyword_len + 2);
+            let after = text.get(spelled.len()..).unwrap_or_default();
+            return match (keyword, after) {
+                (Keyword::Size, digits) => {
+                    let (size, len) = leading_number(digits);
+                    let ends = matches!(digits.get(len..), Some([b'\r', b'\n', ..] | [b'\n', ..]));
+                    match size.filter(|_| ends) {
+                        Some(size) => self.size = Some(size),
+                        None => return false,
+                    }
+                    true
+                }
+                (Keyword::Auth, [b' ' | b'=', names @ ..]) => self.read_mechanism_list(names),
+                _ => false,
+            };
         }
-        let taken = match (keyword, after) {
-            (Keyword::Size, [b' ', digits @ ..]) => {
-                let (size, len) = leading_number(digits);
-                let line_end = match digits.get(len..)? {
-                    [b'\r', b'\n', ..] => 2,
-                    [b'\n', ..] => 1,
-                    _ => return None,
-                };
-                self.size = Some(size?);
-                keyword_len + 1 + len + line_end
-            }
-            (Keyword::Auth, [b' ' | b'=', names @ ..]) => {
-                keyword_len + 1 + self.read_mechanism_list(names)?
-            }
-            _ => return None,
-        };
-        Some(4 + taken)
+        // A keyword with a field in any other shape is left to the plain reader, as are the
+        // lines it trims or drops (spaces first, nothing but the line end); a line of any
+        // other keyword says nothing a field needs.
+        let has_field = index
+            .and_then(|index| SPELLED_KEYWORDS.get(index))
+            .is_some_and(|keyword| keyword.starts(head));
+        !has_field && !matches!(text.first(), None | Some(b' ' | b'\r' | b'\n'))
     }
 
     /// Sets the field of each keyword noted in `alone` by [`Capabilities::read_line_start`].
@@ -575,37 +543,33 @@ impl<'a> Capabilities<'a> {
     }
 
     /// The shortcut for a list of mechanism names, each followed by one space or the line
-    /// end: notes each valid one and returns the bytes taken up to the end of the line, or
-    /// `None` at anything else.
-    fn read_mechanism_list(&mut self, names: &[u8]) -> Option<usize> {
-        let mut at = 0;
+    /// end: notes each valid one and returns true at the end of the line, or false at
+    /// anything else. A name is measured a word at a time ([`name_run`]); a well-known one
+    /// is then valid by being spelled as the list spells it, so only the others are
+    /// checked byte by byte, as the plain reader checks every name.
+    fn read_mechanism_list(&mut self, names: &[u8]) -> bool {
+        let mut rest = names;
         loop {
-            let rest = names.get(at..)?;
-            let (name, valid) = sasl::leading_mechanism_name(rest);
-            let end = at + name.len();
-            let next = match names.get(end..)? {
-                [b' ', ..] => None,
-                [b'\r', b'\n', ..] => Some(end + 2),
-                [b'\n', ..] => Some(end + 1),
-                _ => return None,
+            let Some(len) = name_run(rest) else {
+                return false;
             };
-            if valid {
-                self.note_mechanism_fast(name, rest);
+            let (name, after) = rest.split_at(len.min(rest.len()));
+            // A name is noted only once the plain reader would read it whole.
+            let next = match after {
+                [b' ', next @ ..] => Some(next),
+                [b'\r', b'\n', ..] | [b'\n', ..] => None,
+                _ => return false,
+            };
+            match well_known_mechanism_indexed(name, rest) {
+                Some(index) => self.well_known |= 1 << index,
+                None => {
+                    self.other_mechanisms |= sasl::check_mechanism_name(name).is_ok();
+                }
             }
             match next {
-                Some(taken) => return Some(taken),
-                None => at = end + 1,
+                Some(next) => rest = next,
+                None => return true,
             }
-        }
-    }
-
-    /// [`Capabilities::note_mechanism`], the well-known names found by their index: `name`
-    /// starts `rest`.
-    #[inline(always)]
-    fn note_mechanism_fast(&mut self, name: &[u8], rest: &[u8]) {
-        match well_known_mechanism_indexed(name, rest) {
-            Some(index) => self.well_known |= 1 << index,
-            None => self.other_mechanisms = true,
         }
     }
 }
@@ -639,38 +603,33 @@ pub(super) fn well_known_mechanism_indexed(name: &[u8], rest: &[u8]) -> Option<u
 /// The bytes a [`Spelled`] mechanism name is compared in: three words.
 const SPELLED_WORDS: usize = 24;
 
-/// The bytes the line at the start of `text` takes with its line end, as [`split_line`]
-/// counts them; `head` is its first sixteen bytes (zeros past its end). Lines after the
-/// greeting are mostly short: their end is in `head`, already in hand, and only a longer
-/// line is searched further.
+/// How many bytes at the start of `bytes` lie above the space (see [`name_run_plain`]),
+/// read eight at a time: a name in a list is measured in one step where a byte-wise scan
+/// takes one per byte. `None` when the run is longer than three words, longer than any
+/// mechanism name; the end of `bytes` ends the run.
 #[inline(always)]
-fn line_len_from_head(head: &[u8; 16], text: &[u8]) -> usize {
-    let (low, high) = split_words(head);
-    let in_low = first_marked(equal_byte_marks(low, b'\n'));
-    let lf = if in_low < 8 {
-        in_low
-    } else {
-        8 + first_marked(equal_byte_marks(high, b'\n'))
-    };
-    if lf < 16 { lf + 1 } else { split_line(text).1 }
+pub(super) fn name_run(bytes: &[u8]) -> Option<usize> {
+    for start in [0, 8, 16] {
+        let rest = bytes.get(start..).unwrap_or_default();
+        // Zero is below the space: the end of `bytes` ends the run.
+        let word = padded_start::<8>(rest);
+        let end = first_marked(below_marks(u64::from_le_bytes(word), b' ' + 1));
+        if end < 8 {
+            return Some(start + end);
+        }
+    }
+    None
 }
 
-/// What follows `KEYWORDS[index]` (any case) at the start of `text`, whose first sixteen
-/// bytes are `head`, or `None` when `text` does not start with it.
-#[inline(always)]
-fn strip_keyword<'t>(index: usize, head: &[u8; 16], text: &'t [u8]) -> Option<&'t [u8]> {
-    let spelled = SPELLED_KEYWORDS.get(index)?;
-    if spelled.len() <= 16 {
-        // Zeros past the end of a short text match no keyword byte: the answer holds.
-        spelled.strip(head, text)
-    } else if text.len() >= spelled.len().div_ceil(8) * 8 {
-        spelled.strip_prefix(text)
-    } else {
-        // Too short to compare in words (the reply's last line): byte by byte.
-        let name = KEYWORDS.get(index)?.0.as_bytes();
-        let (start, after) = text.split_at_checked(name.len())?;
-        start.eq_ignore_ascii_case(name).then_some(after)
-    }
+/// The plain definition [`name_run`] must agree with: the bytes up to the first one that
+/// is a space or below it (CR, LF, a tab, a NUL), or to the end.
+#[cfg(test)]
+pub(super) fn name_run_plain(bytes: &[u8]) -> Option<usize> {
+    let len = bytes
+        .iter()
+        .position(|&byte| byte <= b' ')
+        .unwrap_or(bytes.len());
+    (len < 24).then_some(len)
 }
 
 /// The keywords with a field, spelled for comparing at the start of a line.
@@ -683,6 +642,25 @@ const SPELLED_KEYWORDS: [Spelled; KEYWORDS.len()] = {
     }
     spelled
 };
+
+/// The start of each line the shortcut reads, by the position of its keyword in
+/// [`KEYWORDS`]: a keyword without parameters with the CRLF that ends it (one comparison
+/// takes the whole line), SIZE with the space before its number, AUTH alone (a space or the
+/// legacy `=` follows).
+pub(super) const LINE_STARTS: [(Spelled, Keyword); KEYWORDS.len()] = [
+    (Spelled::new("PIPELINING\r\n"), Keyword::Pipelining),
+    (Spelled::new("SIZE "), Keyword::Size),
+    (Spelled::new("AUTH"), Keyword::Auth),
+    (
+        Spelled::new("ENHANCEDSTATUSCODES\r\n"),
+        Keyword::EnhancedStatusCodes,
+    ),
+    (Spelled::new("8BITMIME\r\n"), Keyword::EightBitMime),
+    (Spelled::new("DSN\r\n"), Keyword::Dsn),
+    (Spelled::new("SMTPUTF8\r\n"), Keyword::SmtpUtf8),
+    (Spelled::new("CHUNKING\r\n"), Keyword::Chunking),
+    (Spelled::new("STARTTLS\r\n"), Keyword::StartTls),
+];
 
 /// [`WELL_KNOWN_MECHANISMS`], spelled for comparing where a name starts.
 const SPELLED_MECHANISMS: [Spelled; WELL_KNOWN_MECHANISMS.len()] = {
@@ -823,13 +801,36 @@ fn mechanism_names(names: &[u8]) -> impl Iterator<Item = &[u8]> {
         .filter(|name| sasl::check_mechanism_name(name).is_ok())
 }
 
+/// The first `N` bytes of `bytes`, zeros past its end: what is compared a word at a time
+/// near the end of a reply, where fewer than `N` bytes are left.
+#[inline(always)]
+fn padded_start<const N: usize>(bytes: &[u8]) -> [u8; N] {
+    match bytes.first_chunk::<N>() {
+        Some(start) => *start,
+        None => {
+            let mut padded = [0; N];
+            padded
+                .iter_mut()
+                .zip(bytes)
+                .for_each(|(to, from)| *to = *from);
+            padded
+        }
+    }
+}
+
+/// The bytes the first line of `rest` takes with its line end (all of `rest` when it has
+/// none).
+#[inline(always)]
+fn line_len(rest: &[u8]) -> usize {
+    find_byte_near(b'\n', rest).map_or(rest.len(), |lf| lf + 1)
+}
+
 /// The first line of `rest` without its line end (a CR before the LF is part of the line
 /// end), and the bytes it takes with its line end.
 fn split_line(rest: &[u8]) -> (&[u8], usize) {
-    let (line, taken) = match find_byte(b'\n', rest) {
-        Some(lf) => (rest.get(..lf).unwrap_or_default(), lf + 1),
-        None => (rest, rest.len()),
-    };
+    let taken = line_len(rest);
+    let line = rest.get(..taken).unwrap_or_default();
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
     (line.strip_suffix(b"\r").unwrap_or(line), taken)
 }
 

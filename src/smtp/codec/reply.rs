@@ -182,16 +182,32 @@ pub struct Reply<'a> {
     raw: &'a [u8],
     code: ReplyCode,
     line_count: usize,
+    /// The bytes of the first line with its line end.
+    first_line_len: usize,
 }
 
 impl<'a> Reply<'a> {
-    /// A reply over `raw`, whose `line_count` lines the parser has checked.
-    pub(super) fn from_checked(raw: &'a [u8], code: ReplyCode, line_count: usize) -> Self {
+    /// A reply over `raw`, whose `line_count` lines the parser has checked; its first line
+    /// takes `first_line_len` bytes with its line end.
+    pub(super) fn from_checked(
+        raw: &'a [u8],
+        code: ReplyCode,
+        line_count: usize,
+        first_line_len: usize,
+    ) -> Self {
         Reply {
             raw,
             code,
             line_count,
+            first_line_len,
         }
+    }
+
+    /// The bytes the first line takes with its line end: where the lines after it start.
+    /// The parser passed that line end already, so a reader of the later lines (the EHLO
+    /// capabilities) need not search for it again.
+    pub(super) fn first_line_len(&self) -> usize {
+        self.first_line_len
     }
 
     /// The reply code shared by every line.
@@ -213,10 +229,7 @@ impl<'a> Reply<'a> {
 
     /// The text of each line after the code and its separator, exactly as sent.
     pub fn lines(&self) -> ReplyLines<'a> {
-        ReplyLines {
-            rest: self.raw,
-            remaining: self.line_count,
-        }
+        ReplyLines::new(self.raw, self.line_count)
     }
 
     /// The text of each line with a leading enhanced status code (and one space after it)
@@ -300,6 +313,16 @@ fn leading_enhanced_code(text: &[u8], code: ReplyCode) -> Option<(EnhancedCode, 
 pub struct ReplyLines<'a> {
     rest: &'a [u8],
     remaining: usize,
+}
+
+impl<'a> ReplyLines<'a> {
+    /// The `count` lines at the start of `rest`, which the parser has checked.
+    pub(super) fn new(rest: &'a [u8], count: usize) -> Self {
+        ReplyLines {
+            rest,
+            remaining: count,
+        }
+    }
 }
 
 impl<'a> Iterator for ReplyLines<'a> {

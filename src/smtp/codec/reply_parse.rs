@@ -209,6 +209,8 @@ pub struct ReplyParser {
     code: Option<[u8; 3]>,
     /// Bytes after `checked` already known to hold no line end.
     partial: usize,
+    /// Bytes of the first line with its line end, once seen.
+    first_line: usize,
 }
 
 impl ReplyParser {
@@ -242,6 +244,7 @@ impl ReplyParser {
     ) -> Result<Parsed<Reply<'a>>, ReplyError> {
         let mut offset = self.checked;
         let mut first_code = self.code;
+        let mut first_line = self.first_line;
         let mut line_number = self.lines;
         // Only the line the last call stopped in can be partial, and only the bytes that
         // arrived since can hold its end.
@@ -264,6 +267,7 @@ impl ReplyParser {
                     self.checked = offset;
                     self.lines = line_number - 1;
                     self.code = first_code;
+                    self.first_line = first_line;
                     self.partial = rest.len();
                     return Ok(Parsed::Incomplete);
                 }
@@ -284,7 +288,13 @@ impl ReplyParser {
                 {
                     (code, separator == b' ')
                 }
-                _ => read_line_start(line.content, first_code, line_number, offset)?,
+                _ => {
+                    // Only the first line comes without a code to compare with.
+                    if first_code.is_none() {
+                        first_line = line.consumed;
+                    }
+                    read_line_start(line.content, first_code, line_number, offset)?
+                }
             };
             first_code = Some(digits);
             offset += line.consumed;
@@ -295,7 +305,8 @@ impl ReplyParser {
             }
             if last {
                 let raw = input.get(..offset).unwrap_or_default();
-                let reply = Reply::from_checked(raw, ReplyCode::from_digits(digits), line_number);
+                let code = ReplyCode::from_digits(digits);
+                let reply = Reply::from_checked(raw, code, line_number, first_line);
                 return Ok(Parsed::Complete(reply, offset));
             }
             if line_number >= limits.reply_lines {

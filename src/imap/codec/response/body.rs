@@ -7,12 +7,12 @@ use crate::imap::codec::grammar::core::{
     byte, lenient_number, lenient_number64, nested_list, nil, nstring, number64, paren_list,
     spaces, string,
 };
-use crate::imap::codec::grammar::keyword::Spelled;
 use crate::imap::codec::grammar::{PError, PErrorKind, PResult, fail, fatal};
 use crate::imap::codec::types::{
     BodyExtension, BodyStructure, Disposition, ExtensionData, IString, MultiPart,
     MultiPartExtension, Parameters, SinglePart, SinglePartExtension, SinglePartKind,
 };
+use crate::keyword::Spelled;
 
 /// The input after the spaces before the next optional field, or `None` when the list
 /// closes instead.

@@ -1,9 +1,9 @@
 //! ENVELOPE.
 
 use crate::imap::codec::grammar::core::{byte, nil, nil_or_items, nstring, quoted_lenient, spaces};
-use crate::imap::codec::grammar::keyword::Spelled;
 use crate::imap::codec::grammar::{PResult, fail};
 use crate::imap::codec::types::{Address, AddressField, Envelope, IString, NString};
+use crate::keyword::Spelled;
 
 /// One or more spaces between fields (servers have been seen doubling them).
 #[inline(always)]

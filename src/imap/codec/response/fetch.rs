@@ -1,6 +1,7 @@
 //! FETCH response data items.
 
-use crate::imap::codec::grammar::keyword::{Keyword, Spelled, first16, kw};
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use crate::keyword::{Spelled, first16};
 use std::borrow::Cow;
 
 use super::body::body;

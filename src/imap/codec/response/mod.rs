@@ -7,7 +7,8 @@ pub(crate) mod fetch;
 pub(crate) mod status;
 pub(crate) mod stream;
 
-use crate::imap::codec::grammar::keyword::{Keyword, Spelled, kw};
+use crate::imap::codec::grammar::keyword::{Keyword, kw};
+use crate::keyword::Spelled;
 use std::borrow::Cow;
 
 use self::data::{

@@ -234,6 +234,10 @@ fn the_shortcut_and_the_plain_reader_agree_on_odd_lines() {
         b"250 mx\r\n",
         b"250-mx\r\n250-AUTH PLAIN XOAUTH2X plainx PLAIN-CLIENTTOKENS\r\n250 DS\r\n",
         b"250-mx\r\n250 AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH\r\n",
+        // Names the word-wise measure ends early, and ones past any name's length.
+        b"250-mx\r\n250-AUTH PLAIN X\xffY LOGIN\r\n250 AUTH PLAIN\x00 LOGIN\r\n",
+        b"250-mx\r\n250-AUTH ABCDEFGHIJKLMNOPQRSTU PLAIN\r\n250 AUTH ABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n",
+        b"250-mx\r\n250-AUTH X-ACME_SSO-20 ABCDEFGHIJKLMNOPQRST\r\n250 AUTH=login\r\n",
     ];
     for wire in cases {
         let reply = whole_reply(wire);
@@ -371,6 +375,58 @@ fn well_known_mechanisms_are_found_by_index_as_by_name() {
             "{name}"
         );
     }
+}
+
+#[test]
+fn each_line_start_spells_its_keyword() {
+    use super::super::ehlo::{KEYWORDS, LINE_STARTS};
+    for ((name, keyword), (start, started)) in KEYWORDS.iter().zip(LINE_STARTS) {
+        assert_eq!(*keyword, started, "{name}");
+        let line = format!("{name}\r\n{}", " ".repeat(24));
+        let mut head = [0; 24];
+        head.copy_from_slice(&line.as_bytes()[..24]);
+        // A line of the keyword alone starts with it, but for SIZE, whose start needs the
+        // space before the number.
+        assert_eq!(start.starts(&head), *name != "SIZE", "{name}");
+        assert!(start.len() <= name.len() + 2, "{name}");
+    }
+}
+
+#[test]
+fn a_name_is_measured_a_word_at_a_time_as_byte_by_byte() {
+    use super::super::ehlo::{name_run, name_run_plain};
+    // Bytes that end a name (space, CR, LF, tab, NUL) and bytes just above or beside them
+    // (`!`, 8-bit bytes with the low bits of a space or a line end), at every place of up
+    // to three words and past the end of the input.
+    let values = *b"A- !\r\n\t\x00\x21\xa0\x8a\x8d\xff_z9";
+    let mut rng = Rng(0x0a17_4e5a);
+    for _ in 0..20_000 {
+        let len = rng.below(30);
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| match rng.below(4) {
+                0 => values[rng.below(values.len())],
+                _ => b"PLAINLOGIN-XOAUTH2"[rng.below(17)],
+            })
+            .collect();
+        assert_eq!(
+            name_run(&bytes),
+            name_run_plain(&bytes),
+            "{}",
+            bytes.escape_ascii()
+        );
+    }
+    assert_eq!(name_run(b"PLAIN LOGIN\r\n"), Some(5));
+    assert_eq!(name_run(b"XOAUTH2\r\n250 DSN\r\n"), Some(7));
+    assert_eq!(
+        name_run(b"PLAIN-CLIENTTOKEN"),
+        Some(17),
+        "the end of the input ends it"
+    );
+    assert_eq!(
+        name_run(&[b'A'; 24]),
+        None,
+        "longer than any mechanism name"
+    );
 }
 
 #[test]

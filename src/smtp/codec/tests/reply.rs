@@ -445,3 +445,31 @@ fn the_shortcut_for_later_lines_and_the_plain_reading_agree() {
         }
     }
 }
+
+#[test]
+fn the_first_line_is_measured_once_whole_or_in_pieces() {
+    // Where the parser saw the first line end is where a search for it ends, whether the
+    // reply came whole or a byte at a time (the first line then ends in an earlier call).
+    let replies: [&[u8]; 5] = [
+        POSTFIX_EHLO,
+        b"250 mx.example.org\r\n",
+        b"250-smtp.gmail.com at your service\n250 SMTPUTF8\n",
+        b"250\r\n",
+        b"220-mx ESMTP\r\n220-\r\n220 ready\r\n",
+    ];
+    for wire in replies {
+        let plain = wire.iter().position(|&byte| byte == b'\n').unwrap() + 1;
+        let whole = whole_reply(wire);
+        assert_eq!(whole.first_line_len(), plain, "{}", wire.escape_ascii());
+        let mut parser = ReplyParser::new();
+        for end in 1..=wire.len() {
+            match parser.parse(&wire[..end], &Limits::default()).unwrap() {
+                Parsed::Complete(reply, _) => {
+                    assert_eq!(end, wire.len());
+                    assert_eq!(reply.first_line_len(), plain, "{}", wire.escape_ascii());
+                }
+                Parsed::Incomplete => assert!(end < wire.len()),
+            }
+        }
+    }
+}
