@@ -107,6 +107,18 @@ pub enum Error {
         /// Why.
         source: EncodeError,
     },
+    /// The server lacks a capability this request needs, and doing without it could
+    /// harm the mailbox (a MOVE without MOVE or UIDPLUS); nothing was sent.
+    NotSupported {
+        /// `host:port`.
+        server: String,
+        /// The command asked for.
+        command: &'static str,
+        /// The capability missing (`"UIDPLUS"`).
+        missing: &'static str,
+        /// Why it cannot be done without it, and what to try.
+        why: &'static str,
+    },
     /// The server said BYE and closed the connection.
     Bye {
         /// `host:port`.
@@ -306,6 +318,16 @@ impl fmt::Display for Error {
                     "a value cannot be sent to the server: {source}; nothing was sent"
                 )
             }
+            Error::NotSupported {
+                server,
+                command,
+                missing,
+                why,
+            } => write!(
+                f,
+                "{server}: {command} needs the {missing} capability, which the server does not \
+                 advertise, so nothing was sent: {why}"
+            ),
             Error::Bye { server, text } => {
                 write!(f, "{server}: the server closed the session (BYE)")?;
                 if !text.is_empty() {

@@ -44,14 +44,22 @@ mod command;
 mod config;
 mod error;
 mod names;
+mod raw;
 mod read;
+mod search;
 mod session;
 mod state;
+mod store;
+mod transfer;
 
 pub use config::{ClientBuilder, Deadlines};
 pub use error::Error;
+pub use raw::Reply;
+pub use search::SearchResult;
 pub use session::Client;
 pub use state::{Event, MailboxState};
+pub use store::{FlagChange, StoreResult, StoredFlags};
+pub use transfer::{CopyUid, Expunged, MoveResult};
 
 #[allow(unused_imports)]
 pub(crate) use command::{
