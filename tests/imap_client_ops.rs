@@ -96,7 +96,10 @@ async fn icloud_without_move_turns_message_numbers_into_uids_before_anything_is_
     assert!(moved.by_copy);
     assert_eq!(moved.expunged.seqs, [2, 2]);
     let sent = sent(client, server).await;
-    assert!(!sent.contains("A4 EXPUNGE") && !sent.contains(" MOVE "), "{sent}");
+    assert!(
+        !sent.contains("A4 EXPUNGE") && !sent.contains(" MOVE "),
+        "{sent}"
+    );
 }
 
 #[tokio::test]
@@ -132,7 +135,9 @@ async fn without_uidplus_a_move_is_refused_and_nothing_is_sent() {
     .await;
     for result in [
         client.uid_move(&SequenceSet::single(5), "Archive").await,
-        client.move_messages(&SequenceSet::single(1), "Archive").await,
+        client
+            .move_messages(&SequenceSet::single(1), "Archive")
+            .await,
         client
             .uid_move_by_copy(&SequenceSet::single(5), "Archive")
             .await,
@@ -148,7 +153,13 @@ async fn without_uidplus_a_move_is_refused_and_nothing_is_sent() {
         .uid_expunge(&SequenceSet::single(5))
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::NotSupported { missing: "UIDPLUS", .. }));
+    assert!(matches!(
+        error,
+        Error::NotSupported {
+            missing: "UIDPLUS",
+            ..
+        }
+    ));
     // The next command is still tag A1: nothing went out before it.
     client.noop().await.unwrap();
     assert_eq!(sent(client, server).await, "A1 NOOP\r\n");
@@ -168,7 +179,10 @@ async fn move_advertised_sends_one_uid_move_and_reads_its_untagged_copyuid() {
         .await
         .unwrap();
     assert!(!moved.by_copy);
-    assert_eq!(moved.copy_uid.unwrap().pairs(10), Some(vec![(10, 7), (11, 8)]));
+    assert_eq!(
+        moved.copy_uid.unwrap().pairs(10),
+        Some(vec![(10, 7), (11, 8)])
+    );
     assert_eq!(moved.expunged.seqs, [3, 3]);
     assert!(client.take_events().is_empty());
     assert_eq!(sent(client, server).await, "A1 UID MOVE 10:11 Archive\r\n");
@@ -260,14 +274,14 @@ async fn esearch_with_a_non_ascii_subject_sends_charset_utf8_and_a_literal() {
         .await
         .unwrap();
     assert!(found.extended && found.uid);
-    assert_eq!((found.min, found.max, found.count), (Some(4), Some(9), Some(3)));
+    assert_eq!(
+        (found.min, found.max, found.count),
+        (Some(4), Some(9), Some(3))
+    );
     assert_eq!(found.iter().collect::<Vec<_>>(), [4, 8, 9]);
     assert!(found.ids.is_empty());
     let events = client.take_events();
-    assert!(
-        matches!(events.as_slice(), [Event::Other(_)]),
-        "{events:?}"
-    );
+    assert!(matches!(events.as_slice(), [Event::Other(_)]), "{events:?}");
     sent(client, server).await;
 }
 
@@ -278,11 +292,19 @@ async fn search_return_options_without_esearch_are_refused_before_sending() {
         .search_returning(
             SearchKey::all(),
             false,
-            Some(vec![mailwire::imap::codec::types::SearchReturnOption::Count]),
+            Some(vec![
+                mailwire::imap::codec::types::SearchReturnOption::Count,
+            ]),
         )
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::NotSupported { missing: "ESEARCH", .. }));
+    assert!(matches!(
+        error,
+        Error::NotSupported {
+            missing: "ESEARCH",
+            ..
+        }
+    ));
     assert_eq!(sent(client, server).await, "");
 }
 
@@ -305,7 +327,10 @@ async fn uid_store_returns_the_new_flags_and_leaves_other_clients_changes_as_eve
         .unwrap();
     assert_eq!(stored.updated.len(), 1);
     let message = &stored.updated[0];
-    assert_eq!((message.seq, message.uid, message.modseq), (2, Some(4), Some(12)));
+    assert_eq!(
+        (message.seq, message.uid, message.modseq),
+        (2, Some(4), Some(12))
+    );
     assert_eq!(
         message.flags.as_deref(),
         Some(&[Flag::Seen, Flag::keyword("$Work").unwrap()][..])
@@ -365,7 +390,13 @@ async fn copy_returns_copyuid_and_a_trycreate_refusal_keeps_its_code() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, Error::No { code: Some(Code::TryCreate), .. }),
+        matches!(
+            error,
+            Error::No {
+                code: Some(Code::TryCreate),
+                ..
+            }
+        ),
         "{error:?}"
     );
     sent(client, server).await;

@@ -246,7 +246,10 @@ mod tests {
         let set = set_of(&[9, 3, 1, 2, 4, 4, 11, 10]).unwrap();
         assert_eq!(set.to_string(), "1:4,9:11");
         assert_eq!(set_of(&[]), None);
-        assert_eq!(set_of(&[u32::MAX, u32::MAX - 1]).unwrap().to_string(), "4294967294:4294967295");
+        assert_eq!(
+            set_of(&[u32::MAX, u32::MAX - 1]).unwrap().to_string(),
+            "4294967294:4294967295"
+        );
         let result = SearchResult {
             all: Some(set),
             ..SearchResult::default()

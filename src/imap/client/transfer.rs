@@ -225,7 +225,11 @@ impl Client {
     }
 
     /// The fallback itself, on a set of UIDs without `*` or `$`.
-    async fn move_by_copy(&mut self, uids: &SequenceSet, mailbox: &str) -> Result<MoveResult, Error> {
+    async fn move_by_copy(
+        &mut self,
+        uids: &SequenceSet,
+        mailbox: &str,
+    ) -> Result<MoveResult, Error> {
         let copy_uid = self.uid_copy(uids, mailbox).await?;
         let copied = copy_uid
             .as_ref()
