@@ -483,14 +483,16 @@ async fn getquotaroot_without_quota_is_refused_before_anything_is_sent() {
             error,
             Error::NotSupported {
                 command: "GETQUOTAROOT",
-                capability: "QUOTA",
+                missing: "QUOTA",
                 ..
             }
         ),
         "{error:?}"
     );
     assert!(
-        error.to_string().contains("does not offer QUOTA"),
+        error
+            .to_string()
+            .contains("needs the QUOTA capability, which the server does not advertise"),
         "{error}"
     );
     client.noop().await.unwrap();

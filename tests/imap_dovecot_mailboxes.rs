@@ -249,7 +249,7 @@ async fn special_use_folders_namespace_and_quota() {
         matches!(
             error,
             Error::NotSupported {
-                capability: "QUOTA",
+                missing: "QUOTA",
                 ..
             }
         ),

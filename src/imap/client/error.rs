@@ -107,15 +107,18 @@ pub enum Error {
         /// Why.
         source: EncodeError,
     },
-    /// The server does not offer the extension a command needs (GETQUOTAROOT without
-    /// QUOTA); nothing was sent.
+    /// The server lacks a capability this request needs, and doing without it could
+    /// harm the mailbox (a MOVE without MOVE or UIDPLUS) or the server could not answer
+    /// (GETQUOTAROOT without QUOTA); nothing was sent.
     NotSupported {
         /// `host:port`.
         server: String,
-        /// The command that was not sent.
+        /// The command asked for.
         command: &'static str,
-        /// The capability it needs.
-        capability: &'static str,
+        /// The capability missing (`"UIDPLUS"`).
+        missing: &'static str,
+        /// Why it cannot be done without it, and what to try.
+        why: &'static str,
     },
     /// The server said BYE and closed the connection.
     Bye {
@@ -327,11 +330,12 @@ impl fmt::Display for Error {
             Error::NotSupported {
                 server,
                 command,
-                capability,
+                missing,
+                why,
             } => write!(
                 f,
-                "{server}: the server does not offer {capability}, so {command} cannot be \
-                 used; nothing was sent"
+                "{server}: {command} needs the {missing} capability, which the server does not \
+                 advertise, so nothing was sent: {why}"
             ),
             Error::Bye { server, text } => {
                 write!(f, "{server}: the server closed the session (BYE)")?;

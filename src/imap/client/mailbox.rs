@@ -305,7 +305,8 @@ impl Client {
         Err(Error::NotSupported {
             server: self.server.clone(),
             command,
-            capability: name,
+            missing: name,
+            why: "the server cannot answer it; ask without it",
         })
     }
 

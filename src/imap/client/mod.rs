@@ -49,10 +49,14 @@ mod fetch;
 mod idle;
 mod mailbox;
 mod names;
+mod raw;
 mod read;
+mod search;
 mod select;
 mod session;
 mod state;
+mod store;
+mod transfer;
 
 pub use append::{AppendOptions, Appended};
 pub use body::BodyFetched;
@@ -64,8 +68,12 @@ pub use mailbox::{
     MailboxEntry, MailboxRole, MailboxStatus, Namespace, Namespaces, Quota, QuotaRoots, QuotaUsage,
     find_role,
 };
+pub use raw::Reply;
+pub use search::SearchResult;
 pub use session::Client;
 pub use state::{Event, MailboxState};
+pub use store::{FlagChange, StoreResult, StoredFlags};
+pub use transfer::{CopyUid, Expunged, MoveResult};
 
 #[allow(unused_imports)]
 pub(crate) use command::{

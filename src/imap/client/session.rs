@@ -204,6 +204,12 @@ impl Client {
         self.events.push_back(event);
     }
 
+    /// The tag the next [`send`](Self::send) will use, for claims that must recognise
+    /// their own command's responses (ESEARCH's `(TAG "A5")`).
+    pub(crate) fn next_tag(&self) -> String {
+        format!("A{}", self.next_tag)
+    }
+
     /// How commands are written for this server now.
     pub(crate) fn encode_options(&self) -> EncodeOptions {
         EncodeOptions::default()
@@ -275,7 +281,7 @@ impl Client {
     ) -> Result<Pending, Error> {
         self.settle().await?;
         let command = command_name(&body);
-        let tag = format!("A{}", self.next_tag);
+        let tag = self.next_tag();
         let tagged = Command {
             tag: Tag::new(tag.as_str()).map_err(|source| Error::InvalidArgument { source })?,
             body,
