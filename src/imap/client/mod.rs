@@ -57,6 +57,7 @@ mod session;
 mod state;
 mod store;
 mod transfer;
+mod watch;
 
 pub use append::{AppendOptions, Appended};
 pub use body::BodyFetched;
@@ -74,6 +75,7 @@ pub use session::Client;
 pub use state::{Event, MailboxState};
 pub use store::{FlagChange, StoreResult, StoredFlags};
 pub use transfer::{CopyUid, Expunged, MoveResult};
+pub use watch::{Backoff, WatchEvent, Watcher};
 
 #[allow(unused_imports)]
 pub(crate) use command::{
