@@ -11,7 +11,7 @@ use mailwire::smtp::{Error, FallbackError, FallbackReport};
 /// One SMTP error, as the CLI prints it.
 pub fn error(error: &Error) -> String {
     match error {
-        Error::Net { phase, source } => match net_remedy(source) {
+        Error::Net { phase, source } => match net_remedy(source, "SMTP") {
             Some(text) => format!("{text} (while {phase})"),
             None => error.to_string(),
         },
@@ -70,8 +70,9 @@ pub fn fallback_notes(report: &FallbackReport) -> Vec<String> {
         .collect()
 }
 
-/// The CLI's wording for connection failures whose remedy the library names as a call.
-fn net_remedy(error: &NetError) -> Option<String> {
+/// The CLI's wording for connection failures whose remedy the library names as a call;
+/// `protocol` is what the server was expected to speak.
+pub fn net_remedy(error: &NetError, protocol: &str) -> Option<String> {
     match error {
         NetError::Tls {
             host,
@@ -84,12 +85,12 @@ fn net_remedy(error: &NetError) -> Option<String> {
              trust it, give its CA certificate with --ca-file PEM"
         )),
         NetError::LineTooLong { host, port, limit } => Some(format!(
-            "{host}:{port} sent a line longer than {limit} bytes; it does not speak SMTP here \
-             (check --port and --tls)"
+            "{host}:{port} sent a line longer than {limit} bytes; it does not speak {protocol} \
+             here (check --port and --tls)"
         )),
         NetError::BufferFull { host, port, limit } => Some(format!(
             "{host}:{port} sent more than {limit} bytes without completing a reply; it does \
-             not speak SMTP here (check --port and --tls)"
+             not speak {protocol} here (check --port and --tls)"
         )),
         _ => None,
     }

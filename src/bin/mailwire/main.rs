@@ -6,6 +6,11 @@ mod args;
 mod decode;
 mod demo;
 mod explain;
+mod imap;
+mod imap_commands;
+mod imap_files;
+mod imap_ops;
+mod imap_query;
 mod redirect;
 mod send;
 mod terminal;
@@ -20,6 +25,7 @@ mailwire: SMTP and IMAP on the wire
 
   mailwire demo                     send a message through a local server, offline
   mailwire send [FLAGS]             send a message (mailwire send --help)
+  mailwire imap [FLAGS] COMMAND     read and manage mail over IMAP (mailwire imap --help)
   mailwire decode KIND [FILE|-]     parse a protocol byte stream (mailwire decode --help)
 ";
 
@@ -68,7 +74,12 @@ fn run() -> Result<(), Failure> {
             print!("{}", decode::HELP);
             Ok(())
         }
+        Some("imap") if wants_help(&args) => {
+            print!("{}", imap::HELP);
+            Ok(())
+        }
         Some("send") => send::run(args),
+        Some("imap") => imap::run(args),
         Some("decode") => decode::run(args),
         Some("demo") => demo::run(args),
         Some("--version" | "-V") => {

@@ -34,6 +34,11 @@ mailwire send: send one message over SMTP submission
   --helo NAME            name given in EHLO (default localhost)
   --timeout SECS         limit on the whole session and on each reply (default 300 in all)
   --trace                print the SMTP transcript on stderr (AUTH redacted)
+  --save-copy            after sending, add the message to the Sent folder over IMAP with
+                         the same login (not on iCloud, whose SMTP files a copy itself)
+  --imap-host HOST       IMAP server for --save-copy (default: --host)
+  --imap-port PORT       its port (default 993 implicit, 143 starttls)
+  --imap-tls MODE        implicit (default) | starttls
 
 The password is never taken as an argument. For iCloud, create an app-specific password
 (appleid.apple.com > Sign-In and Security) and put it in MAILWIRE_PASSWORD.
@@ -59,6 +64,10 @@ struct SendArgs {
     helo: Option<String>,
     timeout: Option<u64>,
     trace: bool,
+    save_copy: bool,
+    imap_host: Option<String>,
+    imap_port: Option<u16>,
+    imap_tls: Option<Security>,
 }
 
 fn parse(mut args: Args) -> Result<SendArgs, UsageError> {
@@ -86,6 +95,13 @@ fn parse(mut args: Args) -> Result<SendArgs, UsageError> {
             "--helo" => parsed.helo = Some(args.value(&flag)?),
             "--timeout" => parsed.timeout = Some(args.number(&flag)?),
             "--trace" => parsed.trace = true,
+            "--save-copy" => parsed.save_copy = true,
+            "--imap-host" => parsed.imap_host = Some(args.value(&flag)?),
+            "--imap-port" => parsed.imap_port = Some(args.number(&flag)?),
+            "--imap-tls" => {
+                let text = args.value(&flag)?;
+                parsed.imap_tls = Some(text.parse().map_err(|e| UsageError(format!("{e}")))?);
+            }
             "--password" => {
                 return Err(UsageError(
                     "passwords are never taken as arguments (they end up in shell history and \
@@ -123,6 +139,16 @@ struct Plan {
     deadline: Duration,
     helo: Option<String>,
     content: Content,
+    save_copy: Option<SaveCopy>,
+}
+
+/// Where `--save-copy` files the sent message.
+enum SaveCopy {
+    /// The provider's SMTP server files a copy itself (iCloud): saving one more would
+    /// make a duplicate.
+    ByProvider(&'static str),
+    /// APPEND over IMAP.
+    Imap(crate::imap::Plan),
 }
 
 enum Target {
@@ -315,6 +341,24 @@ impl Plan {
             }
         };
 
+        let save_copy = if args.save_copy {
+            Some(save_copy_plan(
+                args,
+                &target,
+                preset,
+                credentials.as_ref(),
+                &tls,
+            )?)
+        } else {
+            if args.imap_host.is_some() || args.imap_port.is_some() || args.imap_tls.is_some() {
+                return Err(UsageError(
+                    "--imap-host, --imap-port and --imap-tls go with --save-copy".to_owned(),
+                )
+                .into());
+            }
+            None
+        };
+
         Ok(Plan {
             target,
             credentials,
@@ -325,6 +369,7 @@ impl Plan {
             deadline: args.timeout.map_or(DEFAULT_DEADLINE, Duration::from_secs),
             helo: args.helo.clone(),
             content,
+            save_copy,
         })
     }
 
@@ -399,6 +444,136 @@ impl Plan {
             sent.accepted.len(),
             sent.reply
         ));
-        Ok(())
+        match &self.save_copy {
+            None => Ok(()),
+            Some(SaveCopy::ByProvider(name)) => {
+                terminal::warn(&format!(
+                    "note: {name} files a copy of each sent message in the Sent folder itself, \
+                     so --save-copy added none (it would be a duplicate)"
+                ));
+                Ok(())
+            }
+            Some(SaveCopy::Imap(plan)) => save_copy(plan, &self.content, trace_on).await,
+        }
     }
+}
+
+fn save_copy_plan(
+    args: &SendArgs,
+    target: &Target,
+    preset: Option<&'static provider::Provider>,
+    credentials: Option<&Credentials>,
+    tls: &TlsConfig,
+) -> Result<SaveCopy, Failure> {
+    let smtp_provider = match target {
+        Target::Preset(_) => preset,
+        Target::Host { host, .. } => provider::for_host(host),
+    };
+    if let Some(provider) = smtp_provider.filter(|p| p.name == provider::ICLOUD.name) {
+        return Ok(SaveCopy::ByProvider(provider.name));
+    }
+    let Some(credentials) = credentials else {
+        return Err(UsageError(
+            "--save-copy logs in to IMAP with the SMTP login: give --user".to_owned(),
+        )
+        .into());
+    };
+    let host = match (&args.imap_host, target) {
+        (Some(host), _) => host.clone(),
+        (None, Target::Host { host, .. }) => host.clone(),
+        (None, Target::Preset(_)) => {
+            return Err(UsageError("--save-copy needs --imap-host here".to_owned()).into());
+        }
+    };
+    let security = args.imap_tls.unwrap_or(Security::ImplicitTls);
+    if security == Security::Plaintext {
+        return Err(UsageError(
+            "--imap-tls none is not offered: the password would go in clear".to_owned(),
+        )
+        .into());
+    }
+    let port = args.imap_port.unwrap_or(match security {
+        Security::ImplicitTls => 993,
+        _ => 143,
+    });
+    let timeout = Duration::from_secs(args.timeout.unwrap_or(30));
+    Ok(SaveCopy::Imap(crate::imap::Plan::new(
+        host,
+        port,
+        security,
+        credentials.clone(),
+        tls.clone(),
+        timeout,
+    )))
+}
+
+/// The message as it was sent, with CRLF line ends (a raw message's bare LFs normalised by
+/// the same codec that sent it), for APPEND.
+fn sent_bytes(content: &Content) -> Result<Vec<u8>, Failure> {
+    match content {
+        Content::Built(message) => Ok(message.as_bytes().to_vec()),
+        Content::Raw { bytes, .. } => {
+            let failed = |e: &dyn std::fmt::Display| {
+                Failure::Runtime(format!("sent, but the copy could not be made: {e}"))
+            };
+            let wire = smtp::codec::encode_data(bytes).map_err(|e| failed(&e))?;
+            let limits =
+                mailwire::limits::Limits::default().with_response_len(wire.len() as u64 + 1024);
+            match smtp::codec::decode_data(&wire, &limits).map_err(|e| failed(&e))? {
+                mailwire::Parsed::Complete(copy, _) => Ok(copy),
+                mailwire::Parsed::Incomplete => Err(failed(&"the message did not end")),
+            }
+        }
+    }
+}
+
+/// `--save-copy`: APPEND the sent message, marked seen, to the Sent folder found by role.
+async fn save_copy(
+    plan: &crate::imap::Plan,
+    content: &Content,
+    trace_on: bool,
+) -> Result<(), Failure> {
+    let bytes = sent_bytes(content)?;
+    let not_saved = |e: &mailwire::imap::Error| {
+        Failure::Runtime(format!(
+            "sent, but no copy was saved: {}",
+            crate::imap::explain(e)
+        ))
+    };
+    let mut client = plan
+        .connect(trace_on)
+        .await
+        .map_err(|failure| match failure {
+            Failure::Runtime(text) => {
+                Failure::Runtime(format!("sent, but no copy was saved: {text}"))
+            }
+            other => other,
+        })?;
+    let sent = client
+        .find_role(mailwire::imap::MailboxRole::Sent)
+        .await
+        .map_err(|e| not_saved(&e))?
+        .ok_or_else(|| {
+            Failure::Runtime(format!(
+                "sent, but no copy was saved: {} has no Sent folder (none marked \\Sent, none \
+                 named Sent Messages, Sent Items or Sent)",
+                client.server()
+            ))
+        })?;
+    let options =
+        mailwire::imap::AppendOptions::new().flags(vec![mailwire::imap::codec::types::Flag::Seen]);
+    let appended = client
+        .append(&sent.name, &bytes, &options)
+        .await
+        .map_err(|e| not_saved(&e))?;
+    let _ = client.logout().await;
+    terminal::say(&format!(
+        "saved a copy in {}{}",
+        sent.name,
+        appended
+            .uid
+            .map(|uid| format!(" as UID {uid}"))
+            .unwrap_or_default()
+    ));
+    Ok(())
 }

@@ -62,6 +62,36 @@ use self::types::{AuthenticateData, Command, Greeting, Response};
 /// includes the line end; the next message starts there.
 pub use crate::Parsed;
 
+/// A sequence set as a user or a command writes it (`1:4,7,9:*`, `$` for a saved search
+/// result): what a tool takes from its command line, read by the same grammar that reads
+/// commands, so the two cannot disagree.
+///
+/// ```
+/// use mailwire::imap::codec::types::SequenceSet;
+///
+/// let set: SequenceSet = "1:4,7,9:*".parse().unwrap();
+/// assert_eq!(set.to_string(), "1:4,7,9:*");
+/// assert!("1,".parse::<SequenceSet>().is_err());
+/// assert!("".parse::<SequenceSet>().is_err());
+/// ```
+impl core::str::FromStr for types::SequenceSet {
+    type Err = DecodeError;
+
+    fn from_str(text: &str) -> Result<Self, DecodeError> {
+        let input = text.as_bytes();
+        match grammar::sequence::command_sequence_set(input) {
+            Ok(([], set)) => Ok(set),
+            Ok((rest, _)) => Err(DecodeError::new(
+                input.len() - rest.len(),
+                DecodeErrorKind::Syntax {
+                    expected: "`,` and another number or range, or the end of the set",
+                },
+            )),
+            Err(error) => Err(convert(input, error, &Limits::default())),
+        }
+    }
+}
+
 fn convert(input: &[u8], error: nom::Err<PError<'_>>, limits: &Limits) -> DecodeError {
     let failure = match error {
         nom::Err::Error(failure) | nom::Err::Failure(failure) => failure,

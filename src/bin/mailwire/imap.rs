@@ -1,0 +1,304 @@
+//! `mailwire imap`: read and manage a mailbox over IMAP, a thin front over
+//! `mailwire::imap::Client`.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use mailwire::imap::{Client, ClientBuilder, Credentials, Deadlines, Error};
+use mailwire::net::{Direction, TlsConfig};
+use mailwire::provider::{self, ICLOUD};
+use mailwire::security::Security;
+
+use crate::args::{Args, UsageError};
+use crate::{Failure, explain, imap_commands, redirect, trace};
+
+pub const HELP: &str = "\
+mailwire imap: read and manage mail over IMAP
+
+  mailwire imap [FLAGS] COMMAND [ARGS]
+
+Commands:
+  capabilities                      what the server offers (after login)
+  list                              every mailbox: name, role, messages, unseen
+  status MAILBOX                    a mailbox's counts
+  fetch MAILBOX [--uid SET | --last N] [--headers | --out DIR]
+                                    one line per message (uid, flags, date, from, subject),
+                                    or each header block, or each message into DIR/UID.eml
+                                    (streamed); default --last 10
+  search MAILBOX QUERY...           the UIDs of the messages matching every term:
+                                    all seen unseen flagged unflagged answered unanswered
+                                    deleted undeleted draft new recent
+                                    from:TEXT to:TEXT cc:TEXT subject:TEXT body:TEXT text:TEXT
+                                    header:NAME:TEXT since:YYYY-MM-DD before:DATE on:DATE
+                                    larger:BYTES smaller:BYTES uid:SET; not:TERM negates
+  move MAILBOX SET DEST             move messages by UID (COPY + expunge of exactly those
+                                    where the server lacks MOVE)
+  delete MAILBOX SET                flag \\Deleted and expunge exactly those UIDs
+  append MAILBOX FILE               add the message in FILE (streamed, never held whole)
+  create MAILBOX | rename FROM TO | remove-mailbox MAILBOX
+  idle MAILBOX [--for SECS]         print what the server pushes as it comes
+
+SET is a UID set: 7, 1:10, 3,5,9:*. Mailbox names are typed as text (Grüße, not &AMk-...).
+
+Flags (before the command):
+  --host HOST            server (default: the iCloud preset for an iCloud --user)
+  --port PORT            port (default 993 implicit, 143 starttls or none)
+  --tls MODE             implicit (default) | starttls | none
+  --allow-plaintext      required with --tls none: the password goes in clear
+  --ca-file PEM          trust this root certificate too
+  --user NAME            login name (for iCloud, the address; the name part is tried too)
+  --password-env VAR     environment variable holding the password (default MAILWIRE_PASSWORD)
+  --timeout SECS         limit on connecting and on each response (default 30; a streamed
+                         message body gets 300 or this, whichever is longer)
+  --trace                print the IMAP transcript on stderr (login redacted)
+
+Exit status: 0 done, 1 the server or a file refused, 2 a usage mistake.
+";
+
+/// The connection flags shared by every subcommand.
+#[derive(Default)]
+pub struct ConnectArgs {
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub tls: Option<Security>,
+    pub allow_plaintext: bool,
+    pub ca_file: Option<PathBuf>,
+    pub user: Option<String>,
+    pub password_env: Option<String>,
+    pub timeout: Option<u64>,
+    pub trace: bool,
+}
+
+/// Reads one connection flag; `Ok(false)` when `flag` is not one.
+fn connect_flag(parsed: &mut ConnectArgs, flag: &str, args: &mut Args) -> Result<bool, UsageError> {
+    match flag {
+        "--host" => parsed.host = Some(args.value(flag)?),
+        "--port" => parsed.port = Some(args.number(flag)?),
+        "--tls" => {
+            let text = args.value(flag)?;
+            parsed.tls = Some(text.parse().map_err(|e| UsageError(format!("{e}")))?);
+        }
+        "--allow-plaintext" => parsed.allow_plaintext = true,
+        "--ca-file" => parsed.ca_file = Some(args.value(flag)?.into()),
+        "--user" => parsed.user = Some(args.value(flag)?),
+        "--password-env" => parsed.password_env = Some(args.value(flag)?),
+        "--timeout" => parsed.timeout = Some(args.number(flag)?),
+        "--trace" => parsed.trace = true,
+        "--password" => {
+            return Err(UsageError(
+                "passwords are never taken as arguments (they end up in shell history and \
+                 process lists): put it in an environment variable and name it with \
+                 --password-env (default MAILWIRE_PASSWORD)"
+                    .to_owned(),
+            ));
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+pub fn run(mut args: Args) -> Result<(), Failure> {
+    let mut connect = ConnectArgs::default();
+    let command = loop {
+        let Some(word) = args.next() else {
+            return Err(
+                UsageError("name a command: mailwire imap list, fetch, …".to_owned()).into(),
+            );
+        };
+        if !word.starts_with("--") {
+            break word;
+        }
+        if !connect_flag(&mut connect, &word, &mut args)? {
+            return Err(UsageError(format!("unknown flag {word:?} for imap")).into());
+        }
+    };
+    // Connection flags may also follow the command: `mailwire imap list --trace`.
+    let mut rest = Vec::new();
+    while let Some(word) = args.next() {
+        if !connect_flag(&mut connect, &word, &mut args)? {
+            rest.push(word);
+        }
+    }
+    let command = imap_commands::Command::parse(&command, rest)?;
+    let plan = Plan::from_args(&connect)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Runtime(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let mut client = plan.connect(connect.trace).await?;
+        let outcome = command.execute(&mut client).await;
+        // The work is done (or failed): a failed LOGOUT changes neither.
+        if client.is_usable() {
+            let _ = client.logout().await;
+        }
+        outcome
+    })
+}
+
+/// Default per-response deadline: someone is waiting at a terminal.
+const DEFAULT_TIMEOUT: u64 = 30;
+
+/// Everything decided before the network is touched.
+pub struct Plan {
+    host: String,
+    port: u16,
+    security: Security,
+    preset: bool,
+    credentials: Credentials,
+    tls: TlsConfig,
+    timeout: Duration,
+}
+
+impl Plan {
+    pub fn from_args(args: &ConnectArgs) -> Result<Self, Failure> {
+        let user = args.user.clone().ok_or_else(|| {
+            UsageError("--user is required (for iCloud, your address)".to_owned())
+        })?;
+        let (host, port, security, preset) = match &args.host {
+            Some(host) => {
+                let security = args.tls.unwrap_or(Security::ImplicitTls);
+                if security == Security::Plaintext && !args.allow_plaintext {
+                    return Err(UsageError(
+                        "--tls none sends the password and the mail in clear: add \
+                         --allow-plaintext if that is really wanted (test servers only)"
+                            .to_owned(),
+                    )
+                    .into());
+                }
+                let port = args.port.unwrap_or(match security {
+                    Security::ImplicitTls => 993,
+                    _ => 143,
+                });
+                (host.clone(), port, security, false)
+            }
+            None => {
+                let Some(preset) = provider::for_address(&user) else {
+                    return Err(UsageError(format!(
+                        "--host is required: no preset is known for {user}"
+                    ))
+                    .into());
+                };
+                if args.port.is_some() || args.tls.is_some() {
+                    return Err(UsageError(format!(
+                        "--port and --tls need --host; without it the {} preset is used",
+                        preset.name
+                    ))
+                    .into());
+                }
+                let endpoint = redirect::endpoints(preset.imap)?
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| Failure::Input(format!("{} has no IMAP server", preset.name)))?;
+                (
+                    endpoint.host.to_owned(),
+                    endpoint.port,
+                    endpoint.security,
+                    true,
+                )
+            }
+        };
+        let credentials = credentials(user, args.password_env.as_deref())?;
+        let tls = tls_config(args.ca_file.as_ref())?;
+        let timeout = Duration::from_secs(args.timeout.unwrap_or(DEFAULT_TIMEOUT));
+        Ok(Plan {
+            host,
+            port,
+            security,
+            preset,
+            credentials,
+            tls,
+            timeout,
+        })
+    }
+
+    /// A plan for another command's IMAP work (`send --save-copy`).
+    pub fn new(
+        host: String,
+        port: u16,
+        security: Security,
+        credentials: Credentials,
+        tls: TlsConfig,
+        timeout: Duration,
+    ) -> Self {
+        Plan {
+            host,
+            port,
+            security,
+            preset: false,
+            credentials,
+            tls,
+            timeout,
+        }
+    }
+
+    /// Connects and logs in.
+    pub async fn connect(&self, trace_on: bool) -> Result<Client, Failure> {
+        let mut deadlines = Deadlines::default().with_response(self.timeout);
+        deadlines = deadlines.with_literal(deadlines.literal.max(self.timeout));
+        let mut builder = ClientBuilder::new(self.host.clone(), self.port)
+            .security(self.security)
+            .tls(self.tls.clone())
+            .credentials(self.credentials.clone())
+            .deadlines(deadlines)
+            .connect_timeout(self.timeout);
+        if self.preset {
+            // A redirected preset (tests) dials loopback but must behave as iCloud.
+            builder = builder.provider(Some(&ICLOUD));
+        }
+        if trace_on {
+            let tracer = Arc::new(Mutex::new(trace::Tracer::default()));
+            builder = builder.transcript(move |direction: Direction, bytes: &[u8]| {
+                if let Ok(mut tracer) = tracer.lock() {
+                    tracer.record(direction, bytes);
+                }
+            });
+        }
+        builder.connect().await.map_err(|e| failure(&e))
+    }
+}
+
+fn credentials(user: String, variable: Option<&str>) -> Result<Credentials, Failure> {
+    let variable = variable.unwrap_or("MAILWIRE_PASSWORD");
+    let password = std::env::var(variable).map_err(|_| {
+        Failure::Input(format!(
+            "no password: set the environment variable {variable} (for iCloud, an \
+             app-specific password)"
+        ))
+    })?;
+    Credentials::new(user, password).map_err(|e| Failure::Input(e.to_string()))
+}
+
+fn tls_config(ca_file: Option<&PathBuf>) -> Result<TlsConfig, Failure> {
+    let mut tls = TlsConfig::webpki();
+    if let Some(path) = ca_file {
+        let pem = std::fs::read(path).map_err(|e| {
+            Failure::Input(format!("cannot read --ca-file {}: {e}", path.display()))
+        })?;
+        tls = tls
+            .with_root_pem(&pem)
+            .map_err(|e| Failure::Input(format!("--ca-file {}: {e}", path.display())))?;
+    }
+    Ok(tls)
+}
+
+/// One IMAP error as the CLI prints it: the library's words, or the flag that fixes it.
+pub fn explain(error: &Error) -> String {
+    match error {
+        Error::Net { during, source } => match explain::net_remedy(source, "IMAP") {
+            Some(text) => format!("{text} (during {during})"),
+            None => error.to_string(),
+        },
+        Error::StartTlsUnavailable { server } => format!(
+            "{server}: the server does not offer STARTTLS, so nothing was sent; if it has \
+             implicit TLS, use --tls implicit (often with --port 993)"
+        ),
+        _ => error.to_string(),
+    }
+}
+
+/// An IMAP error as the tool's failure (exit 1).
+pub fn failure(error: &Error) -> Failure {
+    Failure::Runtime(explain(error))
+}
