@@ -316,6 +316,46 @@ fn idle_prints_what_the_server_pushes_while_it_waits() {
 }
 
 #[test]
+fn watch_prints_new_and_removed_messages_by_uid_as_they_happen() {
+    let mailbox = TestMailbox::new("watch");
+    let name = mailbox.name.clone();
+    let child = imap_command("implicit", &["watch", &name, "--for", "10"])
+        .spawn()
+        .expect("the mailwire binary runs");
+    // Let it connect and settle, then add a message and delete it from other sessions.
+    std::thread::sleep(Duration::from_secs(3));
+    let path = scratch("watch.eml");
+    std::fs::write(&path, message("watched", "x")).unwrap();
+    let appended = imap_ok("starttls", &["append", &name, path.to_str().unwrap()]);
+    std::fs::remove_file(&path).ok();
+    let uid = appended
+        .trim()
+        .rsplit_once(" as UID ")
+        .map(|(_, uid)| uid.to_owned())
+        .unwrap_or_else(|| panic!("Dovecot gives APPENDUID: {appended}"));
+    std::thread::sleep(Duration::from_secs(2));
+    imap_ok("starttls", &["delete", &name, &uid]);
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains(&format!("watching {name} for 10 s")),
+        "{stderr}"
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    // The flags are the server's to choose (Dovecot adds \Recent for the first session).
+    let new_line =
+        |line: &&&str| line.starts_with(&format!("new {uid} (")) && line.ends_with(") watched");
+    let removed = format!("removed {uid}");
+    assert_eq!(lines.iter().filter(new_line).count(), 1, "{stdout}");
+    assert_eq!(
+        lines.iter().filter(|l| **l == removed).count(),
+        1,
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_wrong_password_is_one_line_exit_1_and_never_printed_even_traced() {
     let servers = Servers::get();
     let wrong = format!(

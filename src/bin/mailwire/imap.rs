@@ -38,6 +38,8 @@ Commands:
   append MAILBOX FILE               add the message in FILE (streamed, never held whole)
   create MAILBOX | rename FROM TO | remove-mailbox MAILBOX
   idle MAILBOX [--for SECS]         print what the server pushes as it comes
+  watch MAILBOX [--for SECS]        print new, changed and removed messages by UID, staying
+                                    in sync across lost connections (reconnects with backoff)
 
 SET is a UID set: 7, 1:10, 3,5,9:*. Mailbox names are typed as text (Grüße, not &AMk-...).
 
@@ -126,6 +128,11 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::Runtime(format!("cannot start the async runtime: {e}")))?;
+    if let imap_commands::Command::Watch { mailbox, seconds } = command {
+        // The watcher connects (and reconnects) by itself.
+        let builder = plan.builder(connect.trace);
+        return runtime.block_on(imap_commands::watch(builder, mailbox, seconds));
+    }
     runtime.block_on(async {
         let mut client = plan.connect(connect.trace).await?;
         let outcome = command.execute(&mut client).await;
@@ -233,8 +240,9 @@ impl Plan {
         }
     }
 
-    /// Connects and logs in.
-    pub async fn connect(&self, trace_on: bool) -> Result<Client, Failure> {
+    /// The client's settings: what `connect` dials, and what `watch` dials again after
+    /// each lost connection.
+    pub fn builder(&self, trace_on: bool) -> ClientBuilder {
         let mut deadlines = Deadlines::default().with_response(self.timeout);
         deadlines = deadlines.with_literal(deadlines.literal.max(self.timeout));
         let mut builder = ClientBuilder::new(self.host.clone(), self.port)
@@ -255,7 +263,15 @@ impl Plan {
                 }
             });
         }
-        builder.connect().await.map_err(|e| failure(&e))
+        builder
+    }
+
+    /// Connects and logs in.
+    pub async fn connect(&self, trace_on: bool) -> Result<Client, Failure> {
+        self.builder(trace_on)
+            .connect()
+            .await
+            .map_err(|e| failure(&e))
     }
 }
 

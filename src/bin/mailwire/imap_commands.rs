@@ -9,7 +9,9 @@ use mailwire::imap::codec::encode_response;
 use mailwire::imap::codec::types::{
     Data, Flag, IString, Response, SearchKey, Section, SequenceSet,
 };
-use mailwire::imap::{AppendOptions, Client, Event, FetchQuery, MailboxEntry};
+use mailwire::imap::{
+    AppendOptions, Client, ClientBuilder, Event, FetchQuery, MailboxEntry, WatchEvent, Watcher,
+};
 
 use crate::args::UsageError;
 use crate::imap::failure;
@@ -47,6 +49,10 @@ pub enum Command {
     Rename(String, String),
     RemoveMailbox(String),
     Idle {
+        mailbox: String,
+        seconds: Option<u64>,
+    },
+    Watch {
         mailbox: String,
         seconds: Option<u64>,
     },
@@ -162,25 +168,12 @@ impl Command {
                     set,
                 }
             }
-            "idle" => {
-                let mut seconds = None;
-                let mut rest = Vec::new();
-                let mut words = words.into_iter();
-                while let Some(word) = words.next() {
-                    if word == "--for" {
-                        let text = words.next().ok_or_else(|| {
-                            UsageError("--for needs a number of seconds".to_owned())
-                        })?;
-                        seconds = Some(text.parse().map_err(|_| {
-                            UsageError(format!("--for needs a number of seconds, not {text:?}"))
-                        })?);
-                    } else {
-                        rest.push(word);
-                    }
-                }
-                Command::Idle {
-                    mailbox: one(&mut rest, "MAILBOX [--for SECS]")?,
-                    seconds,
+            "idle" | "watch" => {
+                let (mailbox, seconds) = mailbox_for(command, words)?;
+                if command == "idle" {
+                    Command::Idle { mailbox, seconds }
+                } else {
+                    Command::Watch { mailbox, seconds }
                 }
             }
             other => return Err(UsageError(format!("unknown imap command {other:?}"))),
@@ -234,6 +227,10 @@ impl Command {
                 output,
             } => fetch(client, &mailbox, which, output).await,
             Command::Idle { mailbox, seconds } => idle(client, &mailbox, seconds).await,
+            // Run by `imap::run` before any connection: the watcher makes its own.
+            Command::Watch { .. } => Err(Failure::Runtime(
+                "watch runs without a connection of the caller's".to_owned(),
+            )),
             Command::Search { mailbox, key } => imap_ops::search(client, &mailbox, key).await,
             Command::Move { mailbox, set, dest } => {
                 imap_ops::move_to(client, &mailbox, &set, &dest).await
@@ -241,6 +238,27 @@ impl Command {
             Command::Delete { mailbox, set } => imap_ops::delete(client, &mailbox, &set).await,
         }
     }
+}
+
+/// `MAILBOX [--for SECS]`, as `idle` and `watch` take them.
+fn mailbox_for(command: &str, words: Vec<String>) -> Result<(String, Option<u64>), UsageError> {
+    let mut seconds = None;
+    let mut rest = Vec::new();
+    let mut words = words.into_iter();
+    while let Some(word) = words.next() {
+        if word == "--for" {
+            let text = words
+                .next()
+                .ok_or_else(|| UsageError("--for needs a number of seconds".to_owned()))?;
+            seconds = Some(text.parse().map_err(|_| {
+                UsageError(format!("--for needs a number of seconds, not {text:?}"))
+            })?);
+        } else {
+            rest.push(word);
+        }
+    }
+    let mailbox = positional(command, &mut rest, 1, "MAILBOX [--for SECS]")?.remove(0);
+    Ok((mailbox, seconds))
 }
 
 fn parse_fetch(words: Vec<String>) -> Result<Command, UsageError> {
@@ -569,4 +587,79 @@ async fn idle(client: &mut Client, mailbox: &str, seconds: Option<u64>) -> Resul
         terminal::say(&event_line(event));
     }
     Ok(())
+}
+
+/// What the watcher reports, one line each: `new 7 (\Seen) Subject`, `changed 7 (\Flagged)`,
+/// `removed 7`, `resync uidvalidity N: M messages`; reconnects go to stderr.
+fn watch_line(event: WatchEvent) -> Option<String> {
+    Some(match event {
+        WatchEvent::New {
+            uid,
+            flags,
+            message,
+        } => {
+            let subject = message
+                .envelope()
+                .map(|envelope| nstring(&envelope.subject))
+                .unwrap_or_default();
+            format!("new {uid} {} {subject}", flags_text(&flags))
+        }
+        WatchEvent::Changed { uid, flags, .. } => {
+            format!("changed {uid} {}", flags_text(&flags))
+        }
+        WatchEvent::Removed { uid } => format!("removed {uid}"),
+        WatchEvent::Resync {
+            uid_validity,
+            messages,
+        } => format!(
+            "resync uidvalidity {}: {} messages",
+            uid_validity.map_or_else(|| "unknown".to_owned(), |v| v.to_string()),
+            messages.len()
+        ),
+        WatchEvent::Reconnecting {
+            error,
+            attempt,
+            delay,
+        } => {
+            terminal::warn(&format!(
+                "connection lost ({}); reconnecting in {:.1} s (attempt {attempt})",
+                error,
+                delay.as_secs_f64()
+            ));
+            return None;
+        }
+        other => format!("{other:?}"),
+    })
+}
+
+/// `watch`: a [`Watcher`] on `mailbox` until interrupted or `seconds` have passed.
+pub async fn watch(
+    builder: ClientBuilder,
+    mailbox: String,
+    seconds: Option<u64>,
+) -> Result<(), Failure> {
+    terminal::warn(&format!(
+        "watching {mailbox}{}",
+        seconds.map(|s| format!(" for {s} s")).unwrap_or_default()
+    ));
+    let query = FetchQuery::new().envelope();
+    let mut watcher = Watcher::new(builder, mailbox).fetch_new(query);
+    let until = seconds.map(|s| Instant::now() + Duration::from_secs(s));
+    loop {
+        let event = match until {
+            Some(until) => {
+                let left = until.saturating_duration_since(Instant::now());
+                // Time is up: the watcher is dropped mid-wait, and nothing follows it.
+                match tokio::time::timeout(left, watcher.next()).await {
+                    Ok(event) => event,
+                    Err(_) => return Ok(()),
+                }
+            }
+            None => watcher.next().await,
+        };
+        let event = event.map_err(|e| failure(&e))?;
+        if let Some(line) = watch_line(event) {
+            terminal::say(&line);
+        }
+    }
 }
