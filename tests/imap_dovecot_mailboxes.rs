@@ -1,7 +1,7 @@
 //! Mailboxes and the selected state against the real Dovecot of `scripts/test-servers`, in
 //! both TLS modes: non-ASCII names created, listed (decoded back to the same text),
-//! selected, renamed and deleted; STATUS counts after a message arrives; roles from
-//! Dovecot's special-use folders; NAMESPACE; GETQUOTAROOT refused for want of QUOTA.
+//! selected, renamed and deleted; STATUS counts after an APPEND; roles from Dovecot's
+//! special-use folders; NAMESPACE; GETQUOTAROOT on the user's quota.
 //!
 //! Dovecot's users are shared with other tests running at the same time: every test works
 //! in mailboxes of its own, named with a prefix holding the test and the process id, and
@@ -11,13 +11,12 @@
 #[path = "support/servers.rs"]
 mod servers;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use mailwire::imap::codec::utf7;
 use mailwire::imap::{
-    Client, ClientBuilder, Credentials, Deadlines, Error, MailboxRole, Security, TlsConfig,
-    find_role,
+    AppendOptions, Client, ClientBuilder, Credentials, Deadlines, Error, MailboxRole, Security,
+    TlsConfig, find_role,
 };
 use servers::Servers;
 
@@ -154,35 +153,25 @@ async fn non_ascii_mailboxes_created_listed_selected_renamed_deleted_over_startt
     non_ascii_names_round_trip(Security::StartTls).await;
 }
 
-/// Puts a message into a mailbox the way a delivery agent does, through Dovecot's Maildir
-/// (`.name/tmp` then `.name/new`): the APPEND family is not on main yet, and the client's
-/// raw command runner is not public. The mailbox name must be plain ASCII without dots.
-fn deliver_into(servers: &Servers, mailbox: &str, message: &[u8]) {
-    let folder: PathBuf = servers.user1.maildir.join(format!(".{mailbox}"));
-    let file = format!("{}.M1P{}.imapbox", 1_700_000_000u32, std::process::id());
-    let tmp = folder.join("tmp").join(&file);
-    std::fs::write(&tmp, message).expect("write into the Maildir");
-    // Dovecot runs as the mail user; as root the test hands the file over to it.
-    let _ = std::os::unix::fs::chown(&tmp, Some(65534), Some(65534));
-    std::fs::rename(&tmp, folder.join("new").join(&file)).expect("deliver into new/");
-}
-
-#[tokio::test]
-async fn status_counts_a_delivered_message() {
+async fn status_counts_an_appended_message(security: Security) {
     let servers = Servers::get();
-    let mut client = connect(&servers, Security::ImplicitTls).await;
-    let mailbox = format!("imapbox-status-{}", std::process::id());
+    let mut client = connect(&servers, security).await;
+    let mailbox = format!("imapbox-status-{}-{}", mode(security), std::process::id());
+    let _ = client.delete(&mailbox).await;
     client.create(&mailbox).await.unwrap();
     let before = client.status(&mailbox).await.unwrap();
     assert_eq!(before.messages, Some(0));
     assert_eq!(before.unseen, Some(0));
     let uid_next = before.uid_next.expect("UIDNEXT");
 
-    deliver_into(
-        &servers,
-        &mailbox,
-        b"From: a@mailwire.test\r\nTo: alice@mailwire.test\r\nSubject: count me\r\n\r\nhi\r\n",
-    );
+    client
+        .append(
+            &mailbox,
+            b"From: a@mailwire.test\r\nTo: alice@mailwire.test\r\nSubject: count me\r\n\r\nhi\r\n",
+            &AppendOptions::new(),
+        )
+        .await
+        .unwrap();
     let after = client.status(&mailbox).await.unwrap();
     assert_eq!(after.messages, Some(1));
     assert_eq!(after.unseen, Some(1));
@@ -208,9 +197,18 @@ async fn status_counts_a_delivered_message() {
 }
 
 #[tokio::test]
-async fn special_use_folders_namespace_and_quota() {
+async fn status_counts_an_appended_message_over_implicit_tls() {
+    status_counts_an_appended_message(Security::ImplicitTls).await;
+}
+
+#[tokio::test]
+async fn status_counts_an_appended_message_over_starttls() {
+    status_counts_an_appended_message(Security::StartTls).await;
+}
+
+async fn special_use_folders_namespace_and_quota(security: Security) {
     let servers = Servers::get();
-    let mut client = connect(&servers, Security::StartTls).await;
+    let mut client = connect(&servers, security).await;
     // Dovecot here names its special-use folders as iCloud does, and marks them.
     let mailboxes = client.list("", "%").await.unwrap();
     for (role, name) in [
@@ -242,19 +240,28 @@ async fn special_use_folders_namespace_and_quota() {
     assert_eq!(namespaces.personal[0].prefix, "");
     assert_eq!(namespaces.personal[0].delimiter, Some('/'));
 
-    // This Dovecot has no quota plugin: the client says so instead of sending.
-    assert!(!client.has_capability("QUOTA"));
-    let error = client.get_quota_root("INBOX").await.unwrap_err();
-    assert!(
-        matches!(
-            error,
-            Error::NotSupported {
-                missing: "QUOTA",
-                ..
-            }
-        ),
-        "{error:?}"
-    );
+    // The test Dovecot has a 4 GiB storage quota on the user's root, as iCloud has one.
+    assert!(client.has_capability("QUOTA"));
+    let quota = client.get_quota_root("INBOX").await.unwrap();
+    assert_eq!(quota.roots, ["User quota"], "{quota:?}");
+    let storage = quota
+        .quotas
+        .iter()
+        .flat_map(|q| &q.resources)
+        .find(|r| r.resource.eq_ignore_ascii_case("STORAGE"))
+        .unwrap_or_else(|| panic!("{quota:?}"));
+    assert_eq!(storage.limit, 4 * 1024 * 1024, "in KiB: {quota:?}");
+    assert!(storage.usage <= storage.limit, "{quota:?}");
     assert!(client.is_usable());
     client.logout().await.unwrap();
+}
+
+#[tokio::test]
+async fn special_use_folders_namespace_and_quota_over_implicit_tls() {
+    special_use_folders_namespace_and_quota(Security::ImplicitTls).await;
+}
+
+#[tokio::test]
+async fn special_use_folders_namespace_and_quota_over_starttls() {
+    special_use_folders_namespace_and_quota(Security::StartTls).await;
 }
