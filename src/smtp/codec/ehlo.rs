@@ -34,12 +34,15 @@
 
 use core::fmt;
 use std::borrow::Cow;
-use std::collections::HashSet;
 
+use super::ehlo_lists::{Mechanisms, OtherExtensions};
+use super::ehlo_names::{
+    FOLD3, KEYWORD_INDEX, KEYWORDS, Keyword, LINE_STARTS, SPELLED_KEYWORDS, name_run,
+    well_known_mechanism, well_known_mechanism_indexed,
+};
 use super::reply::{OwnedReply, Reply, ReplyCode, ReplyLines};
-use crate::keyword::Spelled;
 use crate::sasl::{self, MechanismNameError};
-use crate::scan::{below_marks, find_byte, find_byte_near, first_marked};
+use crate::scan::{find_byte, find_byte_near};
 
 /// The service extensions a server announced in its EHLO reply, borrowed from the reply.
 ///
@@ -79,81 +82,11 @@ pub struct Capabilities<'a> {
     other_mechanisms: bool,
 }
 
-/// The SASL mechanisms servers announce most, kept as bits so that asking for one costs a
-/// bit test. The others are found by reading the reply again.
-pub(super) const WELL_KNOWN_MECHANISMS: [&str; 21] = [
-    "PLAIN",
-    "LOGIN",
-    "XOAUTH2",
-    "OAUTHBEARER",
-    "CRAM-MD5",
-    "NTLM",
-    "GSSAPI",
-    "XOAUTH",
-    "PLAIN-CLIENTTOKEN",
-    "ATOKEN",
-    "WSTOKEN",
-    "WETOKEN",
-    "DIGEST-MD5",
-    "SCRAM-SHA-1",
-    "SCRAM-SHA-1-PLUS",
-    "SCRAM-SHA-256",
-    "SCRAM-SHA-256-PLUS",
-    "EXTERNAL",
-    "ANONYMOUS",
-    "GS2-KRB5",
-    "KERBEROS_V4",
-];
-
-/// The keywords with a field of their own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Keyword {
-    Pipelining,
-    EightBitMime,
-    SmtpUtf8,
-    EnhancedStatusCodes,
-    Chunking,
-    Dsn,
-    StartTls,
-    Size,
-    Auth,
-}
-
-/// Each keyword with a field, as announced (and read in any case).
-pub(super) const KEYWORDS: [(&str, Keyword); 9] = [
-    ("PIPELINING", Keyword::Pipelining),
-    ("SIZE", Keyword::Size),
-    ("AUTH", Keyword::Auth),
-    ("ENHANCEDSTATUSCODES", Keyword::EnhancedStatusCodes),
-    ("8BITMIME", Keyword::EightBitMime),
-    ("DSN", Keyword::Dsn),
-    ("SMTPUTF8", Keyword::SmtpUtf8),
-    ("CHUNKING", Keyword::Chunking),
-    ("STARTTLS", Keyword::StartTls),
-];
-
 /// The keywords whose parameters matter (bit `keyword as u32`): the others are noted alone.
 const TAKES_PARAMETERS: u32 = 1 << Keyword::Size as u32 | 1 << Keyword::Auth as u32;
 
 /// The pre-RFC 4954 announcement of mechanisms, `AUTH=PLAIN LOGIN`.
 const LEGACY_AUTH: &str = "AUTH=";
-
-impl Keyword {
-    /// The keyword that `keyword` (any case) names, if it has a field.
-    fn of(keyword: &[u8]) -> Option<Keyword> {
-        KEYWORDS
-            .iter()
-            .find(|(name, _)| name.as_bytes().eq_ignore_ascii_case(keyword))
-            .map(|&(_, known)| known)
-    }
-}
-
-/// The position of `name` (any case) in [`WELL_KNOWN_MECHANISMS`].
-pub(super) fn well_known_mechanism(name: &[u8]) -> Option<usize> {
-    WELL_KNOWN_MECHANISMS
-        .iter()
-        .position(|known| sasl::same_mechanism_name(known.as_bytes(), name))
-}
 
 impl Capabilities<'static> {
     /// Capabilities that announce nothing but the server's name, to be filled in by a
@@ -277,21 +210,13 @@ impl<'a> Capabilities<'a> {
     /// The SASL mechanisms offered (RFC 4954), upper-case, each once, in the order
     /// announced.
     pub fn mechanisms(&self) -> Mechanisms<'_> {
-        Mechanisms {
-            lines: self.body_lines(),
-            names: &[],
-            then: &[],
-            well_known_seen: 0,
-            others_seen: SeenNames::default(),
-        }
+        Mechanisms::new(self.body_lines())
     }
 
     /// Every extension without a field of its own, in the order announced: its keyword
     /// upper-cased and the rest of its line (empty when there is none).
     pub fn others(&self) -> OtherExtensions<'_> {
-        OtherExtensions {
-            lines: self.body_lines(),
-        }
+        OtherExtensions::new(self.body_lines())
     }
 
     /// The rest of the line of the first extension announced with `keyword` (any case)
@@ -574,194 +499,9 @@ impl<'a> Capabilities<'a> {
     }
 }
 
-/// [`well_known_mechanism`] in one look-up and one comparison a word at a time: the
-/// position of `name` (any case) in [`WELL_KNOWN_MECHANISMS`]. `name` starts `rest`, the
-/// bytes to compare words from (the rest of its line, or `name` itself).
-#[inline(always)]
-pub(super) fn well_known_mechanism_indexed(name: &[u8], rest: &[u8]) -> Option<usize> {
-    let index = MECHANISM_INDEX.find(fold3(name) ^ ((name.len() as u32) << 24))?;
-    let spelled = SPELLED_MECHANISMS.get(index)?;
-    if spelled.len() != name.len() {
-        return None;
-    }
-    // The spelling is compared a word at a time, so the bytes after the name must be there
-    // for a whole word: near the end of the bytes (or for a name given alone, as by a
-    // client asking), the name is compared from a copy with zeros after it.
-    let same = if rest.len() >= SPELLED_WORDS {
-        spelled.strip_prefix(rest).is_some()
-    } else {
-        let mut padded = [0; SPELLED_WORDS];
-        // (A name too long for the copy is longer than every spelling: it stays unequal.)
-        if let Some(start) = padded.get_mut(..name.len()) {
-            start.copy_from_slice(name);
-        }
-        spelled.strip_prefix(&padded).is_some()
-    };
-    same.then_some(index)
-}
-
-/// The bytes a [`Spelled`] mechanism name is compared in: three words.
-const SPELLED_WORDS: usize = 24;
-
-/// How many bytes at the start of `bytes` lie above the space (see [`name_run_plain`]),
-/// read eight at a time: a name in a list is measured in one step where a byte-wise scan
-/// takes one per byte. `None` when the run is longer than three words, longer than any
-/// mechanism name; the end of `bytes` ends the run.
-#[inline(always)]
-pub(super) fn name_run(bytes: &[u8]) -> Option<usize> {
-    for start in [0, 8, 16] {
-        let rest = bytes.get(start..).unwrap_or_default();
-        // Zero is below the space: the end of `bytes` ends the run.
-        let word = padded_start::<8>(rest);
-        let end = first_marked(below_marks(u64::from_le_bytes(word), b' ' + 1));
-        if end < 8 {
-            return Some(start + end);
-        }
-    }
-    None
-}
-
-/// The plain definition [`name_run`] must agree with: the bytes up to the first one that
-/// is a space or below it (CR, LF, a tab, a NUL), or to the end.
-#[cfg(test)]
-pub(super) fn name_run_plain(bytes: &[u8]) -> Option<usize> {
-    let len = bytes
-        .iter()
-        .position(|&byte| byte <= b' ')
-        .unwrap_or(bytes.len());
-    (len < 24).then_some(len)
-}
-
-/// The keywords with a field, spelled for comparing at the start of a line.
-const SPELLED_KEYWORDS: [Spelled; KEYWORDS.len()] = {
-    let mut spelled = [Spelled::new(""); KEYWORDS.len()];
-    let mut index = 0;
-    while index < KEYWORDS.len() {
-        spelled[index] = Spelled::new(KEYWORDS[index].0);
-        index += 1;
-    }
-    spelled
-};
-
-/// The start of each line the shortcut reads, by the position of its keyword in
-/// [`KEYWORDS`]: a keyword without parameters with the CRLF that ends it (one comparison
-/// takes the whole line), SIZE with the space before its number, AUTH alone (a space or the
-/// legacy `=` follows).
-pub(super) const LINE_STARTS: [(Spelled, Keyword); KEYWORDS.len()] = [
-    (Spelled::new("PIPELINING\r\n"), Keyword::Pipelining),
-    (Spelled::new("SIZE "), Keyword::Size),
-    (Spelled::new("AUTH"), Keyword::Auth),
-    (
-        Spelled::new("ENHANCEDSTATUSCODES\r\n"),
-        Keyword::EnhancedStatusCodes,
-    ),
-    (Spelled::new("8BITMIME\r\n"), Keyword::EightBitMime),
-    (Spelled::new("DSN\r\n"), Keyword::Dsn),
-    (Spelled::new("SMTPUTF8\r\n"), Keyword::SmtpUtf8),
-    (Spelled::new("CHUNKING\r\n"), Keyword::Chunking),
-    (Spelled::new("STARTTLS\r\n"), Keyword::StartTls),
-];
-
-/// [`WELL_KNOWN_MECHANISMS`], spelled for comparing where a name starts.
-const SPELLED_MECHANISMS: [Spelled; WELL_KNOWN_MECHANISMS.len()] = {
-    let mut spelled = [Spelled::new(""); WELL_KNOWN_MECHANISMS.len()];
-    let mut index = 0;
-    while index < WELL_KNOWN_MECHANISMS.len() {
-        spelled[index] = Spelled::new(WELL_KNOWN_MECHANISMS[index]);
-        index += 1;
-    }
-    spelled
-};
-
-/// Which keyword a line may start with, from its first three bytes.
-const KEYWORD_INDEX: NameIndex<16> = {
-    let mut keys = [0; KEYWORDS.len()];
-    let mut index = 0;
-    while index < KEYWORDS.len() {
-        keys[index] = fold3(KEYWORDS[index].0.as_bytes());
-        index += 1;
-    }
-    NameIndex::new(&keys)
-};
-
-/// Which well-known mechanism a name may be, from its first three bytes and its length.
-const MECHANISM_INDEX: NameIndex<64> = {
-    let mut keys = [0; WELL_KNOWN_MECHANISMS.len()];
-    let mut index = 0;
-    while index < WELL_KNOWN_MECHANISMS.len() {
-        let name = WELL_KNOWN_MECHANISMS[index].as_bytes();
-        keys[index] = fold3(name) ^ ((name.len() as u32) << 24);
-        index += 1;
-    }
-    NameIndex::new(&keys)
-};
-
-/// The first three bytes of `bytes` (zeros past its end) with the case bit of each set, as
-/// one number: equal for two spellings of a word that differ only in case, which is all a
-/// key of [`NameIndex`] needs (the candidate it gives is then compared exactly).
-#[inline(always)]
-const fn fold3(bytes: &[u8]) -> u32 {
-    if let [first, second, third, ..] = *bytes {
-        return u32::from_le_bytes([first, second, third, 0]) | FOLD3;
-    }
-    let mut key = 0;
-    let mut index = 0;
-    while index < bytes.len() {
-        key |= (bytes[index] as u32 | 0x20) << (8 * index);
-        index += 1;
-    }
-    key
-}
-
-/// The case bit of each of three bytes (see [`fold3`]).
-const FOLD3: u32 = 0x0020_2020;
-
-/// A table that gives, in one multiplication, the only name of a fixed list that a key
-/// (see [`fold3`]) can belong to: no two names of the list share a slot, and the
-/// multiplier that spreads them so is searched for when the table is built, at compile
-/// time. A word whose slot is empty is none of the names; any other word is the name in
-/// its slot or none.
-struct NameIndex<const SLOTS: usize> {
-    multiplier: u32,
-    /// The position in the list plus one of the name in each slot; zero when empty.
-    slots: [u8; SLOTS],
-}
-
-impl<const SLOTS: usize> NameIndex<SLOTS> {
-    const SHIFT: u32 = 32 - SLOTS.trailing_zeros();
-
-    const fn new(keys: &[u32]) -> Self {
-        assert!(SLOTS.is_power_of_two() && keys.len() < SLOTS && keys.len() < 255);
-        // Fibonacci hashing's multiplier, then the odd numbers after it.
-        let mut multiplier: u32 = 0x9e37_79b9;
-        'search: loop {
-            let mut slots = [0; SLOTS];
-            let mut index = 0;
-            while index < keys.len() {
-                let slot = (keys[index].wrapping_mul(multiplier) >> Self::SHIFT) as usize;
-                if slots[slot] != 0 {
-                    multiplier = multiplier.wrapping_add(2);
-                    continue 'search;
-                }
-                slots[slot] = index as u8 + 1;
-                index += 1;
-            }
-            return NameIndex { multiplier, slots };
-        }
-    }
-
-    /// The position in the list of the only name that can have `key`.
-    #[inline]
-    fn find(&self, key: u32) -> Option<usize> {
-        let slot = (key.wrapping_mul(self.multiplier) >> Self::SHIFT) as usize;
-        let entry = self.slots.get(slot).copied().unwrap_or(0);
-        (entry as usize).checked_sub(1)
-    }
-}
-
 /// What one line after the greeting says, read the plain way: the line trimmed of spaces,
 /// its keyword up to the first space and the rest trimmed as parameters.
-enum Line<'l> {
+pub(super) enum Line<'l> {
     /// A keyword with a field, and its parameters.
     Known(Keyword, &'l [u8]),
     /// `AUTH=`: the names after the `=` up to the first space, and those after it.
@@ -773,7 +513,7 @@ enum Line<'l> {
 }
 
 impl<'l> Line<'l> {
-    fn read(text: &'l [u8]) -> Line<'l> {
+    pub(super) fn read(text: &'l [u8]) -> Line<'l> {
         let line = trim_spaces(text);
         let (keyword, params) = match find_byte(b' ', line) {
             Some(space) => (&line[..space], trim_spaces(&line[space + 1..])),
@@ -804,7 +544,7 @@ fn mechanism_names(names: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// The first `N` bytes of `bytes`, zeros past its end: what is compared a word at a time
 /// near the end of a reply, where fewer than `N` bytes are left.
 #[inline(always)]
-fn padded_start<const N: usize>(bytes: &[u8]) -> [u8; N] {
+pub(super) fn padded_start<const N: usize>(bytes: &[u8]) -> [u8; N] {
     match bytes.first_chunk::<N>() {
         Some(start) => *start,
         None => {
@@ -889,127 +629,8 @@ fn leading_number(bytes: &[u8]) -> (Option<u64>, usize) {
 }
 
 /// Text from the reply as a string, each sequence that is not UTF-8 replaced.
-fn text(bytes: &[u8]) -> Cow<'_, str> {
+pub(super) fn text(bytes: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(bytes)
-}
-
-/// The SASL mechanisms of [`Capabilities`]; see [`Capabilities::mechanisms`].
-#[derive(Debug, Clone)]
-pub struct Mechanisms<'c> {
-    lines: ReplyLines<'c>,
-    /// The rest of the list being read.
-    names: &'c [u8],
-    /// A second list to read after it (after `AUTH=NAME` come the parameters).
-    then: &'c [u8],
-    well_known_seen: u32,
-    others_seen: SeenNames<'c>,
-}
-
-impl<'c> Iterator for Mechanisms<'c> {
-    type Item = Cow<'c, str>;
-
-    fn next(&mut self) -> Option<Cow<'c, str>> {
-        loop {
-            if self.names.is_empty() {
-                if !self.then.is_empty() {
-                    self.names = core::mem::take(&mut self.then);
-                    continue;
-                }
-                match Line::read(self.lines.next()?) {
-                    Line::Known(Keyword::Auth, names) => self.names = names,
-                    Line::LegacyAuth(first, names) => (self.names, self.then) = (first, names),
-                    _ => {}
-                }
-                continue;
-            }
-            let (name, rest) = match find_byte(b' ', self.names) {
-                Some(space) => (&self.names[..space], &self.names[space + 1..]),
-                None => (self.names, &[][..]),
-            };
-            self.names = rest;
-            if sasl::check_mechanism_name(name).is_err() {
-                continue;
-            }
-            if let Some(index) = well_known_mechanism(name) {
-                let bit = 1 << index;
-                if self.well_known_seen & bit == 0 {
-                    self.well_known_seen |= bit;
-                    return WELL_KNOWN_MECHANISMS
-                        .get(index)
-                        .map(|&known| Cow::Borrowed(known));
-                }
-            } else if self.others_seen.first_time(name) {
-                return Some(match text(name) {
-                    Cow::Borrowed(name) if !name.bytes().any(|byte| byte.is_ascii_lowercase()) => {
-                        Cow::Borrowed(name)
-                    }
-                    name => Cow::Owned(name.to_ascii_uppercase()),
-                });
-            }
-        }
-    }
-}
-
-/// Which names outside [`WELL_KNOWN_MECHANISMS`] were listed already: a look along the few
-/// that real servers send, and a set once a hostile one sends thousands.
-#[derive(Debug, Clone, Default)]
-struct SeenNames<'c> {
-    listed: Vec<&'c [u8]>,
-    set: Option<HashSet<Vec<u8>>>,
-}
-
-impl<'c> SeenNames<'c> {
-    const LINEAR_LIMIT: usize = 16;
-
-    /// True when `name` (any case) was not seen before; remembers it.
-    fn first_time(&mut self, name: &'c [u8]) -> bool {
-        if let Some(set) = &mut self.set {
-            return set.insert(name.to_ascii_uppercase());
-        }
-        if self
-            .listed
-            .iter()
-            .any(|seen| sasl::same_mechanism_name(seen, name))
-        {
-            return false;
-        }
-        self.listed.push(name);
-        if self.listed.len() > Self::LINEAR_LIMIT {
-            self.set = Some(
-                self.listed
-                    .drain(..)
-                    .map(<[u8]>::to_ascii_uppercase)
-                    .collect(),
-            );
-        }
-        true
-    }
-}
-
-/// The extensions of [`Capabilities`] without a field; see [`Capabilities::others`].
-#[derive(Debug, Clone)]
-pub struct OtherExtensions<'c> {
-    lines: ReplyLines<'c>,
-}
-
-impl<'c> Iterator for OtherExtensions<'c> {
-    type Item = (Cow<'c, str>, Cow<'c, str>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Line::Other(keyword, params) = Line::read(self.lines.next()?) {
-                let keyword = match text(keyword) {
-                    Cow::Borrowed(keyword)
-                        if !keyword.bytes().any(|byte| byte.is_ascii_lowercase()) =>
-                    {
-                        Cow::Borrowed(keyword)
-                    }
-                    keyword => Cow::Owned(keyword.to_ascii_uppercase()),
-                };
-                return Some((keyword, text(params)));
-            }
-        }
-    }
 }
 
 /// Equal when a client reads the same from both, however the replies were laid out.

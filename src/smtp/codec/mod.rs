@@ -28,13 +28,16 @@ mod command;
 mod command_parse;
 mod data;
 mod ehlo;
+mod ehlo_lists;
+mod ehlo_names;
 mod reply;
 mod reply_parse;
 
 pub use command::{Command, CommandError, Parameter, auth_response_line};
 pub use command_parse::{AuthResponse, parse_auth_response, parse_command, parse_command_line};
 pub use data::{DataDecoder, DataEncoder, DataError, DataStatus, decode_data, encode_data};
-pub use ehlo::{Capabilities, EhloError, ExtensionError, Mechanisms, OtherExtensions};
+pub use ehlo::{Capabilities, EhloError, ExtensionError};
+pub use ehlo_lists::{Mechanisms, OtherExtensions};
 pub use reply::{EnhancedCode, OwnedReply, Reply, ReplyCode, ReplyLines, ReplyTextLines};
 pub use reply_parse::{ReplyError, ReplyParser, parse_reply};
 

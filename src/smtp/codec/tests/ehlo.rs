@@ -323,11 +323,10 @@ fn the_shortcut_and_the_plain_reader_agree_on_random_replies() {
         assert_eq!(fast.reading(), plain.reading(), "{shown}");
         assert_eq!(fast, plain, "{shown}");
         // The set of bits and the plain reading of the mechanism list agree.
-        for name in super::super::ehlo::WELL_KNOWN_MECHANISMS.iter().chain(&[
-            "X-UNKNOWN-1",
-            "x-unknown-1",
-            "X-UNKNOWN",
-        ]) {
+        for name in super::super::ehlo_names::WELL_KNOWN_MECHANISMS
+            .iter()
+            .chain(&["X-UNKNOWN-1", "x-unknown-1", "X-UNKNOWN"])
+        {
             let listed = fast
                 .mechanisms()
                 .any(|offered| offered.eq_ignore_ascii_case(name));
@@ -338,7 +337,7 @@ fn the_shortcut_and_the_plain_reader_agree_on_random_replies() {
 
 #[test]
 fn well_known_mechanisms_are_found_by_index_as_by_name() {
-    use super::super::ehlo::{
+    use super::super::ehlo_names::{
         WELL_KNOWN_MECHANISMS, well_known_mechanism, well_known_mechanism_indexed,
     };
     let mut names: Vec<String> = Vec::new();
@@ -379,7 +378,7 @@ fn well_known_mechanisms_are_found_by_index_as_by_name() {
 
 #[test]
 fn each_line_start_spells_its_keyword() {
-    use super::super::ehlo::{KEYWORDS, LINE_STARTS};
+    use super::super::ehlo_names::{KEYWORDS, LINE_STARTS};
     for ((name, keyword), (start, started)) in KEYWORDS.iter().zip(LINE_STARTS) {
         assert_eq!(*keyword, started, "{name}");
         let line = format!("{name}\r\n{}", " ".repeat(24));
@@ -394,7 +393,7 @@ fn each_line_start_spells_its_keyword() {
 
 #[test]
 fn a_name_is_measured_a_word_at_a_time_as_byte_by_byte() {
-    use super::super::ehlo::{name_run, name_run_plain};
+    use super::super::ehlo_names::{name_run, name_run_plain};
     // Bytes that end a name (space, CR, LF, tab, NUL) and bytes just above or beside them
     // (`!`, 8-bit bytes with the low bits of a space or a line end), at every place of up
     // to three words and past the end of the input.
