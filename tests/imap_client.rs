@@ -7,14 +7,13 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
-use mailwire::imap::{ClientBuilder, Credentials, Deadlines, Error, Event, Security, TlsConfig};
+use mailwire::imap::{Deadlines, Error, Event, Security, TlsConfig};
 use mailwire::net::NetError;
 use mailwire::provider::ICLOUD;
-use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
+use mailwire::testing::{Mode, Script, ScriptedServer};
 use support::certs::TestCa;
+use support::imap::{self, PASSWORD, SHORT, builder, finish, finish_lenient, plain, with_login};
 
-const PASSWORD: &str = "s3cret-app-password";
 const ICLOUD_GREETING: &[u8] = b"* OK [CAPABILITY st11p00mm-iscream013 1Q8F XAPPLEPUSHSERVICE \
 IMAP4 IMAP4rev1 SASL-IR AUTH=ATOKEN AUTH=PLAIN] iSCREAM ready to rumble (1Q8F:1234) \
 st11p00mm-iscream013 [4:1A2B3C]\r\n";
@@ -22,47 +21,9 @@ st11p00mm-iscream013 [4:1A2B3C]\r\n";
 const ICLOUD_CAPABILITIES: &[u8] = b"* CAPABILITY XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 CONDSTORE \
 ENABLE QRESYNC QUOTA XAPPLELITERAL NAMESPACE UIDPLUS UNSELECT SORT ESEARCH ESORT CONTEXT=SORT \
 WITHIN SASL-IR ID IDLE X-APPLE-REMOTE-LINKS LIST-STATUS \r\n";
-const SHORT: Duration = Duration::from_secs(5);
-
-fn plain(user: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{PASSWORD}"))
-}
-
-fn client(port: u16) -> ClientBuilder {
-    ClientBuilder::new("localhost", port)
-        .security(Security::Plaintext)
-        .deadlines(Deadlines::all(SHORT))
-}
-
-fn with_login(builder: ClientBuilder, user: &str) -> ClientBuilder {
-    builder.credentials(Credentials::new(user, PASSWORD).unwrap())
-}
-
-async fn finish(server: ScriptedServer) -> ServerLog {
-    let log = match server.finish().await {
-        Ok(log) => log,
-        Err(error) => panic!("the script failed: {error:?}"),
-    };
-    assert!(log.expectations.iter().all(|e| e.matched), "{log:?}");
-    log
-}
-
-async fn finish_lenient(server: ScriptedServer) -> ServerLog {
-    match server.finish().await {
-        Ok(log) => log,
-        Err(error) => error.log.clone(),
-    }
-}
-
 /// A session already logged in (PREAUTH), for the tests of commands.
 async fn preauth(then: impl FnOnce(Script) -> Script) -> (mailwire::imap::Client, ScriptedServer) {
-    let script = then(
-        Script::new(Mode::Plain)
-            .send(b"* PREAUTH [CAPABILITY IMAP4rev1 ENABLE QRESYNC CONDSTORE IDLE] ready\r\n"),
-    );
-    let server = ScriptedServer::start(script).await.unwrap();
-    let client = client(server.port()).connect().await.unwrap();
-    (client, server)
+    imap::preauth("IMAP4rev1 ENABLE QRESYNC CONDSTORE IDLE", then).await
 }
 
 #[tokio::test]
@@ -78,7 +39,7 @@ async fn icloud_greeting_with_odd_tokens_then_sasl_ir_plain_and_capabilities_aft
         .send(ICLOUD_CAPABILITIES)
         .send(b"A2 OK CAPABILITY completed\r\n");
     let server = ScriptedServer::start(script).await.unwrap();
-    let client = with_login(client(server.port()), "name@icloud.com")
+    let client = with_login(builder(server.port()), "name@icloud.com")
         .connect()
         .await
         .unwrap();
@@ -102,7 +63,7 @@ async fn plain_without_sasl_ir_waits_for_the_continuation_and_redacts_the_respon
         .expect_exact(plain("user"))
         .send(b"A1 OK [CAPABILITY IMAP4rev1 IDLE] logged in\r\n");
     let server = ScriptedServer::start(script).await.unwrap();
-    let client = with_login(client(server.port()), "user")
+    let client = with_login(builder(server.port()), "user")
         .transcript(move |_: mailwire::imap::Direction, bytes: &[u8]| {
             sink.lock().unwrap().extend_from_slice(bytes)
         })
@@ -128,7 +89,7 @@ async fn authenticationfailed_on_plain_then_login_succeeds() {
         .expect_exact(format!("A2 LOGIN user {PASSWORD}"))
         .send(b"A2 OK [CAPABILITY IMAP4rev1 MOVE] LOGIN completed\r\n");
     let server = ScriptedServer::start(script).await.unwrap();
-    let client = with_login(client(server.port()), "user").connect().await;
+    let client = with_login(builder(server.port()), "user").connect().await;
     let client = match client {
         Ok(c) => c,
         Err(e) => panic!("{e:?} {:?}", server.finish().await),
@@ -152,7 +113,7 @@ async fn icloud_login_falls_back_to_the_name_part_of_the_address() {
         .expect_exact(format!("A3 AUTHENTICATE PLAIN {}", plain("name")))
         .send(b"A3 OK [CAPABILITY IMAP4rev1 IDLE] authenticated\r\n");
     let server = ScriptedServer::start(script).await.unwrap();
-    let client = with_login(client(server.port()), "name@icloud.com")
+    let client = with_login(builder(server.port()), "name@icloud.com")
         .provider(Some(&ICLOUD))
         .connect()
         .await
@@ -168,7 +129,7 @@ async fn logindisabled_without_a_usable_mechanism_sends_nothing() {
         .send(b"* OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=GSSAPI] ready\r\n")
         .read_until_close();
     let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(client(server.port()), "user")
+    let error = with_login(builder(server.port()), "user")
         .connect()
         .await
         .unwrap_err();
@@ -188,7 +149,7 @@ async fn throttling_as_no_is_retryable_and_not_a_wrong_password() {
         .send(b"A1 NO Service temporarily unavailable\r\n")
         .read_until_close();
     let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(client(server.port()), "user")
+    let error = with_login(builder(server.port()), "user")
         .connect()
         .await
         .unwrap_err();
@@ -210,7 +171,7 @@ async fn throttling_as_bad_at_login_is_retryable_and_not_a_wrong_password() {
         .expect_prefix("A1 LOGIN user ")
         .send(b"A1 BAD [UNAVAILABLE] Service temporarily unavailable\r\n");
     let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(client(server.port()), "user")
+    let error = with_login(builder(server.port()), "user")
         .connect()
         .await
         .unwrap_err();
@@ -239,7 +200,7 @@ async fn a_wrong_icloud_password_is_a_credentials_error_with_the_app_password_hi
     let server = ScriptedServer::start(script).await.unwrap();
     let transcript = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
     let sink = transcript.clone();
-    let error = with_login(client(server.port()), "name@icloud.com")
+    let error = with_login(builder(server.port()), "name@icloud.com")
         .provider(Some(&ICLOUD))
         .transcript(move |_: mailwire::imap::Direction, bytes: &[u8]| {
             sink.lock().unwrap().extend_from_slice(bytes)
@@ -273,7 +234,7 @@ async fn preauth_on_a_starttls_connection_is_an_error_and_no_credential_is_sent(
         .send(b"* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] logged in already\r\n")
         .read_until_close();
     let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(client(server.port()), "user")
+    let error = with_login(builder(server.port()), "user")
         .security(Security::StartTls)
         .connect()
         .await
@@ -292,7 +253,7 @@ async fn starttls_not_advertised_is_an_error_and_no_credential_is_sent() {
         .send(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
         .read_until_close();
     let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(client(server.port()), "user")
+    let error = with_login(builder(server.port()), "user")
         .security(Security::StartTls)
         .connect()
         .await
@@ -313,7 +274,7 @@ async fn bytes_injected_after_the_starttls_ok_are_refused_and_nothing_follows() 
         .send(b"A1 OK Begin TLS negotiation now\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] planted\r\n")
         .read_until_close();
     let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(client(server.port()), "user")
+    let error = with_login(builder(server.port()), "user")
         .security(Security::StartTls)
         .connect()
         .await
@@ -345,7 +306,7 @@ async fn capabilities_and_data_from_before_tls_are_forgotten_after_starttls_and_
         .expect_exact(format!("A3 AUTHENTICATE PLAIN {}", plain("user")))
         .send(b"A3 OK [CAPABILITY IMAP4rev1 IDLE X-AFTER-LOGIN] authenticated\r\n");
     let server = ScriptedServer::start(script).await.unwrap();
-    let mut client = with_login(client(server.port()), "user")
+    let mut client = with_login(builder(server.port()), "user")
         .security(Security::StartTls)
         .tls(TlsConfig::only_roots_pem(ca.pem().as_bytes()).unwrap())
         .connect()
@@ -421,7 +382,7 @@ async fn a_server_trickling_a_byte_at_a_time_meets_the_response_deadline() {
             Duration::from_millis(50),
         );
     let server = ScriptedServer::start(script).await.unwrap();
-    let mut client = client(server.port())
+    let mut client = builder(server.port())
         .deadlines(Deadlines::all(SHORT).with_response(Duration::from_millis(500)))
         .connect()
         .await
@@ -551,7 +512,7 @@ async fn a_literal_larger_than_the_limit_is_a_clear_error() {
         .send(b"* 1 FETCH (BODY[] {5000000}\r\n")
         .read_until_close();
     let server = ScriptedServer::start(script).await.unwrap();
-    let mut client = client(server.port())
+    let mut client = builder(server.port())
         .limits(mailwire::limits::Limits::default().with_literal_len(1_000_000))
         .connect()
         .await

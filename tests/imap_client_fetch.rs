@@ -2,50 +2,19 @@
 //! server: a transcript in, an expectation out. iCloud's behaviours (RFC822 answered with
 //! nothing, no LITERAL+) each have a test named after them.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use mailwire::imap::codec::types::{Date, DateTime, Flag, Section, SequenceSet};
-use mailwire::imap::{
-    AppendOptions, Client, ClientBuilder, Deadlines, Error, Event, FetchQuery, Security,
-};
-use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
-
-const SHORT: Duration = Duration::from_secs(5);
-const ICLOUD_CAPABILITIES: &str = "XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 CONDSTORE ENABLE QRESYNC \
-QUOTA XAPPLELITERAL NAMESPACE UIDPLUS UNSELECT SORT ESEARCH ESORT CONTEXT=SORT WITHIN SASL-IR ID \
-IDLE X-APPLE-REMOTE-LINKS LIST-STATUS";
-
-async fn session(
-    capabilities: &str,
-    then: impl FnOnce(Script) -> Script,
-) -> (Client, ScriptedServer) {
-    let greeting = format!("* PREAUTH [CAPABILITY {capabilities}] ready\r\n");
-    let server = ScriptedServer::start(then(Script::new(Mode::Plain).send(greeting)))
-        .await
-        .unwrap();
-    let client = ClientBuilder::new("localhost", server.port())
-        .security(Security::Plaintext)
-        .deadlines(Deadlines::all(SHORT))
-        .connect()
-        .await
-        .unwrap();
-    (client, server)
-}
-
-async fn finish(server: ScriptedServer) -> ServerLog {
-    let log = match server.finish().await {
-        Ok(log) => log,
-        Err(error) => panic!("the script failed: {error:?}"),
-    };
-    assert!(log.expectations.iter().all(|e| e.matched), "{log:?}");
-    log
-}
+use mailwire::imap::{AppendOptions, Error, Event, FetchQuery};
+use support::imap::{ICLOUD_CAPABILITIES, finish, preauth};
 
 const ENVELOPE: &str = r#"("Thu, 3 Dec 2026 10:00:00 +0000" "Hello" (("Ann" NIL "ann" "example.org")) NIL NIL (("Bob" NIL "bob" "example.org")) NIL NIL NIL "<1@example.org>")"#;
 
 #[tokio::test]
 async fn fetch_hands_out_each_message_as_its_response_arrives() {
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script
             .expect_exact("A1 FETCH 1:2 (FLAGS ENVELOPE RFC822.SIZE)")
             .send(format!(
@@ -81,7 +50,7 @@ async fn fetch_hands_out_each_message_as_its_response_arrives() {
 
 #[tokio::test]
 async fn a_flag_change_or_a_message_outside_the_set_goes_to_events_not_the_stream() {
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script
             .expect_exact("A1 UID FETCH 5:6 (UID FLAGS RFC822.SIZE)")
             // Another client flagged message 5: only FLAGS, though the size was asked.
@@ -116,7 +85,7 @@ async fn icloud_answers_rfc822_with_no_data_so_bodies_are_fetched_with_body_peek
     // iCloud answers `FETCH n RFC822` OK with no message data: the client must never send
     // RFC822 (nor RFC822.TEXT), only BODY.PEEK[...], which it answers.
     let message = b"Subject: hi\r\n\r\nhello\r\n";
-    let (mut client, server) = session(ICLOUD_CAPABILITIES, |script| {
+    let (mut client, server) = preauth(ICLOUD_CAPABILITIES, |script| {
         script
             .expect_exact("A1 UID FETCH 7 (UID BODY.PEEK[])")
             .send(format!("* 1 FETCH (UID 7 BODY[] {{{}}}\r\n", message.len()))
@@ -171,7 +140,7 @@ async fn a_body_far_above_the_streaming_threshold_streams_into_the_writer_in_bou
     const SIZE: usize = 5 * 1024 * 1024;
     let body: Vec<u8> = (0..SIZE).map(|i| b"abcdefghij\r\n"[i % 12]).collect();
     let wire = body.clone();
-    let (mut client, server) = session("IMAP4rev1", move |script| {
+    let (mut client, server) = preauth("IMAP4rev1", move |script| {
         script
             .expect_exact("A1 UID FETCH 42 (UID BODY.PEEK[])")
             .send(format!("* 3 FETCH (UID 42 BODY[] {{{SIZE}}}\r\n"))
@@ -215,7 +184,7 @@ async fn a_body_far_above_the_streaming_threshold_streams_into_the_writer_in_bou
 
 #[tokio::test]
 async fn a_missing_message_gives_no_body_and_writes_nothing() {
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script
             .expect_exact("A1 UID FETCH 8 (UID BODY.PEEK[2])")
             .send("A1 OK no such message\r\n")
@@ -237,7 +206,7 @@ async fn a_missing_message_gives_no_body_and_writes_nothing() {
 async fn a_pipelined_sync_writes_the_next_chunk_before_the_first_completes() {
     // The script takes both chunk commands before it answers either: a client that
     // waited for A1's completion before writing A2 would hang here.
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script
             .expect_exact("A1 UID FETCH 1:2 (UID FLAGS)")
             .expect_exact("A2 UID FETCH 3,5 (UID FLAGS)")
@@ -265,7 +234,7 @@ async fn a_pipelined_sync_writes_the_next_chunk_before_the_first_completes() {
 
 #[tokio::test]
 async fn a_no_ends_the_fetch_stream_with_its_error() {
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script
             .expect_exact("A1 FETCH 1 FLAGS")
             .send("A1 NO [SERVERBUG] Service temporarily broken\r\n")
@@ -285,7 +254,7 @@ async fn a_no_ends_the_fetch_stream_with_its_error() {
 
 #[tokio::test]
 async fn binary_and_changedsince_are_refused_when_not_advertised() {
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script.expect_exact("A1 NOOP").send("A1 OK\r\n")
     })
     .await;
@@ -315,7 +284,7 @@ async fn binary_and_changedsince_are_refused_when_not_advertised() {
 
 #[tokio::test]
 async fn changedsince_modseq_and_header_fields_go_out_as_asked() {
-    let (mut client, server) = session("IMAP4rev1 CONDSTORE", |script| {
+    let (mut client, server) = preauth("IMAP4rev1 CONDSTORE", |script| {
         script
             .expect_exact(
                 "A1 UID FETCH 1:* (UID FLAGS MODSEQ BODY.PEEK[HEADER.FIELDS (Subject)]) \
@@ -354,7 +323,7 @@ fn date() -> DateTime {
 #[tokio::test]
 async fn icloud_has_no_literal_plus_so_append_waits_for_the_continuation() {
     let message = b"Subject: hi\r\n\r\nhello\r\n";
-    let (mut client, server) = session(ICLOUD_CAPABILITIES, |script| {
+    let (mut client, server) = preauth(ICLOUD_CAPABILITIES, |script| {
         script
             .expect_exact(format!(
                 "A1 APPEND \"Sent Messages\" (\\Seen) \" 4-Dec-2026 09:30:00 +0100\" {{{}}}",
@@ -380,7 +349,7 @@ async fn icloud_has_no_literal_plus_so_append_waits_for_the_continuation() {
 
 #[tokio::test]
 async fn a_no_instead_of_the_continuation_ends_append_cleanly() {
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script
             .expect_exact("A1 APPEND Nowhere {5}")
             .send("A1 NO [TRYCREATE] Mailbox doesn't exist: Nowhere\r\n")
@@ -418,7 +387,7 @@ async fn literal_plus_appends_a_streamed_reader_without_waiting() {
         .chain((0..300_000).map(|i| b"0123456789\r\n"[i % 12]))
         .collect();
     let len = message.len();
-    let (mut client, server) = session("IMAP4rev1 LITERAL+ UIDPLUS", move |script| {
+    let (mut client, server) = preauth("IMAP4rev1 LITERAL+ UIDPLUS", move |script| {
         script
             .expect_exact(format!("A1 APPEND Drafts (\\Draft) {{{len}+}}"))
             .read_until("\r\n\r\n0123")
@@ -440,7 +409,7 @@ async fn literal_plus_appends_a_streamed_reader_without_waiting() {
 
 #[tokio::test]
 async fn a_reader_shorter_than_announced_makes_the_session_unusable() {
-    let (mut client, server) = session("IMAP4rev1 LITERAL+", |script| {
+    let (mut client, server) = preauth("IMAP4rev1 LITERAL+", |script| {
         script
             .expect_exact("A1 APPEND INBOX {10+}")
             .read_until("short")
@@ -458,7 +427,7 @@ async fn a_reader_shorter_than_announced_makes_the_session_unusable() {
 
 #[tokio::test]
 async fn append_refuses_line_breaks_in_the_mailbox_and_nul_in_the_message() {
-    let (mut client, server) = session("IMAP4rev1", |script| script).await;
+    let (mut client, server) = preauth("IMAP4rev1", |script| script).await;
     let error = client
         .append("INBOX\r\nA9 LOGOUT", b"hi", &AppendOptions::new())
         .await
@@ -476,7 +445,7 @@ async fn append_refuses_line_breaks_in_the_mailbox_and_nul_in_the_message() {
 
 #[tokio::test]
 async fn icloud_throttling_during_a_fetch_is_a_retryable_error_not_a_failure() {
-    let (mut client, server) = session(ICLOUD_CAPABILITIES, |script| {
+    let (mut client, server) = preauth(ICLOUD_CAPABILITIES, |script| {
         script
             .expect_exact("A1 UID FETCH 1:* (UID FLAGS)")
             .send("* 1 FETCH (UID 3 FLAGS ())\r\n")

@@ -19,32 +19,15 @@
 //! | a literal larger than the limit | `a_literal_larger_than_the_limit_is_a_clear_error` | `imap_client.rs` |
 //! | a line without end, past the line limit | `an_endless_line_is_cut_at_the_line_limit` | here |
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use mailwire::imap::codec::types::Section;
-use mailwire::imap::{ClientBuilder, Credentials, Deadlines, Error, Security};
+use mailwire::imap::{Deadlines, Error, Security};
 use mailwire::limits::Limits;
 use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
-
-const PASSWORD: &str = "s3cret-app-password";
-const SHORT: Duration = Duration::from_secs(5);
-
-fn builder(port: u16) -> ClientBuilder {
-    ClientBuilder::new("localhost", port)
-        .security(Security::Plaintext)
-        .deadlines(Deadlines::all(SHORT))
-}
-
-fn with_login(builder: ClientBuilder) -> ClientBuilder {
-    builder.credentials(Credentials::new("name@icloud.com", PASSWORD).unwrap())
-}
-
-async fn finish_lenient(server: ScriptedServer) -> ServerLog {
-    match server.finish().await {
-        Ok(log) => log,
-        Err(error) => error.log.clone(),
-    }
-}
+use support::imap::{PASSWORD, SHORT, builder, finish_lenient, with_login};
 
 /// The password, in any form a login could carry it, is nowhere in what the server read.
 fn assert_no_credential(log: &ServerLog) {
@@ -61,7 +44,7 @@ async fn starttls_refused(answer: &'static [u8]) -> (Error, ServerLog) {
         .send(answer)
         .read_until_close();
     let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(builder(server.port()))
+    let error = with_login(builder(server.port()), "name@icloud.com")
         .security(Security::StartTls)
         .connect()
         .await
@@ -175,7 +158,7 @@ async fn a_greeting_trickled_a_byte_at_a_time_meets_the_deadline_and_no_credenti
         .read_until_close();
     let server = ScriptedServer::start(script).await.unwrap();
     let started = Instant::now();
-    let error = with_login(builder(server.port()))
+    let error = with_login(builder(server.port()), "name@icloud.com")
         .deadlines(Deadlines::all(SHORT).with_response(Duration::from_millis(500)))
         .connect()
         .await

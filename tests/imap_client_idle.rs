@@ -4,13 +4,15 @@
 //! and an expectation out; the transcript also shows that nothing but `DONE` is written
 //! during IDLE.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use mailwire::imap::codec::types::{FetchItem, Flag};
-use mailwire::imap::{Client, ClientBuilder, Deadlines, Error, Event, Security};
+use mailwire::imap::{Client, Deadlines, Error, Event};
 use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
+use support::imap::{SHORT, connect, finish};
 
-const SHORT: Duration = Duration::from_secs(5);
 const WITH_IDLE: &[u8] = b"* PREAUTH [CAPABILITY IMAP4rev1 IDLE] ready\r\n";
 const WITHOUT_IDLE: &[u8] = b"* PREAUTH [CAPABILITY IMAP4rev1] ready\r\n";
 /// The SELECT every session starts with (tag A1): ten messages.
@@ -28,24 +30,9 @@ async fn session(
             .expect_exact("A1 SELECT INBOX")
             .send(SELECTED),
     );
-    let server = ScriptedServer::start(script).await.unwrap();
-    let mut client = ClientBuilder::new("localhost", server.port())
-        .security(Security::Plaintext)
-        .deadlines(deadlines)
-        .connect()
-        .await
-        .unwrap();
+    let (mut client, server) = connect(script, |builder| builder.deadlines(deadlines)).await;
     assert_eq!(client.select("INBOX").await.unwrap().exists, 10);
     (client, server)
-}
-
-async fn finish(server: ScriptedServer) -> ServerLog {
-    let log = match server.finish().await {
-        Ok(log) => log,
-        Err(error) => panic!("the script failed: {error:?}"),
-    };
-    assert!(log.expectations.iter().all(|e| e.matched), "{log:?}");
-    log
 }
 
 /// What the client wrote after its SELECT.

@@ -4,20 +4,15 @@
 //! iCloud behaviours these commands meet. Each test is a transcript in and an expectation
 //! out.
 
+mod support;
+
 use std::time::Duration;
 
 use mailwire::imap::codec::types::{Code, Flag, MailboxAttribute};
-use mailwire::imap::{
-    Client, ClientBuilder, Deadlines, Error, Event, MailboxRole, Security, find_role,
-};
+use mailwire::imap::{Client, Error, Event, MailboxRole, find_role};
 use mailwire::provider::ICLOUD;
 use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
-
-/// iCloud's capabilities after login: LIST-STATUS and CONDSTORE, no SPECIAL-USE, no
-/// LIST-EXTENDED.
-const ICLOUD_CAPABILITIES: &str = "XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 CONDSTORE ENABLE QRESYNC \
-QUOTA XAPPLELITERAL NAMESPACE UIDPLUS UNSELECT SORT ESEARCH ESORT CONTEXT=SORT WITHIN SASL-IR \
-ID IDLE X-APPLE-REMOTE-LINKS LIST-STATUS";
+use support::imap::{self, ICLOUD_CAPABILITIES, connect, preauth_greeting};
 
 /// A session already logged in (PREAUTH) with `capabilities`, as iCloud when `icloud`.
 async fn session(
@@ -25,27 +20,16 @@ async fn session(
     icloud: bool,
     then: impl FnOnce(Script) -> Script,
 ) -> (Client, ScriptedServer) {
-    let greeting = format!("* PREAUTH [CAPABILITY {capabilities}] ready\r\n");
-    let script = then(Script::new(Mode::Plain).send(greeting));
-    let server = ScriptedServer::start(script).await.unwrap();
-    let client = ClientBuilder::new("localhost", server.port())
-        .security(Security::Plaintext)
-        .deadlines(Deadlines::all(Duration::from_secs(5)))
-        .provider(icloud.then_some(&ICLOUD))
-        .connect()
-        .await
-        .unwrap();
-    (client, server)
+    let script = then(Script::new(Mode::Plain).send(preauth_greeting(capabilities)));
+    connect(script, |builder| {
+        builder.provider(icloud.then_some(&ICLOUD))
+    })
+    .await
 }
 
 async fn finish(client: Client, server: ScriptedServer) -> ServerLog {
     drop(client);
-    let log = match server.finish().await {
-        Ok(log) => log,
-        Err(error) => panic!("the script failed: {error:?}"),
-    };
-    assert!(log.expectations.iter().all(|e| e.matched), "{log:?}");
-    log
+    imap::finish(server).await
 }
 
 #[tokio::test]

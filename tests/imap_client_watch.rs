@@ -4,15 +4,14 @@
 //! without IDLE is polled, throttling at reconnect is waited out with a growing delay,
 //! and a wrong password ends the watcher.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
-use mailwire::imap::{
-    Backoff, ClientBuilder, Credentials, Deadlines, Error, FetchQuery, Security, WatchEvent,
-    Watcher,
-};
+use mailwire::imap::{Backoff, Error, FetchQuery, WatchEvent, Watcher};
 use mailwire::testing::{Mode, Script, ScriptedServer};
+use support::imap::{PASSWORD, SHORT, builder, with_login};
 
-const SHORT: Duration = Duration::from_secs(5);
 /// What a test waits to be sure no further event comes.
 const QUIET: Duration = Duration::from_millis(400);
 const CONDSTORE: &[u8] = b"* PREAUTH [CAPABILITY IMAP4rev1 IDLE CONDSTORE ESEARCH] ready\r\n";
@@ -20,10 +19,7 @@ const PLAIN_IDLE: &[u8] = b"* PREAUTH [CAPABILITY IMAP4rev1 IDLE] ready\r\n";
 const NO_IDLE: &[u8] = b"* PREAUTH [CAPABILITY IMAP4rev1] ready\r\n";
 
 fn watcher(server: &ScriptedServer) -> Watcher {
-    let builder = ClientBuilder::new("localhost", server.port())
-        .security(Security::Plaintext)
-        .deadlines(Deadlines::all(SHORT));
-    Watcher::new(builder, "INBOX").backoff(Backoff {
+    Watcher::new(builder(server.port()), "INBOX").backoff(Backoff {
         first: Duration::from_millis(20),
         cap: Duration::from_millis(80),
     })
@@ -260,19 +256,15 @@ const LOGIN_GREETING: &[u8] = b"* OK [CAPABILITY IMAP4rev1 IDLE] ready\r\n";
 fn login_then(script: Script) -> Script {
     script
         .send(LOGIN_GREETING)
-        .expect_exact("A1 LOGIN user secret")
+        .expect_exact(format!("A1 LOGIN user {PASSWORD}"))
         .send(b"A1 OK [CAPABILITY IMAP4rev1 IDLE] logged in\r\n")
         .expect_exact("A2 SELECT INBOX")
         .send(b"* 1 EXISTS\r\n* OK [UIDVALIDITY 7]\r\nA2 OK [READ-WRITE] done\r\n")
         .expect_exact("A3 UID FETCH 1:* (UID FLAGS)")
 }
 
-fn with_login(server: &ScriptedServer) -> Watcher {
-    let builder = ClientBuilder::new("localhost", server.port())
-        .security(Security::Plaintext)
-        .credentials(Credentials::new("user", "secret").unwrap())
-        .deadlines(Deadlines::all(SHORT));
-    Watcher::new(builder, "INBOX").backoff(Backoff {
+fn logging_in(server: &ScriptedServer) -> Watcher {
+    Watcher::new(with_login(builder(server.port()), "user"), "INBOX").backoff(Backoff {
         first: Duration::from_millis(100),
         cap: Duration::from_millis(150),
     })
@@ -287,7 +279,7 @@ async fn throttling_at_reconnect_is_waited_out_with_a_growing_delay_reset_after_
         .close();
     let throttled = Script::new(Mode::Plain)
         .send(LOGIN_GREETING)
-        .expect_exact("A1 LOGIN user secret")
+        .expect_exact(format!("A1 LOGIN user {PASSWORD}"))
         .send(b"A1 NO [UNAVAILABLE] Service temporarily unavailable\r\n")
         .read_until_close();
     let third = login_then(Script::new(Mode::Plain))
@@ -298,7 +290,7 @@ async fn throttling_at_reconnect_is_waited_out_with_a_growing_delay_reset_after_
     let server = ScriptedServer::start_many(vec![first, throttled, third])
         .await
         .unwrap();
-    let mut watcher = with_login(&server);
+    let mut watcher = logging_in(&server);
     assert_eq!(
         lines(&mut watcher, 2).await,
         ["new 10 []", "reconnecting 1 100ms"]
@@ -326,11 +318,11 @@ async fn throttling_at_reconnect_is_waited_out_with_a_growing_delay_reset_after_
 async fn wrong_credentials_end_the_watcher_instead_of_retrying() {
     let script = Script::new(Mode::Plain)
         .send(LOGIN_GREETING)
-        .expect_exact("A1 LOGIN user secret")
+        .expect_exact(format!("A1 LOGIN user {PASSWORD}"))
         .send(b"A1 NO [AUTHENTICATIONFAILED] Authentication failed\r\n")
         .read_until_close();
     let server = ScriptedServer::start(script).await.unwrap();
-    let mut watcher = with_login(&server);
+    let mut watcher = logging_in(&server);
     let error = watcher.next().await.unwrap_err();
     assert!(matches!(error, Error::WrongCredentials { .. }), "{error:?}");
     assert!(!error.is_retryable());
