@@ -12,7 +12,9 @@ use mailwire::net::NetError;
 use mailwire::provider::ICLOUD;
 use mailwire::testing::{Mode, Script, ScriptedServer};
 use support::certs::TestCa;
-use support::imap::{self, PASSWORD, SHORT, builder, finish, finish_lenient, plain, with_login};
+use support::imap::{
+    self, PASSWORD, SHORT, builder, failed_login, finish, finish_lenient, plain, with_login,
+};
 
 const ICLOUD_GREETING: &[u8] = b"* OK [CAPABILITY st11p00mm-iscream013 1Q8F XAPPLEPUSHSERVICE \
 IMAP4 IMAP4rev1 SASL-IR AUTH=ATOKEN AUTH=PLAIN] iSCREAM ready to rumble (1Q8F:1234) \
@@ -128,11 +130,7 @@ async fn logindisabled_without_a_usable_mechanism_sends_nothing() {
     let script = Script::new(Mode::Plain)
         .send(b"* OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=GSSAPI] ready\r\n")
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(builder(server.port()), "user")
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "user", |builder| builder).await;
     match &error {
         Error::LoginDisabled { offered, .. } => assert_eq!(offered, &["GSSAPI".to_owned()]),
         other => panic!("{other:?}"),
@@ -148,11 +146,7 @@ async fn throttling_as_no_is_retryable_and_not_a_wrong_password() {
         .expect_prefix("A1 AUTHENTICATE PLAIN ")
         .send(b"A1 NO Service temporarily unavailable\r\n")
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(builder(server.port()), "user")
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "user", |builder| builder).await;
     assert!(matches!(error, Error::Throttled { .. }), "{error:?}");
     assert!(error.is_retryable());
     assert!(
@@ -170,11 +164,7 @@ async fn throttling_as_bad_at_login_is_retryable_and_not_a_wrong_password() {
         .send(b"* OK [CAPABILITY IMAP4rev1] ready\r\n")
         .expect_prefix("A1 LOGIN user ")
         .send(b"A1 BAD [UNAVAILABLE] Service temporarily unavailable\r\n");
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(builder(server.port()), "user")
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "user", |builder| builder).await;
     assert!(
         matches!(
             error,
@@ -197,17 +187,16 @@ async fn a_wrong_icloud_password_is_a_credentials_error_with_the_app_password_hi
         .send(b"A1 NO [AUTHENTICATIONFAILED] Authentication failed\r\n")
         .expect_exact(format!("A2 LOGIN name {PASSWORD}"))
         .send(b"A2 NO [AUTHENTICATIONFAILED] Authentication failed\r\n");
-    let server = ScriptedServer::start(script).await.unwrap();
     let transcript = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
     let sink = transcript.clone();
-    let error = with_login(builder(server.port()), "name@icloud.com")
-        .provider(Some(&ICLOUD))
-        .transcript(move |_: mailwire::imap::Direction, bytes: &[u8]| {
-            sink.lock().unwrap().extend_from_slice(bytes)
-        })
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "name@icloud.com", |builder| {
+        builder.provider(Some(&ICLOUD)).transcript(
+            move |_: mailwire::imap::Direction, bytes: &[u8]| {
+                sink.lock().unwrap().extend_from_slice(bytes)
+            },
+        )
+    })
+    .await;
     let transcript = String::from_utf8_lossy(&transcript.lock().unwrap()).into_owned();
     assert!(
         transcript.contains("A2 LOGIN name <redacted>"),
@@ -233,12 +222,10 @@ async fn preauth_on_a_starttls_connection_is_an_error_and_no_credential_is_sent(
     let script = Script::new(Mode::Plain)
         .send(b"* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] logged in already\r\n")
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(builder(server.port()), "user")
-        .security(Security::StartTls)
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "user", |builder| {
+        builder.security(Security::StartTls)
+    })
+    .await;
     assert!(
         matches!(error, Error::PreauthWithoutTls { .. }),
         "{error:?}"
@@ -252,12 +239,10 @@ async fn starttls_not_advertised_is_an_error_and_no_credential_is_sent() {
     let script = Script::new(Mode::Plain)
         .send(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(builder(server.port()), "user")
-        .security(Security::StartTls)
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "user", |builder| {
+        builder.security(Security::StartTls)
+    })
+    .await;
     assert!(
         matches!(error, Error::StartTlsUnavailable { .. }),
         "{error:?}"
@@ -273,12 +258,10 @@ async fn bytes_injected_after_the_starttls_ok_are_refused_and_nothing_follows() 
         .expect_exact("A1 STARTTLS")
         .send(b"A1 OK Begin TLS negotiation now\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] planted\r\n")
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(builder(server.port()), "user")
-        .security(Security::StartTls)
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "user", |builder| {
+        builder.security(Security::StartTls)
+    })
+    .await;
     assert!(
         matches!(
             error,

@@ -27,7 +27,7 @@ use mailwire::imap::codec::types::Section;
 use mailwire::imap::{Deadlines, Error, Security};
 use mailwire::limits::Limits;
 use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
-use support::imap::{PASSWORD, SHORT, builder, finish_lenient, with_login};
+use support::imap::{PASSWORD, SHORT, builder, failed_login, finish_lenient};
 
 /// The password, in any form a login could carry it, is nowhere in what the server read.
 fn assert_no_credential(log: &ServerLog) {
@@ -43,12 +43,10 @@ async fn starttls_refused(answer: &'static [u8]) -> (Error, ServerLog) {
         .expect_exact("A1 STARTTLS")
         .send(answer)
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(builder(server.port()), "name@icloud.com")
-        .security(Security::StartTls)
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "name@icloud.com", |builder| {
+        builder.security(Security::StartTls)
+    })
+    .await;
     let log = finish_lenient(server).await;
     (error, log)
 }
@@ -156,13 +154,11 @@ async fn a_greeting_trickled_a_byte_at_a_time_meets_the_deadline_and_no_credenti
             Duration::from_millis(50),
         )
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
     let started = Instant::now();
-    let error = with_login(builder(server.port()), "name@icloud.com")
-        .deadlines(Deadlines::all(SHORT).with_response(Duration::from_millis(500)))
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "name@icloud.com", |builder| {
+        builder.deadlines(Deadlines::all(SHORT).with_response(Duration::from_millis(500)))
+    })
+    .await;
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert!(
         started.elapsed() < Duration::from_secs(2),

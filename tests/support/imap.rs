@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use base64::Engine as _;
-use mailwire::imap::{Client, ClientBuilder, Credentials, Deadlines, Security};
+use mailwire::imap::{Client, ClientBuilder, Credentials, Deadlines, Error, Security};
 use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
 
 /// Every deadline of a scripted session: far more than loopback needs, short enough that
@@ -58,6 +58,27 @@ pub async fn connect(
         .await
         .expect("the client connects to the scripted server");
     (client, server)
+}
+
+/// Starts the scripted server on `script` and has a [`builder`] changed by `configure`
+/// log in as `user`, for a test of a login that must fail: the error it ended in, and
+/// the server, to finish as the test needs.
+pub async fn failed_login(
+    script: Script,
+    user: &str,
+    configure: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> (Error, ScriptedServer) {
+    let server = ScriptedServer::start(script)
+        .await
+        .expect("the scripted server starts");
+    let error = match configure(with_login(builder(server.port()), user))
+        .connect()
+        .await
+    {
+        Ok(client) => panic!("the login was expected to fail, and succeeded: {client:?}"),
+        Err(error) => error,
+    };
+    (error, server)
 }
 
 /// A session logged in already (PREAUTH with `capabilities`), the script going on with
