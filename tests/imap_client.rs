@@ -13,7 +13,8 @@ use mailwire::provider::ICLOUD;
 use mailwire::testing::{Mode, Script, ScriptedServer};
 use support::certs::TestCa;
 use support::imap::{
-    self, PASSWORD, SHORT, builder, failed_login, finish, finish_lenient, plain, with_login,
+    self, PASSWORD, SHORT, builder, failed_login, finish, finish_lenient, hang_up, plain,
+    with_login,
 };
 
 const ICLOUD_GREETING: &[u8] = b"* OK [CAPABILITY st11p00mm-iscream013 1Q8F XAPPLEPUSHSERVICE \
@@ -50,8 +51,7 @@ async fn icloud_greeting_with_odd_tokens_then_sasl_ir_plain_and_capabilities_aft
     assert!(client.has_capability("list-status"));
     assert!(!client.has_capability("AUTH=PLAIN"));
     assert!(!client.has_capability("st11p00mm-iscream013"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -74,8 +74,7 @@ async fn plain_without_sasl_ir_waits_for_the_continuation_and_redacts_the_respon
         .unwrap();
     // The tagged OK's list is taken as it is: no CAPABILITY command follows.
     assert!(client.has_capability("IDLE"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
     let transcript = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
     assert!(transcript.contains("<redacted>"), "{transcript}");
     assert!(!transcript.contains(&plain("user")), "{transcript}");
@@ -97,8 +96,7 @@ async fn authenticationfailed_on_plain_then_login_succeeds() {
         Err(e) => panic!("{e:?} {:?}", server.finish().await),
     };
     assert!(client.has_capability("MOVE"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -121,8 +119,7 @@ async fn icloud_login_falls_back_to_the_name_part_of_the_address() {
         .await
         .unwrap();
     assert!(client.has_capability("IDLE"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -307,8 +304,7 @@ async fn capabilities_and_data_from_before_tls_are_forgotten_after_starttls_and_
     }
     // The EXISTS sent before TLS is not reported as if it were trusted.
     assert_eq!(client.take_events(), vec![]);
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert!(log.tls_established);
     assert!(!String::from_utf8_lossy(log.plaintext_unredacted()).contains("AUTHENTICATE"));
 }
@@ -350,8 +346,7 @@ async fn unilateral_exists_during_noop_reaches_the_events() {
         matches!(&events[2], Event::Fetch { seq: 2, .. }),
         "{events:?}"
     );
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -401,8 +396,7 @@ async fn a_cancelled_command_is_finished_before_the_next_gets_its_own_answer() {
     assert!(client.has_capability("X-SECOND"));
     // The abandoned NOOP's unilateral data was kept.
     assert_eq!(client.take_events(), vec![Event::Exists(2)]);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -422,8 +416,7 @@ async fn enable_qresync_answered_without_enabled_is_not_counted_on() {
     assert_eq!(enabled.len(), 1, "{enabled:?}");
     assert!(client.is_enabled("CONDSTORE"));
     assert!(!client.is_enabled("QRESYNC"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -483,8 +476,7 @@ async fn a_large_literal_in_unsolicited_data_is_collected_and_reaches_the_events
         panic!("{items:?}");
     };
     assert_eq!(data.as_bytes(), &body[..]);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -546,8 +538,7 @@ async fn a_value_the_wire_cannot_carry_is_refused_before_anything_is_sent() {
     assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
     // Nothing went out, and the session goes on with a fresh tag.
     client.noop().await.unwrap();
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert_eq!(log.received_unredacted(), b"A1 NOOP\r\n");
 }
 
@@ -569,8 +560,7 @@ async fn a_refusal_instead_of_the_literal_go_ahead_ends_the_command_and_the_lite
     );
     assert!(client.is_usable());
     client.noop().await.unwrap();
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert!(!log.received_text_unredacted().contains("Entwürfe"));
 }
 
@@ -590,6 +580,5 @@ async fn status_responses_without_text_and_alerts_become_events() {
     );
     assert_eq!(events[1], Event::Alert("Mailbox almost full".into()));
     assert!(matches!(&events[2], Event::Status(_)), "{events:?}");
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }

@@ -7,8 +7,34 @@ mod support;
 use std::time::{Duration, Instant};
 
 use mailwire::imap::codec::types::{Date, DateTime, Flag, Section, SequenceSet};
-use mailwire::imap::{AppendOptions, Error, Event, FetchQuery};
-use support::imap::{ICLOUD_CAPABILITIES, finish, preauth};
+use mailwire::imap::{
+    AppendOptions, BodyFetched, Client, Error, Event, FetchQuery, FetchedMessage,
+};
+use support::imap::{ICLOUD_CAPABILITIES, finish, hang_up, preauth};
+
+/// The messages of a UID FETCH that must succeed.
+async fn uid_fetched(
+    client: &mut Client,
+    set: &SequenceSet,
+    query: &FetchQuery,
+) -> Vec<FetchedMessage> {
+    client
+        .uid_fetch(set, query)
+        .await
+        .unwrap()
+        .collect()
+        .await
+        .unwrap()
+}
+
+/// The whole body of the message `uid`, which must be there, streamed into `out`.
+async fn whole_body(client: &mut Client, uid: u32, out: &mut Vec<u8>) -> BodyFetched {
+    client
+        .fetch_body_into(uid, &Section::default(), out)
+        .await
+        .unwrap()
+        .unwrap()
+}
 
 const ENVELOPE: &str = r#"("Thu, 3 Dec 2026 10:00:00 +0000" "Hello" (("Ann" NIL "ann" "example.org")) NIL NIL (("Bob" NIL "bob" "example.org")) NIL NIL NIL "<1@example.org>")"#;
 
@@ -63,21 +89,14 @@ async fn a_flag_change_or_a_message_outside_the_set_goes_to_events_not_the_strea
     })
     .await;
     let query = FetchQuery::new().uid().flags().size();
-    let messages = client
-        .uid_fetch(&SequenceSet::range(5, 6), &query)
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap();
+    let messages = uid_fetched(&mut client, &SequenceSet::range(5, 6), &query).await;
     let got: Vec<_> = messages.iter().map(|m| (m.uid(), m.size())).collect();
     assert_eq!(got, [(Some(5), Some(10)), (Some(6), Some(30))]);
     let events = client.take_events();
     assert_eq!(events.len(), 2, "{events:?}");
     assert!(matches!(&events[0], Event::Fetch { seq: 3, items } if items.len() == 2));
     assert!(matches!(&events[1], Event::Fetch { seq: 9, .. }));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -103,34 +122,17 @@ async fn icloud_answers_rfc822_with_no_data_so_bodies_are_fetched_with_body_peek
     })
     .await;
     let mut body = Vec::new();
-    let fetched = client
-        .fetch_body_into(7, &Section::default(), &mut body)
-        .await
-        .unwrap()
-        .unwrap();
+    let fetched = whole_body(&mut client, 7, &mut body).await;
     assert_eq!(body, message);
     assert_eq!(fetched.written, message.len() as u64);
     let query = FetchQuery::new().uid().body(&[]);
-    let messages = client
-        .uid_fetch(&SequenceSet::single(7), &query)
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap();
+    let messages = uid_fetched(&mut client, &SequenceSet::single(7), &query).await;
     assert_eq!(messages[0].body(&[]), Some(&message[..]));
     let query = FetchQuery::new().uid().header().body(&[1]);
-    let messages = client
-        .uid_fetch(&SequenceSet::single(7), &query)
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap();
+    let messages = uid_fetched(&mut client, &SequenceSet::single(7), &query).await;
     assert_eq!(messages[0].header(), Some(&b"Subject: hi\r\n\r\n"[..]));
     assert_eq!(messages[0].body(&[1]), Some(&b"hello"[..]));
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     let sent = log.received_text_unredacted();
     assert!(!sent.contains("RFC822"), "{sent}");
 }
@@ -151,11 +153,7 @@ async fn a_body_far_above_the_streaming_threshold_streams_into_the_writer_in_bou
     })
     .await;
     let mut out = Vec::new();
-    let fetched = client
-        .fetch_body_into(42, &Section::default(), &mut out)
-        .await
-        .unwrap()
-        .unwrap();
+    let fetched = whole_body(&mut client, 42, &mut out).await;
     assert!(out == body, "the bytes differ");
     assert_eq!(fetched.written, SIZE as u64);
     // The items around the literal are kept: UID before it, FLAGS after it.
@@ -178,8 +176,7 @@ async fn a_body_far_above_the_streaming_threshold_streams_into_the_writer_in_bou
         client.buffer_allocated()
     );
     client.noop().await.unwrap();
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -198,8 +195,7 @@ async fn a_missing_message_gives_no_body_and_writes_nothing() {
     let fetched = client.fetch_body_into(8, &section, &mut out).await.unwrap();
     assert!(fetched.is_none());
     assert!(out.is_empty());
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -228,8 +224,7 @@ async fn a_pipelined_sync_writes_the_next_chunk_before_the_first_completes() {
     let mut uids: Vec<u32> = messages.iter().filter_map(|m| m.uid()).collect();
     uids.sort_unstable();
     assert_eq!(uids, [1, 2, 3, 5, 6]);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -248,8 +243,7 @@ async fn a_no_ends_the_fetch_stream_with_its_error() {
     assert!(matches!(result, Some(Err(Error::No { .. }))), "{result:?}");
     assert!(stream.next().await.is_none());
     drop(stream);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -278,8 +272,7 @@ async fn binary_and_changedsince_are_refused_when_not_advertised() {
     );
     // Nothing was sent for those: the next command is A1.
     client.noop().await.unwrap();
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -301,17 +294,10 @@ async fn changedsince_modseq_and_header_fields_go_out_as_asked() {
         .header_fields(&["Subject"])
         .unwrap()
         .changed_since(12345);
-    let messages = client
-        .uid_fetch(&SequenceSet::from_to_last(1), &query)
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap();
+    let messages = uid_fetched(&mut client, &SequenceSet::from_to_last(1), &query).await;
     assert_eq!(messages[0].modseq(), Some(12350));
     assert_eq!(messages[0].header(), Some(&b"Subject: x\r\n"[..]));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 // ---- APPEND ----
@@ -342,8 +328,7 @@ async fn icloud_has_no_literal_plus_so_append_waits_for_the_continuation() {
     };
     assert_eq!(appended.uid_validity, Some(1_700_000_000));
     assert_eq!(appended.uid, Some(3955));
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert!(log.received_text_unredacted().ends_with("hello\r\n\r\n"));
 }
 
@@ -374,8 +359,7 @@ async fn a_no_instead_of_the_continuation_ends_append_cleanly() {
     // Nothing of the message was sent, and the session goes on.
     assert!(client.is_usable());
     client.noop().await.unwrap();
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert!(!log.received_text_unredacted().contains("hello"));
 }
 
@@ -401,8 +385,7 @@ async fn literal_plus_appends_a_streamed_reader_without_waiting() {
         .await
         .unwrap();
     assert_eq!(appended.uid, Some(12));
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     let received = log.received_unredacted();
     assert!(received.ends_with(&[&message[..], b"\r\n"].concat()));
 }
@@ -438,8 +421,7 @@ async fn append_refuses_line_breaks_in_the_mailbox_and_nul_in_the_message() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert!(log.received_unredacted().is_empty());
 }
 
@@ -462,6 +444,5 @@ async fn icloud_throttling_during_a_fetch_is_a_retryable_error_not_a_failure() {
     assert!(error.is_retryable());
     drop(stream);
     client.noop().await.unwrap();
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }

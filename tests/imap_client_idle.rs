@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use mailwire::imap::codec::types::{FetchItem, Flag};
 use mailwire::imap::{Client, Deadlines, Error, Event, Idle};
 use mailwire::testing::{Mode, Script, ScriptedServer};
-use support::imap::{SHORT, connect, finish};
+use support::imap::{SHORT, connect, hang_up};
 
 const WITH_IDLE: &[u8] = b"* PREAUTH [CAPABILITY IMAP4rev1 IDLE] ready\r\n";
 const WITHOUT_IDLE: &[u8] = b"* PREAUTH [CAPABILITY IMAP4rev1] ready\r\n";
@@ -38,8 +38,7 @@ async fn session(
 /// Hangs up, checks the script ran to its end, and returns what the client wrote after
 /// its SELECT.
 async fn written_after_select(client: Client, server: ScriptedServer) -> String {
-    drop(client);
-    let text = finish(server).await.received_text_unredacted();
+    let text = hang_up(client, server).await.received_text_unredacted();
     text.split_once("A1 SELECT INBOX\r\n")
         .map(|(_, rest)| rest.to_owned())
         .unwrap_or(text)
@@ -174,8 +173,7 @@ async fn a_silent_but_live_connection_passes_the_keepalive_check_and_idle_goes_o
     assert_eq!(next(&mut idle).await, Some(Event::Exists(11)));
     assert_eq!(idle.done().await.unwrap(), vec![]);
     assert!(client.is_usable());
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -278,8 +276,7 @@ async fn wait_for_changes_returns_nothing_when_nothing_changes_in_time() {
         .await
         .unwrap();
     assert_eq!(events, vec![]);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -326,8 +323,7 @@ async fn a_next_event_cancelled_by_the_caller_loses_nothing() {
     assert!(cancelled.is_err());
     assert_eq!(next(&mut idle).await, Some(Event::Exists(11)));
     assert_eq!(idle.done().await.unwrap(), vec![]);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -344,6 +340,5 @@ async fn idle_refused_by_a_server_without_it_is_a_bad_and_the_client_goes_on() {
     assert!(matches!(error, Error::Bad { .. }), "{error:?}");
     assert!(client.is_usable());
     assert_eq!(client.noop().await.unwrap(), vec![]);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }

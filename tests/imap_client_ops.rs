@@ -7,7 +7,7 @@ mod support;
 use mailwire::imap::codec::types::{Code, Flag, SearchKey, SequenceSet};
 use mailwire::imap::{Client, Error, Event, FlagChange};
 use mailwire::testing::{Script, ScriptedServer};
-use support::imap::{ICLOUD_CAPABILITIES, finish, preauth};
+use support::imap::{ICLOUD_CAPABILITIES, hang_up, preauth};
 
 /// A server with neither MOVE nor UIDPLUS nor ESEARCH.
 const BARE: &str = "IMAP4rev1 IDLE";
@@ -25,8 +25,7 @@ async fn session(
 
 /// Hangs up and returns every line the client sent, after checking each expectation met.
 async fn sent(client: Client, server: ScriptedServer) -> String {
-    drop(client);
-    finish(server).await.received_text_unredacted()
+    hang_up(client, server).await.received_text_unredacted()
 }
 
 #[tokio::test]

@@ -50,7 +50,7 @@ use mailwire::sasl::{CredentialPart, SaslError};
 use mailwire::testing::{Mode, Script, ScriptedServer};
 use support::certs::TestCa;
 use support::imap::{
-    ICLOUD_CAPABILITIES, PASSWORD, SHORT, builder, finish, finish_lenient, plain, preauth,
+    ICLOUD_CAPABILITIES, PASSWORD, SHORT, builder, finish, finish_lenient, hang_up, plain, preauth,
     with_login,
 };
 
@@ -107,8 +107,7 @@ SASL-IR AUTH=ATOKEN AUTH=PLAIN \r\nA1 OK CAPABILITY completed\r\n",
         .unwrap();
     assert!(client.has_capability("LIST-STATUS"));
     assert!(!client.has_capability("st11p00mm-iscream013"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -132,8 +131,7 @@ SASL-IR AUTH=ATOKEN AUTH=PLAIN AUTH=ATOKEN2 AUTH=XOAUTH2] iSCREAM ready\r\n",
         .await
         .unwrap();
     assert!(client.has_capability("IDLE"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
     // Offered only those (no AUTH=PLAIN, no LOGINDISABLED): LOGIN, still not a token.
     let script = Script::new(Mode::Plain)
         .send(
@@ -149,8 +147,7 @@ AUTH=ATOKEN2 AUTH=XOAUTH2] iSCREAM ready\r\n",
         .connect()
         .await
         .unwrap();
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert!(!log.received_text_unredacted().contains("ATOKEN"));
     assert!(!log.received_text_unredacted().contains("XOAUTH2"));
 }
@@ -195,8 +192,7 @@ SASL-IR AUTH=ATOKEN AUTH=PLAIN] iSCREAM ready\r\n",
     ] {
         assert!(!client.has_capability(absent), "{absent}");
     }
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -228,8 +224,7 @@ async fn icloud_pushes_during_idle_come_as_events_and_only_done_is_ever_written(
     );
     assert_eq!(idle.done().await.unwrap(), vec![]);
     assert_eq!(client.selected().unwrap().exists, 12);
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     let written = log.received_text_unredacted();
     let after_select = written
         .split_once("A1 SELECT INBOX (CONDSTORE)\r\n")
@@ -270,8 +265,7 @@ async fn icloud_bad_done_is_the_only_command_allowed_after_idle_is_a_clear_error
     drop(idle);
     assert!(client.is_usable());
     assert_eq!(client.noop().await.unwrap(), vec![Event::Exists(12)]);
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     // No DONE was owed: the server had ended the IDLE itself.
     assert!(!log.received_text_unredacted().contains("DONE"));
 }
@@ -355,8 +349,7 @@ async fn icloud_bad_parse_error_is_a_clear_error_and_the_session_goes_on() {
     );
     assert!(client.is_usable());
     client.noop().await.unwrap();
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -441,8 +434,7 @@ A2 OK FETCH completed (took 2 ms)\r\n",
     );
     assert!(client.is_usable());
     client.noop().await.unwrap();
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]

@@ -102,6 +102,12 @@ pub async fn finish(server: ScriptedServer) -> ServerLog {
     log
 }
 
+/// Hangs up, then [`finish`]es: for a script that ends when the client goes.
+pub async fn hang_up(client: Client, server: ScriptedServer) -> ServerLog {
+    drop(client);
+    finish(server).await
+}
+
 /// The server's log, also where the script could not run to its end (the client hung up
 /// first, as a test of a refusal wants).
 pub async fn finish_lenient(server: ScriptedServer) -> ServerLog {
