@@ -12,7 +12,7 @@ use mailwire::sasl::Credentials;
 use mailwire::security::Security;
 use mailwire::smtp::{self, ClientBuilder, PhaseTimeouts};
 
-use crate::args::{Args, UsageError};
+use crate::args::{Args, UsageError, host_security, preset_only};
 use crate::{Failure, explain, redirect, terminal, trace};
 
 pub const HELP: &str = "\
@@ -77,8 +77,7 @@ fn parse(mut args: Args) -> Result<SendArgs, UsageError> {
             "--host" => parsed.host = Some(args.value(&flag)?),
             "--port" => parsed.port = Some(args.number(&flag)?),
             "--tls" => {
-                let text = args.value(&flag)?;
-                parsed.tls = Some(text.parse().map_err(|e| UsageError(format!("{e}")))?);
+                parsed.tls = Some(args.security(&flag)?);
             }
             "--allow-plaintext" => parsed.allow_plaintext = true,
             "--ca-file" => parsed.ca_file = Some(args.value(&flag)?.into()),
@@ -99,8 +98,7 @@ fn parse(mut args: Args) -> Result<SendArgs, UsageError> {
             "--imap-host" => parsed.imap_host = Some(args.value(&flag)?),
             "--imap-port" => parsed.imap_port = Some(args.number(&flag)?),
             "--imap-tls" => {
-                let text = args.value(&flag)?;
-                parsed.imap_tls = Some(text.parse().map_err(|e| UsageError(format!("{e}")))?);
+                parsed.imap_tls = Some(args.security(&flag)?);
             }
             "--password" => {
                 return Err(UsageError(
@@ -200,15 +198,7 @@ impl Plan {
         let preset = provider::for_address(from.address());
         let target = match (&args.host, preset) {
             (Some(host), _) => {
-                let security = args.tls.unwrap_or(Security::StartTls);
-                if security == Security::Plaintext && !args.allow_plaintext {
-                    return Err(UsageError(
-                        "--tls none sends the password and the mail in clear: add \
-                         --allow-plaintext if that is really wanted (test servers only)"
-                            .to_owned(),
-                    )
-                    .into());
-                }
+                let security = host_security(args.tls, Security::StartTls, args.allow_plaintext)?;
                 let port = args.port.unwrap_or(match security {
                     Security::ImplicitTls => 465,
                     Security::Plaintext => 25,
@@ -221,13 +211,7 @@ impl Plan {
                 }
             }
             (None, Some(preset)) => {
-                if args.port.is_some() || args.tls.is_some() {
-                    return Err(UsageError(format!(
-                        "--port and --tls need --host; without it the {} preset is used",
-                        preset.name
-                    ))
-                    .into());
-                }
+                preset_only(args.port, args.tls, preset.name)?;
                 Target::Preset(redirect::endpoints(preset.smtp)?)
             }
             (None, None) => {
