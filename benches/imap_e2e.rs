@@ -49,14 +49,17 @@
 //!
 //! Without python3 nothing can be set up, and the file holds `imap-e2e-bench skipped "why"`.
 
+#[path = "support/test_servers.rs"]
+mod test_servers;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use mailwire::imap::{ClientBuilder, Credentials, Deadlines, FetchQuery, Security, TlsConfig};
+use test_servers::{Server, server};
 
-const ENV_FILE: &str = "/tmp/mailwire-test-servers/env";
 /// The client's CPU time may take at most this share of the wall time (issue 9).
 const CPU_TARGET: f64 = 0.20;
 
@@ -107,44 +110,6 @@ impl Workload {
     }
 }
 
-struct Server {
-    tls_name: String,
-    port: u16,
-    ca_file: String,
-    ca_pem: Vec<u8>,
-    user: String,
-    password: String,
-    maildir: Option<String>,
-}
-
-fn server() -> Result<Server, String> {
-    let path = std::env::var("MAILWIRE_TEST_ENV").unwrap_or_else(|_| ENV_FILE.to_owned());
-    let text = std::fs::read_to_string(&path).map_err(|error| format!("{path}: {error}"))?;
-    let vars: HashMap<&str, &str> = text
-        .lines()
-        .filter_map(|line| line.split_once('='))
-        .map(|(key, value)| (key.trim(), value.trim().trim_matches('"')))
-        .collect();
-    let get = |key: &str| {
-        vars.get(key)
-            .map(|value| value.to_string())
-            .ok_or_else(|| format!("{path} has no {key}"))
-    };
-    let ca_file = get("MAILWIRE_TEST_CA")?;
-    let ca_pem = std::fs::read(&ca_file).map_err(|error| format!("{ca_file}: {error}"))?;
-    Ok(Server {
-        tls_name: get("MAILWIRE_TEST_TLS_NAME")?,
-        port: get("MAILWIRE_TEST_IMAPS_PORT")?
-            .parse()
-            .map_err(|_| "MAILWIRE_TEST_IMAPS_PORT is not a port".to_owned())?,
-        ca_file,
-        ca_pem,
-        user: get("MAILWIRE_TEST_USER1")?,
-        password: get("MAILWIRE_TEST_PASS1")?,
-        maildir: get("MAILWIRE_TEST_MAILDIR1").ok(),
-    })
-}
-
 /// Runs `benches/imap_e2e.py COMMAND ...` and reads the `key=value` words of its last line.
 fn python(
     server: &Server,
@@ -157,7 +122,7 @@ fn python(
         .arg(&script)
         .arg(command)
         .arg(&server.tls_name)
-        .arg(server.port.to_string())
+        .arg(server.imaps_port.to_string())
         .arg(&server.ca_file)
         .arg(&server.user)
         .arg(workload.mailbox())
@@ -258,7 +223,7 @@ async fn mailwire_round(
     let tls = TlsConfig::only_roots_pem(&server.ca_pem).map_err(|error| error.to_string())?;
     let credentials = Credentials::new(server.user.clone(), server.password.clone())
         .map_err(|error| error.to_string())?;
-    let mut client = ClientBuilder::new(server.tls_name.clone(), server.port)
+    let mut client = ClientBuilder::new(server.tls_name.clone(), server.imaps_port)
         .security(Security::ImplicitTls)
         .tls(tls)
         .deadlines(Deadlines::all(Duration::from_secs(60)))
@@ -559,7 +524,7 @@ fn main() {
          time)",
         lines[lines.len() - 1],
         server.tls_name,
-        server.port,
+        server.imaps_port,
         CPU_TARGET * 100.0
     );
     write_report(&lines);
