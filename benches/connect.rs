@@ -25,18 +25,20 @@
 //! that long, so they are timer stalls (or a neighbour holding the CPU). Set
 //! `MAILWIRE_CONNECT_ROUNDS` and `MAILWIRE_CONNECT_PER_ROUND` to change the counts.
 
-#[path = "support/test_servers.rs"]
-mod test_servers;
+#[path = "support/live.rs"]
+mod live;
 
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use live::{Server, count_from_env, filtered_out, server};
 use mailwire::net::TlsConfig;
 use mailwire::sasl::Credentials;
 use mailwire::security::Security;
 use mailwire::smtp::ClientBuilder;
-use test_servers::{Server, server};
+
+/// The report in the target directory that scripts read.
+const REPORT: &str = "connect-bench.txt";
 
 /// A connection slower than this on loopback waited for a timer, not for work.
 const STALL: Duration = Duration::from_millis(20);
@@ -156,32 +158,8 @@ impl Figures {
     }
 }
 
-fn count_from_env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .filter(|&count| count > 0)
-        .unwrap_or(default)
-}
-
-fn report_path() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
-        .join("connect-bench.txt")
-}
-
 fn main() {
-    // `cargo bench` passes `--bench`; a name filter that excludes this bench skips it.
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|arg| !arg.starts_with('-'))
-        .collect();
-    if !filters.is_empty()
-        && !filters
-            .iter()
-            .any(|filter| "connect".contains(filter.as_str()))
-    {
+    if filtered_out("connect") {
         return;
     }
     let server = match server() {
@@ -193,7 +171,7 @@ fn main() {
                  run `cargo bench --bench connect` again.\n"
             );
             // A script reading the report must not take an earlier run's figures for now.
-            write_report(&[format!("connect-bench skipped {why:?}")]);
+            live::write_report(REPORT, &[format!("connect-bench skipped {why:?}")]);
             return;
         }
     };
@@ -252,13 +230,5 @@ fn main() {
     for line in &lines {
         println!("{line}");
     }
-    write_report(&lines);
-}
-
-fn write_report(lines: &[String]) {
-    let path = report_path();
-    let text = lines.join("\n") + "\n";
-    if let Err(error) = std::fs::write(&path, text) {
-        eprintln!("could not write {}: {error}", path.display());
-    }
+    live::write_report(REPORT, &lines);
 }

@@ -49,16 +49,19 @@
 //!
 //! Without python3 nothing can be set up, and the file holds `imap-e2e-bench skipped "why"`.
 
-#[path = "support/test_servers.rs"]
-mod test_servers;
+#[path = "support/live.rs"]
+mod live;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use live::{Server, count_from_env, filtered_out, server};
 use mailwire::imap::{ClientBuilder, Credentials, Deadlines, FetchQuery, Security, TlsConfig};
-use test_servers::{Server, server};
+
+/// The report in the target directory that scripts read.
+const REPORT: &str = "imap-e2e-bench.txt";
 
 /// The client's CPU time may take at most this share of the wall time (issue 9).
 const CPU_TARGET: f64 = 0.20;
@@ -352,49 +355,17 @@ impl Figures {
     }
 }
 
-fn count_from_env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .filter(|&count| count > 0)
-        .unwrap_or(default)
-}
-
-fn report_path() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
-        .join("imap-e2e-bench.txt")
-}
-
-fn write_report(lines: &[String]) {
-    let path = report_path();
-    let text = lines.join("\n") + "\n";
-    if let Err(error) = std::fs::write(&path, text) {
-        eprintln!("could not write {}: {error}", path.display());
-    }
-}
-
 /// Ends the run on an error: said on stderr and in the report, so a script never takes an
 /// earlier run's figures for this one's.
 fn fail(lines: &mut Vec<String>, why: &str) -> ! {
     eprintln!("\n==== imap-e2e-bench FAILED: {why}\n");
     lines.push(format!("imap-e2e-bench failed {why:?}"));
-    write_report(lines);
+    live::write_report(REPORT, lines);
     std::process::exit(1);
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a name filter that excludes this bench skips it.
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|arg| !arg.starts_with('-'))
-        .collect();
-    if !filters.is_empty()
-        && !filters
-            .iter()
-            .any(|filter| "imap_e2e".contains(filter.as_str()))
-    {
+    if filtered_out("imap_e2e") {
         return;
     }
     let server = match server() {
@@ -405,7 +376,7 @@ fn main() {
                  ==== Start the test servers with `scripts/test-servers start` (as root), then \
                  run `cargo bench --bench imap_e2e` again.\n"
             );
-            write_report(&[format!("imap-e2e-bench skipped {why:?}")]);
+            live::write_report(REPORT, &[format!("imap-e2e-bench skipped {why:?}")]);
             return;
         }
     };
@@ -429,7 +400,7 @@ fn main() {
                 let why = format!("setting up {}: {why}", workload.mailbox());
                 eprintln!("\n==== imap-e2e-bench SKIPPED: {why}\n");
                 lines.push(format!("imap-e2e-bench skipped {why:?}"));
-                write_report(&lines);
+                live::write_report(REPORT, &lines);
                 return;
             }
         }
@@ -527,5 +498,5 @@ fn main() {
         server.imaps_port,
         CPU_TARGET * 100.0
     );
-    write_report(&lines);
+    live::write_report(REPORT, &lines);
 }

@@ -1,10 +1,12 @@
-//! The real Postfix and Dovecot that `scripts/test-servers start` runs on loopback, as the
-//! benches against them read their settings. A bench skips, saying why, where the tests'
-//! `support/servers.rs` would panic: a missing server is no failure of the code measured.
+//! What the benches against the real Postfix and Dovecot of `scripts/test-servers` share:
+//! the servers' settings, the name filter, the counts from the environment and the report
+//! file. A bench skips, saying why, where the tests' `support/servers.rs` would panic: a
+//! missing server is no failure of the code measured.
 // Each bench reads the part it measures against.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 /// Where `scripts/test-servers` writes its settings unless `MAILWIRE_TEST_ENV` says.
 const ENV_FILE: &str = "/tmp/mailwire-test-servers/env";
@@ -54,4 +56,36 @@ pub fn server() -> Result<Server, String> {
         password: get("MAILWIRE_TEST_PASS1")?,
         maildir: get("MAILWIRE_TEST_MAILDIR1").ok(),
     })
+}
+
+/// True when `cargo bench` was given a name filter that excludes the bench `name` (it
+/// passes `--bench` too, which is no filter).
+pub fn filtered_out(name: &str) -> bool {
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with('-'))
+        .collect();
+    !filters.is_empty() && !filters.iter().any(|filter| name.contains(filter.as_str()))
+}
+
+/// A positive count from the environment variable `name`, else `default`.
+pub fn count_from_env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .filter(|&count| count > 0)
+        .unwrap_or(default)
+}
+
+/// Writes the report `file` into the target directory, one line each; a script reads it
+/// rather than the console.
+pub fn write_report(file: &str, lines: &[String]) {
+    let path = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
+        .join(file);
+    let text = lines.join("\n") + "\n";
+    if let Err(error) = std::fs::write(&path, text) {
+        eprintln!("could not write {}: {error}", path.display());
+    }
 }
