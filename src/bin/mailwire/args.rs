@@ -66,6 +66,17 @@ impl Args {
     }
 }
 
+/// `--password` refused: a password on the command line ends up in shell history and
+/// process lists.
+pub fn password_as_argument() -> UsageError {
+    UsageError(
+        "passwords are never taken as arguments (they end up in shell history and process \
+         lists): put it in an environment variable and name it with --password-env (default \
+         MAILWIRE_PASSWORD)"
+            .to_owned(),
+    )
+}
+
 /// The TLS mode for a server named with `--host`: `--tls`, else `default`. A password
 /// in clear is refused unless `--allow-plaintext` says it is meant.
 pub fn host_security(

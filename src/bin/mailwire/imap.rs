@@ -10,7 +10,7 @@ use mailwire::net::{Direction, TlsConfig};
 use mailwire::provider::{self, ICLOUD};
 use mailwire::security::Security;
 
-use crate::args::{Args, UsageError, host_security, preset_only};
+use crate::args::{Args, UsageError, host_security, password_as_argument, preset_only};
 use crate::{Failure, explain, imap_commands, redirect, trace};
 
 pub const HELP: &str = "\
@@ -87,12 +87,7 @@ fn connect_flag(parsed: &mut ConnectArgs, flag: &str, args: &mut Args) -> Result
         "--timeout" => parsed.timeout = Some(args.number(flag)?),
         "--trace" => parsed.trace = true,
         "--password" => {
-            return Err(UsageError(
-                "passwords are never taken as arguments (they end up in shell history and \
-                 process lists): put it in an environment variable and name it with \
-                 --password-env (default MAILWIRE_PASSWORD)"
-                    .to_owned(),
-            ));
+            return Err(password_as_argument());
         }
         _ => return Ok(false),
     }

@@ -12,7 +12,7 @@ use mailwire::sasl::Credentials;
 use mailwire::security::Security;
 use mailwire::smtp::{self, ClientBuilder, PhaseTimeouts};
 
-use crate::args::{Args, UsageError, host_security, preset_only};
+use crate::args::{Args, UsageError, host_security, password_as_argument, preset_only};
 use crate::{Failure, explain, redirect, terminal, trace};
 
 pub const HELP: &str = "\
@@ -101,12 +101,7 @@ fn parse(mut args: Args) -> Result<SendArgs, UsageError> {
                 parsed.imap_tls = Some(args.security(&flag)?);
             }
             "--password" => {
-                return Err(UsageError(
-                    "passwords are never taken as arguments (they end up in shell history and \
-                     process lists): put it in an environment variable and name it with \
-                     --password-env (default MAILWIRE_PASSWORD)"
-                        .to_owned(),
-                ));
+                return Err(password_as_argument());
             }
             other => return Err(UsageError(format!("unknown flag {other:?} for send"))),
         }
