@@ -459,14 +459,36 @@ fn usage_mistakes_exit_2_with_one_line() {
     assert!(text(&help.stdout).contains("search MAILBOX QUERY"));
 }
 
+/// A CA for loopback stand-ins of a provider's servers: their TLS for `localhost`, and the
+/// CA in the scratch file `file` for `--ca-file`.
+fn loopback_ca(file: &str) -> (std::sync::Arc<rustls::ServerConfig>, PathBuf) {
+    let ca = TestCa::new();
+    let path = scratch(file);
+    std::fs::write(&path, ca.pem()).unwrap();
+    (ca.leaf(&["localhost"]).server_config(), path)
+}
+
+/// `mailwire args`, run off the runtime that serves the scripted servers, with a password
+/// in the environment and the server names in `redirect` sent to those servers.
+async fn redirected(args: &[&str], redirect: String) -> Output {
+    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_mailwire"))
+            .args(args)
+            .env("MAILWIRE_PASSWORD", "app-specific")
+            .env("MAILWIRE_TEST_REDIRECT", redirect)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn an_icloud_user_without_host_goes_to_the_icloud_preset_and_server_text_is_escaped() {
     // The preset (imap.mail.me.com:993, implicit TLS, iCloud's behaviour) proven on
     // loopback through the tests' redirect; nothing here can reach the real server.
-    let ca = TestCa::new();
-    let tls = ca.leaf(&["localhost"]).server_config();
-    let ca_path = scratch("icloud-ca.pem");
-    std::fs::write(&ca_path, ca.pem()).unwrap();
+    let (tls, ca_path) = loopback_ca("icloud-ca.pem");
     let refusal = [&b"A2 NO [ALERT] "[..], HOSTILE_TEXT, b"\r\n"].concat();
     let script = Script::new(Mode::ImplicitTls(tls))
         .send(b"* OK [CAPABILITY st11p00mm-iscream009 1Q2W3E XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 SASL-IR AUTH=ATOKEN AUTH=PLAIN] iSCREAM ready\r\n")
@@ -476,18 +498,22 @@ async fn an_icloud_user_without_host_goes_to_the_icloud_preset_and_server_text_i
         .send(refusal);
     let server = ScriptedServer::start(script).await.unwrap();
     let redirect = format!("imap.mail.me.com:993=localhost:{}", server.port());
-    let ca_arg = ca_path.to_str().unwrap().to_owned();
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_mailwire"))
-            .args(["imap", "--user", "someone@icloud.com", "--ca-file", &ca_arg])
-            .args(["--timeout", "10", "status", "INBOX"])
-            .env("MAILWIRE_PASSWORD", "app-specific")
-            .env("MAILWIRE_TEST_REDIRECT", redirect)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let ca_arg = ca_path.to_str().unwrap();
+    let out = redirected(
+        &[
+            "imap",
+            "--user",
+            "someone@icloud.com",
+            "--ca-file",
+            ca_arg,
+            "--timeout",
+            "10",
+            "status",
+            "INBOX",
+        ],
+        redirect,
+    )
+    .await;
     std::fs::remove_file(&ca_path).ok();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -721,10 +747,7 @@ fn remove_from(mailbox: &str, uid: &str) {
 async fn send_save_copy_on_icloud_adds_nothing_and_says_why() {
     // iCloud's SMTP files the copy itself: no IMAP connection is made at all (the redirect
     // covers only the SMTP endpoints, so any IMAP attempt would fail the run).
-    let ca = TestCa::new();
-    let tls = ca.leaf(&["localhost"]).server_config();
-    let ca_path = scratch("icloud-send-ca.pem");
-    std::fs::write(&ca_path, ca.pem()).unwrap();
+    let (tls, ca_path) = loopback_ca("icloud-send-ca.pem");
     let refuse = Script::new(Mode::Plain).send(b"421 4.3.2 not now\r\n");
     let submit = Script::new(Mode::ImplicitTls(tls))
         .send(b"220 smtp.mail.me.com ESMTP\r\n")
@@ -749,32 +772,25 @@ async fn send_save_copy_on_icloud_adds_nothing_and_says_why() {
         server_587.port(),
         server_465.port()
     );
-    let ca_arg = ca_path.to_str().unwrap().to_owned();
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_mailwire"))
-            .args([
-                "send",
-                "--from",
-                "someone@icloud.com",
-                "--to",
-                "friend@example.org",
-            ])
-            .args([
-                "--subject",
-                "x",
-                "--ca-file",
-                &ca_arg,
-                "--timeout",
-                "10",
-                "--save-copy",
-            ])
-            .env("MAILWIRE_PASSWORD", "app-specific")
-            .env("MAILWIRE_TEST_REDIRECT", redirect)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let ca_arg = ca_path.to_str().unwrap();
+    let out = redirected(
+        &[
+            "send",
+            "--from",
+            "someone@icloud.com",
+            "--to",
+            "friend@example.org",
+            "--subject",
+            "x",
+            "--ca-file",
+            ca_arg,
+            "--timeout",
+            "10",
+            "--save-copy",
+        ],
+        redirect,
+    )
+    .await;
     std::fs::remove_file(&ca_path).ok();
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "{stdout}\n{stderr}");
