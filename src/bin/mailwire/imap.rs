@@ -256,7 +256,9 @@ impl Plan {
     }
 }
 
-fn credentials(user: String, variable: Option<&str>) -> Result<Credentials, Failure> {
+/// `user` with the password from the environment variable `variable` (default
+/// `MAILWIRE_PASSWORD`): never from an argument. Shared with `send`.
+pub fn credentials(user: String, variable: Option<&str>) -> Result<Credentials, Failure> {
     let variable = variable.unwrap_or("MAILWIRE_PASSWORD");
     let password = std::env::var(variable).map_err(|_| {
         Failure::Input(format!(
@@ -267,7 +269,8 @@ fn credentials(user: String, variable: Option<&str>) -> Result<Credentials, Fail
     Credentials::new(user, password).map_err(|e| Failure::Input(e.to_string()))
 }
 
-fn tls_config(ca_file: Option<&PathBuf>) -> Result<TlsConfig, Failure> {
+/// The web PKI roots, plus the CA in `--ca-file` where given. Shared with `send`.
+pub fn tls_config(ca_file: Option<&PathBuf>) -> Result<TlsConfig, Failure> {
     let mut tls = TlsConfig::webpki();
     if let Some(path) = ca_file {
         let pem = std::fs::read(path).map_err(|e| {

@@ -13,7 +13,7 @@ use mailwire::security::Security;
 use mailwire::smtp::{self, ClientBuilder, PhaseTimeouts};
 
 use crate::args::{Args, UsageError, host_security, password_as_argument, preset_only};
-use crate::{Failure, explain, redirect, terminal, trace};
+use crate::{Failure, explain, imap, redirect, terminal, trace};
 
 pub const HELP: &str = "\
 mailwire send: send one message over SMTP submission
@@ -225,27 +225,9 @@ impl Plan {
         });
         let credentials = match user {
             None => None,
-            Some(user) => {
-                let variable = args.password_env.as_deref().unwrap_or("MAILWIRE_PASSWORD");
-                let password = std::env::var(variable).map_err(|_| {
-                    Failure::Input(format!(
-                        "no password: set the environment variable {variable} (for iCloud, an \
-                         app-specific password)"
-                    ))
-                })?;
-                Some(Credentials::new(user, password).map_err(|e| Failure::Input(e.to_string()))?)
-            }
+            Some(user) => Some(imap::credentials(user, args.password_env.as_deref())?),
         };
-
-        let mut tls = TlsConfig::webpki();
-        if let Some(path) = &args.ca_file {
-            let pem = std::fs::read(path).map_err(|e| {
-                Failure::Input(format!("cannot read --ca-file {}: {e}", path.display()))
-            })?;
-            tls = tls
-                .with_root_pem(&pem)
-                .map_err(|e| Failure::Input(format!("--ca-file {}: {e}", path.display())))?;
-        }
+        let tls = imap::tls_config(args.ca_file.as_ref())?;
 
         let to: Vec<Mailbox> = args
             .to
