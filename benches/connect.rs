@@ -25,17 +25,20 @@
 //! that long, so they are timer stalls (or a neighbour holding the CPU). Set
 //! `MAILWIRE_CONNECT_ROUNDS` and `MAILWIRE_CONNECT_PER_ROUND` to change the counts.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+#[path = "support/live.rs"]
+mod live;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use live::{Server, count_from_env, filtered_out, server};
 use mailwire::net::TlsConfig;
 use mailwire::sasl::Credentials;
 use mailwire::security::Security;
 use mailwire::smtp::ClientBuilder;
 
-const ENV_FILE: &str = "/tmp/mailwire-test-servers/env";
+/// The report in the target directory that scripts read.
+const REPORT: &str = "connect-bench.txt";
 
 /// A connection slower than this on loopback waited for a timer, not for work.
 const STALL: Duration = Duration::from_millis(20);
@@ -58,48 +61,13 @@ for _ in range(count):
     print(f"{elapsed * 1e6:.1f}")
 "#;
 
-struct Server {
-    host: String,
-    port: u16,
-    ca_file: String,
-    ca_pem: Vec<u8>,
-    user: String,
-    password: String,
-}
-
-fn server() -> Result<Server, String> {
-    let path = std::env::var("MAILWIRE_TEST_ENV").unwrap_or_else(|_| ENV_FILE.to_owned());
-    let text = std::fs::read_to_string(&path).map_err(|error| format!("{path}: {error}"))?;
-    let vars: HashMap<&str, &str> = text
-        .lines()
-        .filter_map(|line| line.split_once('='))
-        .collect();
-    let get = |key: &str| {
-        vars.get(key)
-            .map(|value| value.to_string())
-            .ok_or_else(|| format!("{path} has no {key}"))
-    };
-    let ca_file = get("MAILWIRE_TEST_CA")?;
-    let ca_pem = std::fs::read(&ca_file).map_err(|error| format!("{ca_file}: {error}"))?;
-    Ok(Server {
-        host: get("MAILWIRE_TEST_TLS_NAME")?,
-        port: get("MAILWIRE_TEST_SUBMISSION_PORT")?
-            .parse()
-            .map_err(|_| "MAILWIRE_TEST_SUBMISSION_PORT is not a port".to_owned())?,
-        ca_file,
-        ca_pem,
-        user: get("MAILWIRE_TEST_USER1")?,
-        password: get("MAILWIRE_TEST_PASS1")?,
-    })
-}
-
 /// `count` sessions made ready to send, each timed from dialling to the AUTH reply.
 async fn mailwire_round(server: &Server, count: usize) -> Vec<Duration> {
     let mut times = Vec::with_capacity(count);
     for _ in 0..count {
         // A fresh configuration holds no TLS session to resume, as in a new process.
         let tls = TlsConfig::only_roots_pem(&server.ca_pem).expect("the test CA parses");
-        let builder = ClientBuilder::new(server.host.clone(), server.port)
+        let builder = ClientBuilder::new(server.tls_name.clone(), server.submission_port)
             .security(Security::StartTls)
             .tls(tls)
             .credentials(
@@ -118,8 +86,8 @@ fn smtplib_round(server: &Server, count: usize) -> Result<Vec<Duration>, String>
     let output = Command::new("python3")
         .arg("-c")
         .arg(SMTPLIB)
-        .arg(&server.host)
-        .arg(server.port.to_string())
+        .arg(&server.tls_name)
+        .arg(server.submission_port.to_string())
         .arg(&server.ca_file)
         .arg(&server.user)
         .arg(count.to_string())
@@ -190,32 +158,8 @@ impl Figures {
     }
 }
 
-fn count_from_env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .filter(|&count| count > 0)
-        .unwrap_or(default)
-}
-
-fn report_path() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
-        .join("connect-bench.txt")
-}
-
 fn main() {
-    // `cargo bench` passes `--bench`; a name filter that excludes this bench skips it.
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|arg| !arg.starts_with('-'))
-        .collect();
-    if !filters.is_empty()
-        && !filters
-            .iter()
-            .any(|filter| "connect".contains(filter.as_str()))
-    {
+    if filtered_out("connect") {
         return;
     }
     let server = match server() {
@@ -227,7 +171,7 @@ fn main() {
                  run `cargo bench --bench connect` again.\n"
             );
             // A script reading the report must not take an earlier run's figures for now.
-            write_report(&[format!("connect-bench skipped {why:?}")]);
+            live::write_report(REPORT, &[format!("connect-bench skipped {why:?}")]);
             return;
         }
     };
@@ -281,18 +225,10 @@ fn main() {
         "connect → STARTTLS → EHLO → AUTH against Postfix at {}:{}, mean per connection \
          (µs) in each round of {per_round}; min and median of {rounds} rounds; target: \
          never slower than smtplib",
-        server.host, server.port
+        server.tls_name, server.submission_port
     );
     for line in &lines {
         println!("{line}");
     }
-    write_report(&lines);
-}
-
-fn write_report(lines: &[String]) {
-    let path = report_path();
-    let text = lines.join("\n") + "\n";
-    if let Err(error) = std::fs::write(&path, text) {
-        eprintln!("could not write {}: {error}", path.display());
-    }
+    live::write_report(REPORT, &lines);
 }

@@ -49,14 +49,20 @@
 //!
 //! Without python3 nothing can be set up, and the file holds `imap-e2e-bench skipped "why"`.
 
+#[path = "support/live.rs"]
+mod live;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use live::{Server, count_from_env, filtered_out, server};
 use mailwire::imap::{ClientBuilder, Credentials, Deadlines, FetchQuery, Security, TlsConfig};
 
-const ENV_FILE: &str = "/tmp/mailwire-test-servers/env";
+/// The report in the target directory that scripts read.
+const REPORT: &str = "imap-e2e-bench.txt";
+
 /// The client's CPU time may take at most this share of the wall time (issue 9).
 const CPU_TARGET: f64 = 0.20;
 
@@ -107,44 +113,6 @@ impl Workload {
     }
 }
 
-struct Server {
-    tls_name: String,
-    port: u16,
-    ca_file: String,
-    ca_pem: Vec<u8>,
-    user: String,
-    password: String,
-    maildir: Option<String>,
-}
-
-fn server() -> Result<Server, String> {
-    let path = std::env::var("MAILWIRE_TEST_ENV").unwrap_or_else(|_| ENV_FILE.to_owned());
-    let text = std::fs::read_to_string(&path).map_err(|error| format!("{path}: {error}"))?;
-    let vars: HashMap<&str, &str> = text
-        .lines()
-        .filter_map(|line| line.split_once('='))
-        .map(|(key, value)| (key.trim(), value.trim().trim_matches('"')))
-        .collect();
-    let get = |key: &str| {
-        vars.get(key)
-            .map(|value| value.to_string())
-            .ok_or_else(|| format!("{path} has no {key}"))
-    };
-    let ca_file = get("MAILWIRE_TEST_CA")?;
-    let ca_pem = std::fs::read(&ca_file).map_err(|error| format!("{ca_file}: {error}"))?;
-    Ok(Server {
-        tls_name: get("MAILWIRE_TEST_TLS_NAME")?,
-        port: get("MAILWIRE_TEST_IMAPS_PORT")?
-            .parse()
-            .map_err(|_| "MAILWIRE_TEST_IMAPS_PORT is not a port".to_owned())?,
-        ca_file,
-        ca_pem,
-        user: get("MAILWIRE_TEST_USER1")?,
-        password: get("MAILWIRE_TEST_PASS1")?,
-        maildir: get("MAILWIRE_TEST_MAILDIR1").ok(),
-    })
-}
-
 /// Runs `benches/imap_e2e.py COMMAND ...` and reads the `key=value` words of its last line.
 fn python(
     server: &Server,
@@ -157,7 +125,7 @@ fn python(
         .arg(&script)
         .arg(command)
         .arg(&server.tls_name)
-        .arg(server.port.to_string())
+        .arg(server.imaps_port.to_string())
         .arg(&server.ca_file)
         .arg(&server.user)
         .arg(workload.mailbox())
@@ -258,7 +226,7 @@ async fn mailwire_round(
     let tls = TlsConfig::only_roots_pem(&server.ca_pem).map_err(|error| error.to_string())?;
     let credentials = Credentials::new(server.user.clone(), server.password.clone())
         .map_err(|error| error.to_string())?;
-    let mut client = ClientBuilder::new(server.tls_name.clone(), server.port)
+    let mut client = ClientBuilder::new(server.tls_name.clone(), server.imaps_port)
         .security(Security::ImplicitTls)
         .tls(tls)
         .deadlines(Deadlines::all(Duration::from_secs(60)))
@@ -387,49 +355,17 @@ impl Figures {
     }
 }
 
-fn count_from_env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .filter(|&count| count > 0)
-        .unwrap_or(default)
-}
-
-fn report_path() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
-        .join("imap-e2e-bench.txt")
-}
-
-fn write_report(lines: &[String]) {
-    let path = report_path();
-    let text = lines.join("\n") + "\n";
-    if let Err(error) = std::fs::write(&path, text) {
-        eprintln!("could not write {}: {error}", path.display());
-    }
-}
-
 /// Ends the run on an error: said on stderr and in the report, so a script never takes an
 /// earlier run's figures for this one's.
 fn fail(lines: &mut Vec<String>, why: &str) -> ! {
     eprintln!("\n==== imap-e2e-bench FAILED: {why}\n");
     lines.push(format!("imap-e2e-bench failed {why:?}"));
-    write_report(lines);
+    live::write_report(REPORT, lines);
     std::process::exit(1);
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a name filter that excludes this bench skips it.
-    let filters: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|arg| !arg.starts_with('-'))
-        .collect();
-    if !filters.is_empty()
-        && !filters
-            .iter()
-            .any(|filter| "imap_e2e".contains(filter.as_str()))
-    {
+    if filtered_out("imap_e2e") {
         return;
     }
     let server = match server() {
@@ -440,7 +376,7 @@ fn main() {
                  ==== Start the test servers with `scripts/test-servers start` (as root), then \
                  run `cargo bench --bench imap_e2e` again.\n"
             );
-            write_report(&[format!("imap-e2e-bench skipped {why:?}")]);
+            live::write_report(REPORT, &[format!("imap-e2e-bench skipped {why:?}")]);
             return;
         }
     };
@@ -464,7 +400,7 @@ fn main() {
                 let why = format!("setting up {}: {why}", workload.mailbox());
                 eprintln!("\n==== imap-e2e-bench SKIPPED: {why}\n");
                 lines.push(format!("imap-e2e-bench skipped {why:?}"));
-                write_report(&lines);
+                live::write_report(REPORT, &lines);
                 return;
             }
         }
@@ -559,8 +495,8 @@ fn main() {
          time)",
         lines[lines.len() - 1],
         server.tls_name,
-        server.port,
+        server.imaps_port,
         CPU_TARGET * 100.0
     );
-    write_report(&lines);
+    live::write_report(REPORT, &lines);
 }

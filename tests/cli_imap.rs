@@ -7,7 +7,7 @@ mod support;
 
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use mailwire::testing::{Mode, Script, ScriptedServer};
@@ -121,6 +121,34 @@ impl Drop for TestMailbox {
     }
 }
 
+/// `mailwire imap append` of `bytes` to `mailbox` over `mode`, through a scratch file
+/// named `file`; what it printed.
+fn append(mode: &str, mailbox: &str, file: &str, bytes: &[u8]) -> String {
+    let path = scratch(file);
+    std::fs::write(&path, bytes).unwrap();
+    let said = imap_ok(mode, &["append", mailbox, path.to_str().unwrap()]);
+    std::fs::remove_file(&path).ok();
+    said
+}
+
+/// `mailwire imap` running `args` over implicit TLS in the background, given three
+/// seconds to log in and settle before the test acts on the mailbox from elsewhere.
+fn settled(args: &[&str]) -> Child {
+    let child = imap_command("implicit", args)
+        .spawn()
+        .expect("the mailwire binary runs");
+    std::thread::sleep(Duration::from_secs(3));
+    child
+}
+
+/// The stdout and stderr of a background command, once it has ended successfully.
+fn succeeded(child: Child) -> (String, String) {
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    (stdout, stderr)
+}
+
 fn message(subject: &str, body: &str) -> Vec<u8> {
     format!(
         "From: Ann <ann@mailwire.test>\r\nTo: Bob <bob@mailwire.test>\r\nSubject: {subject}\r\n\
@@ -226,9 +254,7 @@ fn append_then_fetch_as_summary_headers_and_files() {
             message("second", "two\r\n.dot line"),
         ];
         for (index, bytes) in originals.iter().enumerate() {
-            let path = scratch(&format!("msg-{mode}-{index}.eml"));
-            std::fs::write(&path, bytes).unwrap();
-            let said = imap_ok(mode, &["append", name, path.to_str().unwrap()]);
+            let said = append(mode, name, &format!("msg-{mode}-{index}.eml"), bytes);
             assert_eq!(
                 said.trim(),
                 format!(
@@ -237,7 +263,6 @@ fn append_then_fetch_as_summary_headers_and_files() {
                     index + 1
                 )
             );
-            std::fs::remove_file(&path).ok();
         }
 
         let summary = imap_ok(mode, &["fetch", name]);
@@ -293,19 +318,11 @@ fn append_then_fetch_as_summary_headers_and_files() {
 fn idle_prints_what_the_server_pushes_while_it_waits() {
     let mailbox = TestMailbox::new("idle");
     let name = mailbox.name.clone();
-    let child = imap_command("implicit", &["idle", &name, "--for", "8"])
-        .spawn()
-        .expect("the mailwire binary runs");
-    // Let it select and start idling, then add a message from another session.
-    std::thread::sleep(Duration::from_secs(3));
-    let path = scratch("idle.eml");
-    std::fs::write(&path, message("pushed", "x")).unwrap();
-    imap_ok("starttls", &["append", &name, path.to_str().unwrap()]);
-    std::fs::remove_file(&path).ok();
+    let child = settled(&["idle", &name, "--for", "8"]);
+    // It has selected and is idling: a message added from another session.
+    append("starttls", &name, "idle.eml", &message("pushed", "x"));
     let started = Instant::now();
-    let out = child.wait_with_output().unwrap();
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let (stdout, stderr) = succeeded(child);
     assert!(
         stderr.contains(&format!("idling in {name} for 8 s")),
         "{stderr}"
@@ -319,15 +336,9 @@ fn idle_prints_what_the_server_pushes_while_it_waits() {
 fn watch_prints_new_and_removed_messages_by_uid_as_they_happen() {
     let mailbox = TestMailbox::new("watch");
     let name = mailbox.name.clone();
-    let child = imap_command("implicit", &["watch", &name, "--for", "10"])
-        .spawn()
-        .expect("the mailwire binary runs");
-    // Let it connect and settle, then add a message and delete it from other sessions.
-    std::thread::sleep(Duration::from_secs(3));
-    let path = scratch("watch.eml");
-    std::fs::write(&path, message("watched", "x")).unwrap();
-    let appended = imap_ok("starttls", &["append", &name, path.to_str().unwrap()]);
-    std::fs::remove_file(&path).ok();
+    let child = settled(&["watch", &name, "--for", "10"]);
+    // It is watching: a message added, then deleted, from other sessions.
+    let appended = append("starttls", &name, "watch.eml", &message("watched", "x"));
     let uid = appended
         .trim()
         .rsplit_once(" as UID ")
@@ -335,9 +346,7 @@ fn watch_prints_new_and_removed_messages_by_uid_as_they_happen() {
         .unwrap_or_else(|| panic!("Dovecot gives APPENDUID: {appended}"));
     std::thread::sleep(Duration::from_secs(2));
     imap_ok("starttls", &["delete", &name, &uid]);
-    let out = child.wait_with_output().unwrap();
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let (stdout, stderr) = succeeded(child);
     assert!(
         stderr.contains(&format!("watching {name} for 10 s")),
         "{stderr}"
@@ -450,14 +459,36 @@ fn usage_mistakes_exit_2_with_one_line() {
     assert!(text(&help.stdout).contains("search MAILBOX QUERY"));
 }
 
+/// A CA for loopback stand-ins of a provider's servers: their TLS for `localhost`, and the
+/// CA in the scratch file `file` for `--ca-file`.
+fn loopback_ca(file: &str) -> (std::sync::Arc<rustls::ServerConfig>, PathBuf) {
+    let ca = TestCa::new();
+    let path = scratch(file);
+    std::fs::write(&path, ca.pem()).unwrap();
+    (ca.leaf(&["localhost"]).server_config(), path)
+}
+
+/// `mailwire args`, run off the runtime that serves the scripted servers, with a password
+/// in the environment and the server names in `redirect` sent to those servers.
+async fn redirected(args: &[&str], redirect: String) -> Output {
+    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_mailwire"))
+            .args(args)
+            .env("MAILWIRE_PASSWORD", "app-specific")
+            .env("MAILWIRE_TEST_REDIRECT", redirect)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn an_icloud_user_without_host_goes_to_the_icloud_preset_and_server_text_is_escaped() {
     // The preset (imap.mail.me.com:993, implicit TLS, iCloud's behaviour) proven on
     // loopback through the tests' redirect; nothing here can reach the real server.
-    let ca = TestCa::new();
-    let tls = ca.leaf(&["localhost"]).server_config();
-    let ca_path = scratch("icloud-ca.pem");
-    std::fs::write(&ca_path, ca.pem()).unwrap();
+    let (tls, ca_path) = loopback_ca("icloud-ca.pem");
     let refusal = [&b"A2 NO [ALERT] "[..], HOSTILE_TEXT, b"\r\n"].concat();
     let script = Script::new(Mode::ImplicitTls(tls))
         .send(b"* OK [CAPABILITY st11p00mm-iscream009 1Q2W3E XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 SASL-IR AUTH=ATOKEN AUTH=PLAIN] iSCREAM ready\r\n")
@@ -467,18 +498,22 @@ async fn an_icloud_user_without_host_goes_to_the_icloud_preset_and_server_text_i
         .send(refusal);
     let server = ScriptedServer::start(script).await.unwrap();
     let redirect = format!("imap.mail.me.com:993=localhost:{}", server.port());
-    let ca_arg = ca_path.to_str().unwrap().to_owned();
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_mailwire"))
-            .args(["imap", "--user", "someone@icloud.com", "--ca-file", &ca_arg])
-            .args(["--timeout", "10", "status", "INBOX"])
-            .env("MAILWIRE_PASSWORD", "app-specific")
-            .env("MAILWIRE_TEST_REDIRECT", redirect)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let ca_arg = ca_path.to_str().unwrap();
+    let out = redirected(
+        &[
+            "imap",
+            "--user",
+            "someone@icloud.com",
+            "--ca-file",
+            ca_arg,
+            "--timeout",
+            "10",
+            "status",
+            "INBOX",
+        ],
+        redirect,
+    )
+    .await;
     std::fs::remove_file(&ca_path).ok();
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -712,10 +747,7 @@ fn remove_from(mailbox: &str, uid: &str) {
 async fn send_save_copy_on_icloud_adds_nothing_and_says_why() {
     // iCloud's SMTP files the copy itself: no IMAP connection is made at all (the redirect
     // covers only the SMTP endpoints, so any IMAP attempt would fail the run).
-    let ca = TestCa::new();
-    let tls = ca.leaf(&["localhost"]).server_config();
-    let ca_path = scratch("icloud-send-ca.pem");
-    std::fs::write(&ca_path, ca.pem()).unwrap();
+    let (tls, ca_path) = loopback_ca("icloud-send-ca.pem");
     let refuse = Script::new(Mode::Plain).send(b"421 4.3.2 not now\r\n");
     let submit = Script::new(Mode::ImplicitTls(tls))
         .send(b"220 smtp.mail.me.com ESMTP\r\n")
@@ -740,32 +772,25 @@ async fn send_save_copy_on_icloud_adds_nothing_and_says_why() {
         server_587.port(),
         server_465.port()
     );
-    let ca_arg = ca_path.to_str().unwrap().to_owned();
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_mailwire"))
-            .args([
-                "send",
-                "--from",
-                "someone@icloud.com",
-                "--to",
-                "friend@example.org",
-            ])
-            .args([
-                "--subject",
-                "x",
-                "--ca-file",
-                &ca_arg,
-                "--timeout",
-                "10",
-                "--save-copy",
-            ])
-            .env("MAILWIRE_PASSWORD", "app-specific")
-            .env("MAILWIRE_TEST_REDIRECT", redirect)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let ca_arg = ca_path.to_str().unwrap();
+    let out = redirected(
+        &[
+            "send",
+            "--from",
+            "someone@icloud.com",
+            "--to",
+            "friend@example.org",
+            "--subject",
+            "x",
+            "--ca-file",
+            ca_arg,
+            "--timeout",
+            "10",
+            "--save-copy",
+        ],
+        redirect,
+    )
+    .await;
     std::fs::remove_file(&ca_path).ok();
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(out.status.success(), "{stdout}\n{stderr}");
@@ -787,10 +812,12 @@ fn search_move_and_delete_act_on_exactly_the_uids_named() {
         let target = TestMailbox::new(&format!("ops-target-{mode}"));
         let (from, to) = (source.name.as_str(), target.name.as_str());
         for (index, subject) in ["alpha Grüße", "beta", "gamma", "delta"].iter().enumerate() {
-            let path = scratch(&format!("ops-{mode}-{index}.eml"));
-            std::fs::write(&path, message(subject, "x")).unwrap();
-            imap_ok(mode, &["append", from, path.to_str().unwrap()]);
-            std::fs::remove_file(&path).ok();
+            append(
+                mode,
+                from,
+                &format!("ops-{mode}-{index}.eml"),
+                &message(subject, "x"),
+            );
         }
 
         assert_eq!(imap_ok(mode, &["search", from, "subject:beta"]), "2\n");

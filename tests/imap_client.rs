@@ -7,14 +7,16 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
-use mailwire::imap::{ClientBuilder, Credentials, Deadlines, Error, Event, Security, TlsConfig};
+use mailwire::imap::{Deadlines, Error, Event, Security, TlsConfig};
 use mailwire::net::NetError;
 use mailwire::provider::ICLOUD;
-use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
+use mailwire::testing::{Mode, Script, ScriptedServer};
 use support::certs::TestCa;
+use support::imap::{
+    self, PASSWORD, SHORT, builder, failed_login, finish, finish_lenient, hang_up, plain,
+    with_login,
+};
 
-const PASSWORD: &str = "s3cret-app-password";
 const ICLOUD_GREETING: &[u8] = b"* OK [CAPABILITY st11p00mm-iscream013 1Q8F XAPPLEPUSHSERVICE \
 IMAP4 IMAP4rev1 SASL-IR AUTH=ATOKEN AUTH=PLAIN] iSCREAM ready to rumble (1Q8F:1234) \
 st11p00mm-iscream013 [4:1A2B3C]\r\n";
@@ -22,47 +24,9 @@ st11p00mm-iscream013 [4:1A2B3C]\r\n";
 const ICLOUD_CAPABILITIES: &[u8] = b"* CAPABILITY XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 CONDSTORE \
 ENABLE QRESYNC QUOTA XAPPLELITERAL NAMESPACE UIDPLUS UNSELECT SORT ESEARCH ESORT CONTEXT=SORT \
 WITHIN SASL-IR ID IDLE X-APPLE-REMOTE-LINKS LIST-STATUS \r\n";
-const SHORT: Duration = Duration::from_secs(5);
-
-fn plain(user: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{PASSWORD}"))
-}
-
-fn client(port: u16) -> ClientBuilder {
-    ClientBuilder::new("localhost", port)
-        .security(Security::Plaintext)
-        .deadlines(Deadlines::all(SHORT))
-}
-
-fn with_login(builder: ClientBuilder, user: &str) -> ClientBuilder {
-    builder.credentials(Credentials::new(user, PASSWORD).unwrap())
-}
-
-async fn finish(server: ScriptedServer) -> ServerLog {
-    let log = match server.finish().await {
-        Ok(log) => log,
-        Err(error) => panic!("the script failed: {error:?}"),
-    };
-    assert!(log.expectations.iter().all(|e| e.matched), "{log:?}");
-    log
-}
-
-async fn finish_lenient(server: ScriptedServer) -> ServerLog {
-    match server.finish().await {
-        Ok(log) => log,
-        Err(error) => error.log.clone(),
-    }
-}
-
 /// A session already logged in (PREAUTH), for the tests of commands.
 async fn preauth(then: impl FnOnce(Script) -> Script) -> (mailwire::imap::Client, ScriptedServer) {
-    let script = then(
-        Script::new(Mode::Plain)
-            .send(b"* PREAUTH [CAPABILITY IMAP4rev1 ENABLE QRESYNC CONDSTORE IDLE] ready\r\n"),
-    );
-    let server = ScriptedServer::start(script).await.unwrap();
-    let client = client(server.port()).connect().await.unwrap();
-    (client, server)
+    imap::preauth("IMAP4rev1 ENABLE QRESYNC CONDSTORE IDLE", then).await
 }
 
 #[tokio::test]
@@ -78,7 +42,7 @@ async fn icloud_greeting_with_odd_tokens_then_sasl_ir_plain_and_capabilities_aft
         .send(ICLOUD_CAPABILITIES)
         .send(b"A2 OK CAPABILITY completed\r\n");
     let server = ScriptedServer::start(script).await.unwrap();
-    let client = with_login(client(server.port()), "name@icloud.com")
+    let client = with_login(builder(server.port()), "name@icloud.com")
         .connect()
         .await
         .unwrap();
@@ -87,8 +51,7 @@ async fn icloud_greeting_with_odd_tokens_then_sasl_ir_plain_and_capabilities_aft
     assert!(client.has_capability("list-status"));
     assert!(!client.has_capability("AUTH=PLAIN"));
     assert!(!client.has_capability("st11p00mm-iscream013"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -102,7 +65,7 @@ async fn plain_without_sasl_ir_waits_for_the_continuation_and_redacts_the_respon
         .expect_exact(plain("user"))
         .send(b"A1 OK [CAPABILITY IMAP4rev1 IDLE] logged in\r\n");
     let server = ScriptedServer::start(script).await.unwrap();
-    let client = with_login(client(server.port()), "user")
+    let client = with_login(builder(server.port()), "user")
         .transcript(move |_: mailwire::imap::Direction, bytes: &[u8]| {
             sink.lock().unwrap().extend_from_slice(bytes)
         })
@@ -111,8 +74,7 @@ async fn plain_without_sasl_ir_waits_for_the_continuation_and_redacts_the_respon
         .unwrap();
     // The tagged OK's list is taken as it is: no CAPABILITY command follows.
     assert!(client.has_capability("IDLE"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
     let transcript = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
     assert!(transcript.contains("<redacted>"), "{transcript}");
     assert!(!transcript.contains(&plain("user")), "{transcript}");
@@ -128,14 +90,13 @@ async fn authenticationfailed_on_plain_then_login_succeeds() {
         .expect_exact(format!("A2 LOGIN user {PASSWORD}"))
         .send(b"A2 OK [CAPABILITY IMAP4rev1 MOVE] LOGIN completed\r\n");
     let server = ScriptedServer::start(script).await.unwrap();
-    let client = with_login(client(server.port()), "user").connect().await;
+    let client = with_login(builder(server.port()), "user").connect().await;
     let client = match client {
         Ok(c) => c,
         Err(e) => panic!("{e:?} {:?}", server.finish().await),
     };
     assert!(client.has_capability("MOVE"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -152,14 +113,13 @@ async fn icloud_login_falls_back_to_the_name_part_of_the_address() {
         .expect_exact(format!("A3 AUTHENTICATE PLAIN {}", plain("name")))
         .send(b"A3 OK [CAPABILITY IMAP4rev1 IDLE] authenticated\r\n");
     let server = ScriptedServer::start(script).await.unwrap();
-    let client = with_login(client(server.port()), "name@icloud.com")
+    let client = with_login(builder(server.port()), "name@icloud.com")
         .provider(Some(&ICLOUD))
         .connect()
         .await
         .unwrap();
     assert!(client.has_capability("IDLE"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -167,11 +127,7 @@ async fn logindisabled_without_a_usable_mechanism_sends_nothing() {
     let script = Script::new(Mode::Plain)
         .send(b"* OK [CAPABILITY IMAP4rev1 LOGINDISABLED AUTH=GSSAPI] ready\r\n")
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(client(server.port()), "user")
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "user", |builder| builder).await;
     match &error {
         Error::LoginDisabled { offered, .. } => assert_eq!(offered, &["GSSAPI".to_owned()]),
         other => panic!("{other:?}"),
@@ -187,11 +143,7 @@ async fn throttling_as_no_is_retryable_and_not_a_wrong_password() {
         .expect_prefix("A1 AUTHENTICATE PLAIN ")
         .send(b"A1 NO Service temporarily unavailable\r\n")
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(client(server.port()), "user")
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "user", |builder| builder).await;
     assert!(matches!(error, Error::Throttled { .. }), "{error:?}");
     assert!(error.is_retryable());
     assert!(
@@ -209,11 +161,7 @@ async fn throttling_as_bad_at_login_is_retryable_and_not_a_wrong_password() {
         .send(b"* OK [CAPABILITY IMAP4rev1] ready\r\n")
         .expect_prefix("A1 LOGIN user ")
         .send(b"A1 BAD [UNAVAILABLE] Service temporarily unavailable\r\n");
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(client(server.port()), "user")
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "user", |builder| builder).await;
     assert!(
         matches!(
             error,
@@ -236,17 +184,16 @@ async fn a_wrong_icloud_password_is_a_credentials_error_with_the_app_password_hi
         .send(b"A1 NO [AUTHENTICATIONFAILED] Authentication failed\r\n")
         .expect_exact(format!("A2 LOGIN name {PASSWORD}"))
         .send(b"A2 NO [AUTHENTICATIONFAILED] Authentication failed\r\n");
-    let server = ScriptedServer::start(script).await.unwrap();
     let transcript = std::sync::Arc::new(std::sync::Mutex::new(Vec::<u8>::new()));
     let sink = transcript.clone();
-    let error = with_login(client(server.port()), "name@icloud.com")
-        .provider(Some(&ICLOUD))
-        .transcript(move |_: mailwire::imap::Direction, bytes: &[u8]| {
-            sink.lock().unwrap().extend_from_slice(bytes)
-        })
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "name@icloud.com", |builder| {
+        builder.provider(Some(&ICLOUD)).transcript(
+            move |_: mailwire::imap::Direction, bytes: &[u8]| {
+                sink.lock().unwrap().extend_from_slice(bytes)
+            },
+        )
+    })
+    .await;
     let transcript = String::from_utf8_lossy(&transcript.lock().unwrap()).into_owned();
     assert!(
         transcript.contains("A2 LOGIN name <redacted>"),
@@ -272,12 +219,10 @@ async fn preauth_on_a_starttls_connection_is_an_error_and_no_credential_is_sent(
     let script = Script::new(Mode::Plain)
         .send(b"* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] logged in already\r\n")
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(client(server.port()), "user")
-        .security(Security::StartTls)
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "user", |builder| {
+        builder.security(Security::StartTls)
+    })
+    .await;
     assert!(
         matches!(error, Error::PreauthWithoutTls { .. }),
         "{error:?}"
@@ -291,12 +236,10 @@ async fn starttls_not_advertised_is_an_error_and_no_credential_is_sent() {
     let script = Script::new(Mode::Plain)
         .send(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(client(server.port()), "user")
-        .security(Security::StartTls)
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "user", |builder| {
+        builder.security(Security::StartTls)
+    })
+    .await;
     assert!(
         matches!(error, Error::StartTlsUnavailable { .. }),
         "{error:?}"
@@ -312,12 +255,10 @@ async fn bytes_injected_after_the_starttls_ok_are_refused_and_nothing_follows() 
         .expect_exact("A1 STARTTLS")
         .send(b"A1 OK Begin TLS negotiation now\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] planted\r\n")
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(client(server.port()), "user")
-        .security(Security::StartTls)
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "user", |builder| {
+        builder.security(Security::StartTls)
+    })
+    .await;
     assert!(
         matches!(
             error,
@@ -345,7 +286,7 @@ async fn capabilities_and_data_from_before_tls_are_forgotten_after_starttls_and_
         .expect_exact(format!("A3 AUTHENTICATE PLAIN {}", plain("user")))
         .send(b"A3 OK [CAPABILITY IMAP4rev1 IDLE X-AFTER-LOGIN] authenticated\r\n");
     let server = ScriptedServer::start(script).await.unwrap();
-    let mut client = with_login(client(server.port()), "user")
+    let mut client = with_login(builder(server.port()), "user")
         .security(Security::StartTls)
         .tls(TlsConfig::only_roots_pem(ca.pem().as_bytes()).unwrap())
         .connect()
@@ -363,8 +304,7 @@ async fn capabilities_and_data_from_before_tls_are_forgotten_after_starttls_and_
     }
     // The EXISTS sent before TLS is not reported as if it were trusted.
     assert_eq!(client.take_events(), vec![]);
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert!(log.tls_established);
     assert!(!String::from_utf8_lossy(log.plaintext_unredacted()).contains("AUTHENTICATE"));
 }
@@ -406,8 +346,7 @@ async fn unilateral_exists_during_noop_reaches_the_events() {
         matches!(&events[2], Event::Fetch { seq: 2, .. }),
         "{events:?}"
     );
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -421,7 +360,7 @@ async fn a_server_trickling_a_byte_at_a_time_meets_the_response_deadline() {
             Duration::from_millis(50),
         );
     let server = ScriptedServer::start(script).await.unwrap();
-    let mut client = client(server.port())
+    let mut client = builder(server.port())
         .deadlines(Deadlines::all(SHORT).with_response(Duration::from_millis(500)))
         .connect()
         .await
@@ -457,8 +396,7 @@ async fn a_cancelled_command_is_finished_before_the_next_gets_its_own_answer() {
     assert!(client.has_capability("X-SECOND"));
     // The abandoned NOOP's unilateral data was kept.
     assert_eq!(client.take_events(), vec![Event::Exists(2)]);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -478,8 +416,7 @@ async fn enable_qresync_answered_without_enabled_is_not_counted_on() {
     assert_eq!(enabled.len(), 1, "{enabled:?}");
     assert!(client.is_enabled("CONDSTORE"));
     assert!(!client.is_enabled("QRESYNC"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -539,8 +476,7 @@ async fn a_large_literal_in_unsolicited_data_is_collected_and_reaches_the_events
         panic!("{items:?}");
     };
     assert_eq!(data.as_bytes(), &body[..]);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -551,7 +487,7 @@ async fn a_literal_larger_than_the_limit_is_a_clear_error() {
         .send(b"* 1 FETCH (BODY[] {5000000}\r\n")
         .read_until_close();
     let server = ScriptedServer::start(script).await.unwrap();
-    let mut client = client(server.port())
+    let mut client = builder(server.port())
         .limits(mailwire::limits::Limits::default().with_literal_len(1_000_000))
         .connect()
         .await
@@ -602,8 +538,7 @@ async fn a_value_the_wire_cannot_carry_is_refused_before_anything_is_sent() {
     assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
     // Nothing went out, and the session goes on with a fresh tag.
     client.noop().await.unwrap();
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert_eq!(log.received_unredacted(), b"A1 NOOP\r\n");
 }
 
@@ -625,8 +560,7 @@ async fn a_refusal_instead_of_the_literal_go_ahead_ends_the_command_and_the_lite
     );
     assert!(client.is_usable());
     client.noop().await.unwrap();
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert!(!log.received_text_unredacted().contains("Entwürfe"));
 }
 
@@ -646,6 +580,5 @@ async fn status_responses_without_text_and_alerts_become_events() {
     );
     assert_eq!(events[1], Event::Alert("Mailbox almost full".into()));
     assert!(matches!(&events[2], Event::Status(_)), "{events:?}");
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }

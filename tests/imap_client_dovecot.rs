@@ -5,45 +5,25 @@
 #[path = "support/servers.rs"]
 mod servers;
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use mailwire::imap::{ClientBuilder, Credentials, Error, Security};
+use mailwire::net::TranscriptLog;
+use servers::{Servers, sent_text};
 
-use mailwire::imap::{
-    ClientBuilder, Credentials, Deadlines, Direction, Error, Security, TlsConfig,
-};
-use servers::Servers;
-
-type Log = Arc<Mutex<Vec<(Direction, Vec<u8>)>>>;
-
-fn builder(servers: &Servers, security: Security, password: &str) -> (ClientBuilder, Log) {
-    let port = match security {
-        Security::ImplicitTls => servers.imaps_port,
-        _ => servers.imap_port,
-    };
-    let log: Log = Arc::default();
-    let sink = Arc::clone(&log);
-    let builder = ClientBuilder::new(servers.tls_name.clone(), port)
-        .security(security)
-        .tls(TlsConfig::only_roots_pem(&servers.ca_pem).expect("the test CA parses"))
-        .deadlines(Deadlines::all(Duration::from_secs(20)))
+/// user1 at Dovecot with `password`, every byte kept in the returned log.
+fn builder(
+    servers: &Servers,
+    security: Security,
+    password: &str,
+) -> (ClientBuilder, TranscriptLog) {
+    let log = TranscriptLog::new();
+    let builder = servers
+        .imap(security)
         .credentials(
             Credentials::new(servers.user1.address.clone(), password)
                 .expect("test credentials are valid"),
         )
-        .transcript(move |direction: Direction, bytes: &[u8]| {
-            sink.lock().unwrap().push((direction, bytes.to_vec()));
-        });
+        .transcript(log.clone());
     (builder, log)
-}
-
-fn sent_text(log: &Log) -> String {
-    let log = log.lock().unwrap();
-    let sent: Vec<u8> = log
-        .iter()
-        .filter(|(d, _)| matches!(d, Direction::Sent))
-        .flat_map(|(_, b)| b.clone())
-        .collect();
-    String::from_utf8_lossy(&sent).into_owned()
 }
 
 async fn full_session(security: Security) {

@@ -2,50 +2,45 @@
 //! server: a transcript in, an expectation out. iCloud's behaviours (RFC822 answered with
 //! nothing, no LITERAL+) each have a test named after them.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use mailwire::imap::codec::types::{Date, DateTime, Flag, Section, SequenceSet};
 use mailwire::imap::{
-    AppendOptions, Client, ClientBuilder, Deadlines, Error, Event, FetchQuery, Security,
+    AppendOptions, BodyFetched, Client, Error, Event, FetchQuery, FetchedMessage,
 };
-use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
+use support::imap::{ICLOUD_CAPABILITIES, finish, hang_up, preauth};
 
-const SHORT: Duration = Duration::from_secs(5);
-const ICLOUD_CAPABILITIES: &str = "XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 CONDSTORE ENABLE QRESYNC \
-QUOTA XAPPLELITERAL NAMESPACE UIDPLUS UNSELECT SORT ESEARCH ESORT CONTEXT=SORT WITHIN SASL-IR ID \
-IDLE X-APPLE-REMOTE-LINKS LIST-STATUS";
-
-async fn session(
-    capabilities: &str,
-    then: impl FnOnce(Script) -> Script,
-) -> (Client, ScriptedServer) {
-    let greeting = format!("* PREAUTH [CAPABILITY {capabilities}] ready\r\n");
-    let server = ScriptedServer::start(then(Script::new(Mode::Plain).send(greeting)))
+/// The messages of a UID FETCH that must succeed.
+async fn uid_fetched(
+    client: &mut Client,
+    set: &SequenceSet,
+    query: &FetchQuery,
+) -> Vec<FetchedMessage> {
+    client
+        .uid_fetch(set, query)
         .await
-        .unwrap();
-    let client = ClientBuilder::new("localhost", server.port())
-        .security(Security::Plaintext)
-        .deadlines(Deadlines::all(SHORT))
-        .connect()
+        .unwrap()
+        .collect()
         .await
-        .unwrap();
-    (client, server)
+        .unwrap()
 }
 
-async fn finish(server: ScriptedServer) -> ServerLog {
-    let log = match server.finish().await {
-        Ok(log) => log,
-        Err(error) => panic!("the script failed: {error:?}"),
-    };
-    assert!(log.expectations.iter().all(|e| e.matched), "{log:?}");
-    log
+/// The whole body of the message `uid`, which must be there, streamed into `out`.
+async fn whole_body(client: &mut Client, uid: u32, out: &mut Vec<u8>) -> BodyFetched {
+    client
+        .fetch_body_into(uid, &Section::default(), out)
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 const ENVELOPE: &str = r#"("Thu, 3 Dec 2026 10:00:00 +0000" "Hello" (("Ann" NIL "ann" "example.org")) NIL NIL (("Bob" NIL "bob" "example.org")) NIL NIL NIL "<1@example.org>")"#;
 
 #[tokio::test]
 async fn fetch_hands_out_each_message_as_its_response_arrives() {
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script
             .expect_exact("A1 FETCH 1:2 (FLAGS ENVELOPE RFC822.SIZE)")
             .send(format!(
@@ -81,7 +76,7 @@ async fn fetch_hands_out_each_message_as_its_response_arrives() {
 
 #[tokio::test]
 async fn a_flag_change_or_a_message_outside_the_set_goes_to_events_not_the_stream() {
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script
             .expect_exact("A1 UID FETCH 5:6 (UID FLAGS RFC822.SIZE)")
             // Another client flagged message 5: only FLAGS, though the size was asked.
@@ -94,21 +89,14 @@ async fn a_flag_change_or_a_message_outside_the_set_goes_to_events_not_the_strea
     })
     .await;
     let query = FetchQuery::new().uid().flags().size();
-    let messages = client
-        .uid_fetch(&SequenceSet::range(5, 6), &query)
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap();
+    let messages = uid_fetched(&mut client, &SequenceSet::range(5, 6), &query).await;
     let got: Vec<_> = messages.iter().map(|m| (m.uid(), m.size())).collect();
     assert_eq!(got, [(Some(5), Some(10)), (Some(6), Some(30))]);
     let events = client.take_events();
     assert_eq!(events.len(), 2, "{events:?}");
     assert!(matches!(&events[0], Event::Fetch { seq: 3, items } if items.len() == 2));
     assert!(matches!(&events[1], Event::Fetch { seq: 9, .. }));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -116,7 +104,7 @@ async fn icloud_answers_rfc822_with_no_data_so_bodies_are_fetched_with_body_peek
     // iCloud answers `FETCH n RFC822` OK with no message data: the client must never send
     // RFC822 (nor RFC822.TEXT), only BODY.PEEK[...], which it answers.
     let message = b"Subject: hi\r\n\r\nhello\r\n";
-    let (mut client, server) = session(ICLOUD_CAPABILITIES, |script| {
+    let (mut client, server) = preauth(ICLOUD_CAPABILITIES, |script| {
         script
             .expect_exact("A1 UID FETCH 7 (UID BODY.PEEK[])")
             .send(format!("* 1 FETCH (UID 7 BODY[] {{{}}}\r\n", message.len()))
@@ -134,34 +122,17 @@ async fn icloud_answers_rfc822_with_no_data_so_bodies_are_fetched_with_body_peek
     })
     .await;
     let mut body = Vec::new();
-    let fetched = client
-        .fetch_body_into(7, &Section::default(), &mut body)
-        .await
-        .unwrap()
-        .unwrap();
+    let fetched = whole_body(&mut client, 7, &mut body).await;
     assert_eq!(body, message);
     assert_eq!(fetched.written, message.len() as u64);
     let query = FetchQuery::new().uid().body(&[]);
-    let messages = client
-        .uid_fetch(&SequenceSet::single(7), &query)
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap();
+    let messages = uid_fetched(&mut client, &SequenceSet::single(7), &query).await;
     assert_eq!(messages[0].body(&[]), Some(&message[..]));
     let query = FetchQuery::new().uid().header().body(&[1]);
-    let messages = client
-        .uid_fetch(&SequenceSet::single(7), &query)
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap();
+    let messages = uid_fetched(&mut client, &SequenceSet::single(7), &query).await;
     assert_eq!(messages[0].header(), Some(&b"Subject: hi\r\n\r\n"[..]));
     assert_eq!(messages[0].body(&[1]), Some(&b"hello"[..]));
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     let sent = log.received_text_unredacted();
     assert!(!sent.contains("RFC822"), "{sent}");
 }
@@ -171,7 +142,7 @@ async fn a_body_far_above_the_streaming_threshold_streams_into_the_writer_in_bou
     const SIZE: usize = 5 * 1024 * 1024;
     let body: Vec<u8> = (0..SIZE).map(|i| b"abcdefghij\r\n"[i % 12]).collect();
     let wire = body.clone();
-    let (mut client, server) = session("IMAP4rev1", move |script| {
+    let (mut client, server) = preauth("IMAP4rev1", move |script| {
         script
             .expect_exact("A1 UID FETCH 42 (UID BODY.PEEK[])")
             .send(format!("* 3 FETCH (UID 42 BODY[] {{{SIZE}}}\r\n"))
@@ -182,11 +153,7 @@ async fn a_body_far_above_the_streaming_threshold_streams_into_the_writer_in_bou
     })
     .await;
     let mut out = Vec::new();
-    let fetched = client
-        .fetch_body_into(42, &Section::default(), &mut out)
-        .await
-        .unwrap()
-        .unwrap();
+    let fetched = whole_body(&mut client, 42, &mut out).await;
     assert!(out == body, "the bytes differ");
     assert_eq!(fetched.written, SIZE as u64);
     // The items around the literal are kept: UID before it, FLAGS after it.
@@ -209,13 +176,12 @@ async fn a_body_far_above_the_streaming_threshold_streams_into_the_writer_in_bou
         client.buffer_allocated()
     );
     client.noop().await.unwrap();
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
 async fn a_missing_message_gives_no_body_and_writes_nothing() {
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script
             .expect_exact("A1 UID FETCH 8 (UID BODY.PEEK[2])")
             .send("A1 OK no such message\r\n")
@@ -229,15 +195,14 @@ async fn a_missing_message_gives_no_body_and_writes_nothing() {
     let fetched = client.fetch_body_into(8, &section, &mut out).await.unwrap();
     assert!(fetched.is_none());
     assert!(out.is_empty());
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
 async fn a_pipelined_sync_writes_the_next_chunk_before_the_first_completes() {
     // The script takes both chunk commands before it answers either: a client that
     // waited for A1's completion before writing A2 would hang here.
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script
             .expect_exact("A1 UID FETCH 1:2 (UID FLAGS)")
             .expect_exact("A2 UID FETCH 3,5 (UID FLAGS)")
@@ -259,13 +224,12 @@ async fn a_pipelined_sync_writes_the_next_chunk_before_the_first_completes() {
     let mut uids: Vec<u32> = messages.iter().filter_map(|m| m.uid()).collect();
     uids.sort_unstable();
     assert_eq!(uids, [1, 2, 3, 5, 6]);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
 async fn a_no_ends_the_fetch_stream_with_its_error() {
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script
             .expect_exact("A1 FETCH 1 FLAGS")
             .send("A1 NO [SERVERBUG] Service temporarily broken\r\n")
@@ -279,13 +243,12 @@ async fn a_no_ends_the_fetch_stream_with_its_error() {
     assert!(matches!(result, Some(Err(Error::No { .. }))), "{result:?}");
     assert!(stream.next().await.is_none());
     drop(stream);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
 async fn binary_and_changedsince_are_refused_when_not_advertised() {
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script.expect_exact("A1 NOOP").send("A1 OK\r\n")
     })
     .await;
@@ -309,13 +272,12 @@ async fn binary_and_changedsince_are_refused_when_not_advertised() {
     );
     // Nothing was sent for those: the next command is A1.
     client.noop().await.unwrap();
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
 async fn changedsince_modseq_and_header_fields_go_out_as_asked() {
-    let (mut client, server) = session("IMAP4rev1 CONDSTORE", |script| {
+    let (mut client, server) = preauth("IMAP4rev1 CONDSTORE", |script| {
         script
             .expect_exact(
                 "A1 UID FETCH 1:* (UID FLAGS MODSEQ BODY.PEEK[HEADER.FIELDS (Subject)]) \
@@ -332,17 +294,10 @@ async fn changedsince_modseq_and_header_fields_go_out_as_asked() {
         .header_fields(&["Subject"])
         .unwrap()
         .changed_since(12345);
-    let messages = client
-        .uid_fetch(&SequenceSet::from_to_last(1), &query)
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap();
+    let messages = uid_fetched(&mut client, &SequenceSet::from_to_last(1), &query).await;
     assert_eq!(messages[0].modseq(), Some(12350));
     assert_eq!(messages[0].header(), Some(&b"Subject: x\r\n"[..]));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 // ---- APPEND ----
@@ -354,7 +309,7 @@ fn date() -> DateTime {
 #[tokio::test]
 async fn icloud_has_no_literal_plus_so_append_waits_for_the_continuation() {
     let message = b"Subject: hi\r\n\r\nhello\r\n";
-    let (mut client, server) = session(ICLOUD_CAPABILITIES, |script| {
+    let (mut client, server) = preauth(ICLOUD_CAPABILITIES, |script| {
         script
             .expect_exact(format!(
                 "A1 APPEND \"Sent Messages\" (\\Seen) \" 4-Dec-2026 09:30:00 +0100\" {{{}}}",
@@ -373,14 +328,13 @@ async fn icloud_has_no_literal_plus_so_append_waits_for_the_continuation() {
     };
     assert_eq!(appended.uid_validity, Some(1_700_000_000));
     assert_eq!(appended.uid, Some(3955));
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert!(log.received_text_unredacted().ends_with("hello\r\n\r\n"));
 }
 
 #[tokio::test]
 async fn a_no_instead_of_the_continuation_ends_append_cleanly() {
-    let (mut client, server) = session("IMAP4rev1", |script| {
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
         script
             .expect_exact("A1 APPEND Nowhere {5}")
             .send("A1 NO [TRYCREATE] Mailbox doesn't exist: Nowhere\r\n")
@@ -405,8 +359,7 @@ async fn a_no_instead_of_the_continuation_ends_append_cleanly() {
     // Nothing of the message was sent, and the session goes on.
     assert!(client.is_usable());
     client.noop().await.unwrap();
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert!(!log.received_text_unredacted().contains("hello"));
 }
 
@@ -418,7 +371,7 @@ async fn literal_plus_appends_a_streamed_reader_without_waiting() {
         .chain((0..300_000).map(|i| b"0123456789\r\n"[i % 12]))
         .collect();
     let len = message.len();
-    let (mut client, server) = session("IMAP4rev1 LITERAL+ UIDPLUS", move |script| {
+    let (mut client, server) = preauth("IMAP4rev1 LITERAL+ UIDPLUS", move |script| {
         script
             .expect_exact(format!("A1 APPEND Drafts (\\Draft) {{{len}+}}"))
             .read_until("\r\n\r\n0123")
@@ -432,15 +385,14 @@ async fn literal_plus_appends_a_streamed_reader_without_waiting() {
         .await
         .unwrap();
     assert_eq!(appended.uid, Some(12));
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     let received = log.received_unredacted();
     assert!(received.ends_with(&[&message[..], b"\r\n"].concat()));
 }
 
 #[tokio::test]
 async fn a_reader_shorter_than_announced_makes_the_session_unusable() {
-    let (mut client, server) = session("IMAP4rev1 LITERAL+", |script| {
+    let (mut client, server) = preauth("IMAP4rev1 LITERAL+", |script| {
         script
             .expect_exact("A1 APPEND INBOX {10+}")
             .read_until("short")
@@ -458,7 +410,7 @@ async fn a_reader_shorter_than_announced_makes_the_session_unusable() {
 
 #[tokio::test]
 async fn append_refuses_line_breaks_in_the_mailbox_and_nul_in_the_message() {
-    let (mut client, server) = session("IMAP4rev1", |script| script).await;
+    let (mut client, server) = preauth("IMAP4rev1", |script| script).await;
     let error = client
         .append("INBOX\r\nA9 LOGOUT", b"hi", &AppendOptions::new())
         .await
@@ -469,14 +421,13 @@ async fn append_refuses_line_breaks_in_the_mailbox_and_nul_in_the_message() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert!(log.received_unredacted().is_empty());
 }
 
 #[tokio::test]
 async fn icloud_throttling_during_a_fetch_is_a_retryable_error_not_a_failure() {
-    let (mut client, server) = session(ICLOUD_CAPABILITIES, |script| {
+    let (mut client, server) = preauth(ICLOUD_CAPABILITIES, |script| {
         script
             .expect_exact("A1 UID FETCH 1:* (UID FLAGS)")
             .send("* 1 FETCH (UID 3 FLAGS ())\r\n")
@@ -493,6 +444,5 @@ async fn icloud_throttling_during_a_fetch_is_a_retryable_error_not_a_failure() {
     assert!(error.is_retryable());
     drop(stream);
     client.noop().await.unwrap();
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }

@@ -19,32 +19,15 @@
 //! | a literal larger than the limit | `a_literal_larger_than_the_limit_is_a_clear_error` | `imap_client.rs` |
 //! | a line without end, past the line limit | `an_endless_line_is_cut_at_the_line_limit` | here |
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use mailwire::imap::codec::types::Section;
-use mailwire::imap::{ClientBuilder, Credentials, Deadlines, Error, Security};
+use mailwire::imap::{Deadlines, Error, Security};
 use mailwire::limits::Limits;
 use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
-
-const PASSWORD: &str = "s3cret-app-password";
-const SHORT: Duration = Duration::from_secs(5);
-
-fn builder(port: u16) -> ClientBuilder {
-    ClientBuilder::new("localhost", port)
-        .security(Security::Plaintext)
-        .deadlines(Deadlines::all(SHORT))
-}
-
-fn with_login(builder: ClientBuilder) -> ClientBuilder {
-    builder.credentials(Credentials::new("name@icloud.com", PASSWORD).unwrap())
-}
-
-async fn finish_lenient(server: ScriptedServer) -> ServerLog {
-    match server.finish().await {
-        Ok(log) => log,
-        Err(error) => error.log.clone(),
-    }
-}
+use support::imap::{PASSWORD, SHORT, builder, failed_login, finish_lenient};
 
 /// The password, in any form a login could carry it, is nowhere in what the server read.
 fn assert_no_credential(log: &ServerLog) {
@@ -60,12 +43,10 @@ async fn starttls_refused(answer: &'static [u8]) -> (Error, ServerLog) {
         .expect_exact("A1 STARTTLS")
         .send(answer)
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let error = with_login(builder(server.port()))
-        .security(Security::StartTls)
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "name@icloud.com", |builder| {
+        builder.security(Security::StartTls)
+    })
+    .await;
     let log = finish_lenient(server).await;
     (error, log)
 }
@@ -173,13 +154,11 @@ async fn a_greeting_trickled_a_byte_at_a_time_meets_the_deadline_and_no_credenti
             Duration::from_millis(50),
         )
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
     let started = Instant::now();
-    let error = with_login(builder(server.port()))
-        .deadlines(Deadlines::all(SHORT).with_response(Duration::from_millis(500)))
-        .connect()
-        .await
-        .unwrap_err();
+    let (error, server) = failed_login(script, "name@icloud.com", |builder| {
+        builder.deadlines(Deadlines::all(SHORT).with_response(Duration::from_millis(500)))
+    })
+    .await;
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert!(
         started.elapsed() < Duration::from_secs(2),

@@ -4,13 +4,15 @@
 //! and an expectation out; the transcript also shows that nothing but `DONE` is written
 //! during IDLE.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use mailwire::imap::codec::types::{FetchItem, Flag};
-use mailwire::imap::{Client, ClientBuilder, Deadlines, Error, Event, Security};
-use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
+use mailwire::imap::{Client, Deadlines, Error, Event, Idle};
+use mailwire::testing::{Mode, Script, ScriptedServer};
+use support::imap::{SHORT, connect, hang_up};
 
-const SHORT: Duration = Duration::from_secs(5);
 const WITH_IDLE: &[u8] = b"* PREAUTH [CAPABILITY IMAP4rev1 IDLE] ready\r\n";
 const WITHOUT_IDLE: &[u8] = b"* PREAUTH [CAPABILITY IMAP4rev1] ready\r\n";
 /// The SELECT every session starts with (tag A1): ten messages.
@@ -28,32 +30,23 @@ async fn session(
             .expect_exact("A1 SELECT INBOX")
             .send(SELECTED),
     );
-    let server = ScriptedServer::start(script).await.unwrap();
-    let mut client = ClientBuilder::new("localhost", server.port())
-        .security(Security::Plaintext)
-        .deadlines(deadlines)
-        .connect()
-        .await
-        .unwrap();
+    let (mut client, server) = connect(script, |builder| builder.deadlines(deadlines)).await;
     assert_eq!(client.select("INBOX").await.unwrap().exists, 10);
     (client, server)
 }
 
-async fn finish(server: ScriptedServer) -> ServerLog {
-    let log = match server.finish().await {
-        Ok(log) => log,
-        Err(error) => panic!("the script failed: {error:?}"),
-    };
-    assert!(log.expectations.iter().all(|e| e.matched), "{log:?}");
-    log
-}
-
-/// What the client wrote after its SELECT.
-fn written_after_select(log: &ServerLog) -> String {
-    let text = log.received_text_unredacted();
+/// Hangs up, checks the script ran to its end, and returns what the client wrote after
+/// its SELECT.
+async fn written_after_select(client: Client, server: ScriptedServer) -> String {
+    let text = hang_up(client, server).await.received_text_unredacted();
     text.split_once("A1 SELECT INBOX\r\n")
         .map(|(_, rest)| rest.to_owned())
         .unwrap_or(text)
+}
+
+/// The next event of an IDLE that must not fail, waiting at most [`SHORT`].
+async fn next(idle: &mut Idle<'_>) -> Option<Event> {
+    idle.next_event(SHORT).await.unwrap()
 }
 
 fn seen_flags(event: &Event) -> Option<(u32, Vec<Flag<'static>>)> {
@@ -79,27 +72,22 @@ async fn icloud_pushes_before_the_continuation_are_kept_and_update_the_mailbox()
     })
     .await;
     let mut idle = client.idle().await.unwrap();
-    let first = idle.next_event(SHORT).await.unwrap().unwrap();
+    let first = next(&mut idle).await.unwrap();
     assert_eq!(
         seen_flags(&first),
         Some((11, vec![Flag::Seen])),
         "{first:?}"
     );
-    assert_eq!(
-        idle.next_event(SHORT).await.unwrap(),
-        Some(Event::Exists(12))
-    );
-    assert_eq!(
-        idle.next_event(SHORT).await.unwrap(),
-        Some(Event::Expunge(3))
-    );
+    assert_eq!(next(&mut idle).await, Some(Event::Exists(12)));
+    assert_eq!(next(&mut idle).await, Some(Event::Expunge(3)));
     assert_eq!(idle.done().await.unwrap(), vec![]);
     // 10, then EXISTS 12, then one expunged.
     assert_eq!(client.selected().map(|s| s.exists), Some(11));
     assert!(client.is_usable());
-    drop(client);
-    let log = finish(server).await;
-    assert_eq!(written_after_select(&log), "A2 IDLE\r\nDONE\r\n");
+    assert_eq!(
+        written_after_select(client, server).await,
+        "A2 IDLE\r\nDONE\r\n"
+    );
 }
 
 #[tokio::test]
@@ -121,19 +109,17 @@ async fn pushes_come_as_they_arrive_and_events_after_done_are_returned_by_done()
         None
     );
     let started = Instant::now();
-    assert_eq!(
-        idle.next_event(SHORT).await.unwrap(),
-        Some(Event::Exists(11))
-    );
+    assert_eq!(next(&mut idle).await, Some(Event::Exists(11)));
     assert!(started.elapsed() < Duration::from_secs(2));
     let after = idle.done().await.unwrap();
     assert_eq!(after.len(), 2, "{after:?}");
     assert_eq!(after[0], Event::Exists(12));
     assert_eq!(seen_flags(&after[1]), Some((4, vec![Flag::Flagged])));
     assert_eq!(client.selected().map(|s| s.exists), Some(12));
-    drop(client);
-    let log = finish(server).await;
-    assert_eq!(written_after_select(&log), "A2 IDLE\r\nDONE\r\n");
+    assert_eq!(
+        written_after_select(client, server).await,
+        "A2 IDLE\r\nDONE\r\n"
+    );
 }
 
 #[tokio::test]
@@ -153,20 +139,15 @@ async fn idle_is_renewed_with_done_then_idle_after_the_configured_renewal_delay(
     .await;
     let mut idle = client.idle().await.unwrap();
     let started = Instant::now();
-    assert_eq!(
-        idle.next_event(SHORT).await.unwrap(),
-        Some(Event::Exists(11))
-    );
+    assert_eq!(next(&mut idle).await, Some(Event::Exists(11)));
     let waited = started.elapsed();
     assert!(
         waited >= Duration::from_millis(900) && waited < Duration::from_secs(3),
         "{waited:?}"
     );
     assert_eq!(idle.done().await.unwrap(), vec![]);
-    drop(client);
-    let log = finish(server).await;
     assert_eq!(
-        written_after_select(&log),
+        written_after_select(client, server).await,
         "A2 IDLE\r\nDONE\r\nA3 IDLE\r\nDONE\r\n"
     );
 }
@@ -189,14 +170,10 @@ async fn a_silent_but_live_connection_passes_the_keepalive_check_and_idle_goes_o
     })
     .await;
     let mut idle = client.idle().await.unwrap();
-    assert_eq!(
-        idle.next_event(SHORT).await.unwrap(),
-        Some(Event::Exists(11))
-    );
+    assert_eq!(next(&mut idle).await, Some(Event::Exists(11)));
     assert_eq!(idle.done().await.unwrap(), vec![]);
     assert!(client.is_usable());
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -228,9 +205,10 @@ async fn a_stall_during_idle_is_found_by_the_keepalive_and_ends_in_a_timeout() {
         client.noop().await.unwrap_err(),
         Error::Unusable { .. }
     ));
-    drop(client);
-    let log = finish(server).await;
-    assert_eq!(written_after_select(&log), "A2 IDLE\r\nDONE\r\n");
+    assert_eq!(
+        written_after_select(client, server).await,
+        "A2 IDLE\r\nDONE\r\n"
+    );
 }
 
 #[tokio::test]
@@ -251,9 +229,10 @@ async fn without_idle_advertised_wait_for_changes_polls_with_noop() {
     assert!(started.elapsed() >= Duration::from_millis(200));
     assert_eq!(events, vec![Event::Exists(11)]);
     assert_eq!(client.selected().map(|s| s.exists), Some(11));
-    drop(client);
-    let log = finish(server).await;
-    assert_eq!(written_after_select(&log), "A2 NOOP\r\nA3 NOOP\r\n");
+    assert_eq!(
+        written_after_select(client, server).await,
+        "A2 NOOP\r\nA3 NOOP\r\n"
+    );
 }
 
 #[tokio::test]
@@ -276,9 +255,10 @@ async fn with_idle_advertised_wait_for_changes_idles_and_gives_the_same_events()
     assert_eq!(events.len(), 2, "{events:?}");
     assert!(matches!(&events[0], Event::Status(_)), "{events:?}");
     assert_eq!(events[1], Event::Exists(11));
-    drop(client);
-    let log = finish(server).await;
-    assert_eq!(written_after_select(&log), "A2 IDLE\r\nDONE\r\n");
+    assert_eq!(
+        written_after_select(client, server).await,
+        "A2 IDLE\r\nDONE\r\n"
+    );
 }
 
 #[tokio::test]
@@ -296,8 +276,7 @@ async fn wait_for_changes_returns_nothing_when_nothing_changes_in_time() {
         .await
         .unwrap();
     assert_eq!(events, vec![]);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -321,9 +300,10 @@ async fn a_dropped_idle_handle_sends_done_and_the_next_noop_gets_its_own_answer(
         vec![Event::Exists(11), Event::Exists(12), Event::Expunge(2)]
     );
     assert_eq!(client.selected().map(|s| s.exists), Some(11));
-    drop(client);
-    let log = finish(server).await;
-    assert_eq!(written_after_select(&log), "A2 IDLE\r\nDONE\r\nA3 NOOP\r\n");
+    assert_eq!(
+        written_after_select(client, server).await,
+        "A2 IDLE\r\nDONE\r\nA3 NOOP\r\n"
+    );
 }
 
 #[tokio::test]
@@ -341,13 +321,9 @@ async fn a_next_event_cancelled_by_the_caller_loses_nothing() {
     let mut idle = client.idle().await.unwrap();
     let cancelled = tokio::time::timeout(Duration::from_millis(100), idle.next_event(SHORT)).await;
     assert!(cancelled.is_err());
-    assert_eq!(
-        idle.next_event(SHORT).await.unwrap(),
-        Some(Event::Exists(11))
-    );
+    assert_eq!(next(&mut idle).await, Some(Event::Exists(11)));
     assert_eq!(idle.done().await.unwrap(), vec![]);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -364,6 +340,5 @@ async fn idle_refused_by_a_server_without_it_is_a_bad_and_the_client_goes_on() {
     assert!(matches!(error, Error::Bad { .. }), "{error:?}");
     assert!(client.is_usable());
     assert_eq!(client.noop().await.unwrap(), vec![]);
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }

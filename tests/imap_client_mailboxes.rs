@@ -4,20 +4,15 @@
 //! iCloud behaviours these commands meet. Each test is a transcript in and an expectation
 //! out.
 
+mod support;
+
 use std::time::Duration;
 
 use mailwire::imap::codec::types::{Code, Flag, MailboxAttribute};
-use mailwire::imap::{
-    Client, ClientBuilder, Deadlines, Error, Event, MailboxRole, Security, find_role,
-};
+use mailwire::imap::{Client, Error, Event, MailboxRole, find_role};
 use mailwire::provider::ICLOUD;
-use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
-
-/// iCloud's capabilities after login: LIST-STATUS and CONDSTORE, no SPECIAL-USE, no
-/// LIST-EXTENDED.
-const ICLOUD_CAPABILITIES: &str = "XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 CONDSTORE ENABLE QRESYNC \
-QUOTA XAPPLELITERAL NAMESPACE UIDPLUS UNSELECT SORT ESEARCH ESORT CONTEXT=SORT WITHIN SASL-IR \
-ID IDLE X-APPLE-REMOTE-LINKS LIST-STATUS";
+use mailwire::testing::{Mode, Script, ScriptedServer};
+use support::imap::{ICLOUD_CAPABILITIES, connect, hang_up, preauth_greeting};
 
 /// A session already logged in (PREAUTH) with `capabilities`, as iCloud when `icloud`.
 async fn session(
@@ -25,27 +20,11 @@ async fn session(
     icloud: bool,
     then: impl FnOnce(Script) -> Script,
 ) -> (Client, ScriptedServer) {
-    let greeting = format!("* PREAUTH [CAPABILITY {capabilities}] ready\r\n");
-    let script = then(Script::new(Mode::Plain).send(greeting));
-    let server = ScriptedServer::start(script).await.unwrap();
-    let client = ClientBuilder::new("localhost", server.port())
-        .security(Security::Plaintext)
-        .deadlines(Deadlines::all(Duration::from_secs(5)))
-        .provider(icloud.then_some(&ICLOUD))
-        .connect()
-        .await
-        .unwrap();
-    (client, server)
-}
-
-async fn finish(client: Client, server: ScriptedServer) -> ServerLog {
-    drop(client);
-    let log = match server.finish().await {
-        Ok(log) => log,
-        Err(error) => panic!("the script failed: {error:?}"),
-    };
-    assert!(log.expectations.iter().all(|e| e.matched), "{log:?}");
-    log
+    let script = then(Script::new(Mode::Plain).send(preauth_greeting(capabilities)));
+    connect(script, |builder| {
+        builder.provider(icloud.then_some(&ICLOUD))
+    })
+    .await
 }
 
 #[tokio::test]
@@ -96,7 +75,7 @@ async fn list_asks_for_special_use_and_status_and_decodes_names() {
     assert_eq!(mailboxes[2].status, None);
     // The EXISTS that came along is no mailbox: it is an event.
     assert_eq!(client.take_events(), vec![Event::Exists(3)]);
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -112,7 +91,7 @@ async fn list_without_extensions_sends_a_plain_list_and_encodes_the_pattern() {
     assert_eq!(mailboxes[0].name, "Entwürfe/Alt");
     assert_eq!(mailboxes[0].role, None);
     assert!(mailboxes[0].selectable);
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -146,7 +125,7 @@ async fn icloud_sent_messages_and_deleted_messages_marked_without_special_use_ad
     assert_eq!(mailboxes[3].role, Some(MailboxRole::Sent));
     assert_eq!(mailboxes[3].role_by_attribute(), None);
     assert!(find_role(&mailboxes, MailboxRole::Junk).is_none());
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -175,7 +154,7 @@ async fn icloud_archive_junk_and_drafts_without_attributes_found_by_name() {
     }
     // A folder deeper in the tree is not taken for the account's archive.
     assert_eq!(mailboxes[5].role, None);
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -228,7 +207,7 @@ async fn icloud_notes_folder_listed_not_selectable_and_select_refused_nonexisten
     assert!(client.selected().is_none());
     assert!(client.is_usable());
     client.noop().await.unwrap();
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -259,7 +238,7 @@ async fn icloud_uidvalidity_without_text_during_select() {
     assert_eq!(state.name.as_ref().unwrap().as_bytes(), b"Sent Messages");
     // The answer is the state, not events.
     assert_eq!(client.take_events(), vec![]);
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -291,7 +270,7 @@ async fn select_state_follows_unilateral_data_and_unselect_clears_it() {
     assert_eq!(client.selected().unwrap().exists, 5);
     client.unselect().await.unwrap();
     assert!(client.selected().is_none());
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -318,7 +297,7 @@ async fn examine_is_read_only_and_unselect_falls_back_to_close_without_unselect(
     client.close().await.unwrap();
     assert!(client.selected().is_none());
     assert_eq!(client.take_events(), vec![]);
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -339,7 +318,7 @@ async fn a_read_write_mailbox_is_left_without_unselect_by_examining_nowhere_not_
     client.unselect().await.unwrap();
     assert!(client.selected().is_none());
     client.noop().await.unwrap();
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -365,7 +344,7 @@ async fn a_failed_unselect_keeps_the_state_the_server_still_has() {
         "{error:?}"
     );
     assert!(client.selected().is_some());
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -388,7 +367,7 @@ async fn status_asks_for_highestmodseq_only_with_condstore() {
     assert_eq!(status.highest_modseq, Some(5));
     // Another mailbox's STATUS is not this answer.
     assert!(matches!(&client.take_events()[..], [Event::Other(_)]));
-    finish(client, server).await;
+    hang_up(client, server).await;
 
     let (mut client, server) = session("IMAP4rev1", false, |script| {
         script
@@ -398,7 +377,7 @@ async fn status_asks_for_highestmodseq_only_with_condstore() {
     .await;
     let status = client.status("INBOX").await.unwrap();
     assert_eq!((status.messages, status.uid_next), (Some(0), None));
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -436,7 +415,7 @@ async fn create_rename_subscribe_unsubscribe_delete_send_encoded_names() {
         ),
         "{error:?}"
     );
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -468,7 +447,7 @@ async fn names_with_cr_lf_or_nul_are_refused_before_anything_is_sent() {
     }
     assert!(client.is_usable());
     client.noop().await.unwrap();
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -496,7 +475,7 @@ async fn getquotaroot_without_quota_is_refused_before_anything_is_sent() {
         "{error}"
     );
     client.noop().await.unwrap();
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -521,7 +500,7 @@ async fn getquotaroot_returns_the_roots_and_their_usage() {
         resources,
         [("STORAGE", 10, 512_000), ("MESSAGE", 3, 100_000)]
     );
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -540,7 +519,7 @@ async fn namespace_returns_the_three_lists_with_decoded_prefixes() {
     assert!(namespaces.other.is_empty());
     assert_eq!(namespaces.shared[0].prefix, "#日本/");
     assert_eq!(namespaces.shared[1].delimiter, None);
-    finish(client, server).await;
+    hang_up(client, server).await;
 
     let (mut client, server) = session("IMAP4rev1", false, |script| script).await;
     assert!(matches!(
@@ -550,7 +529,7 @@ async fn namespace_returns_the_three_lists_with_decoded_prefixes() {
             ..
         })
     ));
-    finish(client, server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -571,5 +550,5 @@ async fn a_cancelled_select_leaves_no_mailbox_selected_and_the_session_usable() 
     // for its own or for a selected state no one confirmed.
     assert_eq!(client.noop().await.unwrap(), vec![]);
     assert!(client.selected().is_none());
-    finish(client, server).await;
+    hang_up(client, server).await;
 }

@@ -2,16 +2,13 @@
 //! EXPUNGE against the scripted server: each test is a transcript in and an expectation
 //! out, and checks every byte the client sent.
 
-use std::time::Duration;
+mod support;
 
 use mailwire::imap::codec::types::{Code, Flag, SearchKey, SequenceSet};
-use mailwire::imap::{Client, ClientBuilder, Deadlines, Error, Event, FlagChange, Security};
-use mailwire::testing::{Mode, Script, ScriptedServer};
+use mailwire::imap::{Client, Error, Event, FlagChange};
+use mailwire::testing::{Script, ScriptedServer};
+use support::imap::{ICLOUD_CAPABILITIES, hang_up, preauth};
 
-/// iCloud's capabilities after login: UIDPLUS and ESEARCH, no MOVE.
-const ICLOUD: &str = "XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 CONDSTORE ENABLE QRESYNC QUOTA \
-XAPPLELITERAL NAMESPACE UIDPLUS UNSELECT SORT ESEARCH ESORT CONTEXT=SORT WITHIN SASL-IR ID \
-IDLE X-APPLE-REMOTE-LINKS LIST-STATUS";
 /// A server with neither MOVE nor UIDPLUS nor ESEARCH.
 const BARE: &str = "IMAP4rev1 IDLE";
 /// A server with MOVE and UIDPLUS (as Dovecot).
@@ -23,32 +20,17 @@ async fn session(
     capabilities: &str,
     then: impl FnOnce(Script) -> Script,
 ) -> (Client, ScriptedServer) {
-    let greeting = format!("* PREAUTH [CAPABILITY {capabilities}] ready\r\n");
-    let script = then(Script::new(Mode::Plain).send(greeting)).read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let client = ClientBuilder::new("localhost", server.port())
-        .security(Security::Plaintext)
-        .deadlines(Deadlines::all(Duration::from_secs(5)))
-        .connect()
-        .await
-        .unwrap();
-    (client, server)
+    preauth(capabilities, |script| then(script).read_until_close()).await
 }
 
 /// Hangs up and returns every line the client sent, after checking each expectation met.
 async fn sent(client: Client, server: ScriptedServer) -> String {
-    drop(client);
-    let log = match server.finish().await {
-        Ok(log) => log,
-        Err(error) => panic!("the script failed: {error:?}"),
-    };
-    assert!(log.expectations.iter().all(|e| e.matched), "{log:?}");
-    log.received_text_unredacted()
+    hang_up(client, server).await.received_text_unredacted()
 }
 
 #[tokio::test]
 async fn icloud_without_move_moves_by_uid_copy_store_deleted_and_uid_expunge_of_those_uids() {
-    let (mut client, server) = session(ICLOUD, |s| {
+    let (mut client, server) = session(ICLOUD_CAPABILITIES, |s| {
         s.expect_exact("A1 UID COPY 10:12 \"Deleted Messages\"")
             // Message 11 was gone already: COPYUID names only what was copied.
             .send(b"A1 OK [COPYUID 1700 10,12 501:502] Copy completed\r\n")
@@ -78,7 +60,7 @@ async fn icloud_without_move_moves_by_uid_copy_store_deleted_and_uid_expunge_of_
 
 #[tokio::test]
 async fn icloud_without_move_turns_message_numbers_into_uids_before_anything_is_expunged() {
-    let (mut client, server) = session(ICLOUD, |s| {
+    let (mut client, server) = session(ICLOUD_CAPABILITIES, |s| {
         s.expect_exact("A1 UID SEARCH RETURN (ALL) 2:3")
             .send(b"* ESEARCH (TAG \"A1\") UID ALL 40,44\r\nA1 OK Search completed\r\n")
             .expect_exact("A2 UID COPY 40,44 Archive")
@@ -104,7 +86,7 @@ async fn icloud_without_move_turns_message_numbers_into_uids_before_anything_is_
 
 #[tokio::test]
 async fn icloud_without_move_resolves_a_star_before_copying_so_a_new_arrival_is_never_expunged() {
-    let (mut client, server) = session(ICLOUD, |s| {
+    let (mut client, server) = session(ICLOUD_CAPABILITIES, |s| {
         s.expect_exact("A1 UID SEARCH RETURN (ALL) UID 40:*")
             .send(b"* ESEARCH (TAG \"A1\") UID ALL 40:41\r\nA1 OK done\r\n")
             .expect_exact("A2 UID COPY 40:41 Archive")
@@ -210,7 +192,7 @@ async fn move_by_copy_can_be_chosen_where_move_is_advertised() {
 
 #[tokio::test]
 async fn icloud_parse_error_reaches_the_caller_as_bad_with_its_text() {
-    let (mut client, server) = session(ICLOUD, |s| {
+    let (mut client, server) = session(ICLOUD_CAPABILITIES, |s| {
         s.expect_exact("A1 UID SEARCH RETURN (MIN MAX COUNT ALL) UNSEEN")
             .send(b"A1 BAD Parse Error (took 0 ms)\r\n")
             .expect_exact("A2 NOOP")
@@ -257,7 +239,7 @@ async fn a_plain_search_lists_numbers_and_the_highest_modseq() {
 
 #[tokio::test]
 async fn esearch_with_a_non_ascii_subject_sends_charset_utf8_and_a_literal() {
-    let (mut client, server) = session(ICLOUD, |s| {
+    let (mut client, server) = session(ICLOUD_CAPABILITIES, |s| {
         s.expect_exact("A1 UID SEARCH RETURN (MIN MAX COUNT ALL) CHARSET UTF-8 SUBJECT {7}")
             .send(b"+ Ready for literal data\r\n")
             .expect_exact("Grüße UNSEEN")
@@ -421,7 +403,7 @@ async fn expunge_and_uid_expunge_return_numbers_and_vanished_uids() {
 
 #[tokio::test]
 async fn line_breaks_in_a_mailbox_name_or_a_search_string_are_refused_before_sending() {
-    let (mut client, server) = session(ICLOUD, |s| s).await;
+    let (mut client, server) = session(ICLOUD_CAPABILITIES, |s| s).await;
     for error in [
         client
             .uid_copy(&SequenceSet::single(1), "Archive\r\nA9 DELETE INBOX")

@@ -4,15 +4,14 @@
 //! without IDLE is polled, throttling at reconnect is waited out with a growing delay,
 //! and a wrong password ends the watcher.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
-use mailwire::imap::{
-    Backoff, ClientBuilder, Credentials, Deadlines, Error, FetchQuery, Security, WatchEvent,
-    Watcher,
-};
+use mailwire::imap::{Backoff, Error, FetchQuery, WatchEvent, Watcher};
 use mailwire::testing::{Mode, Script, ScriptedServer};
+use support::imap::{PASSWORD, SHORT, builder, with_login};
 
-const SHORT: Duration = Duration::from_secs(5);
 /// What a test waits to be sure no further event comes.
 const QUIET: Duration = Duration::from_millis(400);
 const CONDSTORE: &[u8] = b"* PREAUTH [CAPABILITY IMAP4rev1 IDLE CONDSTORE ESEARCH] ready\r\n";
@@ -20,13 +19,29 @@ const PLAIN_IDLE: &[u8] = b"* PREAUTH [CAPABILITY IMAP4rev1 IDLE] ready\r\n";
 const NO_IDLE: &[u8] = b"* PREAUTH [CAPABILITY IMAP4rev1] ready\r\n";
 
 fn watcher(server: &ScriptedServer) -> Watcher {
-    let builder = ClientBuilder::new("localhost", server.port())
-        .security(Security::Plaintext)
-        .deadlines(Deadlines::all(SHORT));
-    Watcher::new(builder, "INBOX").backoff(Backoff {
+    Watcher::new(builder(server.port()), "INBOX").backoff(Backoff {
         first: Duration::from_millis(20),
         cap: Duration::from_millis(80),
     })
+}
+
+/// A watcher of INBOX on a scripted server serving one connection with each of `scripts`,
+/// in turn.
+async fn watching(scripts: Vec<Script>) -> (Watcher, ScriptedServer) {
+    let server = ScriptedServer::start_many(scripts).await.unwrap();
+    (watcher(&server), server)
+}
+
+/// The next event, which must be a reconnect: its error, attempt and delay.
+async fn reconnecting(watcher: &mut Watcher) -> (Error, u32, Duration) {
+    match next(watcher).await {
+        WatchEvent::Reconnecting {
+            error,
+            attempt,
+            delay,
+        } => (error, attempt, delay),
+        other => panic!("expected a reconnect, got {other:?}"),
+    }
 }
 
 async fn next(watcher: &mut Watcher) -> WatchEvent {
@@ -69,7 +84,9 @@ async fn lines(watcher: &mut Watcher, n: usize) -> Vec<String> {
     out
 }
 
-async fn finish(server: ScriptedServer) {
+/// Ends the watcher, then checks every connection's script ran to its end.
+async fn finish(watcher: Watcher, server: ScriptedServer) {
+    drop(watcher);
     for (index, outcome) in server.finish_all().await.into_iter().enumerate() {
         match outcome {
             Ok(log) => assert!(
@@ -103,8 +120,7 @@ async fn pushes_during_idle_become_events_by_uid() {
         .send(b"+ idling\r\n* VANISHED 11\r\n")
         .expect_exact("DONE")
         .send(b"A6 OK done\r\n");
-    let server = ScriptedServer::start(script).await.unwrap();
-    let mut watcher = watcher(&server);
+    let (mut watcher, server) = watching(vec![script]).await;
     assert_eq!(
         lines(&mut watcher, 6).await,
         [
@@ -121,8 +137,7 @@ async fn pushes_during_idle_become_events_by_uid() {
         watcher.messages().map(|(uid, _)| uid).collect::<Vec<_>>(),
         [12]
     );
-    drop(watcher);
-    finish(server).await;
+    finish(watcher, server).await;
 }
 
 #[tokio::test]
@@ -150,17 +165,12 @@ async fn a_connection_closed_mid_idle_is_resynced_with_changedsince_and_reports_
         .expect_exact("A4 IDLE")
         .send(b"+ idling\r\n")
         .read_until_close();
-    let server = ScriptedServer::start_many(vec![first, second])
-        .await
-        .unwrap();
-    let mut watcher = watcher(&server);
+    let (mut watcher, server) = watching(vec![first, second]).await;
     assert_eq!(
         lines(&mut watcher, 3).await,
         ["new 10 [Seen]", "new 11 []", "new 12 []"]
     );
-    let WatchEvent::Reconnecting { error, attempt, .. } = next(&mut watcher).await else {
-        panic!("expected a reconnect");
-    };
+    let (error, attempt, _) = reconnecting(&mut watcher).await;
     assert!(error.is_retryable(), "{error:?}");
     assert_eq!(attempt, 1);
     assert_eq!(
@@ -173,8 +183,7 @@ async fn a_connection_closed_mid_idle_is_resynced_with_changedsince_and_reports_
         ]
     );
     quiet(&mut watcher).await;
-    drop(watcher);
-    finish(server).await;
+    finish(watcher, server).await;
 }
 
 #[tokio::test]
@@ -197,14 +206,9 @@ async fn a_new_uidvalidity_after_a_bye_is_reported_as_a_full_resync() {
         .expect_exact("A3 IDLE")
         .send(b"+ idling\r\n")
         .read_until_close();
-    let server = ScriptedServer::start_many(vec![first, second])
-        .await
-        .unwrap();
-    let mut watcher = watcher(&server);
+    let (mut watcher, server) = watching(vec![first, second]).await;
     assert_eq!(lines(&mut watcher, 1).await, ["new 10 []"]);
-    let WatchEvent::Reconnecting { error, .. } = next(&mut watcher).await else {
-        panic!("expected a reconnect");
-    };
+    let (error, ..) = reconnecting(&mut watcher).await;
     assert!(matches!(error, Error::Bye { .. }), "{error:?}");
     assert_eq!(
         lines(&mut watcher, 1).await,
@@ -212,8 +216,7 @@ async fn a_new_uidvalidity_after_a_bye_is_reported_as_a_full_resync() {
     );
     quiet(&mut watcher).await;
     assert_eq!(watcher.uid_validity(), Some(8));
-    drop(watcher);
-    finish(server).await;
+    finish(watcher, server).await;
 }
 
 #[tokio::test]
@@ -235,8 +238,8 @@ async fn without_idle_the_watcher_polls_with_noop_and_maps_numbers_to_uids() {
         .send(b"* 2 FETCH (UID 11 RFC822.SIZE 1234 FLAGS ())\r\nA6 OK done\r\n")
         .expect_exact("A7 NOOP")
         .send(b"* 1 EXPUNGE\r\nA7 OK done\r\n");
-    let server = ScriptedServer::start(script).await.unwrap();
-    let mut watcher = watcher(&server)
+    let (watcher, server) = watching(vec![script]).await;
+    let mut watcher = watcher
         .poll_every(Duration::from_millis(30))
         .fetch_new(FetchQuery::new().size());
     // The first sync fetches the size too.
@@ -251,8 +254,7 @@ async fn without_idle_the_watcher_polls_with_noop_and_maps_numbers_to_uids() {
     };
     assert_eq!((uid, message.size()), (11, Some(1234)));
     assert_eq!(lines(&mut watcher, 1).await, ["removed 10"]);
-    drop(watcher);
-    finish(server).await;
+    finish(watcher, server).await;
 }
 
 const LOGIN_GREETING: &[u8] = b"* OK [CAPABILITY IMAP4rev1 IDLE] ready\r\n";
@@ -260,19 +262,15 @@ const LOGIN_GREETING: &[u8] = b"* OK [CAPABILITY IMAP4rev1 IDLE] ready\r\n";
 fn login_then(script: Script) -> Script {
     script
         .send(LOGIN_GREETING)
-        .expect_exact("A1 LOGIN user secret")
+        .expect_exact(format!("A1 LOGIN user {PASSWORD}"))
         .send(b"A1 OK [CAPABILITY IMAP4rev1 IDLE] logged in\r\n")
         .expect_exact("A2 SELECT INBOX")
         .send(b"* 1 EXISTS\r\n* OK [UIDVALIDITY 7]\r\nA2 OK [READ-WRITE] done\r\n")
         .expect_exact("A3 UID FETCH 1:* (UID FLAGS)")
 }
 
-fn with_login(server: &ScriptedServer) -> Watcher {
-    let builder = ClientBuilder::new("localhost", server.port())
-        .security(Security::Plaintext)
-        .credentials(Credentials::new("user", "secret").unwrap())
-        .deadlines(Deadlines::all(SHORT));
-    Watcher::new(builder, "INBOX").backoff(Backoff {
+fn logging_in(server: &ScriptedServer) -> Watcher {
+    Watcher::new(with_login(builder(server.port()), "user"), "INBOX").backoff(Backoff {
         first: Duration::from_millis(100),
         cap: Duration::from_millis(150),
     })
@@ -287,7 +285,7 @@ async fn throttling_at_reconnect_is_waited_out_with_a_growing_delay_reset_after_
         .close();
     let throttled = Script::new(Mode::Plain)
         .send(LOGIN_GREETING)
-        .expect_exact("A1 LOGIN user secret")
+        .expect_exact(format!("A1 LOGIN user {PASSWORD}"))
         .send(b"A1 NO [UNAVAILABLE] Service temporarily unavailable\r\n")
         .read_until_close();
     let third = login_then(Script::new(Mode::Plain))
@@ -298,19 +296,12 @@ async fn throttling_at_reconnect_is_waited_out_with_a_growing_delay_reset_after_
     let server = ScriptedServer::start_many(vec![first, throttled, third])
         .await
         .unwrap();
-    let mut watcher = with_login(&server);
+    let mut watcher = logging_in(&server);
     assert_eq!(
         lines(&mut watcher, 2).await,
         ["new 10 []", "reconnecting 1 100ms"]
     );
-    let WatchEvent::Reconnecting {
-        error,
-        attempt,
-        delay,
-    } = next(&mut watcher).await
-    else {
-        panic!("expected the throttled attempt");
-    };
+    let (error, attempt, delay) = reconnecting(&mut watcher).await;
     assert!(matches!(error, Error::Throttled { .. }), "{error:?}");
     assert_eq!((attempt, delay), (2, Duration::from_millis(150)));
     let waited = Instant::now();
@@ -318,19 +309,18 @@ async fn throttling_at_reconnect_is_waited_out_with_a_growing_delay_reset_after_
     assert!(waited.elapsed() >= Duration::from_millis(150));
     // The success reset the delay.
     assert_eq!(lines(&mut watcher, 1).await, ["reconnecting 1 100ms"]);
-    drop(watcher);
-    finish(server).await;
+    finish(watcher, server).await;
 }
 
 #[tokio::test]
 async fn wrong_credentials_end_the_watcher_instead_of_retrying() {
     let script = Script::new(Mode::Plain)
         .send(LOGIN_GREETING)
-        .expect_exact("A1 LOGIN user secret")
+        .expect_exact(format!("A1 LOGIN user {PASSWORD}"))
         .send(b"A1 NO [AUTHENTICATIONFAILED] Authentication failed\r\n")
         .read_until_close();
     let server = ScriptedServer::start(script).await.unwrap();
-    let mut watcher = with_login(&server);
+    let mut watcher = logging_in(&server);
     let error = watcher.next().await.unwrap_err();
     assert!(matches!(error, Error::WrongCredentials { .. }), "{error:?}");
     assert!(!error.is_retryable());
@@ -340,8 +330,7 @@ async fn wrong_credentials_end_the_watcher_instead_of_retrying() {
     assert!(matches!(again, Error::Unusable { .. }), "{again:?}");
     assert!(started.elapsed() < Duration::from_millis(50));
     assert!(!watcher.is_connected());
-    drop(watcher);
-    finish(server).await;
+    finish(watcher, server).await;
 }
 
 #[tokio::test]
@@ -364,14 +353,12 @@ async fn an_expunge_crossing_the_fetch_of_new_mail_leads_to_a_resync_not_a_wrong
         .expect_exact("A6 IDLE")
         .send(b"+ idling\r\n")
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let mut watcher = watcher(&server);
+    let (mut watcher, server) = watching(vec![script]).await;
     assert_eq!(lines(&mut watcher, 2).await, ["new 10 []", "new 12 []"]);
     quiet(&mut watcher).await;
     assert_eq!(
         watcher.messages().map(|(uid, _)| uid).collect::<Vec<_>>(),
         [10, 12]
     );
-    drop(watcher);
-    finish(server).await;
+    finish(watcher, server).await;
 }

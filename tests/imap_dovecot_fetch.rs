@@ -10,28 +10,14 @@ mod servers;
 use std::time::Duration;
 
 use mailwire::imap::codec::types::{Date, DateTime, Flag, Section, SequenceSet};
-use mailwire::imap::{
-    AppendOptions, Client, ClientBuilder, Credentials, Deadlines, FetchQuery, Security, TlsConfig,
-};
+use mailwire::imap::{AppendOptions, Client, Deadlines, FetchQuery, Security};
 use servers::Servers;
 
 async fn connect(security: Security) -> Client {
-    let servers = Servers::get();
-    let port = match security {
-        Security::ImplicitTls => servers.imaps_port,
-        _ => servers.imap_port,
-    };
-    ClientBuilder::new(servers.tls_name.clone(), port)
-        .security(security)
-        .tls(TlsConfig::only_roots_pem(&servers.ca_pem).expect("the test CA parses"))
+    // Bodies of a few hundred kilobytes: more time than the other live tests need.
+    Servers::get()
+        .imap(security)
         .deadlines(Deadlines::all(Duration::from_secs(30)))
-        .credentials(
-            Credentials::new(
-                servers.user1.address.clone(),
-                servers.user1.password.clone(),
-            )
-            .expect("test credentials are valid"),
-        )
         .connect()
         .await
         .expect("login to Dovecot")

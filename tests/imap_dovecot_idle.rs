@@ -12,36 +12,15 @@ mod servers;
 
 use std::time::{Duration, Instant};
 
-use mailwire::imap::{ClientBuilder, Credentials, Deadlines, Event, Security, TlsConfig};
+use mailwire::imap::{Event, Security};
 use mailwire::message::{Mailbox, MessageBuilder};
-use servers::Servers;
+use servers::{Servers, imap_login};
 
 /// From DATA accepted to EXISTS seen, at most.
 const PROMPT: Duration = Duration::from_secs(2);
 
 /// The two delivery tests take turns, so that neither sees the other's message as its own.
 static ONE_DELIVERY_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-async fn idle_client(servers: &Servers, security: Security) -> mailwire::imap::Client {
-    let port = match security {
-        Security::ImplicitTls => servers.imaps_port,
-        _ => servers.imap_port,
-    };
-    ClientBuilder::new(servers.tls_name.clone(), port)
-        .security(security)
-        .tls(TlsConfig::only_roots_pem(&servers.ca_pem).expect("the test CA parses"))
-        .deadlines(Deadlines::all(Duration::from_secs(20)))
-        .credentials(
-            Credentials::new(
-                servers.user1.address.clone(),
-                servers.user1.password.clone(),
-            )
-            .expect("test credentials are valid"),
-        )
-        .connect()
-        .await
-        .expect("login to Dovecot")
-}
 
 async fn send_to_user1(servers: &Servers, marker: &str) -> Instant {
     let message = MessageBuilder::new()
@@ -51,20 +30,11 @@ async fn send_to_user1(servers: &Servers, marker: &str) -> Instant {
         .text_body(&format!("Delivered while a client idles: {marker}"))
         .build()
         .expect("the test message builds");
-    let mut smtp =
-        mailwire::smtp::ClientBuilder::new(servers.tls_name.clone(), servers.submission_port)
-            .security(Security::StartTls)
-            .tls(TlsConfig::only_roots_pem(&servers.ca_pem).expect("the test CA parses"))
-            .credentials(
-                Credentials::new(
-                    servers.user1.address.clone(),
-                    servers.user1.password.clone(),
-                )
-                .expect("test credentials are valid"),
-            )
-            .connect()
-            .await
-            .expect("Postfix's submission port opens");
+    let mut smtp = servers
+        .smtp(servers.submission_port, Security::StartTls)
+        .connect()
+        .await
+        .expect("Postfix's submission port opens");
     smtp.send(&message)
         .await
         .expect("Postfix accepts the message");
@@ -77,7 +47,7 @@ async fn send_to_user1(servers: &Servers, marker: &str) -> Instant {
 async fn idle_hears_new_mail_within_two_seconds(security: Security) {
     let _turn = ONE_DELIVERY_AT_A_TIME.lock().await;
     let servers = Servers::get();
-    let mut client = idle_client(&servers, security).await;
+    let mut client = imap_login(&servers, security).await;
     let at_start = client.select("INBOX").await.expect("SELECT INBOX").exists;
     let (idling_tx, idling_rx) = tokio::sync::oneshot::channel();
     let watcher = tokio::spawn(async move {
@@ -137,7 +107,7 @@ async fn idle_over_starttls_hears_mail_sent_through_postfix_within_two_seconds()
 #[tokio::test]
 async fn wait_for_changes_idles_on_dovecot_and_returns_nothing_when_nothing_changes() {
     let servers = Servers::get();
-    let mut client = idle_client(&servers, Security::StartTls).await;
+    let mut client = imap_login(&servers, Security::StartTls).await;
     let started = Instant::now();
     // No mailbox selected, so no other test's mail can wake it: Dovecot idles in the
     // authenticated state, has nothing to say, and answers DONE.

@@ -11,35 +11,9 @@
 #[path = "support/servers.rs"]
 mod servers;
 
-use std::time::Duration;
-
 use mailwire::imap::codec::utf7;
-use mailwire::imap::{
-    AppendOptions, Client, ClientBuilder, Credentials, Deadlines, Error, MailboxRole, Security,
-    TlsConfig, find_role,
-};
-use servers::Servers;
-
-async fn connect(servers: &Servers, security: Security) -> Client {
-    let port = match security {
-        Security::ImplicitTls => servers.imaps_port,
-        _ => servers.imap_port,
-    };
-    ClientBuilder::new(servers.tls_name.clone(), port)
-        .security(security)
-        .tls(TlsConfig::only_roots_pem(&servers.ca_pem).expect("the test CA parses"))
-        .deadlines(Deadlines::all(Duration::from_secs(20)))
-        .credentials(
-            Credentials::new(
-                servers.user1.address.clone(),
-                servers.user1.password.clone(),
-            )
-            .expect("test credentials are valid"),
-        )
-        .connect()
-        .await
-        .expect("login to Dovecot")
-}
+use mailwire::imap::{AppendOptions, Error, MailboxRole, Security, find_role};
+use servers::{Servers, imap_login};
 
 fn mode(security: Security) -> &'static str {
     match security {
@@ -51,7 +25,7 @@ fn mode(security: Security) -> &'static str {
 /// Creates, lists, selects, renames and deletes mailboxes with non-ASCII names.
 async fn non_ascii_names_round_trip(security: Security) {
     let servers = Servers::get();
-    let mut client = connect(&servers, security).await;
+    let mut client = imap_login(&servers, security).await;
     let prefix = format!("imapbox-names-{}-{}", mode(security), std::process::id());
     let german = format!("{prefix}/Entwürfe");
     let japanese = format!("{prefix}/日本");
@@ -155,7 +129,7 @@ async fn non_ascii_mailboxes_created_listed_selected_renamed_deleted_over_startt
 
 async fn status_counts_an_appended_message(security: Security) {
     let servers = Servers::get();
-    let mut client = connect(&servers, security).await;
+    let mut client = imap_login(&servers, security).await;
     let mailbox = format!("imapbox-status-{}-{}", mode(security), std::process::id());
     let _ = client.delete(&mailbox).await;
     client.create(&mailbox).await.unwrap();
@@ -208,7 +182,7 @@ async fn status_counts_an_appended_message_over_starttls() {
 
 async fn special_use_folders_namespace_and_quota(security: Security) {
     let servers = Servers::get();
-    let mut client = connect(&servers, security).await;
+    let mut client = imap_login(&servers, security).await;
     // Dovecot here names its special-use folders as iCloud does, and marks them.
     let mailboxes = client.list("", "%").await.unwrap();
     for (role, name) in [

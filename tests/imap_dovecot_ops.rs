@@ -7,37 +7,15 @@
 #[path = "support/servers.rs"]
 mod servers;
 
-use std::time::Duration;
-
 use mailwire::imap::codec::types::{
     AppendMessage, CommandBody, Data, Flag, MailboxName, SearchKey, SequenceSet, StatusAttribute,
     StatusItem,
 };
-use mailwire::imap::{
-    Client, ClientBuilder, Credentials, Deadlines, FlagChange, Security, TlsConfig,
-};
-use servers::Servers;
+use mailwire::imap::{Client, FlagChange, Security};
+use servers::{Servers, imap_login};
 
 async fn connect(security: Security) -> Client {
-    let servers = Servers::get();
-    let port = match security {
-        Security::ImplicitTls => servers.imaps_port,
-        _ => servers.imap_port,
-    };
-    ClientBuilder::new(servers.tls_name.clone(), port)
-        .security(security)
-        .tls(TlsConfig::only_roots_pem(&servers.ca_pem).expect("the test CA parses"))
-        .deadlines(Deadlines::all(Duration::from_secs(20)))
-        .credentials(
-            Credentials::new(
-                servers.user1.address.clone(),
-                servers.user1.password.clone(),
-            )
-            .expect("test credentials are valid"),
-        )
-        .connect()
-        .await
-        .expect("login to Dovecot")
+    imap_login(&Servers::get(), security).await
 }
 
 fn unique(test: &str, security: Security) -> String {

@@ -20,8 +20,7 @@ use std::time::{Duration, Instant};
 
 use mailwire::imap::codec::types::{Flag, SequenceSet};
 use mailwire::imap::{
-    AppendOptions, Backoff, Client, ClientBuilder, Credentials, Deadlines, Error, FlagChange,
-    Security, TlsConfig, WatchEvent, Watcher,
+    AppendOptions, Backoff, Client, Error, FlagChange, Security, WatchEvent, Watcher,
 };
 use mailwire::net::{Direction, TranscriptLog};
 use servers::Servers;
@@ -90,22 +89,6 @@ impl Drop for Relay {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-fn credentials(servers: &Servers) -> Credentials {
-    Credentials::new(
-        servers.user1.address.clone(),
-        servers.user1.password.clone(),
-    )
-    .expect("test credentials are valid")
-}
-
-fn builder(servers: &Servers, port: u16) -> ClientBuilder {
-    ClientBuilder::new(servers.tls_name.clone(), port)
-        .security(Security::ImplicitTls)
-        .tls(TlsConfig::only_roots_pem(&servers.ca_pem).expect("the test CA parses"))
-        .deadlines(Deadlines::all(Duration::from_secs(20)))
-        .credentials(credentials(servers))
 }
 
 fn message(subject: &str) -> Vec<u8> {
@@ -200,7 +183,8 @@ async fn collect_until(
 async fn the_watcher_survives_a_cut_connection_and_reports_each_change_once_then_a_full_resync() {
     let servers = Servers::get();
     let name = format!("watch-relay-{}", std::process::id());
-    let mut admin = builder(&servers, servers.imaps_port)
+    let mut admin = servers
+        .imap(Security::ImplicitTls)
         .connect()
         .await
         .expect("login to Dovecot");
@@ -210,7 +194,9 @@ async fn the_watcher_survives_a_cut_connection_and_reports_each_change_once_then
 
     let relay = Relay::start(servers.imaps_port).await;
     let transcript = TranscriptLog::new();
-    let watched = builder(&servers, relay.port).transcript(transcript.clone());
+    let watched = servers
+        .imap_at(relay.port, Security::ImplicitTls)
+        .transcript(transcript.clone());
     let watcher = Watcher::new(watched, name.clone()).backoff(Backoff {
         first: Duration::from_millis(200),
         cap: Duration::from_secs(1),

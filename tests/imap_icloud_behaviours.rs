@@ -40,7 +40,6 @@ mod support;
 
 use std::time::Duration;
 
-use base64::Engine as _;
 use mailwire::imap::codec::types::{FetchItem, Flag, SequenceSet};
 use mailwire::imap::{
     Client, ClientBuilder, Credentials, Deadlines, Error, Event, FetchQuery, Security, TlsConfig,
@@ -48,43 +47,22 @@ use mailwire::imap::{
 use mailwire::net::{NetError, TlsFailure};
 use mailwire::provider::{self, ICLOUD};
 use mailwire::sasl::{CredentialPart, SaslError};
-use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
+use mailwire::testing::{Mode, Script, ScriptedServer};
 use support::certs::TestCa;
+use support::imap::{
+    ICLOUD_CAPABILITIES, PASSWORD, SHORT, builder, finish, finish_lenient, hang_up, plain, preauth,
+    with_login,
+};
 
-const PASSWORD: &str = "abcd-efgh-ijkl-mnop";
-const SHORT: Duration = Duration::from_secs(5);
-/// iCloud's capabilities after login, as recent captures list them.
-const ICLOUD_CAPABILITIES: &str = "XAPPLEPUSHSERVICE IMAP4 IMAP4rev1 CONDSTORE ENABLE QRESYNC \
-QUOTA XAPPLELITERAL NAMESPACE UIDPLUS UNSELECT SORT ESEARCH ESORT CONTEXT=SORT WITHIN SASL-IR ID \
-IDLE X-APPLE-REMOTE-LINKS LIST-STATUS";
 /// The SELECT of INBOX every selected-state test starts with (tag A1), as iCloud answers it.
 const SELECTED: &[u8] = b"* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n\
 * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)]\r\n\
 * 11 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 1]\r\n* OK [UIDNEXT 10061]\r\n\
 * OK [HIGHESTMODSEQ 366744470000000]\r\nA1 OK [READ-WRITE] SELECT completed (took 5 ms)\r\n";
 
-fn plain(user: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{PASSWORD}"))
-}
-
-fn builder(port: u16) -> ClientBuilder {
-    ClientBuilder::new("localhost", port)
-        .security(Security::Plaintext)
-        .deadlines(Deadlines::all(SHORT))
-}
-
-fn with_login(builder: ClientBuilder, user: &str) -> ClientBuilder {
-    builder.credentials(Credentials::new(user, PASSWORD).unwrap())
-}
-
 /// A session logged in already (PREAUTH) with iCloud's capabilities after login.
 async fn session(then: impl FnOnce(Script) -> Script) -> (Client, ScriptedServer) {
-    let greeting = format!("* PREAUTH [CAPABILITY {ICLOUD_CAPABILITIES}] ready\r\n");
-    let server = ScriptedServer::start(then(Script::new(Mode::Plain).send(greeting)))
-        .await
-        .unwrap();
-    let client = builder(server.port()).connect().await.unwrap();
-    (client, server)
+    preauth(ICLOUD_CAPABILITIES, then).await
 }
 
 /// [`session`] with INBOX selected (tag A1).
@@ -100,22 +78,6 @@ async fn selected(then: impl FnOnce(Script) -> Script) -> (Client, ScriptedServe
     let state = client.select("INBOX").await.unwrap();
     assert_eq!((state.exists, state.uid_validity), (11, Some(1)));
     (client, server)
-}
-
-async fn finish(server: ScriptedServer) -> ServerLog {
-    let log = match server.finish().await {
-        Ok(log) => log,
-        Err(error) => panic!("the script failed: {error:?}"),
-    };
-    assert!(log.expectations.iter().all(|e| e.matched), "{log:?}");
-    log
-}
-
-async fn finish_lenient(server: ScriptedServer) -> ServerLog {
-    match server.finish().await {
-        Ok(log) => log,
-        Err(error) => error.log.clone(),
-    }
 }
 
 #[tokio::test]
@@ -145,8 +107,7 @@ SASL-IR AUTH=ATOKEN AUTH=PLAIN \r\nA1 OK CAPABILITY completed\r\n",
         .unwrap();
     assert!(client.has_capability("LIST-STATUS"));
     assert!(!client.has_capability("st11p00mm-iscream013"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -170,8 +131,7 @@ SASL-IR AUTH=ATOKEN AUTH=PLAIN AUTH=ATOKEN2 AUTH=XOAUTH2] iSCREAM ready\r\n",
         .await
         .unwrap();
     assert!(client.has_capability("IDLE"));
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
     // Offered only those (no AUTH=PLAIN, no LOGINDISABLED): LOGIN, still not a token.
     let script = Script::new(Mode::Plain)
         .send(
@@ -187,8 +147,7 @@ AUTH=ATOKEN2 AUTH=XOAUTH2] iSCREAM ready\r\n",
         .connect()
         .await
         .unwrap();
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     assert!(!log.received_text_unredacted().contains("ATOKEN"));
     assert!(!log.received_text_unredacted().contains("XOAUTH2"));
 }
@@ -233,8 +192,7 @@ SASL-IR AUTH=ATOKEN AUTH=PLAIN] iSCREAM ready\r\n",
     ] {
         assert!(!client.has_capability(absent), "{absent}");
     }
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -266,8 +224,7 @@ async fn icloud_pushes_during_idle_come_as_events_and_only_done_is_ever_written(
     );
     assert_eq!(idle.done().await.unwrap(), vec![]);
     assert_eq!(client.selected().unwrap().exists, 12);
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     let written = log.received_text_unredacted();
     let after_select = written
         .split_once("A1 SELECT INBOX (CONDSTORE)\r\n")
@@ -308,8 +265,7 @@ async fn icloud_bad_done_is_the_only_command_allowed_after_idle_is_a_clear_error
     drop(idle);
     assert!(client.is_usable());
     assert_eq!(client.noop().await.unwrap(), vec![Event::Exists(12)]);
-    drop(client);
-    let log = finish(server).await;
+    let log = hang_up(client, server).await;
     // No DONE was owed: the server had ended the IDLE itself.
     assert!(!log.received_text_unredacted().contains("DONE"));
 }
@@ -393,8 +349,7 @@ async fn icloud_bad_parse_error_is_a_clear_error_and_the_session_goes_on() {
     );
     assert!(client.is_usable());
     client.noop().await.unwrap();
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]
@@ -479,8 +434,7 @@ A2 OK FETCH completed (took 2 ms)\r\n",
     );
     assert!(client.is_usable());
     client.noop().await.unwrap();
-    drop(client);
-    finish(server).await;
+    hang_up(client, server).await;
 }
 
 #[tokio::test]

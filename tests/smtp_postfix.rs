@@ -6,51 +6,21 @@
 #[path = "support/servers.rs"]
 mod servers;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mailwire::message::{Attachment, Mailbox, Message, MessageBuilder};
-use mailwire::net::{Direction, TlsConfig};
+use mailwire::net::{Direction, TlsConfig, TranscriptLog};
 use mailwire::sasl::{Credentials, Mechanism};
 use mailwire::security::Security;
 use mailwire::smtp::{ClientBuilder, Envelope, Error};
-use servers::{Servers, assert_delivered_intact, wait_for_mail, wait_for_mails};
+use servers::{Servers, assert_delivered_intact, sent_text, wait_for_mail, wait_for_mails};
 
 const DELIVERY: Duration = Duration::from_secs(60);
 
-/// Every byte both ways, in order, chunk by chunk.
-type Log = Arc<Mutex<Vec<(Direction, Vec<u8>)>>>;
-
-fn builder(servers: &Servers, port: u16, security: Security) -> ClientBuilder {
-    ClientBuilder::new(servers.tls_name.clone(), port)
-        .security(security)
-        .tls(TlsConfig::only_roots_pem(&servers.ca_pem).expect("the test CA parses"))
-        .credentials(
-            Credentials::new(
-                servers.user1.address.clone(),
-                servers.user1.password.clone(),
-            )
-            .expect("test credentials are valid"),
-        )
-}
-
-fn with_log(builder: ClientBuilder) -> (ClientBuilder, Log) {
-    let log: Log = Arc::default();
-    let sink = Arc::clone(&log);
-    let builder = builder.transcript(move |direction: Direction, bytes: &[u8]| {
-        sink.lock().unwrap().push((direction, bytes.to_vec()));
-    });
-    (builder, log)
-}
-
-fn sent_text(log: &Log) -> String {
-    let log = log.lock().unwrap();
-    let sent: Vec<u8> = log
-        .iter()
-        .filter(|(d, _)| matches!(d, Direction::Sent))
-        .flat_map(|(_, b)| b.clone())
-        .collect();
-    String::from_utf8_lossy(&sent).into_owned()
+/// `builder` keeping every byte both ways, in order, chunk by chunk.
+fn with_log(builder: ClientBuilder) -> (ClientBuilder, TranscriptLog) {
+    let log = TranscriptLog::new();
+    (builder.transcript(log.clone()), log)
 }
 
 fn unique(tag: &str) -> String {
@@ -85,7 +55,8 @@ async fn starttls_with_auth_plain_delivers_a_non_ascii_message_with_dot_lines_in
         format!("Grüße aus Zürich — {marker}\n.leading dot\n.\n..two dots\nlast line without end");
     let message = message_to_user2(&servers, &format!("Ünïcödé subject ✓ {marker}"), &body);
     let (builder, log) = with_log(
-        builder(&servers, servers.submission_port, Security::StartTls)
+        servers
+            .smtp(servers.submission_port, Security::StartTls)
             .mechanisms([Mechanism::Plain]),
     );
     let mut client = builder.connect().await.expect("STARTTLS session opens");
@@ -116,7 +87,8 @@ async fn starttls_with_auth_login_normalises_bare_cr_and_lf_in_a_raw_message() {
         to = servers.user2.address
     );
     let (builder, log) = with_log(
-        builder(&servers, servers.submission_port, Security::StartTls)
+        servers
+            .smtp(servers.submission_port, Security::StartTls)
             .mechanisms([Mechanism::Login]),
     );
     let mut client = builder.connect().await.expect("STARTTLS session opens");
@@ -161,7 +133,8 @@ async fn implicit_tls_delivers_a_five_megabyte_attachment_intact() {
         .attach(Attachment::new("random.bin", "application/octet-stream", data).unwrap())
         .build()
         .unwrap();
-    let mut client = builder(&servers, servers.submissions_port, Security::ImplicitTls)
+    let mut client = servers
+        .smtp(servers.submissions_port, Security::ImplicitTls)
         .connect()
         .await
         .expect("implicit TLS session opens");
@@ -195,11 +168,7 @@ async fn nothing_but_ehlo_and_starttls_goes_out_before_tls() {
     let servers = Servers::get();
     let marker = unique("order");
     let message = message_to_user2(&servers, &format!("order {marker}"), "checking the order");
-    let (builder, log) = with_log(builder(
-        &servers,
-        servers.submission_port,
-        Security::StartTls,
-    ));
+    let (builder, log) = with_log(servers.smtp(servers.submission_port, Security::StartTls));
     let mut client = builder.connect().await.unwrap();
     client.send(&message).await.unwrap();
     client.quit().await.unwrap();
@@ -224,13 +193,7 @@ async fn nothing_but_ehlo_and_starttls_goes_out_before_tls() {
     }
     // The capabilities used after TLS are the ones advertised after TLS (AUTH appears
     // only there on Postfix).
-    let received: Vec<u8> = log
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|(d, _)| matches!(d, Direction::Received))
-        .flat_map(|(_, b)| b.clone())
-        .collect();
+    let received = log.bytes(Direction::Received);
     let received = String::from_utf8_lossy(&received);
     let first_ehlo = received.split("220 2.0.0").next().unwrap();
     assert!(
@@ -243,11 +206,7 @@ async fn nothing_but_ehlo_and_starttls_goes_out_before_tls() {
 #[tokio::test]
 async fn plaintext_to_a_tls_only_port_sends_no_credentials_and_no_mail() {
     let servers = Servers::get();
-    let (builder, log) = with_log(builder(
-        &servers,
-        servers.submission_port,
-        Security::Plaintext,
-    ));
+    let (builder, log) = with_log(servers.smtp(servers.submission_port, Security::Plaintext));
     match builder.connect().await {
         Err(Error::AuthNotOffered { .. }) => {}
         other => panic!("expected AuthNotOffered before TLS, got {other:?}"),
@@ -265,7 +224,8 @@ async fn explicit_plaintext_works_where_the_server_allows_it() {
         &format!("plaintext {marker}"),
         "in clear, on loopback",
     );
-    let mut client = builder(&servers, servers.smtp_plain_port, Security::Plaintext)
+    let mut client = servers
+        .smtp(servers.smtp_plain_port, Security::Plaintext)
         .connect()
         .await
         .expect("plaintext session with AUTH opens");
@@ -289,11 +249,7 @@ async fn a_hundred_messages_pipelined_on_one_connection_all_arrive_intact() {
             )
         })
         .collect();
-    let (builder, log) = with_log(builder(
-        &servers,
-        servers.submission_port,
-        Security::StartTls,
-    ));
+    let (builder, log) = with_log(servers.smtp(servers.submission_port, Security::StartTls));
     let mut client = builder.connect().await.unwrap();
     assert!(
         client.capabilities().pipelining,
@@ -309,8 +265,7 @@ async fn a_hundred_messages_pipelined_on_one_connection_all_arrive_intact() {
 
     // Pipelining means MAIL FROM and RCPT TO left in the same write.
     let pipelined_writes = log
-        .lock()
-        .unwrap()
+        .entries()
         .iter()
         .filter(|(d, b)| {
             matches!(d, Direction::Sent) && {
@@ -331,11 +286,7 @@ async fn a_hundred_messages_pipelined_on_one_connection_all_arrive_intact() {
 #[tokio::test]
 async fn a_message_over_the_servers_size_is_refused_before_sending() {
     let servers = Servers::get();
-    let (builder, log) = with_log(builder(
-        &servers,
-        servers.submission_port,
-        Security::StartTls,
-    ));
+    let (builder, log) = with_log(servers.smtp(servers.submission_port, Security::StartTls));
     let mut client = builder.connect().await.unwrap();
     let limit = client.capabilities().size.expect("Postfix advertises SIZE");
     let body = vec![b'x'; 100].into_iter().chain(*b"\r\n").cycle();

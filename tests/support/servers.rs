@@ -77,6 +77,74 @@ impl Servers {
             user2: user(2),
         }
     }
+
+    /// user1's address and password, the account every live test logs in as.
+    pub fn user1_credentials(&self) -> mailwire::sasl::Credentials {
+        mailwire::sasl::Credentials::new(self.user1.address.clone(), self.user1.password.clone())
+            .expect("test credentials are valid")
+    }
+
+    /// Trust in the servers' certificates: the test CA alone, so that a web PKI root
+    /// could never make a test pass.
+    pub fn tls(&self) -> mailwire::net::TlsConfig {
+        mailwire::net::TlsConfig::only_roots_pem(&self.ca_pem).expect("the test CA parses")
+    }
+
+    /// Dovecot's port for `security`: implicit TLS on its own port, the rest on 143.
+    pub fn imap_port(&self, security: mailwire::security::Security) -> u16 {
+        match security {
+            mailwire::security::Security::ImplicitTls => self.imaps_port,
+            _ => self.imap_port,
+        }
+    }
+
+    /// An IMAP client for user1 at Dovecot in `security`, trusting the test CA, with
+    /// deadlines long enough for a loaded machine.
+    pub fn imap(&self, security: mailwire::security::Security) -> mailwire::imap::ClientBuilder {
+        self.imap_at(self.imap_port(security), security)
+    }
+
+    /// [`imap`](Servers::imap) reaching Dovecot through `port` (a relay in front of it).
+    pub fn imap_at(
+        &self,
+        port: u16,
+        security: mailwire::security::Security,
+    ) -> mailwire::imap::ClientBuilder {
+        mailwire::imap::ClientBuilder::new(self.tls_name.clone(), port)
+            .security(security)
+            .tls(self.tls())
+            .deadlines(mailwire::imap::Deadlines::all(Duration::from_secs(20)))
+            .credentials(self.user1_credentials())
+    }
+
+    /// An SMTP client for user1 at Postfix's `port` in `security`, trusting the test CA.
+    pub fn smtp(
+        &self,
+        port: u16,
+        security: mailwire::security::Security,
+    ) -> mailwire::smtp::ClientBuilder {
+        mailwire::smtp::ClientBuilder::new(self.tls_name.clone(), port)
+            .security(security)
+            .tls(self.tls())
+            .credentials(self.user1_credentials())
+    }
+}
+
+/// user1 logged in to Dovecot in `security`.
+pub async fn imap_login(
+    servers: &Servers,
+    security: mailwire::security::Security,
+) -> mailwire::imap::Client {
+    servers
+        .imap(security)
+        .connect()
+        .await
+        .expect("login to Dovecot")
+}
+
+/// What the client sent, as text, to look for a command or the absence of a secret.
+pub fn sent_text(log: &mailwire::net::TranscriptLog) -> String {
+    String::from_utf8_lossy(&log.bytes(mailwire::net::Direction::Sent)).into_owned()
 }
 
 /// Waits until a message containing `marker` (a unique Message-ID or subject) lands in

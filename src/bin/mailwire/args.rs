@@ -3,6 +3,8 @@
 use std::collections::VecDeque;
 use std::ffi::OsString;
 
+use mailwire::security::Security;
+
 /// A usage mistake: the CLI prints it with a pointer to `--help` and exits 2.
 #[derive(Debug)]
 pub struct UsageError(pub String);
@@ -43,6 +45,12 @@ impl Args {
         }
     }
 
+    /// The TLS mode that must follow `flag` (`implicit`, `starttls` or `none`).
+    pub fn security(&mut self, flag: &str) -> Result<Security, UsageError> {
+        let text = self.value(flag)?;
+        text.parse().map_err(|e| UsageError(format!("{e}")))
+    }
+
     /// The number that must follow `flag`.
     pub fn number<T: std::str::FromStr>(&mut self, flag: &str) -> Result<T, UsageError> {
         let text = self.value(flag)?;
@@ -56,4 +64,47 @@ impl Args {
     pub fn contains_help(&self) -> bool {
         self.words.iter().any(|w| w == "--help" || w == "-h")
     }
+}
+
+/// `--password` refused: a password on the command line ends up in shell history and
+/// process lists.
+pub fn password_as_argument() -> UsageError {
+    UsageError(
+        "passwords are never taken as arguments (they end up in shell history and process \
+         lists): put it in an environment variable and name it with --password-env (default \
+         MAILWIRE_PASSWORD)"
+            .to_owned(),
+    )
+}
+
+/// The TLS mode for a server named with `--host`: `--tls`, else `default`. A password
+/// in clear is refused unless `--allow-plaintext` says it is meant.
+pub fn host_security(
+    tls: Option<Security>,
+    default: Security,
+    allow_plaintext: bool,
+) -> Result<Security, UsageError> {
+    let security = tls.unwrap_or(default);
+    if security == Security::Plaintext && !allow_plaintext {
+        return Err(UsageError(
+            "--tls none sends the password and the mail in clear: add --allow-plaintext if \
+             that is really wanted (test servers only)"
+                .to_owned(),
+        ));
+    }
+    Ok(security)
+}
+
+/// Refuses `--port` and `--tls` without `--host`: the provider's preset decides both.
+pub fn preset_only(
+    port: Option<u16>,
+    tls: Option<Security>,
+    preset: &str,
+) -> Result<(), UsageError> {
+    if port.is_some() || tls.is_some() {
+        return Err(UsageError(format!(
+            "--port and --tls need --host; without it the {preset} preset is used"
+        )));
+    }
+    Ok(())
 }

@@ -15,12 +15,18 @@ pub fn error(error: &Error) -> String {
             Some(text) => format!("{text} (while {phase})"),
             None => error.to_string(),
         },
-        Error::StartTlsNotOffered { server } => format!(
-            "{server}: the server does not offer STARTTLS, so nothing was sent; if it has \
-             implicit TLS, use --tls implicit (often with --port 465)"
-        ),
+        Error::StartTlsNotOffered { server } => no_starttls(server, 465),
         _ => error.to_string(),
     }
+}
+
+/// STARTTLS asked for where `server` does not offer it, in either protocol: nothing was
+/// sent, and implicit TLS (on `implicit_port`, the protocol's usual one) may be the way.
+pub fn no_starttls(server: &str, implicit_port: u16) -> String {
+    format!(
+        "{server}: the server does not offer STARTTLS, so nothing was sent; if it has \
+         implicit TLS, use --tls implicit (often with --port {implicit_port})"
+    )
 }
 
 /// Every endpoint of a preset failed: each one's error, in the order tried.

@@ -10,7 +10,7 @@ use mailwire::net::{Direction, TlsConfig};
 use mailwire::provider::{self, ICLOUD};
 use mailwire::security::Security;
 
-use crate::args::{Args, UsageError};
+use crate::args::{Args, UsageError, host_security, password_as_argument, preset_only};
 use crate::{Failure, explain, imap_commands, redirect, trace};
 
 pub const HELP: &str = "\
@@ -78,8 +78,7 @@ fn connect_flag(parsed: &mut ConnectArgs, flag: &str, args: &mut Args) -> Result
         "--host" => parsed.host = Some(args.value(flag)?),
         "--port" => parsed.port = Some(args.number(flag)?),
         "--tls" => {
-            let text = args.value(flag)?;
-            parsed.tls = Some(text.parse().map_err(|e| UsageError(format!("{e}")))?);
+            parsed.tls = Some(args.security(flag)?);
         }
         "--allow-plaintext" => parsed.allow_plaintext = true,
         "--ca-file" => parsed.ca_file = Some(args.value(flag)?.into()),
@@ -88,12 +87,7 @@ fn connect_flag(parsed: &mut ConnectArgs, flag: &str, args: &mut Args) -> Result
         "--timeout" => parsed.timeout = Some(args.number(flag)?),
         "--trace" => parsed.trace = true,
         "--password" => {
-            return Err(UsageError(
-                "passwords are never taken as arguments (they end up in shell history and \
-                 process lists): put it in an environment variable and name it with \
-                 --password-env (default MAILWIRE_PASSWORD)"
-                    .to_owned(),
-            ));
+            return Err(password_as_argument());
         }
         _ => return Ok(false),
     }
@@ -165,15 +159,8 @@ impl Plan {
         })?;
         let (host, port, security, preset) = match &args.host {
             Some(host) => {
-                let security = args.tls.unwrap_or(Security::ImplicitTls);
-                if security == Security::Plaintext && !args.allow_plaintext {
-                    return Err(UsageError(
-                        "--tls none sends the password and the mail in clear: add \
-                         --allow-plaintext if that is really wanted (test servers only)"
-                            .to_owned(),
-                    )
-                    .into());
-                }
+                let security =
+                    host_security(args.tls, Security::ImplicitTls, args.allow_plaintext)?;
                 let port = args.port.unwrap_or(match security {
                     Security::ImplicitTls => 993,
                     _ => 143,
@@ -187,13 +174,7 @@ impl Plan {
                     ))
                     .into());
                 };
-                if args.port.is_some() || args.tls.is_some() {
-                    return Err(UsageError(format!(
-                        "--port and --tls need --host; without it the {} preset is used",
-                        preset.name
-                    ))
-                    .into());
-                }
+                preset_only(args.port, args.tls, preset.name)?;
                 let endpoint = redirect::endpoints(preset.imap)?
                     .into_iter()
                     .next()
@@ -275,7 +256,9 @@ impl Plan {
     }
 }
 
-fn credentials(user: String, variable: Option<&str>) -> Result<Credentials, Failure> {
+/// `user` with the password from the environment variable `variable` (default
+/// `MAILWIRE_PASSWORD`): never from an argument. Shared with `send`.
+pub fn credentials(user: String, variable: Option<&str>) -> Result<Credentials, Failure> {
     let variable = variable.unwrap_or("MAILWIRE_PASSWORD");
     let password = std::env::var(variable).map_err(|_| {
         Failure::Input(format!(
@@ -286,7 +269,8 @@ fn credentials(user: String, variable: Option<&str>) -> Result<Credentials, Fail
     Credentials::new(user, password).map_err(|e| Failure::Input(e.to_string()))
 }
 
-fn tls_config(ca_file: Option<&PathBuf>) -> Result<TlsConfig, Failure> {
+/// The web PKI roots, plus the CA in `--ca-file` where given. Shared with `send`.
+pub fn tls_config(ca_file: Option<&PathBuf>) -> Result<TlsConfig, Failure> {
     let mut tls = TlsConfig::webpki();
     if let Some(path) = ca_file {
         let pem = std::fs::read(path).map_err(|e| {
@@ -306,10 +290,7 @@ pub fn explain(error: &Error) -> String {
             Some(text) => format!("{text} (during {during})"),
             None => error.to_string(),
         },
-        Error::StartTlsUnavailable { server } => format!(
-            "{server}: the server does not offer STARTTLS, so nothing was sent; if it has \
-             implicit TLS, use --tls implicit (often with --port 993)"
-        ),
+        Error::StartTlsUnavailable { server } => explain::no_starttls(server, 993),
         _ => error.to_string(),
     }
 }

@@ -12,8 +12,8 @@ use mailwire::sasl::Credentials;
 use mailwire::security::Security;
 use mailwire::smtp::{self, ClientBuilder, PhaseTimeouts};
 
-use crate::args::{Args, UsageError};
-use crate::{Failure, explain, redirect, terminal, trace};
+use crate::args::{Args, UsageError, host_security, password_as_argument, preset_only};
+use crate::{Failure, explain, imap, redirect, terminal, trace};
 
 pub const HELP: &str = "\
 mailwire send: send one message over SMTP submission
@@ -77,8 +77,7 @@ fn parse(mut args: Args) -> Result<SendArgs, UsageError> {
             "--host" => parsed.host = Some(args.value(&flag)?),
             "--port" => parsed.port = Some(args.number(&flag)?),
             "--tls" => {
-                let text = args.value(&flag)?;
-                parsed.tls = Some(text.parse().map_err(|e| UsageError(format!("{e}")))?);
+                parsed.tls = Some(args.security(&flag)?);
             }
             "--allow-plaintext" => parsed.allow_plaintext = true,
             "--ca-file" => parsed.ca_file = Some(args.value(&flag)?.into()),
@@ -99,16 +98,10 @@ fn parse(mut args: Args) -> Result<SendArgs, UsageError> {
             "--imap-host" => parsed.imap_host = Some(args.value(&flag)?),
             "--imap-port" => parsed.imap_port = Some(args.number(&flag)?),
             "--imap-tls" => {
-                let text = args.value(&flag)?;
-                parsed.imap_tls = Some(text.parse().map_err(|e| UsageError(format!("{e}")))?);
+                parsed.imap_tls = Some(args.security(&flag)?);
             }
             "--password" => {
-                return Err(UsageError(
-                    "passwords are never taken as arguments (they end up in shell history and \
-                     process lists): put it in an environment variable and name it with \
-                     --password-env (default MAILWIRE_PASSWORD)"
-                        .to_owned(),
-                ));
+                return Err(password_as_argument());
             }
             other => return Err(UsageError(format!("unknown flag {other:?} for send"))),
         }
@@ -200,15 +193,7 @@ impl Plan {
         let preset = provider::for_address(from.address());
         let target = match (&args.host, preset) {
             (Some(host), _) => {
-                let security = args.tls.unwrap_or(Security::StartTls);
-                if security == Security::Plaintext && !args.allow_plaintext {
-                    return Err(UsageError(
-                        "--tls none sends the password and the mail in clear: add \
-                         --allow-plaintext if that is really wanted (test servers only)"
-                            .to_owned(),
-                    )
-                    .into());
-                }
+                let security = host_security(args.tls, Security::StartTls, args.allow_plaintext)?;
                 let port = args.port.unwrap_or(match security {
                     Security::ImplicitTls => 465,
                     Security::Plaintext => 25,
@@ -221,13 +206,7 @@ impl Plan {
                 }
             }
             (None, Some(preset)) => {
-                if args.port.is_some() || args.tls.is_some() {
-                    return Err(UsageError(format!(
-                        "--port and --tls need --host; without it the {} preset is used",
-                        preset.name
-                    ))
-                    .into());
-                }
+                preset_only(args.port, args.tls, preset.name)?;
                 Target::Preset(redirect::endpoints(preset.smtp)?)
             }
             (None, None) => {
@@ -246,27 +225,9 @@ impl Plan {
         });
         let credentials = match user {
             None => None,
-            Some(user) => {
-                let variable = args.password_env.as_deref().unwrap_or("MAILWIRE_PASSWORD");
-                let password = std::env::var(variable).map_err(|_| {
-                    Failure::Input(format!(
-                        "no password: set the environment variable {variable} (for iCloud, an \
-                         app-specific password)"
-                    ))
-                })?;
-                Some(Credentials::new(user, password).map_err(|e| Failure::Input(e.to_string()))?)
-            }
+            Some(user) => Some(imap::credentials(user, args.password_env.as_deref())?),
         };
-
-        let mut tls = TlsConfig::webpki();
-        if let Some(path) = &args.ca_file {
-            let pem = std::fs::read(path).map_err(|e| {
-                Failure::Input(format!("cannot read --ca-file {}: {e}", path.display()))
-            })?;
-            tls = tls
-                .with_root_pem(&pem)
-                .map_err(|e| Failure::Input(format!("--ca-file {}: {e}", path.display())))?;
-        }
+        let tls = imap::tls_config(args.ca_file.as_ref())?;
 
         let to: Vec<Mailbox> = args
             .to

@@ -290,20 +290,7 @@ impl Client {
             .map_err(|source| Error::InvalidArgument { source })?;
         drop(tagged);
         self.next_tag += 1;
-        let alive = Arc::new(());
-        self.in_flight.push_back(InFlight {
-            tag: tag.clone(),
-            command,
-            claim,
-            alive: Arc::downgrade(&alive),
-            claimed: VecDeque::new(),
-            completion: None,
-        });
-        let pending = Pending {
-            tag,
-            command,
-            _alive: alive,
-        };
+        let pending = self.register(tag, command, claim);
         self.exchange = Some(command);
         for segment in encoded.segments() {
             let written = if segment.holds_secret() {
@@ -337,8 +324,16 @@ impl Client {
         claim: Claim,
     ) -> Result<Pending, Error> {
         self.settle().await?;
-        let tag = format!("A{}", self.next_tag);
+        let tag = self.next_tag();
         self.next_tag += 1;
+        let pending = self.register(tag, command, claim);
+        self.exchange = Some(command);
+        Ok(pending)
+    }
+
+    /// Puts the command under `tag` in flight, for its responses to be routed to it; the
+    /// handle returned keeps it claimed until dropped.
+    fn register(&mut self, tag: String, command: &'static str, claim: Claim) -> Pending {
         let alive = Arc::new(());
         self.in_flight.push_back(InFlight {
             tag: tag.clone(),
@@ -348,12 +343,11 @@ impl Client {
             claimed: VecDeque::new(),
             completion: None,
         });
-        self.exchange = Some(command);
-        Ok(Pending {
+        Pending {
             tag,
             command,
             _alive: alive,
-        })
+        }
     }
 
     /// Waits for the `+` of `pending`, routing everything else. `None` when the command
