@@ -108,7 +108,7 @@ struct TestMailbox {
 
 impl TestMailbox {
     fn new(test: &str) -> Self {
-        let name = format!("cli-{test}-{}", std::process::id());
+        let name = format!("cli-{test}-{}", support::servers::unique_suffix());
         let _ = imap("implicit", &["remove-mailbox", &name]);
         imap_ok("implicit", &["create", &name]);
         TestMailbox { name }
@@ -194,9 +194,9 @@ fn capabilities_and_list_in_both_tls_modes() {
 
 #[test]
 fn non_ascii_mailboxes_are_created_listed_renamed_and_removed_as_text() {
-    let pid = std::process::id();
-    let first = format!("cli-Grüße-{pid}");
-    let second = format!("cli-日本語-{pid}");
+    let suffix = support::servers::unique_suffix();
+    let first = format!("cli-Grüße-{suffix}");
+    let second = format!("cli-日本語-{suffix}");
     let _ = imap("implicit", &["remove-mailbox", &first]);
     let _ = imap("implicit", &["remove-mailbox", &second]);
 

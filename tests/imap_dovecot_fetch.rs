@@ -24,7 +24,7 @@ async fn connect(security: Security) -> Client {
 }
 
 fn unique(test: &str, security: Security) -> String {
-    format!("fetch-{test}-{security:?}-{}", std::process::id())
+    format!("fetch-{test}-{security:?}-{}", servers::unique_suffix())
 }
 
 async fn create(client: &mut Client, name: &str) {

@@ -26,7 +26,11 @@ fn mode(security: Security) -> &'static str {
 async fn non_ascii_names_round_trip(security: Security) {
     let servers = Servers::get();
     let mut client = imap_login(&servers, security).await;
-    let prefix = format!("imapbox-names-{}-{}", mode(security), std::process::id());
+    let prefix = format!(
+        "imapbox-names-{}-{}",
+        mode(security),
+        servers::unique_suffix()
+    );
     let german = format!("{prefix}/Entwürfe");
     let japanese = format!("{prefix}/日本");
     let renamed = format!("{prefix}/日本-umbenannt ünd & so");
@@ -130,7 +134,11 @@ async fn non_ascii_mailboxes_created_listed_selected_renamed_deleted_over_startt
 async fn status_counts_an_appended_message(security: Security) {
     let servers = Servers::get();
     let mut client = imap_login(&servers, security).await;
-    let mailbox = format!("imapbox-status-{}-{}", mode(security), std::process::id());
+    let mailbox = format!(
+        "imapbox-status-{}-{}",
+        mode(security),
+        servers::unique_suffix()
+    );
     let _ = client.delete(&mailbox).await;
     client.create(&mailbox).await.unwrap();
     let before = client.status(&mailbox).await.unwrap();

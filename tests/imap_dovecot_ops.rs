@@ -23,22 +23,24 @@ fn unique(test: &str, security: Security) -> String {
         Security::ImplicitTls => "tls",
         _ => "starttls",
     };
-    format!("ops-{test}-{mode}-{}", std::process::id())
+    format!("ops-{test}-{mode}-{}", servers::unique_suffix())
 }
 
 async fn create(client: &mut Client, name: &str) {
     // A mailbox left by an earlier run of the same process id would hold stale messages.
-    let _ = client
+    let deleted = client
         .execute(CommandBody::Delete {
             mailbox: MailboxName::from(name),
         })
         .await;
-    client
+    if let Err(error) = client
         .execute(CommandBody::Create {
             mailbox: MailboxName::from(name),
         })
         .await
-        .expect("CREATE");
+    {
+        panic!("CREATE {name}: {error:?} (the DELETE before it: {deleted:?})");
+    }
 }
 
 async fn append(client: &mut Client, name: &str, subject: &str, flags: Vec<Flag<'static>>) {

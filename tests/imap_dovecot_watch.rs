@@ -182,7 +182,7 @@ async fn collect_until(
 #[tokio::test]
 async fn the_watcher_survives_a_cut_connection_and_reports_each_change_once_then_a_full_resync() {
     let servers = Servers::get();
-    let name = format!("watch-relay-{}", std::process::id());
+    let name = format!("watch-relay-{}", servers::unique_suffix());
     let mut admin = servers
         .imap(Security::ImplicitTls)
         .connect()

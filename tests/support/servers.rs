@@ -142,6 +142,17 @@ pub async fn imap_login(
         .expect("login to Dovecot")
 }
 
+/// A suffix that makes a test's mailbox name its own: the process id, which tells apart
+/// the tests running at the same time, and the time, since process ids come round again
+/// (a kernel hands out 32,768 of them) and a mailbox left by an interrupted run under the
+/// same id must not meet this one.
+pub fn unique_suffix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    format!("{}-{}", std::process::id(), nanos % 1_000_000_000_000)
+}
+
 /// What the client sent, as text, to look for a command or the absence of a secret.
 pub fn sent_text(log: &mailwire::net::TranscriptLog) -> String {
     String::from_utf8_lossy(&log.bytes(mailwire::net::Direction::Sent)).into_owned()
