@@ -18,6 +18,10 @@ use crate::imap::failure;
 use crate::imap_files::{FileReader, FileWriter};
 use crate::{Failure, imap_ops, imap_query, terminal};
 
+/// UIDs per `UID FETCH` of `fetch`'s summaries and headers, and such commands in flight.
+const FETCH_CHUNK: usize = 500;
+const FETCH_WINDOW: usize = 4;
+
 /// Which messages `fetch` reads.
 pub enum Which {
     Uids(SequenceSet),
@@ -420,17 +424,10 @@ async fn fetch(
             } else {
                 FetchQuery::new().uid().flags().internal_date().envelope()
             };
-            let set = uids
-                .iter()
-                .fold(None, |set: Option<SequenceSet>, &uid| {
-                    Some(match set {
-                        None => SequenceSet::single(uid),
-                        Some(set) => set.and(SequenceSet::single(uid)),
-                    })
-                })
-                .unwrap_or_else(|| SequenceSet::single(1));
+            // The library's chunked UID FETCH writes runs of UIDs as ranges and keeps
+            // each command line short, however many messages were named.
             let mut stream = client
-                .uid_fetch(&set, &query)
+                .uid_fetch_pipelined(&uids, &query, FETCH_CHUNK, FETCH_WINDOW)
                 .await
                 .map_err(|e| failure(&e))?;
             while let Some(message) = stream.next().await {
