@@ -47,13 +47,35 @@ impl Tracer {
             let line: Vec<u8> = pending.drain(..=end).collect();
             self.print(marker, &terminal::line_text(&line));
         }
+        // A line that never ends (a long literal read in small pieces, or a server that
+        // sends no line feed) is shown in pieces, so the tracer holds at most one piece.
+        if !pending.is_empty() && (!hidden.is_empty() || pending.len() >= SHOWN_PER_WRITE) {
+            self.print(marker, &terminal::line_text(&pending));
+            pending.clear();
+        }
         if !hidden.is_empty() {
-            if !pending.is_empty() {
-                self.print(marker, &terminal::line_text(&pending));
-                pending.clear();
-            }
             self.print(marker, &format!("… {} more bytes", hidden.len()));
         }
         self.partial[slot] = pending;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_without_end_read_in_small_pieces_is_not_held_whole() {
+        let mut tracer = Tracer::default();
+        for _ in 0..100 {
+            tracer.record(Direction::Received, &[b'x'; 1000]);
+        }
+        assert!(
+            tracer.partial[1].len() < SHOWN_PER_WRITE,
+            "{}",
+            tracer.partial[1].len()
+        );
+        tracer.record(Direction::Received, b"y\r\n");
+        assert!(tracer.partial[1].is_empty());
     }
 }
