@@ -9,6 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
 use support::certs::TestCa;
+use support::cli::{loopback_ca, raw_terminal_controls, text};
 use support::servers::{Servers, assert_delivered_intact, wait_for_mail};
 
 fn mailwire(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
@@ -60,22 +61,6 @@ fn password_of_this_run() -> String {
         state.hash_one(std::process::id()),
         state.hash_one(std::time::SystemTime::now())
     )
-}
-
-/// Bytes a terminal acts on: C0 controls (ESC, BEL, CR…), DEL, C1 controls and bidi
-/// overrides. Only the line feeds that end the CLI's own lines may appear.
-fn raw_terminal_controls(output: &str) -> Vec<char> {
-    output
-        .chars()
-        .filter(|&c| {
-            (c.is_control() && c != '\n')
-                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        })
-        .collect()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]
@@ -486,11 +471,7 @@ async fn an_icloud_sender_without_host_goes_through_the_icloud_preset_in_order()
     // smtp.mail.me.com:465 with implicit TLS, logging in with the full address. The
     // redirect names exactly those two endpoints; the CLI refuses to run if the preset
     // needs any other, so nothing here can reach the real servers.
-    let ca = TestCa::new();
-    let tls = ca.leaf(&["localhost"]).server_config();
-    let ca_file =
-        std::env::temp_dir().join(format!("mailwire-cli-icloud-{}.pem", std::process::id()));
-    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let (tls, ca_file) = loopback_ca("icloud-ca.pem");
     let password = password_of_this_run();
     let plain = STANDARD.encode(format!("\0someone@icloud.com\0{password}"));
 

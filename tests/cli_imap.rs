@@ -11,7 +11,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use mailwire::testing::{Mode, Script, ScriptedServer};
-use support::certs::TestCa;
+use support::cli::{loopback_ca, raw_terminal_controls, text};
 use support::servers::Servers;
 
 /// The TLS modes Dovecot serves, as `--tls` names them.
@@ -19,21 +19,6 @@ const MODES: [&str; 2] = ["implicit", "starttls"];
 
 /// A server text with what a terminal obeys: ESC sequences, BEL, a bidi override, a C1.
 const HOSTILE_TEXT: &[u8] = b"\x1b[2J\x1b]0;owned\x07 \xe2\x80\xae gnp \xc2\x9b";
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Bytes a terminal acts on; only the line feeds that end the CLI's own lines may appear.
-fn raw_terminal_controls(output: &str) -> Vec<char> {
-    output
-        .chars()
-        .filter(|&c| {
-            (c.is_control() && c != '\n')
-                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        })
-        .collect()
-}
 
 /// A scratch path unique to this process and `name`.
 fn scratch(name: &str) -> PathBuf {
@@ -457,15 +442,6 @@ fn usage_mistakes_exit_2_with_one_line() {
         .unwrap();
     assert!(help.status.success());
     assert!(text(&help.stdout).contains("search MAILBOX QUERY"));
-}
-
-/// A CA for loopback stand-ins of a provider's servers: their TLS for `localhost`, and the
-/// CA in the scratch file `file` for `--ca-file`.
-fn loopback_ca(file: &str) -> (std::sync::Arc<rustls::ServerConfig>, PathBuf) {
-    let ca = TestCa::new();
-    let path = scratch(file);
-    std::fs::write(&path, ca.pem()).unwrap();
-    (ca.leaf(&["localhost"]).server_config(), path)
 }
 
 /// `mailwire args`, run off the runtime that serves the scripted servers, with a password

@@ -2,5 +2,6 @@
 #![allow(dead_code)]
 
 pub mod certs;
+pub mod cli;
 pub mod imap;
 pub mod servers;
