@@ -10,7 +10,7 @@ use mailwire::imap::codec::types::{Date, DateTime, Flag, Section, SequenceSet};
 use mailwire::imap::{
     AppendOptions, BodyFetched, Client, Error, Event, FetchQuery, FetchedMessage,
 };
-use support::imap::{ICLOUD_CAPABILITIES, finish, hang_up, preauth};
+use support::imap::{ICLOUD_CAPABILITIES, finish, finish_lenient, hang_up, preauth};
 
 /// The messages of a UID FETCH that must succeed.
 async fn uid_fetched(
@@ -404,8 +404,14 @@ async fn a_reader_shorter_than_announced_makes_the_session_unusable() {
         .unwrap_err();
     assert!(matches!(error, Error::Local { .. }), "{error:?}");
     assert!(!client.is_usable());
+    // The five bytes there were, and nothing to make up the other five: the connection
+    // is given up instead.
     drop(client);
-    let _ = server.finish().await;
+    let log = finish_lenient(server).await;
+    assert_eq!(
+        log.received_text_unredacted(),
+        "A1 APPEND INBOX {10+}\r\nshort"
+    );
 }
 
 #[tokio::test]
