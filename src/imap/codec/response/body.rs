@@ -4,8 +4,8 @@ use std::borrow::Cow;
 
 use super::envelope::{envelope, field_sep};
 use crate::imap::codec::grammar::core::{
-    byte, lenient_number, lenient_number64, nested_list, nil, nstring, number64, paren_list,
-    spaces, string,
+    byte, lenient_number, lenient_number64, nested_list, nil, nil_or_items, nstring, number64,
+    paren_list, spaces, string,
 };
 use crate::imap::codec::grammar::{PError, PErrorKind, PResult, fail, fatal};
 use crate::imap::codec::types::{
@@ -85,21 +85,14 @@ fn parameters(input: &[u8]) -> PResult<'_, Parameters<'_>> {
 // than reading it.
 #[inline(always)]
 fn parameters_into<'a>(input: &'a [u8], pairs: &mut Parameters<'a>) -> PResult<'a, ()> {
-    // Looked for before NIL: nearly every part has parameters.
-    let Some(mut rest) = input.strip_prefix(b"(") else {
-        return nil(input).or_else(|_| fail(input, "`(` or NIL for parameters"));
-    };
-    loop {
-        rest = spaces(rest);
-        if let Some(tail) = rest.strip_prefix(b")") {
-            return Ok((tail, ()));
-        }
-        let (tail, name) = likely_string(rest, &[CHARSET, BOUNDARY])?;
-        let (tail, ()) = field_sep(tail)?;
-        let (tail, value) = likely_nstring(tail, &[UTF_8])?;
+    // The list is looked for before NIL: nearly every part has parameters.
+    nil_or_items(input, "`(` or NIL for parameters", |rest| {
+        let (rest, name) = likely_string(rest, &[CHARSET, BOUNDARY])?;
+        let (rest, ()) = field_sep(rest)?;
+        let (rest, value) = likely_nstring(rest, &[UTF_8])?;
         pairs.push(name, value);
-        rest = tail;
-    }
+        Ok((rest, ()))
+    })
 }
 
 fn disposition(input: &[u8]) -> PResult<'_, Option<Box<Disposition<'_>>>> {
