@@ -515,20 +515,16 @@ impl Client {
                 shared,
             }) = response
             {
-                let utf8 = self.utf8_names();
                 let convert = |list: Option<
                     Vec<crate::imap::codec::types::NamespaceDescription<'static>>,
                 >| {
                     list.unwrap_or_default()
                         .into_iter()
-                        .map(|description| {
-                            let wire = MailboxName::from_wire(description.prefix.as_bytes());
-                            Namespace {
-                                prefix: wire
-                                    .name(utf8)
-                                    .unwrap_or_else(|_| lossy(description.prefix.as_bytes())),
-                                delimiter: description.delimiter,
-                            }
+                        .map(|description| Namespace {
+                            prefix: self.decode_name(&MailboxName::from_wire(
+                                description.prefix.as_bytes(),
+                            )),
+                            delimiter: description.delimiter,
                         })
                         .collect()
                 };
