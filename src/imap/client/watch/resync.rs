@@ -69,7 +69,7 @@ impl Watcher {
                 found = Some((Vec::new(), Vec::new()));
             }
         }
-        let (uids, listed) = match found {
+        let (mut uids, listed) = match found {
             Some(found) => found,
             None => {
                 let listed = listing(client, &Self::base_query(condstore), state.exists).await?;
@@ -77,7 +77,6 @@ impl Watcher {
                 (uids, listed)
             }
         };
-        let mut uids: Vec<u32> = uids;
         uids.sort_unstable();
         uids.dedup();
         // Removed: known, no longer listed.
@@ -92,7 +91,7 @@ impl Watcher {
         self.messages = kept;
         // Changed: a listed flag set that differs from the known one.
         let mut fresh = Vec::new();
-        for message in &listed {
+        for message in listed {
             let Some(uid) = message.uid() else { continue };
             match self.messages.binary_search_by_key(&uid, |m| m.uid) {
                 Ok(index) => {
@@ -105,7 +104,7 @@ impl Watcher {
                         );
                     }
                 }
-                Err(_) if uids.binary_search(&uid).is_ok() => fresh.push(message.clone()),
+                Err(_) if uids.binary_search(&uid).is_ok() => fresh.push(message),
                 Err(_) => {}
             }
         }
