@@ -244,8 +244,12 @@ pub struct QuotaRoots {
 
 /// Refuses text that cannot travel in a command: CR, LF and NUL would end or break the
 /// line whatever the encoding, so they are refused before anything is sent.
-pub(crate) fn check_text(what: &'static str, text: &str) -> Result<(), Error> {
-    if text.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
+pub(crate) fn check_text(what: &'static str, text: impl AsRef<[u8]>) -> Result<(), Error> {
+    if text
+        .as_ref()
+        .iter()
+        .any(|&b| matches!(b, b'\r' | b'\n' | 0))
+    {
         return Err(Error::InvalidArgument {
             source: EncodeError::Unrepresentable {
                 what,
@@ -511,20 +515,16 @@ impl Client {
                 shared,
             }) = response
             {
-                let utf8 = self.utf8_names();
                 let convert = |list: Option<
                     Vec<crate::imap::codec::types::NamespaceDescription<'static>>,
                 >| {
                     list.unwrap_or_default()
                         .into_iter()
-                        .map(|description| {
-                            let wire = MailboxName::from_wire(description.prefix.as_bytes());
-                            Namespace {
-                                prefix: wire
-                                    .name(utf8)
-                                    .unwrap_or_else(|_| lossy(description.prefix.as_bytes())),
-                                delimiter: description.delimiter,
-                            }
+                        .map(|description| Namespace {
+                            prefix: self.decode_name(&MailboxName::from_wire(
+                                description.prefix.as_bytes(),
+                            )),
+                            delimiter: description.delimiter,
                         })
                         .collect()
                 };

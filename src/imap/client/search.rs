@@ -3,8 +3,8 @@
 
 use super::command::Claim;
 use super::error::Error;
+use super::mailbox::check_text;
 use super::session::Client;
-use crate::imap::codec::EncodeError;
 use crate::imap::codec::types::{
     AString, Capability, CommandBody, Data, Response, SearchKey, SearchReturnData,
     SearchReturnOption, SeqBound, SequenceSet,
@@ -139,21 +139,8 @@ pub(crate) fn set_of(numbers: &[u32]) -> Option<SequenceSet> {
 /// Refuses strings a query must not carry (CR, LF, NUL), before any byte is sent: a
 /// literal could carry them, but no header or body search means them.
 pub(crate) fn check_key(key: &SearchKey<'_>) -> Result<(), Error> {
-    let bad = key.find_string(&mut |s: &AString<'_>| {
-        s.as_bytes()
-            .iter()
-            .any(|&b| matches!(b, b'\r' | b'\n' | 0))
-            .then_some(())
-    });
-    match bad {
-        Some(()) => Err(Error::InvalidArgument {
-            source: EncodeError::Unrepresentable {
-                what: "search string",
-                reason: "it holds a CR, LF or NUL character",
-            },
-        }),
-        None => Ok(()),
-    }
+    key.find_string(&mut |s: &AString<'_>| check_text("search string", s.as_bytes()).err())
+        .map_or(Ok(()), Err)
 }
 
 impl Client {

@@ -6,10 +6,9 @@ use super::error::Error;
 use super::search::SearchResult;
 use super::session::Client;
 use super::store::FlagChange;
-use crate::imap::codec::EncodeError;
 use crate::imap::codec::types::{
-    Capability, Code, CommandBody, Data, Flag, MailboxName, Response, SearchKey,
-    SearchReturnOption, SeqBound, SequenceSet, StatusKind,
+    Capability, Code, CommandBody, Data, Flag, Response, SearchKey, SearchReturnOption, SeqBound,
+    SequenceSet, StatusKind,
 };
 
 /// `[COPYUID uidvalidity source destination]` (UIDPLUS, RFC 4315): where copied or moved
@@ -84,7 +83,7 @@ impl Client {
         mailbox: &str,
         uid: bool,
     ) -> Result<Option<CopyUid>, Error> {
-        let mailbox = self.mailbox_arg(mailbox)?;
+        let mailbox = self.mailbox_name(mailbox)?;
         let body = CommandBody::Copy {
             set: set.clone(),
             mailbox,
@@ -116,7 +115,7 @@ impl Client {
         }
         self.require_uidplus("MOVE")?;
         // Checked before anything is sent.
-        self.mailbox_arg(mailbox)?;
+        self.mailbox_name(mailbox)?;
         let found = self
             .resolve_uids(SearchKey::SequenceSet(set.clone()))
             .await?;
@@ -164,7 +163,7 @@ impl Client {
         if concrete {
             return self.move_by_copy(set, mailbox).await;
         }
-        self.mailbox_arg(mailbox)?;
+        self.mailbox_name(mailbox)?;
         let found = self.resolve_uids(SearchKey::Uid(set.clone())).await?;
         match found.to_set() {
             Some(uids) => self.move_by_copy(&uids, mailbox).await,
@@ -197,7 +196,7 @@ impl Client {
         mailbox: &str,
         uid: bool,
     ) -> Result<MoveResult, Error> {
-        let mailbox = self.mailbox_arg(mailbox)?;
+        let mailbox = self.mailbox_name(mailbox)?;
         let body = CommandBody::Move {
             set: set.clone(),
             mailbox,
@@ -268,23 +267,6 @@ impl Client {
                   also removes every other message marked \\Deleted; copy the messages instead \
                   and delete them yourself if that is safe",
         })
-    }
-
-    /// A mailbox name given as text, refused when it holds CR, LF or NUL (which modified
-    /// UTF-7 would otherwise carry), encoded for the wire.
-    pub(crate) fn mailbox_arg(&self, name: &str) -> Result<MailboxName<'static>, Error> {
-        if name.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
-            return Err(Error::InvalidArgument {
-                source: EncodeError::Unrepresentable {
-                    what: "mailbox name",
-                    reason: "it holds a CR, LF or NUL character",
-                },
-            });
-        }
-        Ok(MailboxName::from_name(
-            name,
-            self.enabled.contains(&Capability::Utf8Accept),
-        ))
     }
 }
 

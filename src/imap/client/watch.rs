@@ -523,12 +523,13 @@ impl Watcher {
         if client.has_capability("IDLE") {
             let mut idle = client.idle().await?;
             loop {
-                if let Some(event) = idle.next_event(IDLE_WAIT).await? {
-                    let stop = matters(&event);
+                // Only a push that matters is kept (`apply` ignores the rest): a server
+                // sending keepalives for ever must not grow `raw` for ever.
+                if let Some(event) = idle.next_event(IDLE_WAIT).await?
+                    && matters(&event)
+                {
                     raw.push_back(event);
-                    if stop {
-                        break;
-                    }
+                    break;
                 }
             }
             raw.extend(idle.done().await?);

@@ -4,13 +4,10 @@
 //! what differs is reported as removed, changed or new.
 
 use super::{WatchEvent, Watcher, add_new, change_flags, known_of, no_connection};
-use crate::imap::client::command::claim_data;
 use crate::imap::client::error::Error;
 use crate::imap::client::fetch::{FetchQuery, FetchedMessage};
 use crate::imap::client::session::Client;
-use crate::imap::codec::types::{
-    CommandBody, Data, Response, SearchKey, SearchReturnData, SearchReturnOption, SequenceSet,
-};
+use crate::imap::codec::types::{SearchKey, SearchReturnOption, SequenceSet};
 
 /// UIDs per `UID FETCH` of new messages, and how many such commands are in flight at once.
 const NEW_CHUNK: usize = 500;
@@ -72,7 +69,7 @@ impl Watcher {
                 found = Some((Vec::new(), Vec::new()));
             }
         }
-        let (uids, listed) = match found {
+        let (mut uids, listed) = match found {
             Some(found) => found,
             None => {
                 let listed = listing(client, &Self::base_query(condstore), state.exists).await?;
@@ -80,7 +77,6 @@ impl Watcher {
                 (uids, listed)
             }
         };
-        let mut uids: Vec<u32> = uids;
         uids.sort_unstable();
         uids.dedup();
         // Removed: known, no longer listed.
@@ -95,7 +91,7 @@ impl Watcher {
         self.messages = kept;
         // Changed: a listed flag set that differs from the known one.
         let mut fresh = Vec::new();
-        for message in &listed {
+        for message in listed {
             let Some(uid) = message.uid() else { continue };
             match self.messages.binary_search_by_key(&uid, |m| m.uid) {
                 Ok(index) => {
@@ -108,7 +104,7 @@ impl Watcher {
                         );
                     }
                 }
-                Err(_) if uids.binary_search(&uid).is_ok() => fresh.push(message.clone()),
+                Err(_) if uids.binary_search(&uid).is_ok() => fresh.push(message),
                 Err(_) => {}
             }
         }
@@ -181,28 +177,16 @@ async fn uid_list(client: &mut Client, exists: u32) -> Result<Option<Vec<u32>>, 
     if !esearch && (exists as usize).saturating_mul(UID_WIDTH) >= client.limits.line_len {
         return Ok(None);
     }
-    let mut body = CommandBody::search(SearchKey::all(), true);
-    if let (true, CommandBody::Search { return_options, .. }) = (esearch, &mut body) {
-        *return_options = Some(vec![SearchReturnOption::All]);
-    }
-    let claim = claim_data(|data| matches!(data, Data::Search { .. } | Data::ESearch(_)));
-    let completion = client.run_ok(body, claim).await?;
-    let mut uids = Vec::new();
-    for response in completion.data {
-        match response {
-            Response::Data(Data::Search { ids, .. }) => uids.extend(ids),
-            Response::Data(Data::ESearch(found)) => {
-                for item in found.data {
-                    if let SearchReturnData::All(set) = item {
-                        // A set naming more UIDs than the mailbox holds is not believed.
-                        match set.expand(u32::MAX, exists as usize) {
-                            Some(listed) => uids.extend(listed),
-                            None => return Ok(None),
-                        }
-                    }
-                }
-            }
-            _ => {}
+    let returning = esearch.then(|| vec![SearchReturnOption::All]);
+    let found = client
+        .search_returning(SearchKey::all(), true, returning)
+        .await?;
+    let mut uids = found.ids;
+    if let Some(set) = found.all {
+        // A set naming more UIDs than the mailbox holds is not believed.
+        match set.expand(u32::MAX, exists as usize) {
+            Some(listed) => uids.extend(listed),
+            None => return Ok(None),
         }
     }
     Ok(Some(uids))
