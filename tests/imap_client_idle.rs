@@ -9,7 +9,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use mailwire::imap::codec::types::{FetchItem, Flag};
-use mailwire::imap::{Client, Deadlines, Error, Event, Idle};
+use mailwire::imap::{Client, Deadlines, Error, Event, Idle, KEEPALIVES_KEPT};
 use mailwire::testing::{Mode, Script, ScriptedServer};
 use support::imap::{SHORT, connect, hang_up};
 
@@ -255,6 +255,33 @@ async fn with_idle_advertised_wait_for_changes_idles_and_gives_the_same_events()
     assert_eq!(events.len(), 2, "{events:?}");
     assert!(matches!(&events[0], Event::Status(_)), "{events:?}");
     assert_eq!(events[1], Event::Exists(11));
+    assert_eq!(
+        written_after_select(client, server).await,
+        "A2 IDLE\r\nDONE\r\n"
+    );
+}
+
+#[tokio::test]
+async fn a_server_sending_only_keepalives_cannot_make_wait_for_changes_hold_more_than_its_bound() {
+    let flood = "* OK Still here\r\n".repeat(KEEPALIVES_KEPT + 500);
+    let (mut client, server) = session(WITH_IDLE, Deadlines::all(SHORT), move |script| {
+        script
+            .expect_exact("A2 IDLE")
+            .send(format!("+ idling\r\n{flood}"))
+            .expect_exact("DONE")
+            .send(b"A2 OK IDLE terminated\r\n")
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let events = client
+        .wait_for_changes(Duration::from_millis(200), SHORT * 10)
+        .await
+        .unwrap();
+    // It stopped at the bound, not at the end of the wait (the keepalives that were
+    // already on their way came in while IDLE ended).
+    assert!(started.elapsed() < SHORT, "{:?}", started.elapsed());
+    assert!(events.len() >= KEEPALIVES_KEPT, "{}", events.len());
+    assert!(events.iter().all(|e| matches!(e, Event::Status(_))));
     assert_eq!(
         written_after_select(client, server).await,
         "A2 IDLE\r\nDONE\r\n"

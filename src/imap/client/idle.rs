@@ -126,6 +126,8 @@ impl Client {
     /// a `NOOP` every `poll_every`. Either way the same events come out, and the wait ends
     /// at the first one that is not a bare keepalive (`* OK Still here`, kept in the
     /// list all the same). With IDLE, the events that arrive while it ends are included.
+    /// A server that sends nothing but keepalives cannot make the list grow without end:
+    /// the wait also ends once [`KEEPALIVES_KEPT`] events have piled up.
     pub async fn wait_for_changes(
         &mut self,
         poll_every: Duration,
@@ -144,7 +146,7 @@ impl Client {
                     Some(event) => {
                         let change = is_change(&event);
                         events.push(event);
-                        if change {
+                        if change || events.len() >= KEEPALIVES_KEPT {
                             break;
                         }
                     }
@@ -159,13 +161,18 @@ impl Client {
             let change = polled.iter().any(is_change);
             events.extend(polled);
             let left = deadline.saturating_duration_since(Instant::now());
-            if change || left.is_zero() {
+            if change || left.is_zero() || events.len() >= KEEPALIVES_KEPT {
                 return Ok(events);
             }
             tokio::time::sleep(poll_every.min(left)).await;
         }
     }
 }
+
+/// How many events [`Client::wait_for_changes`] collects at most before it returns, when
+/// none of them is a change: the bound on what a server sending only keepalives can make
+/// it hold.
+pub const KEEPALIVES_KEPT: usize = 1024;
 
 impl Idle<'_> {
     /// The next push, waiting at most `within` for one; `None` when nothing came in time

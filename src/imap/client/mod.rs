@@ -64,7 +64,7 @@ pub use body::BodyFetched;
 pub use config::{ClientBuilder, Deadlines};
 pub use error::Error;
 pub use fetch::{FetchQuery, FetchStream, FetchedMessage};
-pub use idle::Idle;
+pub use idle::{Idle, KEEPALIVES_KEPT};
 pub use mailbox::{
     MailboxEntry, MailboxRole, MailboxStatus, Namespace, Namespaces, Quota, QuotaRoots, QuotaUsage,
     find_role,
