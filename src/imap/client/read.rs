@@ -13,10 +13,16 @@ use crate::imap::codec::{DecodeError, Parsed, parse_greeting, parse_response};
     reason = "the pieces are read by `Client::next_delivery`, for the FETCH family"
 )]
 pub(super) enum Piece {
-    Response(Response<'static>),
-    StreamStart { head: Vec<u8>, size: u64 },
+    /// A whole response, with its size on the wire (what holding it is charged).
+    Response(Response<'static>, u64),
+    StreamStart {
+        head: Vec<u8>,
+        size: u64,
+    },
     StreamData(Vec<u8>),
-    StreamEnd { tail: Vec<u8> },
+    StreamEnd {
+        tail: Vec<u8>,
+    },
 }
 
 impl Client {
@@ -98,7 +104,7 @@ impl Client {
                         .map(|parsed| parsed.map(IntoOwned::into_owned));
                     self.conn.consume(len);
                     self.mid_response = false;
-                    return self.parsed(parsed, during);
+                    return self.parsed(parsed, len as u64, during);
                 }
                 Frame::Discard { len } => self.conn.consume(len),
                 Frame::StreamStart { len, size } => {
@@ -152,7 +158,7 @@ impl Client {
                     whole.extend_from_slice(&tail);
                     let parsed = parse_response(&whole, &self.limits)
                         .map(|parsed| parsed.map(IntoOwned::into_owned));
-                    return self.parsed(parsed, during);
+                    return self.parsed(parsed, whole.len() as u64, during);
                 }
                 _ => {
                     return Err(self.fail_protocol(during, format!("unexpected frame {frame:?}")));
@@ -164,10 +170,11 @@ impl Client {
     fn parsed(
         &mut self,
         parsed: Result<Parsed<Response<'static>>, DecodeError>,
+        size: u64,
         during: &'static str,
     ) -> Result<Piece, Error> {
         match parsed {
-            Ok(Parsed::Complete(response, _)) => Ok(Piece::Response(response)),
+            Ok(Parsed::Complete(response, _)) => Ok(Piece::Response(response, size)),
             Ok(Parsed::Incomplete) => {
                 Err(self.fail_protocol(during, "a response ended early".to_owned()))
             }
