@@ -110,14 +110,17 @@ impl Client {
                 Frame::StreamStart { len, size } => {
                     self.conn.begin_response(self.deadlines.literal);
                     self.streaming = Some(size);
-                    let head = self.conn.buffered()[..len].to_vec();
-                    self.conn.consume(len);
+                    let head = &self.conn.buffered()[..len];
                     if delivering {
+                        let head = head.to_vec();
+                        self.conn.consume(len);
                         return Ok(Piece::StreamStart { head, size });
                     }
                     self.collecting = true;
-                    let whole = collected.get_or_insert_with(Vec::new);
-                    whole.extend_from_slice(&head);
+                    collected
+                        .get_or_insert_with(Vec::new)
+                        .extend_from_slice(head);
+                    self.conn.consume(len);
                 }
                 Frame::StreamData { len } => {
                     let left = self.streaming.unwrap_or(0).saturating_sub(len as u64);
@@ -147,15 +150,17 @@ impl Client {
                     }
                 }
                 Frame::StreamEnd { len } => {
-                    let tail = self.conn.buffered()[..len].to_vec();
-                    self.conn.consume(len);
+                    let tail = &self.conn.buffered()[..len];
                     self.streaming = None;
                     self.mid_response = false;
                     let Some(mut whole) = collected.take() else {
+                        let tail = tail.to_vec();
+                        self.conn.consume(len);
                         return Ok(Piece::StreamEnd { tail });
                     };
                     self.collecting = false;
-                    whole.extend_from_slice(&tail);
+                    whole.extend_from_slice(tail);
+                    self.conn.consume(len);
                     let parsed = parse_response(&whole, &self.limits)
                         .map(|parsed| parsed.map(IntoOwned::into_owned));
                     return self.parsed(parsed, whole.len() as u64, during);

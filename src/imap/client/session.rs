@@ -675,10 +675,9 @@ impl Client {
         during: &'static str,
     ) -> Result<Routed, Error> {
         match response {
-            Response::Status(status) => match &status.tag {
-                Some(tag) => {
-                    let tag = tag.as_str().to_owned();
-                    self.tagged(tag, status, during)?;
+            Response::Status(status) => match status.tag {
+                Some(_) => {
+                    self.tagged(status, during)?;
                     Ok(Routed::Handled)
                 }
                 None => {
@@ -722,30 +721,26 @@ impl Client {
         }
     }
 
-    fn tagged(
-        &mut self,
-        tag: String,
-        status: Status<'static>,
-        during: &'static str,
-    ) -> Result<(), Error> {
-        let Some(entry) = self
+    /// Completes the command `status` is tagged for; an OK's code updates the state.
+    fn tagged(&mut self, status: Status<'static>, during: &'static str) -> Result<(), Error> {
+        let tag = status.tag.as_ref().map_or("", |tag| tag.as_str());
+        let Some(index) = self
             .in_flight
-            .iter_mut()
-            .find(|entry| entry.tag == tag && entry.completion.is_none())
+            .iter()
+            .position(|entry| entry.tag == tag && entry.completion.is_none())
         else {
-            return Err(self.fail_protocol(
-                during,
-                format!(
-                    "a tagged reply for tag {}, which this client never sent (or which \
-                     already completed)",
-                    crate::text::escape_control(&tag)
-                ),
-            ));
+            let what = format!(
+                "a tagged reply for tag {}, which this client never sent (or which already \
+                 completed)",
+                crate::text::escape_control(tag)
+            );
+            return Err(self.fail_protocol(during, what));
         };
-        entry.completion = Some(status);
-        let status = entry.completion.as_ref().map(|s| (s.kind, s.code.clone()));
-        if let Some((StatusKind::Ok, Some(code))) = status {
-            self.apply_code(&code);
+        if let (StatusKind::Ok, Some(code)) = (status.kind, &status.code) {
+            self.apply_code(code);
+        }
+        if let Some(entry) = self.in_flight.get_mut(index) {
+            entry.completion = Some(status);
         }
         Ok(())
     }
