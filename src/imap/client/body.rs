@@ -7,7 +7,6 @@ use super::command::Delivery;
 use super::error::Error;
 use super::fetch::{FetchQuery, fetch_claim};
 use super::session::Client;
-use super::state::data_event;
 use crate::imap::codec::types::{
     Data, FetchItem, IntoOwned, Response, Section, SequenceSet, StreamedItem,
 };
@@ -213,18 +212,15 @@ impl Client {
         }
     }
 
-    /// Parses a response collected from pieces and routes it as a whole one: a FETCH not
-    /// ours becomes an event.
+    /// Parses a response collected from pieces and routes it as a whole one: ours comes
+    /// back through the claim, a FETCH not ours becomes an event (within the events'
+    /// bound).
     fn route_collected(&mut self, whole: &[u8]) -> Result<(), Error> {
         let parsed = crate::imap::codec::parse_response(whole, &self.limits)
             .map(|parsed| parsed.map(IntoOwned::into_owned));
         match parsed {
-            Ok(crate::Parsed::Complete(Response::Data(data), _)) => {
-                if let Some(state) = self.selected.as_mut() {
-                    state.apply_data(&data);
-                }
-                self.push_event(data_event(data));
-                Ok(())
+            Ok(crate::Parsed::Complete(response @ Response::Data(_), _)) => {
+                self.route_read(response, whole.len() as u64, DURING)
             }
             Ok(_) => Err(self.fail_protocol(
                 DURING,

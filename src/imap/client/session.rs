@@ -508,9 +508,7 @@ impl Client {
             }
             match self.read_piece(streams, pending.command).await? {
                 Piece::Response(response, size) => {
-                    if let Routed::Continue(_) = self.route(response, size, pending.command)? {
-                        return Err(self.unexpected_continuation(pending.command));
-                    }
+                    self.route_read(response, size, pending.command)?;
                 }
                 Piece::StreamStart { head, size } => {
                     return Ok(Delivery::StreamStart { head, size });
@@ -624,11 +622,7 @@ impl Client {
                 .await?
             {
                 Piece::Response(response, size) => {
-                    if let Routed::Continue(_) =
-                        self.route(response, size, "finishing a cancelled command")?
-                    {
-                        return Err(self.unexpected_continuation("finishing a cancelled command"));
-                    }
+                    self.route_read(response, size, "finishing a cancelled command")?;
                 }
                 Piece::StreamStart { .. } | Piece::StreamData(_) | Piece::StreamEnd { .. } => {}
             }
@@ -666,6 +660,20 @@ impl Client {
     }
 
     // ---- routing ----
+
+    /// Routes a response of `size` wire bytes where no `+` is awaited (also one a family
+    /// collected from pieces and parsed whole, so it goes where a whole one would).
+    pub(super) fn route_read(
+        &mut self,
+        response: Response<'static>,
+        size: u64,
+        during: &'static str,
+    ) -> Result<(), Error> {
+        match self.route(response, size, during)? {
+            Routed::Continue(_) => Err(self.unexpected_continuation(during)),
+            Routed::Handled => Ok(()),
+        }
+    }
 
     /// Routes `response`, `size` bytes on the wire.
     fn route(
