@@ -6,6 +6,7 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use super::command::Delivery;
 use super::error::Error;
 use super::fetch::{FetchQuery, fetch_claim};
+use super::read::collect_within;
 use super::session::Client;
 use crate::imap::codec::types::{
     Data, FetchItem, IntoOwned, Response, Section, SequenceSet, StreamedItem,
@@ -250,13 +251,5 @@ impl Client {
 
 /// Adds `bytes` to a response being collected, within the framing limits.
 fn collect(client: &mut Client, whole: &mut Vec<u8>, bytes: &[u8]) -> Result<(), Error> {
-    let bound = client
-        .limits
-        .response_len
-        .saturating_add(client.limits.literal_len);
-    if (whole.len() + bytes.len()) as u64 > bound {
-        return Err(client.fail_protocol(DURING, format!("a response larger than {bound} bytes")));
-    }
-    whole.extend_from_slice(bytes);
-    Ok(())
+    collect_within(whole, bytes, &client.limits).map_err(|what| client.fail_protocol(DURING, what))
 }

@@ -6,6 +6,7 @@ use super::session::Client;
 use crate::imap::codec::framing::Frame;
 use crate::imap::codec::types::{Greeting, IntoOwned, Response};
 use crate::imap::codec::{DecodeError, Parsed, parse_greeting, parse_response};
+use crate::limits::Limits;
 
 /// A piece read from the server: a whole response, or part of a streamed one.
 #[allow(
@@ -80,10 +81,6 @@ impl Client {
         }
         let delivering = streams || self.streaming.is_some();
         let mut collected: Option<Vec<u8>> = None;
-        let bound = self
-            .limits
-            .response_len
-            .saturating_add(self.limits.literal_len);
         loop {
             let frame = match self.framer.poll(self.conn.buffered()) {
                 Ok(frame) => frame,
@@ -117,9 +114,11 @@ impl Client {
                         return Ok(Piece::StreamStart { head, size });
                     }
                     self.collecting = true;
-                    collected
-                        .get_or_insert_with(Vec::new)
-                        .extend_from_slice(head);
+                    let whole = collected.get_or_insert_with(Vec::new);
+                    if let Err(error) = collect_within(whole, head, &self.limits) {
+                        self.collecting = false;
+                        return Err(self.fail_protocol(during, error));
+                    }
                     self.conn.consume(len);
                 }
                 Frame::StreamData { len } => {
@@ -131,16 +130,12 @@ impl Client {
                     }
                     let bytes = &self.conn.buffered()[..len];
                     match collected.as_mut() {
-                        Some(whole) if (whole.len() + len) as u64 <= bound => {
-                            whole.extend_from_slice(bytes);
+                        Some(whole) => {
+                            if let Err(error) = collect_within(whole, bytes, &self.limits) {
+                                self.collecting = false;
+                                return Err(self.fail_protocol(during, error));
+                            }
                             self.conn.consume(len);
-                        }
-                        Some(_) => {
-                            self.collecting = false;
-                            return Err(self.fail_protocol(
-                                during,
-                                format!("a response larger than {bound} bytes"),
-                            ));
                         }
                         None => {
                             let bytes = bytes.to_vec();
@@ -159,7 +154,9 @@ impl Client {
                         return Ok(Piece::StreamEnd { tail });
                     };
                     self.collecting = false;
-                    whole.extend_from_slice(tail);
+                    if let Err(error) = collect_within(&mut whole, tail, &self.limits) {
+                        return Err(self.fail_protocol(during, error));
+                    }
                     self.conn.consume(len);
                     let parsed = parse_response(&whole, &self.limits)
                         .map(|parsed| parsed.map(IntoOwned::into_owned));
@@ -188,4 +185,19 @@ impl Client {
             }
         }
     }
+}
+
+/// Adds `bytes` to a response being collected from pieces, within the framing limits (its
+/// lines and its literals: `response_len` plus `literal_len`); the error says what went over.
+pub(super) fn collect_within(
+    whole: &mut Vec<u8>,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(), String> {
+    let bound = limits.response_len.saturating_add(limits.literal_len);
+    if (whole.len() as u64).saturating_add(bytes.len() as u64) > bound {
+        return Err(format!("a response larger than {bound} bytes"));
+    }
+    whole.extend_from_slice(bytes);
+    Ok(())
 }
