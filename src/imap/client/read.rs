@@ -9,10 +9,6 @@ use crate::imap::codec::{DecodeError, Parsed, parse_greeting, parse_response};
 use crate::limits::Limits;
 
 /// A piece read from the server: a whole response, or part of a streamed one.
-#[allow(
-    dead_code,
-    reason = "the pieces are read by `Client::next_delivery`, for the FETCH family"
-)]
 pub(super) enum Piece {
     /// A whole response, with its size on the wire (what holding it is charged).
     Response(Response<'static>, u64),

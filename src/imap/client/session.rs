@@ -179,40 +179,19 @@ impl Client {
         self.selected.as_ref()
     }
 
-    /// The connection, for the few families that change it (IDLE's read timeout).
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
-    pub(crate) fn connection_mut(&mut self) -> &mut Connection {
-        &mut self.conn
-    }
-
     /// The deadlines this session uses.
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
     pub(crate) fn deadlines(&self) -> &Deadlines {
         &self.deadlines
     }
 
     /// Replaces the selected mailbox's state (SELECT/EXAMINE start with a fresh one;
     /// `None` for UNSELECT, CLOSE and LOGOUT).
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
     pub(crate) fn set_selected(&mut self, state: Option<MailboxState>) {
         self.selected = state;
     }
 
     /// Queues an event for the caller (for families that take data back out of a claim).
     /// Not charged to the events' bound: it was charged to the claim it came from.
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
     pub(crate) fn push_event(&mut self, event: Event) {
         self.events.push_back(event);
     }
@@ -411,17 +390,6 @@ impl Client {
         Ok(())
     }
 
-    /// Opens a `+` exchange by hand (IDLE between its `+` and `DONE`): until
-    /// [`write_continuation_line`](Self::write_continuation_line) closes it, a drop leaves
-    /// the session unusable.
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
-    pub(crate) fn open_exchange(&mut self, command: &'static str) {
-        self.exchange = Some(command);
-    }
-
     /// Closes the open `+` exchange of a command the server completed on its own (an IDLE
     /// ended by the server's tagged OK, NO or BAD): nothing more is owed for it, so the
     /// session goes on.
@@ -481,10 +449,6 @@ impl Client {
     /// or [`Delivery::Done`] once it completed. Everything else is routed as usual. Pieces
     /// of a streamed literal belong to the command that streams: let one streaming command
     /// read at a time.
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
     pub(crate) async fn next_delivery(
         &mut self,
         pending: &Pending,
@@ -523,10 +487,6 @@ impl Client {
     /// `within` (IDLE's keepalive, a renewal due), `None`, with the session still usable:
     /// the wait for a response's first byte is the only one that may end quietly, since no
     /// byte of it has been taken.
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
     pub(crate) async fn next_delivery_within(
         &mut self,
         pending: &Pending,
