@@ -452,3 +452,28 @@ async fn icloud_throttling_during_a_fetch_is_a_retryable_error_not_a_failure() {
     client.noop().await.unwrap();
     hang_up(client, server).await;
 }
+
+#[tokio::test]
+async fn a_body_behind_another_large_literal_is_read_whole_and_still_written() {
+    // The first literal is not the body asked for, so the response is collected and read
+    // whole; it is still this command's answer, not an event.
+    let header = vec![b'h'; 70_000];
+    let body = vec![b'b'; 70_000];
+    let mut answer = b"* 1 FETCH (UID 9 BODY[HEADER] {70000}\r\n".to_vec();
+    answer.extend_from_slice(&header);
+    answer.extend_from_slice(b" BODY[] {70000}\r\n");
+    answer.extend_from_slice(&body);
+    answer.extend_from_slice(b")\r\nA1 OK done\r\n");
+    let (mut client, server) = preauth("IMAP4rev1", |script| {
+        script
+            .expect_exact("A1 UID FETCH 9 (UID BODY.PEEK[])")
+            .send(answer)
+    })
+    .await;
+    let mut out = Vec::new();
+    let fetched = whole_body(&mut client, 9, &mut out).await;
+    assert_eq!(out, body);
+    assert_eq!(fetched.written, 70_000);
+    assert!(client.take_events().is_empty());
+    hang_up(client, server).await;
+}

@@ -12,9 +12,7 @@ use super::error::Error;
 use super::session::Client;
 use crate::imap::codec::EncodeError;
 use crate::imap::codec::encode_command;
-use crate::imap::codec::types::{
-    AppendMessage, Code, Command, CommandBody, DateTime, Flag, MailboxName, Tag,
-};
+use crate::imap::codec::types::{AppendMessage, Code, Command, CommandBody, DateTime, Flag, Tag};
 
 const COMMAND: &str = "APPEND";
 /// How much of a message is read from the caller's reader per write.
@@ -145,22 +143,14 @@ impl Client {
         mailbox: &str,
         options: &AppendOptions,
     ) -> Result<(Vec<u8>, Vec<usize>), Error> {
-        if mailbox.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
-            return Err(Error::InvalidArgument {
-                source: EncodeError::Unrepresentable {
-                    what: "mailbox name",
-                    reason: "it holds CR, LF or NUL",
-                },
-            });
-        }
-        let utf8 = self.is_enabled("UTF8=ACCEPT");
+        let mailbox = self.mailbox_name(mailbox)?;
         let mut message = AppendMessage::new(&b""[..]).with_flags(options.flags.clone());
         if let Some(date) = options.date {
             message = message.with_date(date);
         }
         let command = Command {
             tag: Tag::new("X").map_err(|source| Error::InvalidArgument { source })?,
-            body: CommandBody::append(MailboxName::from_name(mailbox, utf8), message),
+            body: CommandBody::append(mailbox, message),
         };
         let encoded = encode_command(&command, &self.encode_options())
             .map_err(|source| Error::InvalidArgument { source })?;

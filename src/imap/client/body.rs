@@ -6,8 +6,8 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use super::command::Delivery;
 use super::error::Error;
 use super::fetch::{FetchQuery, fetch_claim};
+use super::read::collect_within;
 use super::session::Client;
-use super::state::data_event;
 use crate::imap::codec::types::{
     Data, FetchItem, IntoOwned, Response, Section, SequenceSet, StreamedItem,
 };
@@ -213,18 +213,15 @@ impl Client {
         }
     }
 
-    /// Parses a response collected from pieces and routes it as a whole one: a FETCH not
-    /// ours becomes an event.
+    /// Parses a response collected from pieces and routes it as a whole one: ours comes
+    /// back through the claim, a FETCH not ours becomes an event (within the events'
+    /// bound).
     fn route_collected(&mut self, whole: &[u8]) -> Result<(), Error> {
         let parsed = crate::imap::codec::parse_response(whole, &self.limits)
             .map(|parsed| parsed.map(IntoOwned::into_owned));
         match parsed {
-            Ok(crate::Parsed::Complete(Response::Data(data), _)) => {
-                if let Some(state) = self.selected.as_mut() {
-                    state.apply_data(&data);
-                }
-                self.push_event(data_event(data));
-                Ok(())
+            Ok(crate::Parsed::Complete(response @ Response::Data(_), _)) => {
+                self.route_read(response, whole.len() as u64, DURING)
             }
             Ok(_) => Err(self.fail_protocol(
                 DURING,
@@ -254,13 +251,5 @@ impl Client {
 
 /// Adds `bytes` to a response being collected, within the framing limits.
 fn collect(client: &mut Client, whole: &mut Vec<u8>, bytes: &[u8]) -> Result<(), Error> {
-    let bound = client
-        .limits
-        .response_len
-        .saturating_add(client.limits.literal_len);
-    if (whole.len() + bytes.len()) as u64 > bound {
-        return Err(client.fail_protocol(DURING, format!("a response larger than {bound} bytes")));
-    }
-    whole.extend_from_slice(bytes);
-    Ok(())
+    collect_within(whole, bytes, &client.limits).map_err(|what| client.fail_protocol(DURING, what))
 }

@@ -78,10 +78,6 @@ impl Completion {
 
 /// One step of reading for a command that streams ([`Client::next_delivery`]).
 #[derive(Debug)]
-#[allow(
-    dead_code,
-    reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-)]
 pub(crate) enum Delivery {
     /// An untagged response the command claimed.
     Response(Response<'static>),

@@ -467,29 +467,7 @@ fn uid_chunks(uids: &[u32], chunk: usize) -> Vec<SequenceSet> {
     sorted.dedup();
     sorted
         .chunks(chunk)
-        .map(|part| {
-            let mut set: Option<SequenceSet> = None;
-            let mut index = 0;
-            while index < part.len() {
-                let start = part[index];
-                let mut end = start;
-                while index + 1 < part.len() && part[index + 1] == end.saturating_add(1) {
-                    index += 1;
-                    end = part[index];
-                }
-                let range = if start == end {
-                    SequenceSet::single(start)
-                } else {
-                    SequenceSet::range(start, end)
-                };
-                set = Some(match set {
-                    Some(set) => set.and(range),
-                    None => range,
-                });
-                index += 1;
-            }
-            set.unwrap_or_else(|| SequenceSet::single(1))
-        })
+        .filter_map(super::search::set_of)
         .collect()
 }
 

@@ -6,17 +6,20 @@ use super::session::Client;
 use crate::imap::codec::framing::Frame;
 use crate::imap::codec::types::{Greeting, IntoOwned, Response};
 use crate::imap::codec::{DecodeError, Parsed, parse_greeting, parse_response};
+use crate::limits::Limits;
 
 /// A piece read from the server: a whole response, or part of a streamed one.
-#[allow(
-    dead_code,
-    reason = "the pieces are read by `Client::next_delivery`, for the FETCH family"
-)]
 pub(super) enum Piece {
-    Response(Response<'static>),
-    StreamStart { head: Vec<u8>, size: u64 },
+    /// A whole response, with its size on the wire (what holding it is charged).
+    Response(Response<'static>, u64),
+    StreamStart {
+        head: Vec<u8>,
+        size: u64,
+    },
     StreamData(Vec<u8>),
-    StreamEnd { tail: Vec<u8> },
+    StreamEnd {
+        tail: Vec<u8>,
+    },
 }
 
 impl Client {
@@ -74,10 +77,6 @@ impl Client {
         }
         let delivering = streams || self.streaming.is_some();
         let mut collected: Option<Vec<u8>> = None;
-        let bound = self
-            .limits
-            .response_len
-            .saturating_add(self.limits.literal_len);
         loop {
             let frame = match self.framer.poll(self.conn.buffered()) {
                 Ok(frame) => frame,
@@ -98,20 +97,25 @@ impl Client {
                         .map(|parsed| parsed.map(IntoOwned::into_owned));
                     self.conn.consume(len);
                     self.mid_response = false;
-                    return self.parsed(parsed, during);
+                    return self.parsed(parsed, len as u64, during);
                 }
                 Frame::Discard { len } => self.conn.consume(len),
                 Frame::StreamStart { len, size } => {
                     self.conn.begin_response(self.deadlines.literal);
                     self.streaming = Some(size);
-                    let head = self.conn.buffered()[..len].to_vec();
-                    self.conn.consume(len);
+                    let head = &self.conn.buffered()[..len];
                     if delivering {
+                        let head = head.to_vec();
+                        self.conn.consume(len);
                         return Ok(Piece::StreamStart { head, size });
                     }
                     self.collecting = true;
                     let whole = collected.get_or_insert_with(Vec::new);
-                    whole.extend_from_slice(&head);
+                    if let Err(error) = collect_within(whole, head, &self.limits) {
+                        self.collecting = false;
+                        return Err(self.fail_protocol(during, error));
+                    }
+                    self.conn.consume(len);
                 }
                 Frame::StreamData { len } => {
                     let left = self.streaming.unwrap_or(0).saturating_sub(len as u64);
@@ -122,16 +126,12 @@ impl Client {
                     }
                     let bytes = &self.conn.buffered()[..len];
                     match collected.as_mut() {
-                        Some(whole) if (whole.len() + len) as u64 <= bound => {
-                            whole.extend_from_slice(bytes);
+                        Some(whole) => {
+                            if let Err(error) = collect_within(whole, bytes, &self.limits) {
+                                self.collecting = false;
+                                return Err(self.fail_protocol(during, error));
+                            }
                             self.conn.consume(len);
-                        }
-                        Some(_) => {
-                            self.collecting = false;
-                            return Err(self.fail_protocol(
-                                during,
-                                format!("a response larger than {bound} bytes"),
-                            ));
                         }
                         None => {
                             let bytes = bytes.to_vec();
@@ -141,18 +141,22 @@ impl Client {
                     }
                 }
                 Frame::StreamEnd { len } => {
-                    let tail = self.conn.buffered()[..len].to_vec();
-                    self.conn.consume(len);
+                    let tail = &self.conn.buffered()[..len];
                     self.streaming = None;
                     self.mid_response = false;
                     let Some(mut whole) = collected.take() else {
+                        let tail = tail.to_vec();
+                        self.conn.consume(len);
                         return Ok(Piece::StreamEnd { tail });
                     };
                     self.collecting = false;
-                    whole.extend_from_slice(&tail);
+                    if let Err(error) = collect_within(&mut whole, tail, &self.limits) {
+                        return Err(self.fail_protocol(during, error));
+                    }
+                    self.conn.consume(len);
                     let parsed = parse_response(&whole, &self.limits)
                         .map(|parsed| parsed.map(IntoOwned::into_owned));
-                    return self.parsed(parsed, during);
+                    return self.parsed(parsed, whole.len() as u64, during);
                 }
                 _ => {
                     return Err(self.fail_protocol(during, format!("unexpected frame {frame:?}")));
@@ -164,10 +168,11 @@ impl Client {
     fn parsed(
         &mut self,
         parsed: Result<Parsed<Response<'static>>, DecodeError>,
+        size: u64,
         during: &'static str,
     ) -> Result<Piece, Error> {
         match parsed {
-            Ok(Parsed::Complete(response, _)) => Ok(Piece::Response(response)),
+            Ok(Parsed::Complete(response, _)) => Ok(Piece::Response(response, size)),
             Ok(Parsed::Incomplete) => {
                 Err(self.fail_protocol(during, "a response ended early".to_owned()))
             }
@@ -176,4 +181,19 @@ impl Client {
             }
         }
     }
+}
+
+/// Adds `bytes` to a response being collected from pieces, within the framing limits (its
+/// lines and its literals: `response_len` plus `literal_len`); the error says what went over.
+pub(super) fn collect_within(
+    whole: &mut Vec<u8>,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(), String> {
+    let bound = limits.response_len.saturating_add(limits.literal_len);
+    if (whole.len() as u64).saturating_add(bytes.len() as u64) > bound {
+        return Err(format!("a response larger than {bound} bytes"));
+    }
+    whole.extend_from_slice(bytes);
+    Ok(())
 }

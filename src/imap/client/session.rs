@@ -57,6 +57,10 @@ struct InFlight {
     claim: Claim,
     alive: Weak<()>,
     claimed: VecDeque<Response<'static>>,
+    /// Wire bytes of what `claimed` holds (an over-count while a streaming reader drains
+    /// it), bounded by [`Limits::response_len`]: a server that never completes a command
+    /// cannot make its answers grow without end.
+    claimed_bytes: u64,
     completion: Option<Status<'static>>,
 }
 
@@ -87,6 +91,9 @@ pub struct Client {
     pub(super) enabled: Vec<Capability<'static>>,
     pub(super) selected: Option<MailboxState>,
     events: VecDeque<Event>,
+    /// Wire bytes of the responses `events` holds, bounded by [`Limits::response_len`]:
+    /// a caller that never takes its events gets an error, not a queue that eats memory.
+    events_bytes: u64,
     unusable: Option<String>,
     /// A command being written, or a `+` exchange open: a drop now breaks the session.
     exchange: Option<&'static str>,
@@ -135,6 +142,7 @@ impl Client {
             enabled: Vec::new(),
             selected: None,
             events: VecDeque::new(),
+            events_bytes: 0,
             unusable: None,
             exchange: None,
             collecting: false,
@@ -158,7 +166,11 @@ impl Client {
     }
 
     /// The events (unilateral data) received so far, oldest first; the queue is emptied.
+    /// Take them between commands: once the events waiting pass
+    /// [`Limits::response_len`] bytes (as sent), the session becomes unusable rather than
+    /// drop one.
     pub fn take_events(&mut self) -> Vec<Event> {
+        self.events_bytes = 0;
         self.events.drain(..).collect()
     }
 
@@ -167,39 +179,19 @@ impl Client {
         self.selected.as_ref()
     }
 
-    /// The connection, for the few families that change it (IDLE's read timeout).
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
-    pub(crate) fn connection_mut(&mut self) -> &mut Connection {
-        &mut self.conn
-    }
-
     /// The deadlines this session uses.
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
     pub(crate) fn deadlines(&self) -> &Deadlines {
         &self.deadlines
     }
 
     /// Replaces the selected mailbox's state (SELECT/EXAMINE start with a fresh one;
     /// `None` for UNSELECT, CLOSE and LOGOUT).
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
     pub(crate) fn set_selected(&mut self, state: Option<MailboxState>) {
         self.selected = state;
     }
 
     /// Queues an event for the caller (for families that take data back out of a claim).
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
+    /// Not charged to the events' bound: it was charged to the claim it came from.
     pub(crate) fn push_event(&mut self, event: Event) {
         self.events.push_back(event);
     }
@@ -341,6 +333,7 @@ impl Client {
             claim,
             alive: Arc::downgrade(&alive),
             claimed: VecDeque::new(),
+            claimed_bytes: 0,
             completion: None,
         });
         Pending {
@@ -395,17 +388,6 @@ impl Client {
         written.map_err(|source| self.fail_net(command, source))?;
         self.exchange = None;
         Ok(())
-    }
-
-    /// Opens a `+` exchange by hand (IDLE between its `+` and `DONE`): until
-    /// [`write_continuation_line`](Self::write_continuation_line) closes it, a drop leaves
-    /// the session unusable.
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
-    pub(crate) fn open_exchange(&mut self, command: &'static str) {
-        self.exchange = Some(command);
     }
 
     /// Closes the open `+` exchange of a command the server completed on its own (an IDLE
@@ -467,10 +449,6 @@ impl Client {
     /// or [`Delivery::Done`] once it completed. Everything else is routed as usual. Pieces
     /// of a streamed literal belong to the command that streams: let one streaming command
     /// read at a time.
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
     pub(crate) async fn next_delivery(
         &mut self,
         pending: &Pending,
@@ -484,16 +462,17 @@ impl Client {
                 ));
             };
             if let Some(response) = entry.claimed.pop_front() {
+                if entry.claimed.is_empty() {
+                    entry.claimed_bytes = 0;
+                }
                 return Ok(Delivery::Response(response));
             }
             if entry.completion.is_some() {
                 return Ok(Delivery::Done);
             }
             match self.read_piece(streams, pending.command).await? {
-                Piece::Response(response) => {
-                    if let Routed::Continue(_) = self.route(response, pending.command)? {
-                        return Err(self.unexpected_continuation(pending.command));
-                    }
+                Piece::Response(response, size) => {
+                    self.route_read(response, size, pending.command)?;
                 }
                 Piece::StreamStart { head, size } => {
                     return Ok(Delivery::StreamStart { head, size });
@@ -508,10 +487,6 @@ impl Client {
     /// `within` (IDLE's keepalive, a renewal due), `None`, with the session still usable:
     /// the wait for a response's first byte is the only one that may end quietly, since no
     /// byte of it has been taken.
-    #[allow(
-        dead_code,
-        reason = "the command families (FETCH streaming, IDLE, SELECT) build on it"
-    )]
     pub(crate) async fn next_delivery_within(
         &mut self,
         pending: &Pending,
@@ -606,12 +581,8 @@ impl Client {
                 .read_piece(false, "finishing a cancelled command")
                 .await?
             {
-                Piece::Response(response) => {
-                    if let Routed::Continue(_) =
-                        self.route(response, "finishing a cancelled command")?
-                    {
-                        return Err(self.unexpected_continuation("finishing a cancelled command"));
-                    }
+                Piece::Response(response, size) => {
+                    self.route_read(response, size, "finishing a cancelled command")?;
                 }
                 Piece::StreamStart { .. } | Piece::StreamData(_) | Piece::StreamEnd { .. } => {}
             }
@@ -625,7 +596,7 @@ impl Client {
         during: &'static str,
     ) -> Result<Option<Continue<'static>>, Error> {
         match self.read_piece(streams, during).await? {
-            Piece::Response(response) => match self.route(response, during)? {
+            Piece::Response(response, size) => match self.route(response, size, during)? {
                 Routed::Continue(request) => Ok(Some(request)),
                 Routed::Handled => Ok(None),
             },
@@ -650,16 +621,31 @@ impl Client {
 
     // ---- routing ----
 
+    /// Routes a response of `size` wire bytes where no `+` is awaited (also one a family
+    /// collected from pieces and parsed whole, so it goes where a whole one would).
+    pub(super) fn route_read(
+        &mut self,
+        response: Response<'static>,
+        size: u64,
+        during: &'static str,
+    ) -> Result<(), Error> {
+        match self.route(response, size, during)? {
+            Routed::Continue(_) => Err(self.unexpected_continuation(during)),
+            Routed::Handled => Ok(()),
+        }
+    }
+
+    /// Routes `response`, `size` bytes on the wire.
     fn route(
         &mut self,
         response: Response<'static>,
+        size: u64,
         during: &'static str,
     ) -> Result<Routed, Error> {
         match response {
-            Response::Status(status) => match &status.tag {
-                Some(tag) => {
-                    let tag = tag.as_str().to_owned();
-                    self.tagged(tag, status, during)?;
+            Response::Status(status) => match status.tag {
+                Some(_) => {
+                    self.tagged(status, during)?;
                     Ok(Routed::Handled)
                 }
                 None => {
@@ -668,10 +654,10 @@ impl Client {
                     }
                     if status.kind == StatusKind::Bye {
                         self.bye = Some(status.text.to_str_lossy().into_owned());
-                        self.events.push_back(status_event(status));
+                        self.queue_event(status_event(status), size)?;
                         return Ok(Routed::Handled);
                     }
-                    self.deliver(Response::Status(status));
+                    self.deliver(Response::Status(status), size, during)?;
                     Ok(Routed::Handled)
                 }
             },
@@ -690,7 +676,7 @@ impl Client {
                     }
                     _ => {}
                 }
-                self.deliver(Response::Data(data));
+                self.deliver(Response::Data(data), size, during)?;
                 Ok(Routed::Handled)
             }
             Response::Continue(request) => {
@@ -703,30 +689,26 @@ impl Client {
         }
     }
 
-    fn tagged(
-        &mut self,
-        tag: String,
-        status: Status<'static>,
-        during: &'static str,
-    ) -> Result<(), Error> {
-        let Some(entry) = self
+    /// Completes the command `status` is tagged for; an OK's code updates the state.
+    fn tagged(&mut self, status: Status<'static>, during: &'static str) -> Result<(), Error> {
+        let tag = status.tag.as_ref().map_or("", |tag| tag.as_str());
+        let Some(index) = self
             .in_flight
-            .iter_mut()
-            .find(|entry| entry.tag == tag && entry.completion.is_none())
+            .iter()
+            .position(|entry| entry.tag == tag && entry.completion.is_none())
         else {
-            return Err(self.fail_protocol(
-                during,
-                format!(
-                    "a tagged reply for tag {}, which this client never sent (or which \
-                     already completed)",
-                    crate::text::escape_control(&tag)
-                ),
-            ));
+            let what = format!(
+                "a tagged reply for tag {}, which this client never sent (or which already \
+                 completed)",
+                crate::text::escape_control(tag)
+            );
+            return Err(self.fail_protocol(during, what));
         };
-        entry.completion = Some(status);
-        let status = entry.completion.as_ref().map(|s| (s.kind, s.code.clone()));
-        if let Some((StatusKind::Ok, Some(code))) = status {
-            self.apply_code(&code);
+        if let (StatusKind::Ok, Some(code)) = (status.kind, &status.code) {
+            self.apply_code(code);
+        }
+        if let Some(entry) = self.in_flight.get_mut(index) {
+            entry.completion = Some(status);
         }
         Ok(())
     }
@@ -740,20 +722,54 @@ impl Client {
         }
     }
 
-    /// Gives an untagged response to the oldest command that claims it, or to the events.
-    fn deliver(&mut self, response: Response<'static>) {
+    /// Gives an untagged response of `size` wire bytes to the oldest command that claims
+    /// it, or to the events; past [`Limits::response_len`] of either, the session breaks
+    /// (nothing is dropped quietly).
+    fn deliver(
+        &mut self,
+        response: Response<'static>,
+        size: u64,
+        during: &'static str,
+    ) -> Result<(), Error> {
+        let bound = self.limits.response_len;
         for entry in self.in_flight.iter_mut() {
             if entry.completion.is_none() && (entry.claim)(&response) {
+                entry.claimed_bytes = entry.claimed_bytes.saturating_add(size);
+                if entry.claimed_bytes > bound {
+                    let what = format!(
+                        "more than {bound} bytes of answers to {} {} before its completion \
+                         (Limits::response_len)",
+                        entry.command, entry.tag
+                    );
+                    return Err(self.fail_protocol(during, what));
+                }
                 entry.claimed.push_back(response);
-                return;
+                return Ok(());
             }
         }
         let event = match response {
             Response::Status(status) => status_event(status),
             Response::Data(data) => data_event(data),
-            Response::Continue(_) => return,
+            Response::Continue(_) => return Ok(()),
         };
+        self.queue_event(event, size)
+    }
+
+    /// Queues an event of `size` wire bytes, within [`Limits::response_len`] of events
+    /// not yet taken.
+    fn queue_event(&mut self, event: Event, size: u64) -> Result<(), Error> {
+        self.events_bytes = self.events_bytes.saturating_add(size);
+        if self.events_bytes > self.limits.response_len {
+            self.break_connection(format!(
+                "{} events ({} bytes, over Limits::response_len) were never taken; call \
+                 Client::take_events between commands",
+                self.events.len() + 1,
+                self.events_bytes
+            ));
+            return Err(self.unusable_error());
+        }
         self.events.push_back(event);
+        Ok(())
     }
 
     /// Forgets the events and state from before a change of trust (STARTTLS).
@@ -761,6 +777,7 @@ impl Client {
         self.capabilities = None;
         self.enabled.clear();
         self.events.clear();
+        self.events_bytes = 0;
         self.selected = None;
         self.bye = None;
     }

@@ -4,17 +4,26 @@
 use std::time::Duration;
 
 use super::command::{Delivery, claim_data};
-use super::{Client, ClientBuilder, Deadlines};
+use super::{Client, ClientBuilder, Deadlines, Error};
 use crate::imap::codec::types::{CommandBody, Data, FetchItems, Response, SequenceSet, StatusKind};
+use crate::limits::Limits;
 use crate::security::Security;
 use crate::testing::{Mode, Script, ScriptedServer};
 
 async fn preauth(then: impl FnOnce(Script) -> Script) -> (Client, ScriptedServer) {
+    preauth_within(Limits::default(), then).await
+}
+
+async fn preauth_within(
+    limits: Limits,
+    then: impl FnOnce(Script) -> Script,
+) -> (Client, ScriptedServer) {
     let script = then(Script::new(Mode::Plain).send(b"* PREAUTH [CAPABILITY IMAP4rev1] hi\r\n"));
     let server = ScriptedServer::start(script).await.unwrap();
     let client = ClientBuilder::new("localhost", server.port())
         .security(Security::Plaintext)
         .deadlines(Deadlines::all(Duration::from_secs(5)))
+        .limits(limits)
         .connect()
         .await
         .unwrap();
@@ -158,4 +167,84 @@ fn the_client_and_its_futures_can_move_between_threads() {
         let run = client.run(CommandBody::Noop, super::command::claim_nothing());
         is_send(&run);
     }
+}
+
+/// Ten `* n EXISTS` lines of 13 bytes each, then the completion of `tag`.
+fn exists_flood(tag: &str) -> Vec<u8> {
+    let mut lines: Vec<u8> = (10..20)
+        .flat_map(|n| format!("* {n} EXISTS\r\n").into_bytes())
+        .collect();
+    lines.extend_from_slice(format!("{tag} OK done\r\n").as_bytes());
+    lines
+}
+
+#[tokio::test]
+async fn events_a_caller_never_takes_break_the_session_past_the_response_bound() {
+    let (mut client, server) = preauth_within(Limits::default().with_response_len(100), |s| {
+        s.expect_exact("A1 NOOP").send(exists_flood("A1"))
+    })
+    .await;
+    let error = client
+        .run(CommandBody::Noop, super::command::claim_nothing())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Unusable { reason, .. } if reason.contains("take_events")),
+        "{error}"
+    );
+    assert!(!client.is_usable());
+    // What was queued before the bound is still there to take.
+    let kept = client.take_events();
+    assert_eq!(kept.len(), 7);
+    assert_eq!(kept[0], super::Event::Exists(10));
+    drop(client);
+    server.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn events_taken_between_commands_free_their_share_of_the_bound() {
+    let half = |tag: &str| {
+        let mut lines = b"* 1 EXISTS\r\n* 2 EXISTS\r\n* 3 EXISTS\r\n* 4 EXISTS\r\n".to_vec();
+        lines.extend_from_slice(format!("{tag} OK done\r\n").as_bytes());
+        lines
+    };
+    let (mut client, server) = preauth_within(Limits::default().with_response_len(64), |s| {
+        s.expect_exact("A1 NOOP")
+            .send(half("A1"))
+            .expect_exact("A2 NOOP")
+            .send(half("A2"))
+    })
+    .await;
+    for _ in 0..2 {
+        let completion = client
+            .run(CommandBody::Noop, super::command::claim_nothing())
+            .await
+            .unwrap();
+        assert!(completion.is_ok());
+        assert_eq!(client.take_events().len(), 4);
+    }
+    drop(client);
+    server.finish().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_command_whose_answers_outgrow_the_response_bound_is_a_protocol_error() {
+    let (mut client, server) = preauth_within(Limits::default().with_response_len(100), |s| {
+        s.expect_exact("A1 NOOP").send(exists_flood("A1"))
+    })
+    .await;
+    let error = client
+        .run(
+            CommandBody::Noop,
+            claim_data(|data| matches!(data, Data::Exists(_))),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Protocol { what, .. } if what.contains("NOOP A1")),
+        "{error}"
+    );
+    assert!(!client.is_usable());
+    drop(client);
+    server.finish().await.unwrap();
 }
