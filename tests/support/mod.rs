@@ -5,3 +5,4 @@ pub mod certs;
 pub mod cli;
 pub mod imap;
 pub mod servers;
+pub mod hostile;
