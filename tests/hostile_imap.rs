@@ -6,25 +6,24 @@
 //!
 //! | class | cases |
 //! | --- | --- |
-//! | 1. STARTTLS stripping | 6 |
+//! | 1. STARTTLS stripping | 8 |
 //! | 2. response injection after the STARTTLS reply | 2 |
 //! | 3. certificate failures | 10 |
 //! | 4. untagged data before TLS | 2 |
-//! | 5. resource exhaustion | 10 |
-//! | 6. truncation (EOF at every step) | 10 |
-//! | 7. stalls at every step | 9 |
+//! | 5. resource exhaustion | 9 |
+//! | 6. truncation (EOF at every step) | 13 |
+//! | 7. stalls at every step | 10 |
 //! | 8. malformed responses | 9 |
-//! | 9. CR/LF/NUL in user-supplied arguments | 27 |
+//! | 9. CR/LF/NUL in user-supplied arguments | 90 (30 arguments × CR, LF, NUL) |
 
 mod support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use mailwire::imap::codec::types::{AString, Atom, Flag, SearchKey, Section, SequenceSet};
+use mailwire::imap::codec::types::{AString, Atom, SearchKey, Section, SequenceSet};
 use mailwire::imap::{
-    AppendOptions, Client, ClientBuilder, Credentials, Deadlines, Error, Event, FlagChange,
-    Security, TlsConfig,
+    AppendOptions, Client, ClientBuilder, Credentials, Deadlines, Error, Event, Security, TlsConfig,
 };
 use mailwire::limits::Limits;
 use mailwire::net::{NetError, TlsFailure};
@@ -66,7 +65,11 @@ fn starttls_client(port: u16, ca: &TestCa) -> ClientBuilder {
 
 /// Logs in (or fails to) with `builder` against the scripted `script`: the error, and
 /// what the server read.
-async fn refused(case: &str, script: Script, builder: impl FnOnce(u16) -> ClientBuilder) -> (Error, ServerLog) {
+async fn refused(
+    case: &str,
+    script: Script,
+    builder: impl FnOnce(u16) -> ClientBuilder,
+) -> (Error, ServerLog) {
     let server = ScriptedServer::start(script).await.unwrap();
     let result = bounded(case, builder(server.port()).connect()).await;
     let error = match result {
@@ -96,7 +99,7 @@ async fn preauth_with(
 const STARTTLS_GREETING: &[u8] = b"* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready\r\n";
 
 // ---------------------------------------------------------------------------------------
-/// # 1. STARTTLS stripping (6 cases)
+/// # 1. STARTTLS stripping (8 cases)
 ///
 /// A server that keeps the session in plaintext: STARTTLS not advertised, refused with
 /// `NO`, `BAD` or `BYE`, a tagged `OK` after which no TLS handshake comes, and PREAUTH on
@@ -289,7 +292,11 @@ mod injection {
         let (error, log) = refused(case, script, |port| starttls_client(port, &ca)).await;
         match &error {
             Error::Net { source, .. } => {
-                assert_eq!(source.tls_failure(), Some(TlsFailure::NotTls), "{case}: {source:?}")
+                assert_eq!(
+                    source.tls_failure(),
+                    Some(TlsFailure::NotTls),
+                    "{case}: {source:?}"
+                )
             }
             other => panic!("{case}: expected the handshake to fail, got {other:?}"),
         }
@@ -460,7 +467,7 @@ mod before_tls {
 }
 
 // ---------------------------------------------------------------------------------------
-/// # 5. Resource exhaustion (8 cases)
+/// # 5. Resource exhaustion (9 cases)
 ///
 /// An endless line; literals announced past the limit (`{4294967295}`, a size past
 /// `u64`, 5 MB over a 1 MB limit); a BODYSTRUCTURE nested 10,000 deep; a million `* OK`
@@ -476,7 +483,11 @@ mod exhaustion {
     /// A NOOP answered by a flood: the error it ends in, after checking that memory and
     /// the client's buffer stayed bounded, the session is over and the client stopped
     /// reading long before the flood ran out.
-    async fn noop_flooded(case: &str, limits: Limits, flood: impl FnOnce(Script) -> Script) -> Error {
+    async fn noop_flooded(
+        case: &str,
+        limits: Limits,
+        flood: impl FnOnce(Script) -> Script,
+    ) -> Error {
         memory_bounded(case, MEMORY_BOUND_MIB, async {
             let (mut client, server) =
                 preauth_with(limits, |script| flood(script.expect_exact("A1 NOOP"))).await;
@@ -489,7 +500,11 @@ mod exhaustion {
             );
             drop(client);
             let log = log_of(server).await;
-            assert!(log.sent < 64 << 20, "{case}: the client read to the end ({})", log.sent);
+            assert!(
+                log.sent < 64 << 20,
+                "{case}: the client read to the end ({})",
+                log.sent
+            );
             error
         })
         .await
@@ -573,10 +588,16 @@ mod exhaustion {
         // Each `* OK x` is 8 bytes on the wire but far more in memory: the bound counts
         // what holding them costs, so far fewer than a million are ever held.
         assert!(events < 100_000, "{case}: {events} events kept");
-        assert!(sent < 8 * 1_000_000, "{case}: the client read the whole flood");
+        assert!(
+            sent < 8 * 1_000_000,
+            "{case}: the client read the whole flood"
+        );
         match error {
             Some(error @ Error::Unusable { .. }) => {
-                assert!(error.to_string().contains("Limits::response_len"), "{case}: {error}")
+                assert!(
+                    error.to_string().contains("Limits::response_len"),
+                    "{case}: {error}"
+                )
             }
             other => panic!("{case}: expected the response limit to end the NOOP, got {other:?}"),
         }
@@ -625,7 +646,11 @@ mod exhaustion {
         assert!(matches!(error, Error::Timeout { .. }), "{case}: {error:?}");
         assert!(error.is_retryable());
         assert!(error.to_string().contains("500ms"), "{case}: {error}");
-        assert!(started.elapsed() < Duration::from_secs(2), "{case}: {:?}", started.elapsed());
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{case}: {:?}",
+            started.elapsed()
+        );
     }
 
     #[tokio::test]
@@ -655,14 +680,16 @@ mod exhaustion {
 }
 
 // ---------------------------------------------------------------------------------------
-/// # 6. Truncation (10 cases) and 7. stalls (9 cases) at every step
+/// # 6. Truncation (13 cases) and 7. stalls (10 cases) at every step
 ///
 /// One transcript of a whole session (greeting, STARTTLS, the TLS handshake, CAPABILITY,
 /// LOGIN, SELECT, a FETCH whose literal comes in two halves, IDLE with one push, DONE),
-/// cut at each place the client waits for the server: once by closing the connection
-/// (EOF), once by going silent longer than the client's deadlines (every wait but the
-/// push in IDLE, where silence is what IDLE is for). Each ends in a network error or a
-/// timeout, the session unusable, no login in plaintext.
+/// cut at each of its 11 places the client waits for the server: once by closing the
+/// connection (EOF), once by going silent longer than the client's deadlines (every wait
+/// but the push in IDLE, where silence is what IDLE is for). Each ends in a network error
+/// or a timeout, the session unusable, no login in plaintext. Two more EOF cases cut a
+/// literal the client collects (unsolicited, during NOOP) and one it streams into a writer
+/// (a 4 MiB body): neither hands out a short body as if it were whole.
 mod every_step {
     use super::*;
 
@@ -718,7 +745,9 @@ A4 OK [READ-WRITE] SELECT completed\r\n"
         let mut client = builder.connect().await?;
         client.select("INBOX").await?;
         let mut body = Vec::new();
-        client.fetch_body_into(1, &Section::default(), &mut body).await?;
+        client
+            .fetch_body_into(1, &Section::default(), &mut body)
+            .await?;
         assert_eq!(body, MESSAGE);
         let mut idle = client.idle().await?;
         let event = idle.next_event(Duration::from_secs(5)).await?;
@@ -772,7 +801,10 @@ A4 OK [READ-WRITE] SELECT completed\r\n"
                     assert!(shown.contains("closed"), "{case}: {shown}");
                 }
                 (Error::Protocol { what, .. }, Cut::Eof) => {
-                    assert!(shown.contains("closed") || what.contains("ended"), "{case}: {shown}");
+                    assert!(
+                        shown.contains("closed") || what.contains("ended"),
+                        "{case}: {shown}"
+                    );
                 }
                 (Error::Timeout { .. }, Cut::Stall(_)) | (Error::Net { .. }, Cut::Stall(_)) => {
                     assert!(shown.contains("500ms"), "{case}: {shown}");
@@ -798,6 +830,76 @@ A4 OK [READ-WRITE] SELECT completed\r\n"
     #[tokio::test]
     async fn a_stall_at_every_step_is_a_timeout() {
         cut_everywhere(Cut::Stall(Duration::from_secs(3))).await;
+    }
+
+    #[tokio::test]
+    async fn eof_inside_an_unsolicited_literal_is_a_clear_error_and_the_session_is_over() {
+        let case = "EOF 20 bytes into a 100-byte literal during NOOP";
+        let (mut client, server) = preauth_with(Limits::default(), |script| {
+            script
+                .expect_exact("A1 NOOP")
+                .send(b"* 1 FETCH (BODY[] {100}\r\nonly twenty bytes...")
+                .close()
+        })
+        .await;
+        let error = bounded(case, client.noop()).await.expect_err(case);
+        assert!(
+            matches!(&error, Error::Net { .. } | Error::Protocol { .. }),
+            "{case}: {error:?}"
+        );
+        let shown = error.to_string();
+        assert!(
+            shown.contains("closed") || shown.contains("ended") || shown.contains("EOF"),
+            "{case}: {shown}"
+        );
+        assert!(!client.is_usable(), "{case}");
+        // Nothing of the cut-off literal was handed out as if it were a message.
+        assert_eq!(client.take_events(), vec![], "{case}");
+        assert!(
+            matches!(client.noop().await, Err(Error::Unusable { .. })),
+            "{case}"
+        );
+        drop(client);
+        log_of(server).await;
+    }
+
+    #[tokio::test]
+    async fn eof_inside_a_streamed_body_is_a_clear_error_not_a_short_body() {
+        // The body announced is far above the streaming threshold, so its bytes go into the
+        // writer as they come; the server closes 64 KiB into it.
+        const ANNOUNCED: usize = 4 * 1024 * 1024;
+        let case = "EOF 64 KiB into a 4 MiB streamed body";
+        let (mut client, server) = preauth_with(Limits::default(), |script| {
+            script
+                .expect_exact("A1 UID FETCH 42 (UID BODY.PEEK[])")
+                .send(format!("* 3 FETCH (UID 42 BODY[] {{{ANNOUNCED}}}\r\n"))
+                .send(vec![b'x'; 64 * 1024])
+                .close()
+        })
+        .await;
+        let mut out = Vec::new();
+        let error = bounded(
+            case,
+            client.fetch_body_into(42, &Section::default(), &mut out),
+        )
+        .await
+        .expect_err(case);
+        assert!(
+            matches!(&error, Error::Net { .. } | Error::Protocol { .. }),
+            "{case}: {error:?}"
+        );
+        assert!(error.to_string().contains("closed"), "{case}: {error}");
+        // Whatever reached the writer is less than announced, and the call says it failed:
+        // a caller cannot take the cut body for the message.
+        assert!(out.len() < ANNOUNCED, "{case}");
+        assert!(!client.is_usable(), "{case}");
+        assert!(
+            client.buffer_allocated() < 512 * 1024,
+            "{case}: {}",
+            client.buffer_allocated()
+        );
+        drop(client);
+        log_of(server).await;
     }
 }
 
@@ -880,13 +982,16 @@ mod malformed {
 }
 
 // ---------------------------------------------------------------------------------------
-/// # 9. CR, LF and NUL in user-supplied arguments (27 cases)
+/// # 9. CR, LF and NUL in user-supplied arguments (90 cases)
 ///
-/// Mailbox names for every command that takes one (SELECT, EXAMINE, STATUS, CREATE,
-/// DELETE, RENAME from and to, SUBSCRIBE, UNSUBSCRIBE, APPEND, COPY, UID COPY, MOVE, UID
-/// MOVE, GETQUOTAROOT, LIST reference and pattern), search strings, flags and keywords
-/// (STORE and APPEND), the LOGIN user and password, and ID names and values: each refused
-/// before a byte of the command is sent, and the session goes on.
+/// 30 arguments, each with CR+LF (a second command smuggled in), a bare LF and a NUL: the
+/// mailbox name of every command that takes one (SELECT, EXAMINE, STATUS, CREATE, DELETE,
+/// RENAME from and to, SUBSCRIBE, UNSUBSCRIBE, APPEND, COPY, UID COPY, MOVE, UID MOVE,
+/// GETQUOTAROOT, LIST reference and pattern: 17), search strings (SUBJECT, BODY, HEADER,
+/// FROM under NOT, in SEARCH and UID SEARCH: 8), a keyword (the one type STORE and APPEND
+/// take flags in: 1), the LOGIN user and password (2), an ID name and value (2). Each is
+/// refused before a byte of its command is sent (a keyword and credentials cannot even be
+/// built), and the session goes on: its next command is the first the server reads.
 mod injection_in_arguments {
     use super::*;
 
@@ -946,9 +1051,15 @@ mod injection_in_arguments {
             );
             assert_invalid(&format!("COPY to {bad:?}"), c.copy(&set, bad).await);
             assert_invalid(&format!("UID COPY to {bad:?}"), c.uid_copy(&set, bad).await);
-            assert_invalid(&format!("MOVE to {bad:?}"), c.move_messages(&set, bad).await);
+            assert_invalid(
+                &format!("MOVE to {bad:?}"),
+                c.move_messages(&set, bad).await,
+            );
             assert_invalid(&format!("UID MOVE to {bad:?}"), c.uid_move(&set, bad).await);
-            assert_invalid(&format!("GETQUOTAROOT {bad:?}"), c.get_quota_root(bad).await);
+            assert_invalid(
+                &format!("GETQUOTAROOT {bad:?}"),
+                c.get_quota_root(bad).await,
+            );
             assert_invalid(&format!("LIST reference {bad:?}"), c.list(bad, "*").await);
             assert_invalid(&format!("LIST pattern {bad:?}"), c.list("", bad).await);
             only_noop_was_sent(&format!("mailbox names with {bad:?}"), client, server).await;
@@ -983,10 +1094,6 @@ mod injection_in_arguments {
             let error = Atom::new(bad).expect_err(&case);
             assert!(error.to_string().contains("character"), "{case}: {error}");
         }
-        // The ones that can be built go out as built, for STORE and APPEND alike.
-        let keyword = Flag::Keyword(Atom::new("$Label1").unwrap());
-        let _ = FlagChange::add(vec![keyword.clone()]);
-        let _ = AppendOptions::new().flags(vec![keyword]);
     }
 
     #[tokio::test]
@@ -998,7 +1105,10 @@ mod injection_in_arguments {
             ] {
                 let error = Credentials::new(user, password).expect_err(&case);
                 let shown = format!("{error} {error:?}");
-                assert!(shown.contains("password") || shown.contains("user"), "{case}: {shown}");
+                assert!(
+                    shown.contains("password") || shown.contains("user"),
+                    "{case}: {shown}"
+                );
                 assert!(!shown.contains(PASSWORD), "{case}: the password shows");
             }
         }

@@ -120,7 +120,11 @@ mod stripping {
             .expect_prefix("EHLO ")
             .send(b"250-mx.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n");
         let server = ScriptedServer::start(script).await.unwrap();
-        let result = bounded(case, session(client(server.port(), Security::StartTls, &ca))).await;
+        let result = bounded(
+            case,
+            session(client(server.port(), Security::StartTls, &ca)),
+        )
+        .await;
         let error = result.expect_err(case);
         assert!(
             matches!(error, Error::StartTlsNotOffered { .. }),
@@ -151,7 +155,11 @@ mod stripping {
                 .send(reply)
                 .read_until_close();
             let server = ScriptedServer::start(script).await.unwrap();
-            let result = bounded(&case, session(client(server.port(), Security::StartTls, &ca))).await;
+            let result = bounded(
+                &case,
+                session(client(server.port(), Security::StartTls, &ca)),
+            )
+            .await;
             let error = result.expect_err(&case);
             match &error {
                 Error::Rejected {
@@ -187,7 +195,11 @@ mod stripping {
             .expect_prefix("EHLO ")
             .send(b"502 5.5.2 Error: command not recognized\r\n");
         let server = ScriptedServer::start(script).await.unwrap();
-        let result = bounded(case, session(client(server.port(), Security::StartTls, &ca))).await;
+        let result = bounded(
+            case,
+            session(client(server.port(), Security::StartTls, &ca)),
+        )
+        .await;
         let error = result.expect_err(case);
         assert!(
             matches!(
@@ -254,12 +266,18 @@ mod stripping {
             .expect_exact("QUIT")
             .send(b"221 2.0.0 Bye\r\n");
         let server = ScriptedServer::start(script).await.unwrap();
-        bounded(case, session(client(server.port(), Security::StartTls, &ca)))
-            .await
-            .expect(case);
+        bounded(
+            case,
+            session(client(server.port(), Security::StartTls, &ca)),
+        )
+        .await
+        .expect(case);
         let log = server.finish().await.expect("the whole script ran");
         assert!(log.tls_established);
-        assert_eq!(log.plaintext_unredacted(), b"EHLO localhost\r\nSTARTTLS\r\n");
+        assert_eq!(
+            log.plaintext_unredacted(),
+            b"EHLO localhost\r\nSTARTTLS\r\n"
+        );
         assert_nothing_sensitive(case, &log);
     }
 }
@@ -285,7 +303,11 @@ mod injection {
                 tls,
             );
         let server = ScriptedServer::start(script).await.unwrap();
-        let result = bounded(case, session(client(server.port(), Security::StartTls, &ca))).await;
+        let result = bounded(
+            case,
+            session(client(server.port(), Security::StartTls, &ca)),
+        )
+        .await;
         let error = result.expect_err(case);
         match &error {
             Error::Net {
@@ -318,7 +340,11 @@ mod injection {
             })
             .read_until_close();
         let server = ScriptedServer::start(script).await.unwrap();
-        let result = bounded(case, session(client(server.port(), Security::StartTls, &ca))).await;
+        let result = bounded(
+            case,
+            session(client(server.port(), Security::StartTls, &ca)),
+        )
+        .await;
         let error = result.expect_err(case);
         match &error {
             Error::Net {
@@ -405,7 +431,10 @@ mod certificates {
             assert!(error.to_string().contains("localhost"), "{case}: {error}");
             drop(error);
             let log = log_of(server).await;
-            assert!(log.received_unredacted().is_empty() || !log.tls_established, "{case}");
+            assert!(
+                log.received_unredacted().is_empty() || !log.tls_established,
+                "{case}"
+            );
             assert_nothing_sensitive(&case, &log);
         }
     }
@@ -419,7 +448,11 @@ mod certificates {
                 .expect_exact("STARTTLS")
                 .send_and_starttls(b"220 2.0.0 Ready to start TLS\r\n", tls);
             let server = ScriptedServer::start(script).await.unwrap();
-            let result = bounded(&case, session(client(server.port(), Security::StartTls, &ca))).await;
+            let result = bounded(
+                &case,
+                session(client(server.port(), Security::StartTls, &ca)),
+            )
+            .await;
             let error = result.expect_err(&case);
             match &error {
                 Error::Net {
@@ -463,7 +496,11 @@ mod before_tls {
             .expect_prefix("EHLO ")
             .send(b"250-mx.test\r\n250 8BITMIME\r\n");
         let server = ScriptedServer::start(script).await.unwrap();
-        let result = bounded(case, session(client(server.port(), Security::StartTls, &ca))).await;
+        let result = bounded(
+            case,
+            session(client(server.port(), Security::StartTls, &ca)),
+        )
+        .await;
         let error = result.expect_err(case);
         assert!(
             matches!(error, Error::AuthNotOffered { .. }),
@@ -483,7 +520,9 @@ mod before_tls {
         let ca = TestCa::new();
         let tls = ca.leaf(&["localhost"]).server_config();
         let script = Script::new(Mode::Plain)
-            .send(b"220-mx.test ESMTP\r\n220-AUTH PLAIN LOGIN\r\n220-250 AUTH PLAIN\r\n220 ready\r\n")
+            .send(
+                b"220-mx.test ESMTP\r\n220-AUTH PLAIN LOGIN\r\n220-250 AUTH PLAIN\r\n220 ready\r\n",
+            )
             .expect_prefix("EHLO ")
             .send(EHLO_BEFORE_TLS)
             .expect_exact("STARTTLS")
@@ -491,7 +530,11 @@ mod before_tls {
             .expect_prefix("EHLO ")
             .send(b"250-mx.test\r\n250 8BITMIME\r\n");
         let server = ScriptedServer::start(script).await.unwrap();
-        let result = bounded(case, session(client(server.port(), Security::StartTls, &ca))).await;
+        let result = bounded(
+            case,
+            session(client(server.port(), Security::StartTls, &ca)),
+        )
+        .await;
         let error = result.expect_err(case);
         assert!(
             matches!(&error, Error::AuthNotOffered { offered, .. } if offered.is_empty()),
@@ -545,7 +588,10 @@ mod exhaustion {
             } => {}
             other => panic!("{case}: expected the line limit, got {other:?}"),
         }
-        assert!(error.to_string().contains("without a line end"), "{case}: {error}");
+        assert!(
+            error.to_string().contains("without a line end"),
+            "{case}: {error}"
+        );
         drop(error);
         let log = log_of(server).await;
         assert!(log.sent < 32 << 20, "{case}: read {} bytes", log.sent);
@@ -588,7 +634,10 @@ mod exhaustion {
         drop(error);
         let log = log_of(server).await;
         assert_nothing_sensitive(case, &log);
-        assert!(!log.received_text_unredacted().contains("STARTTLS"), "{case}");
+        assert!(
+            !log.received_text_unredacted().contains("STARTTLS"),
+            "{case}"
+        );
     }
 
     #[tokio::test]
@@ -813,7 +862,9 @@ mod every_step {
                         started.elapsed()
                     );
                 }
-                (other, _) => panic!("{case}: expected a network error in {phase:?}, got {other:?}"),
+                (other, _) => {
+                    panic!("{case}: expected a network error in {phase:?}, got {other:?}")
+                }
             }
             // The message names the server, what happened and the step.
             let shown = error.to_string();
@@ -866,7 +917,11 @@ mod malformed {
             let server = ScriptedServer::start(Script::new(Mode::Plain).send(garbage))
                 .await
                 .unwrap();
-            let result = bounded(&case, session(client(server.port(), Security::StartTls, &ca))).await;
+            let result = bounded(
+                &case,
+                session(client(server.port(), Security::StartTls, &ca)),
+            )
+            .await;
             let error = result.expect_err(&case);
             assert!(
                 matches!(
@@ -902,7 +957,11 @@ mod malformed {
                 .send(reply)
                 .read_until_close();
             let server = ScriptedServer::start(script).await.unwrap();
-            let result = bounded(&case, session(client(server.port(), Security::StartTls, &ca))).await;
+            let result = bounded(
+                &case,
+                session(client(server.port(), Security::StartTls, &ca)),
+            )
+            .await;
             let error = result.expect_err(&case);
             assert!(
                 matches!(
@@ -934,7 +993,11 @@ mod malformed {
             .send(b"250-mx.test\r\n250-STARTTLS\r\n")
             .close();
         let server = ScriptedServer::start(script).await.unwrap();
-        let result = bounded(case, session(client(server.port(), Security::StartTls, &ca))).await;
+        let result = bounded(
+            case,
+            session(client(server.port(), Security::StartTls, &ca)),
+        )
+        .await;
         let error = result.expect_err(case);
         assert!(
             matches!(
@@ -951,7 +1014,10 @@ mod malformed {
         );
         drop(error);
         let log = log_of(server).await;
-        assert!(!log.received_text_unredacted().contains("STARTTLS"), "{case}");
+        assert!(
+            !log.received_text_unredacted().contains("STARTTLS"),
+            "{case}"
+        );
     }
 }
 
@@ -1063,7 +1129,10 @@ mod injection_in_arguments {
                 "{case}: {error:?}"
             );
             let shown = format!("{error} {error:?}");
-            assert!(!shown.contains("s3cret"), "{case}: the password shows: {shown}");
+            assert!(
+                !shown.contains("s3cret"),
+                "{case}: the password shows: {shown}"
+            );
         }
     }
 
@@ -1077,13 +1146,48 @@ mod injection_in_arguments {
         let cases: Vec<(&str, Result<(), String>)> = vec![
             (
                 "Subject with CRLF",
-                base().subject("hi\r\nBcc: victim@example.org").build().map(drop).map_err(|e| e.to_string()),
+                base()
+                    .subject("hi\r\nBcc: victim@example.org")
+                    .build()
+                    .map(drop)
+                    .map_err(|e| e.to_string()),
             ),
-            ("header value with LF", base().header("X-Note", "a\nb").build().map(drop).map_err(|e| e.to_string())),
-            ("header value with NUL", base().header("X-Note", "a\0b").build().map(drop).map_err(|e| e.to_string())),
-            ("header name with CRLF", base().header("X-Bad\r\nName", "v").build().map(drop).map_err(|e| e.to_string())),
-            ("address with CRLF", Mailbox::new("friend@example.org\r\n").map(drop).map_err(|e| e.to_string())),
-            ("display name with CRLF", Mailbox::with_name("Eve\r\nBcc: x@y", "eve@example.org").map(drop).map_err(|e| e.to_string())),
+            (
+                "header value with LF",
+                base()
+                    .header("X-Note", "a\nb")
+                    .build()
+                    .map(drop)
+                    .map_err(|e| e.to_string()),
+            ),
+            (
+                "header value with NUL",
+                base()
+                    .header("X-Note", "a\0b")
+                    .build()
+                    .map(drop)
+                    .map_err(|e| e.to_string()),
+            ),
+            (
+                "header name with CRLF",
+                base()
+                    .header("X-Bad\r\nName", "v")
+                    .build()
+                    .map(drop)
+                    .map_err(|e| e.to_string()),
+            ),
+            (
+                "address with CRLF",
+                Mailbox::new("friend@example.org\r\n")
+                    .map(drop)
+                    .map_err(|e| e.to_string()),
+            ),
+            (
+                "display name with CRLF",
+                Mailbox::with_name("Eve\r\nBcc: x@y", "eve@example.org")
+                    .map(drop)
+                    .map_err(|e| e.to_string()),
+            ),
         ];
         for (case, built) in cases {
             let shown = built.expect_err(case);
