@@ -13,7 +13,7 @@
 //! | 5. resource exhaustion | 9 |
 //! | 6. truncation (EOF at every step) | 13 |
 //! | 7. stalls at every step | 10 |
-//! | 8. malformed responses | 9 |
+//! | 8. malformed responses | 10 |
 //! | 9. CR/LF/NUL in user-supplied arguments | 90 (30 arguments × CR, LF, NUL) |
 
 mod support;
@@ -620,7 +620,7 @@ mod exhaustion {
 
     #[tokio::test]
     async fn a_response_trickled_a_byte_at_a_time_meets_the_response_deadline() {
-        let case = "a NOOP answer trickled a byte every 50 ms";
+        let case = "a NOOP answer trickled a byte every 100 ms";
         let started = Instant::now();
         let error = memory_bounded(case, MEMORY_BOUND_MIB, async {
             let script = Script::new(Mode::Plain)
@@ -629,7 +629,7 @@ mod exhaustion {
                 .send_slowly(
                     b"* OK still thinking about this NOOP, one byte at a time\r\nA1 OK done\r\n",
                     1,
-                    Duration::from_millis(50),
+                    Duration::from_millis(100),
                 );
             let server = ScriptedServer::start(script).await.unwrap();
             let mut client = builder(server.port())
@@ -655,12 +655,12 @@ mod exhaustion {
 
     #[tokio::test]
     async fn a_greeting_trickled_a_byte_at_a_time_meets_the_deadline_and_nothing_is_sent() {
-        let case = "a greeting trickled a byte every 50 ms";
+        let case = "a greeting trickled a byte every 100 ms";
         let script = Script::new(Mode::Plain)
             .send_slowly(
                 b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] a very slow greeting indeed\r\n",
                 1,
-                Duration::from_millis(50),
+                Duration::from_millis(100),
             )
             .read_until_close();
         let started = Instant::now();
@@ -904,12 +904,14 @@ A4 OK [READ-WRITE] SELECT completed\r\n"
 }
 
 // ---------------------------------------------------------------------------------------
-/// # 8. Malformed responses (9 cases)
+/// # 8. Malformed responses (10 cases)
 ///
-/// A tagged completion for a tag never sent, tags that are not tags, response kinds IMAP
-/// does not have, a BODYSTRUCTURE that does not parse, and status responses whose code or
-/// status is broken. Each is a protocol error naming what was wrong, and the session is
-/// over: nothing read after a broken response is trusted.
+/// A tagged completion for a tag never sent, tags that are not tags, a status IMAP does
+/// not have, a BODYSTRUCTURE that does not parse, an EXISTS with garbage after it: each a
+/// protocol error naming what was wrong, the session over (nothing read after a broken
+/// response is trusted). What the grammar lets servers add (unknown untagged kinds, codes
+/// with unexpected values) is no error: it is handed over raw or ignored, never taken for
+/// what it is not.
 mod malformed {
     use super::*;
 
@@ -945,6 +947,27 @@ mod malformed {
             let log = log_of(server).await;
             assert_eq!(log.received_unredacted(), b"A1 NOOP\r\n", "{case}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_known_code_with_a_value_that_does_not_parse_changes_nothing() {
+        // `[UIDVALIDITY abc]` still fits the grammar's catch-all code (an atom and text),
+        // so it is no protocol error; but it must not be read as a UIDVALIDITY: a client
+        // that took it for 0 or for the last number seen would mix up two mailboxes.
+        let case = "SELECT answered with [UIDVALIDITY abc] and [UIDNEXT -1]";
+        let (mut client, server) = preauth_with(Limits::default(), |script| {
+            script.expect_exact("A1 SELECT INBOX").send(
+                b"* 2 EXISTS\r\n* OK [UIDVALIDITY abc] bad\r\n* OK [UIDNEXT -1] bad\r\n\
+A1 OK [READ-WRITE] SELECT completed\r\n",
+            )
+        })
+        .await;
+        let state = bounded(case, client.select("INBOX")).await.expect(case);
+        assert_eq!(state.exists, 2, "{case}");
+        assert_eq!(state.uid_validity, None, "{case}: {state:?}");
+        assert_eq!(state.uid_next, None, "{case}: {state:?}");
+        drop(client);
+        server.finish().await.expect(case);
     }
 
     #[tokio::test]

@@ -27,7 +27,7 @@ use mailwire::sasl::{Credentials, SaslError};
 use mailwire::security::Security;
 use mailwire::smtp::codec::ReplyError;
 use mailwire::smtp::{ClientBuilder, Envelope, Error, Phase, PhaseTimeouts};
-use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
+use mailwire::testing::{Failure, Mode, Script, ScriptedServer, ServerLog};
 use rustls::ServerConfig;
 use support::certs::{TestCa, self_signed};
 use support::hostile::{
@@ -675,9 +675,9 @@ mod exhaustion {
 
     #[tokio::test]
     async fn a_reply_trickled_byte_by_byte_times_out_at_the_reply_deadline() {
-        let case = "an EHLO reply trickled a byte every 40 ms";
-        // 160 bytes, one every 40 ms: each read gets a byte ten times sooner than the 400 ms
-        // timeout, and the whole reply would take over six seconds.
+        let case = "an EHLO reply trickled a byte every 100 ms";
+        // 160 bytes, one every 100 ms: each read gets a byte four times sooner than the
+        // 400 ms timeout, and the whole reply would take sixteen seconds.
         let mut reply = Vec::new();
         for extension in ["PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8"] {
             reply.extend_from_slice(format!("250-{extension}\r\n").as_bytes());
@@ -687,7 +687,7 @@ mod exhaustion {
         let script = Script::new(Mode::Plain)
             .send(GREETING)
             .expect_prefix("EHLO ")
-            .send_slowly(&reply, 1, Duration::from_millis(40));
+            .send_slowly(&reply, 1, Duration::from_millis(100));
         let server = ScriptedServer::start(script).await.unwrap();
         let limit = Duration::from_millis(400);
         let started = Instant::now();
@@ -1036,7 +1036,10 @@ mod injection_in_arguments {
         for name in ["client.example\r\nMAIL FROM:<x@y>", "client\n", "client\0"] {
             let case = format!("EHLO name {name:?}");
             let ca = TestCa::new();
-            let script = Script::new(Mode::Plain).send(GREETING).read_until_close();
+            let script = Script::new(Mode::Plain)
+                .step_timeout(Duration::from_millis(300))
+                .send(GREETING)
+                .read_until_close();
             let server = ScriptedServer::start(script).await.unwrap();
             let result = bounded(
                 &case,
@@ -1056,7 +1059,12 @@ mod injection_in_arguments {
             );
             assert!(error.to_string().contains("EHLO"), "{case}: {error}");
             drop(error);
-            drop(server);
+            // Not even a connection was opened.
+            let outcome = server.finish().await;
+            assert!(
+                matches!(&outcome, Err(error) if matches!(error.failure, Failure::NoClient { .. })),
+                "{case}: {outcome:?}"
+            );
         }
     }
 
