@@ -10,11 +10,11 @@
 //! | 2. response injection after the STARTTLS reply | 2 |
 //! | 3. certificate failures | 10 |
 //! | 4. untagged data before TLS | 2 |
-//! | 5. resource exhaustion | 9 |
+//! | 5. resource exhaustion | 12 |
 //! | 6. truncation (EOF at every step) | 13 |
 //! | 7. stalls at every step | 10 |
 //! | 8. malformed responses | 10 |
-//! | 9. CR/LF/NUL in user-supplied arguments | 90 (30 arguments × CR, LF, NUL) |
+//! | 9. CR/LF/NUL in user-supplied arguments | 96 (32 arguments × CR, LF, NUL) |
 
 mod support;
 
@@ -23,7 +23,8 @@ use std::time::{Duration, Instant};
 
 use mailwire::imap::codec::types::{AString, Atom, SearchKey, Section, SequenceSet};
 use mailwire::imap::{
-    AppendOptions, Client, ClientBuilder, Credentials, Deadlines, Error, Event, Security, TlsConfig,
+    AppendOptions, Client, ClientBuilder, Credentials, Deadlines, Error, Event, FetchQuery,
+    Security, TlsConfig,
 };
 use mailwire::limits::Limits;
 use mailwire::net::{NetError, TlsFailure};
@@ -467,10 +468,11 @@ mod before_tls {
 }
 
 // ---------------------------------------------------------------------------------------
-/// # 5. Resource exhaustion (9 cases)
+/// # 5. Resource exhaustion (12 cases)
 ///
 /// An endless line; literals announced past the limit (`{4294967295}`, a size past
-/// `u64`, 5 MB over a 1 MB limit); a BODYSTRUCTURE nested 10,000 deep; a million `* OK`
+/// `u64`, 5 MB over a 1 MB limit); lists nested 10,000 deep in each production that
+/// recurses (BODYSTRUCTURE, BODY, a body extension, THREAD); a million `* OK`
 /// lines (against a 4 MiB response bound); 10,000 continuation requests nobody asked for;
 /// a response trickled a byte at a time (in a command and in the greeting). Each ends in
 /// the limit's error, the session is over, and the peak RSS grows by less than 32 MiB.
@@ -550,19 +552,44 @@ mod exhaustion {
     }
 
     #[tokio::test]
-    async fn a_bodystructure_nested_ten_thousand_deep_is_refused() {
-        let case = "BODYSTRUCTURE nested 10,000 deep";
-        let mut line = b"* 1 FETCH (BODYSTRUCTURE ".to_vec();
-        line.extend(std::iter::repeat_n(b'(', 10_000));
-        line.extend_from_slice(b"\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1");
-        line.extend(std::iter::repeat_n(b')', 10_000));
-        line.extend_from_slice(b")\r\nA1 OK done\r\n");
-        let error = noop_flooded(case, Limits::default(), |script| script.send(line)).await;
-        assert!(
-            matches!(&error, Error::Protocol { .. }),
-            "{case}: {error:?}"
-        );
-        assert!(error.to_string().contains("localhost"), "{case}: {error}");
+    async fn lists_nested_ten_thousand_deep_are_refused_without_recursing() {
+        // Every production that recurses: multipart bodies (BODYSTRUCTURE and BODY),
+        // body extensions, THREAD. A parser that recursed once per level would overflow
+        // its stack (an abort, not a panic) long before 10,000.
+        let deep = |open: &str, inner: &str, close: &str| {
+            let mut line = open.as_bytes().to_vec();
+            line.extend(std::iter::repeat_n(b'(', 10_000));
+            line.extend_from_slice(inner.as_bytes());
+            line.extend(std::iter::repeat_n(b')', 10_000));
+            line.extend_from_slice(close.as_bytes());
+            line.extend_from_slice(b"\r\nA1 OK done\r\n");
+            line
+        };
+        let part = "\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1";
+        for (what, line) in [
+            (
+                "BODYSTRUCTURE",
+                deep("* 1 FETCH (BODYSTRUCTURE ", part, ")"),
+            ),
+            ("BODY", deep("* 1 FETCH (BODY ", part, ")")),
+            (
+                "a body extension",
+                deep(
+                    &format!("* 1 FETCH (BODYSTRUCTURE ({part} NIL NIL NIL NIL "),
+                    "\"x\"",
+                    "))",
+                ),
+            ),
+            ("THREAD", deep("* THREAD ", "1", "")),
+        ] {
+            let case = format!("{what} nested 10,000 deep");
+            let error = noop_flooded(&case, Limits::default(), |script| script.send(line)).await;
+            assert!(
+                matches!(&error, Error::Protocol { what, .. } if what.contains("nested more than 64 levels")),
+                "{case}: {error:?}"
+            );
+            assert!(error.to_string().contains("localhost"), "{case}: {error}");
+        }
     }
 
     #[tokio::test]
@@ -1005,16 +1032,17 @@ A1 OK [READ-WRITE] SELECT completed\r\n",
 }
 
 // ---------------------------------------------------------------------------------------
-/// # 9. CR, LF and NUL in user-supplied arguments (90 cases)
+/// # 9. CR, LF and NUL in user-supplied arguments (96 cases)
 ///
-/// 30 arguments, each with CR+LF (a second command smuggled in), a bare LF and a NUL: the
+/// 32 arguments, each with CR+LF (a second command smuggled in), a bare LF and a NUL: the
 /// mailbox name of every command that takes one (SELECT, EXAMINE, STATUS, CREATE, DELETE,
 /// RENAME from and to, SUBSCRIBE, UNSUBSCRIBE, APPEND, COPY, UID COPY, MOVE, UID MOVE,
 /// GETQUOTAROOT, LIST reference and pattern: 17), search strings (SUBJECT, BODY, HEADER,
 /// FROM under NOT, in SEARCH and UID SEARCH: 8), a keyword (the one type STORE and APPEND
-/// take flags in: 1), the LOGIN user and password (2), an ID name and value (2). Each is
-/// refused before a byte of its command is sent (a keyword and credentials cannot even be
-/// built), and the session goes on: its next command is the first the server reads.
+/// take flags in: 1), the LOGIN user and password (2), an ID name and value (2), an ENABLE
+/// name and a HEADER.FIELDS field name (2). Each is refused before a byte of its command
+/// is sent (a keyword, credentials and a FETCH query cannot even be built), and the
+/// session goes on: its next command is the first the server reads.
 mod injection_in_arguments {
     use super::*;
 
@@ -1042,9 +1070,10 @@ mod injection_in_arguments {
     fn assert_invalid(case: &str, result: Result<impl std::fmt::Debug, Error>) {
         match result {
             Err(error @ Error::InvalidArgument { .. }) => {
+                // What cannot be sent, why, and that nothing went out.
                 let shown = error.to_string();
                 assert!(
-                    shown.contains("CR") || shown.contains("NUL") || shown.contains("character"),
+                    shown.contains("cannot write") && shown.ends_with("nothing was sent"),
                     "{case}: {shown}"
                 );
             }
@@ -1116,6 +1145,17 @@ mod injection_in_arguments {
             let case = format!("keyword {bad:?}");
             let error = Atom::new(bad).expect_err(&case);
             assert!(error.to_string().contains("character"), "{case}: {error}");
+        }
+    }
+
+    #[tokio::test]
+    async fn enable_names_and_header_field_names_with_cr_lf_or_nul_are_refused() {
+        for bad in BAD {
+            let case = format!("ENABLE and HEADER.FIELDS with {bad:?}");
+            let (mut client, server) = session().await;
+            assert_invalid(&case, client.enable(&["CONDSTORE", bad]).await);
+            assert_invalid(&case, FetchQuery::new().header_fields(&["Subject", bad]));
+            only_noop_was_sent(&case, client, server).await;
         }
     }
 
