@@ -304,6 +304,7 @@ fn read_header(bytes: &[u8], range: Range<usize>) -> (Vec<Field>, usize) {
         at += consumed;
         if content_len == 0 {
             // The blank line: the body starts after it.
+            fields.retain(|field| !field.name.is_empty());
             return (fields, at);
         }
         let first = bytes.get(content.start).copied().unwrap_or(b' ');
