@@ -144,6 +144,23 @@ mod tests {
         (year, month, days + 1)
     }
 
+    #[cfg(feature = "testing")]
+    #[test]
+    fn days_from_civil_inverts_civil_from_days() {
+        for days in (-800_000..800_000)
+            .step_by(97)
+            .chain([0, -1, 11_016, 47_541])
+        {
+            let (year, month, day) = civil_from_days(days);
+            assert_eq!(
+                days_from_civil(year, month, day),
+                days,
+                "{year}-{month}-{day}"
+            );
+        }
+        assert_eq!(days_from_civil(2000, 2, 29), 11_016);
+    }
+
     #[test]
     fn known_dates() {
         // Expected strings checked against GNU `date -u -d @SECONDS`.

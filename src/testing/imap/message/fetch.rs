@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::parse::{ParsedMessage, Part, PartKind};
-use super::section::{clip, resolve, section};
+use super::section::{clip, resolve};
 use super::{FetchAnswer, FetchOptions, MessageView};
 use crate::imap::codec::types::{
     AString, FetchAttribute, FetchItem, FetchItems, Flag, IString, IntoOwned, Literal, LiteralMode,
@@ -66,7 +66,7 @@ pub(crate) fn fetch_items<'a>(
                 peek,
             } => {
                 reads |= !peek;
-                let data = section(parsed, asked).map(|data| clip(data, *partial));
+                let data = parsed.section(asked).map(|data| clip(data, *partial));
                 FetchItem::BodySection {
                     section: answered_section(asked),
                     origin: partial.map(|partial| partial.offset),
@@ -109,7 +109,7 @@ pub(crate) fn fetch_items<'a>(
         };
         items.push(item);
     }
-    let seen = view.flags.iter().any(|flag| *flag == Flag::Seen);
+    let seen = view.flags.contains(&Flag::Seen);
     FetchAnswer {
         items,
         sets_seen: reads && !seen,
@@ -144,7 +144,7 @@ fn whole<'m>(parsed: &'m ParsedMessage, text: SectionText<'static>) -> NString<'
         part: Vec::new(),
         text: Some(text),
     };
-    section(parsed, &asked).map(IString::new)
+    parsed.section(&asked).map(IString::new)
 }
 
 /// BINARY[path]: the part's body with its transfer encoding undone (base64 and

@@ -11,14 +11,15 @@ type Row = (
     Option<&'static str>,
 );
 
-fn rows(
-    value: &str,
-) -> Vec<(
+/// An address's four fields as text.
+type Fields = (
     Option<String>,
     Option<String>,
     Option<String>,
     Option<String>,
-)> {
+);
+
+fn rows(value: &str) -> Vec<Fields> {
     let text = |field: &NString<'_>| {
         field
             .as_ref()
@@ -30,14 +31,7 @@ fn rows(
         .collect()
 }
 
-fn expected(
-    list: &[Row],
-) -> Vec<(
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-)> {
+fn expected(list: &[Row]) -> Vec<Fields> {
     let owned = |s: Option<&str>| s.map(str::to_owned);
     list.iter()
         .map(|(a, b, c, d)| (owned(*a), owned(*b), owned(*c), owned(*d)))

@@ -23,7 +23,7 @@ fn answer(bytes: &[u8], part: &[u32], text: Option<SectionText<'static>>) -> Opt
 
 #[test]
 fn every_section_form_of_a_nested_message() {
-    use SectionText::{Header, HeaderFields, HeaderFieldsNot, Mime, Text};
+    use SectionText::{Header, HeaderFields, Mime, Text};
     let text = std::str::from_utf8(NESTED).unwrap();
     let header_end = text.find("\r\n\r\n").unwrap() + 4;
     let a = |part: &[u32], text: Option<SectionText<'static>>| answer(NESTED, part, text);

@@ -28,7 +28,10 @@ fn structure(bytes: &[u8], extensible: bool) -> String {
         FetchItem::Body(Box::new(tree))
     };
     // What the server writes, the crate's parser reads back as the same value.
-    assert_eq!(round_trip(1, std::slice::from_ref(&item)), [item.clone()]);
+    assert_eq!(
+        round_trip(1, std::slice::from_ref(&item)),
+        std::slice::from_ref(&item)
+    );
     written(item)
 }
 
