@@ -225,13 +225,14 @@ pub(crate) fn parse_address_list(value: &[u8]) -> Vec<Address<'static>> {
     let mut in_group = false;
     let mut index = 0;
     let mut angle: Option<(Vec<u8>, Vec<Token>)> = None;
+    // The `:` ending a source route has been read inside the current `<...>`.
+    let mut route_ended = false;
     while let Some(token) = tokens.get(index) {
         index += 1;
         if let Some((_, spec)) = angle.as_mut() {
             // Inside `<...>`: a source route (`<@a,@b:x@y>`) may hold `,` and `:`; other
             // addresses end at `>`, or, unclosed, at the next separator.
-            let route = matches!(spec.first(), Some(Token::Special(b'@')))
-                && !spec.contains(&Token::Special(b':'));
+            let route = matches!(spec.first(), Some(Token::Special(b'@'))) && !route_ended;
             match token {
                 Token::Special(b'>') => {
                     let (name, spec) = angle.take().unwrap_or_default();
@@ -251,12 +252,17 @@ pub(crate) fn parse_address_list(value: &[u8]) -> Vec<Address<'static>> {
                     // The separator is read again, outside the address.
                     index -= 1;
                 }
-                other => spec.push(other.clone()),
+                other => {
+                    // Checked here, once per token, so that a long address stays linear.
+                    route_ended |= *other == Token::Special(b':');
+                    spec.push(other.clone());
+                }
             }
             continue;
         }
         match token {
             Token::Special(b'<') => {
+                route_ended = false;
                 angle = Some((phrase(&pending), Vec::new()));
                 pending.clear();
             }

@@ -389,3 +389,116 @@ fn module_example_runs() {
         &SearchContext::default()
     ));
 }
+
+/// Every attribute a client can ask, for the robustness test.
+fn every_attribute() -> Vec<FetchAttribute<'static>> {
+    use crate::imap::codec::types::{AString, Partial, SectionText};
+    use FetchAttribute as A;
+    let mut list = vec![
+        A::Uid,
+        A::Flags,
+        A::InternalDate,
+        A::Rfc822Size,
+        A::Envelope,
+        A::Body,
+        A::BodyStructure,
+        A::ModSeq,
+        A::Rfc822,
+        A::Rfc822Header,
+        A::Rfc822Text,
+    ];
+    for path in [&[][..], &[1], &[2], &[1, 1], &[3, 1], &[3, 2, 1]] {
+        for text in [
+            None,
+            Some(SectionText::Header),
+            Some(SectionText::Text),
+            Some(SectionText::HeaderFields(vec![AString::from("Subject")])),
+            Some(SectionText::HeaderFieldsNot(vec![AString::from("To")])),
+        ]
+        .into_iter()
+        .chain((!path.is_empty()).then_some(Some(SectionText::Mime)))
+        {
+            let section = Section {
+                part: path.to_vec(),
+                text,
+            };
+            list.push(A::BodySection {
+                section,
+                partial: Some(Partial {
+                    offset: 3,
+                    length: 40,
+                }),
+                peek: true,
+            });
+        }
+        if !path.is_empty() {
+            list.push(A::Binary {
+                section: path.to_vec(),
+                partial: None,
+                peek: true,
+            });
+            list.push(A::BinarySize {
+                section: path.to_vec(),
+            });
+        }
+    }
+    list
+}
+
+#[test]
+fn mangled_messages_never_panic_and_always_answer_valid_imap() {
+    let originals = [NESTED.to_vec(), built_with_attachment()];
+    let attributes = every_attribute();
+    let keys = [
+        SearchKey::text("words"),
+        SearchKey::body("inner"),
+        SearchKey::from_address("carol"),
+        SearchKey::header("content-type", "mixed"),
+        SearchKey::SentSince(Date::new(2000, 1, 1).unwrap()),
+    ];
+    // xorshift: a fixed sequence, so that a failure repeats.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let noise = b"\r\n-:;<>\"()=\\@,\0\xff ";
+    for round in 0..600 {
+        let mut bytes = originals[round % 2].clone();
+        for _ in 0..(next() % 12 + 1) {
+            let at = (next() as usize) % bytes.len().max(1);
+            match next() % 4 {
+                0 => {
+                    bytes.truncate(at);
+                }
+                1 if at < bytes.len() => {
+                    bytes[at] = noise[(next() as usize) % noise.len()];
+                }
+                2 => bytes.insert(at.min(bytes.len()), noise[(next() as usize) % noise.len()]),
+                _ => {
+                    let end = (at + (next() as usize) % 64).min(bytes.len());
+                    bytes.drain(at.min(end)..end);
+                }
+            }
+        }
+        let stored = Stored {
+            flags: vec![],
+            internal_date: date_time(2024, 1, 1),
+            parsed: parsed(&bytes),
+        };
+        let view = stored.view(1);
+        let answer = fetch_items(&view, &attributes, FetchOptions::default());
+        // The eleven whole-message items and the 35 sections always answer (NIL at worst).
+        assert!(
+            answer.items.len() >= 11 + 35,
+            "round {round}: {}",
+            answer.items.len()
+        );
+        assert_eq!(round_trip(1, &answer.items), answer.items, "round {round}");
+        for key in &keys {
+            matches(key, &view, &SearchContext::default());
+        }
+    }
+}

@@ -174,3 +174,16 @@ Message-ID: <id@example.com>\r\n\r\nbody";
 fn envelope_of(message: &ParsedMessage) -> Envelope<'static> {
     envelope(message, message.root()).into_owned()
 }
+
+#[test]
+fn hostile_address_lists_stay_linear() {
+    // One `<` followed by a quarter of a million route tokens, and as many commas.
+    let mut value = b"<".to_vec();
+    value.extend(b"@a,".repeat(250_000));
+    let started = std::time::Instant::now();
+    let read = parse_address_list(&value);
+    assert_eq!(read.len(), 1);
+    let read = parse_address_list(&b"a@b,".repeat(250_000));
+    assert_eq!(read.len(), 250_000);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+}

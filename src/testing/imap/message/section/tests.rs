@@ -136,3 +136,34 @@ fn partials_are_clipped_to_the_data() {
     assert_eq!(&*clip(data(), partial(u32::MAX, u32::MAX)), b"");
     assert_eq!(&*clip(Cow::Owned(b"owned".to_vec()), partial(1, 3)), b"wne");
 }
+
+#[test]
+fn a_message_two_levels_down_has_its_own_header_and_parts() {
+    let bytes: &[u8] = b"Content-Type: multipart/mixed; boundary=a\r\n\r\n\
+--a\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+--b\r\n\r\nfirst\r\n\
+--b\r\nContent-Type: message/rfc822\r\n\r\n\
+Subject: two down\r\nContent-Type: text/plain\r\n\r\ndeep body\r\n\
+--b--\r\n--a--\r\n";
+    let a = |part: &[u32], text| answer(bytes, part, text);
+    assert_eq!(a(&[1, 1], None).as_deref(), Some("first"));
+    assert_eq!(
+        a(&[1, 2], Some(SectionText::Header)).as_deref(),
+        Some("Subject: two down\r\nContent-Type: text/plain\r\n\r\n")
+    );
+    assert_eq!(
+        a(&[1, 2], Some(SectionText::Text)).as_deref(),
+        Some("deep body")
+    );
+    // The enclosed message is not multipart: its part 1 is its body.
+    assert_eq!(a(&[1, 2, 1], None).as_deref(), Some("deep body"));
+    assert_eq!(a(&[1, 2, 2], None), None);
+    assert_eq!(
+        a(
+            &[1, 2],
+            Some(SectionText::HeaderFieldsNot(fields(&["content-type"])))
+        )
+        .as_deref(),
+        Some("Subject: two down\r\n\r\n")
+    );
+}
