@@ -7,8 +7,8 @@ use super::parse::{ParsedMessage, Part, PartKind};
 use super::section::{clip, resolve};
 use super::{FetchAnswer, FetchOptions, MessageView};
 use crate::imap::codec::types::{
-    AString, FetchAttribute, FetchItem, FetchItems, Flag, IString, IntoOwned, Literal, LiteralMode,
-    NString, Section, SectionText,
+    AString, FetchAttribute, FetchItem, FetchItems, Flag, Flags, IString, IntoOwned, Literal,
+    LiteralMode, NString, Section, SectionText,
 };
 use crate::message::encoding::{base64_decode_lenient, quoted_printable_decode};
 
@@ -34,10 +34,13 @@ pub(crate) fn attributes<'i, 'a>(items: &'i FetchItems<'a>) -> Cow<'i, [FetchAtt
 /// A UID FETCH (`options.uid`) always carries UID: first, unless the client asked for it
 /// elsewhere. With `options.rfc822_answers_nothing` (iCloud) RFC822 and RFC822.TEXT give
 /// no item at all. Attributes this server does not keep (EMAILID, X-GM-*, PREVIEW,
-/// SAVEDATE, unknown ones) give none either. The answer says whether the fetch reads the
-/// message (a BODY[...], BINARY[...], RFC822 or RFC822.TEXT that is not PEEK on a message
-/// not yet `\Seen`): the caller then sets `\Seen` if the mailbox is read-write and adds
-/// the new FLAGS to the answer.
+/// SAVEDATE, unknown ones) give none either.
+///
+/// A fetch that reads the message (BODY[...], BINARY[...], RFC822 or RFC822.TEXT, not
+/// PEEK) on a read-write mailbox sets `\Seen` (RFC 3501 §6.4.5): when the message is not
+/// `\Seen` yet, the answer already shows the new flags (in the FLAGS asked for, or in a
+/// FLAGS item put after UID, as Dovecot does) and says `sets_seen`, and the caller stores
+/// the flag.
 pub(crate) fn fetch_items<'a>(
     view: &MessageView<'a>,
     attributes: &[FetchAttribute<'_>],
@@ -45,15 +48,30 @@ pub(crate) fn fetch_items<'a>(
 ) -> FetchAnswer<'a> {
     use FetchAttribute as A;
     let parsed: &'a ParsedMessage = view.parsed;
-    let mut items = Vec::with_capacity(attributes.len() + 1);
-    let mut reads = false;
+    let reads = attributes.iter().any(|attribute| match attribute {
+        A::BodySection { peek, .. } | A::Binary { peek, .. } => !peek,
+        A::Rfc822 | A::Rfc822Text => !options.rfc822_answers_nothing,
+        _ => false,
+    });
+    let sets_seen = reads && !options.read_only && !view.flags.contains(&Flag::Seen);
+    let flags = || -> FetchItem<'a> {
+        let mut flags: Flags<'a> = view.flags.iter().cloned().collect();
+        if sets_seen {
+            flags.push(Flag::Seen);
+        }
+        FetchItem::Flags(flags)
+    };
+    let mut items = Vec::with_capacity(attributes.len() + 2);
     if options.uid && !attributes.iter().any(|a| matches!(a, A::Uid)) {
         items.push(FetchItem::Uid(view.uid));
+    }
+    if sets_seen && !attributes.iter().any(|a| matches!(a, A::Flags)) {
+        items.push(flags());
     }
     for attribute in attributes {
         let item = match attribute {
             A::Uid => FetchItem::Uid(view.uid),
-            A::Flags => FetchItem::Flags(view.flags.iter().cloned().collect()),
+            A::Flags => flags(),
             A::InternalDate => FetchItem::InternalDate(view.internal_date),
             A::Rfc822Size => FetchItem::Rfc822Size(u64::from(parsed.size())),
             A::Envelope => FetchItem::Envelope(Box::new(parsed.envelope())),
@@ -63,9 +81,8 @@ pub(crate) fn fetch_items<'a>(
             A::BodySection {
                 section: asked,
                 partial,
-                peek,
+                ..
             } => {
-                reads |= !peek;
                 let data = parsed.section(asked).map(|data| clip(data, *partial));
                 FetchItem::BodySection {
                     section: answered_section(asked),
@@ -75,20 +92,13 @@ pub(crate) fn fetch_items<'a>(
             }
             A::Rfc822Header => FetchItem::Rfc822Header(whole(parsed, SectionText::Header)),
             A::Rfc822 | A::Rfc822Text if options.rfc822_answers_nothing => continue,
-            A::Rfc822 => {
-                reads = true;
-                FetchItem::Rfc822(Some(IString::new(parsed.bytes())))
-            }
-            A::Rfc822Text => {
-                reads = true;
-                FetchItem::Rfc822Text(whole(parsed, SectionText::Text))
-            }
+            A::Rfc822 => FetchItem::Rfc822(Some(IString::new(parsed.bytes()))),
+            A::Rfc822Text => FetchItem::Rfc822Text(whole(parsed, SectionText::Text)),
             A::Binary {
                 section: path,
                 partial,
-                peek,
+                ..
             } => {
-                reads |= !peek;
                 let data = binary(parsed, path).map(|data| clip(data, *partial));
                 FetchItem::Binary {
                     section: path.clone(),
@@ -109,11 +119,7 @@ pub(crate) fn fetch_items<'a>(
         };
         items.push(item);
     }
-    let seen = view.flags.contains(&Flag::Seen);
-    FetchAnswer {
-        items,
-        sets_seen: reads && !seen,
-    }
+    FetchAnswer { items, sets_seen }
 }
 
 /// The section as the answer names it: header field names in upper case, as Dovecot

@@ -87,6 +87,8 @@ pub(crate) struct FetchOptions {
     /// RFC822 and RFC822.TEXT give nothing at all, as iCloud answers them (set it for the
     /// Icloud server mode).
     pub(crate) rfc822_answers_nothing: bool,
+    /// The mailbox was opened with EXAMINE: reading a message does not set `\Seen`.
+    pub(crate) read_only: bool,
 }
 
 /// The FETCH answer for one message.
@@ -94,8 +96,8 @@ pub(crate) struct FetchOptions {
 pub(crate) struct FetchAnswer<'a> {
     /// The items, in the order asked.
     pub(crate) items: Vec<FetchItem<'a>>,
-    /// The fetch read the body of a message not yet `\Seen` without PEEK: on a read-write
-    /// mailbox the caller sets `\Seen` and adds the new FLAGS to the items.
+    /// The fetch read the body of a message not yet `\Seen`, without PEEK, in a read-write
+    /// mailbox: the items already show `\Seen` among the FLAGS, the caller stores it.
     pub(crate) sets_seen: bool,
 }
 

@@ -224,17 +224,26 @@ fn canonical(items: &[FetchItem<'_>]) -> String {
     out.replace("Quoted(", "String(")
 }
 
-/// Items a comparison with Dovecot leaves out: FLAGS (\Recent and \Seen are session
-/// state), INTERNALDATE (Dovecot shows it in its own zone), and PREVIEW and SAVEDATE,
-/// which this server does not offer.
+/// Items a comparison with Dovecot leaves out: INTERNALDATE (Dovecot shows it in its own
+/// zone), and PREVIEW and SAVEDATE, which this server does not offer.
 fn kept(item: &FetchItem<'_>) -> bool {
     !matches!(
         item,
-        FetchItem::Flags(_)
-            | FetchItem::InternalDate(_)
-            | FetchItem::Preview(_)
-            | FetchItem::SaveDate(_)
+        FetchItem::InternalDate(_) | FetchItem::Preview(_) | FetchItem::SaveDate(_)
     )
+}
+
+/// FLAGS without \Recent, which belongs to Dovecot's session, not to the message.
+fn without_recent(item: FetchItem<'static>) -> FetchItem<'static> {
+    match item {
+        FetchItem::Flags(flags) => FetchItem::Flags(
+            flags
+                .into_iter()
+                .filter(|flag| *flag != Flag::Recent)
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Every FETCH of a Dovecot scenario answered by this module as Dovecot answered it,
@@ -264,10 +273,14 @@ fn fetches_match_dovecot(name: &str, messages: &mut [Stored]) {
                 .unwrap_or_else(|| panic!("{name} {}: no answer for {seq}", command.tag.as_str()))
                 .into_iter()
                 .filter(kept)
+                .map(without_recent)
                 .collect();
             let options = FetchOptions {
                 uid,
-                rfc822_answers_nothing: false,
+                // The capture script SELECTs the mailbox for fetch-body alone, and
+                // EXAMINEs it for the other scenarios.
+                read_only: name != "fetch-body",
+                ..FetchOptions::default()
             };
             let answer = fetch_items(&stored.view(seq), &asked, options);
             let ours: Vec<FetchItem<'static>> = round_trip(seq, &answer.items)

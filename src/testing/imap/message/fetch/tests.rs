@@ -202,6 +202,41 @@ fn reading_without_peek_sets_seen_once() {
 }
 
 #[test]
+fn the_answer_shows_the_seen_flag_it_sets() {
+    let message = parsed(b"Subject: s\r\n\r\nbody\r\n");
+    let flags = [Flag::Answered];
+    let read = body(part(&[1]), None, false);
+    // Not asked for: FLAGS comes after UID, before the data, as Dovecot answers.
+    let uid = FetchOptions {
+        uid: true,
+        ..FetchOptions::default()
+    };
+    let answer = fetch_items(&view(&message, &flags), std::slice::from_ref(&read), uid);
+    assert!(answer.sets_seen);
+    assert_eq!(
+        String::from_utf8(written(&answer.items)).unwrap(),
+        "* 3 FETCH (UID 42 FLAGS (\\Answered \\Seen) BODY[1] \"body\\r\\n\")\r\n"
+            .replace("\"body\\r\\n\"", "{6}\r\nbody\r\n")
+    );
+    // Asked for: shown where asked, once.
+    let asked = [read.clone(), FetchAttribute::Flags];
+    let answer = fetch_items(&view(&message, &flags), &asked, FetchOptions::default());
+    assert_eq!(
+        answer.items[1],
+        FetchItem::Flags([Flag::Answered, Flag::Seen].into())
+    );
+    assert_eq!(answer.items.len(), 2);
+    // EXAMINE: nothing is set, nothing is shown.
+    let examine = FetchOptions {
+        read_only: true,
+        ..FetchOptions::default()
+    };
+    let answer = fetch_items(&view(&message, &flags), &asked, examine);
+    assert!(!answer.sets_seen);
+    assert_eq!(answer.items[1], FetchItem::Flags([Flag::Answered].into()));
+}
+
+#[test]
 fn icloud_answers_rfc822_and_rfc822_text_with_nothing() {
     use FetchAttribute as A;
     let message = parsed(NESTED);
@@ -220,8 +255,10 @@ fn icloud_answers_rfc822_and_rfc822_text_with_nothing() {
         answer.items
     );
     assert!(!answer.sets_seen);
+    // Elsewhere they answer, and reading the message shows the \Seen it sets.
     let answer = fetch_items(&view(&message, &[]), &asked, FetchOptions::default());
-    assert_eq!(answer.items.len(), 4);
+    assert_eq!(answer.items.len(), 5);
+    assert_eq!(answer.items[0], FetchItem::Flags([Flag::Seen].into()));
 }
 
 #[test]
