@@ -310,6 +310,7 @@ fn empty_text_part(at: usize) -> Part {
 /// line; the end of `range` when there is none).
 fn read_header(bytes: &[u8], range: Range<usize>) -> (Vec<Field>, usize) {
     let mut fields: Vec<Field> = Vec::new();
+    let mut capped = false;
     let mut at = range.start;
     let end = range.end;
     while at < end {
@@ -327,15 +328,18 @@ fn read_header(bytes: &[u8], range: Range<usize>) -> (Vec<Field>, usize) {
             fields.retain(|field| !field.name.is_empty());
             return (fields, at);
         }
-        if fields.len() >= MAX_FIELDS {
-            continue;
-        }
         let first = bytes.get(content.start).copied().unwrap_or(b' ');
         if first == b' ' || first == b'\t' {
-            if let Some(last) = fields.last_mut() {
+            // A continuation of an unindexed line past the bound is not the last field's.
+            if let Some(last) = fields.last_mut().filter(|_| !capped) {
                 last.value.end = content.end;
                 last.lines.end = line.end;
             }
+            continue;
+        }
+        if fields.len() >= MAX_FIELDS {
+            // Past the bound: the line stays in the header's bytes, unindexed.
+            capped = true;
             continue;
         }
         let text = bytes.get(content.clone()).unwrap_or_default();
