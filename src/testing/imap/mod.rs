@@ -1,0 +1,2 @@
+//! In-memory IMAP server.
+pub(crate) mod message;
