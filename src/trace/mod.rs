@@ -16,14 +16,14 @@
 //!     S: hello\r\n\
 //!     S: )\r\n\
 //!     S: a1 OK done\r\n\
-//!     C: a2 FETCH 1 (UID x)\r\n";
+//!     C: a2 FETCH x FLAGS\r\n";
 //! let report = decode_trace(transcript);
 //! assert_eq!(report.protocol, Some(Protocol::Imap));
 //! // The literal's seven bytes are `hello` and the line end that followed it.
 //! let fetch = &report.entries[2];
 //! assert_eq!((fetch.side, fetch.line_no, fetch.lines), (Side::Server, 3, 3));
 //! assert_eq!(fetch.parsed.as_deref(), Ok("data Fetch"));
-//! // The last command is no FETCH a server would accept: the error points at `x`.
+//! // `x` is no message number: the error points at it.
 //! let error = report.entries[4].parsed.as_ref().unwrap_err();
 //! assert_eq!(error.line_no, 7);
 //! assert_eq!(&transcript[error.offset..error.offset + 1], b"x");
