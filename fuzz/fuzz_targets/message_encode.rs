@@ -26,7 +26,10 @@ fn crlf_lines(text: &[u8]) -> Vec<&[u8]> {
     let mut lines = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
-        let end = rest.iter().position(|&b| b == b'\r' || b == b'\n').expect("a line end");
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\r' || b == b'\n')
+            .expect("a line end");
         assert_eq!(&rest[end..end + 2], b"\r\n", "bare CR or LF in {text:?}");
         lines.push(&rest[..end]);
         rest = &rest[end + 2..];
@@ -36,7 +39,10 @@ fn crlf_lines(text: &[u8]) -> Vec<&[u8]> {
 
 fn check_words(text: &str) {
     let encoded = encode_words(text);
-    assert!(encoded.bytes().all(|b| (b' '..=b'~').contains(&b)), "{encoded:?}");
+    assert!(
+        encoded.bytes().all(|b| (b' '..=b'~').contains(&b)),
+        "{encoded:?}"
+    );
     for word in encoded.split(' ') {
         assert!(word.len() <= MAX_ENCODED_WORD, "{word:?}");
     }
@@ -53,9 +59,16 @@ fn check_quoted_printable(data: &[u8]) {
     for line in crlf_lines(whole.as_bytes()) {
         assert!(line.len() <= MAX_ENCODED_LINE, "{line:?}");
         // RFC 2045: printable ASCII and tabs, none at the end of a line.
-        assert!(line.iter().all(|&b| (b' '..=b'~').contains(&b) || b == b'\t'), "{line:?}");
+        assert!(
+            line.iter()
+                .all(|&b| (b' '..=b'~').contains(&b) || b == b'\t'),
+            "{line:?}"
+        );
         assert!(!line.ends_with(b" ") && !line.ends_with(b"\t"), "{line:?}");
-        assert!(!line.starts_with(b"."), "a line starting with a dot: {line:?}");
+        assert!(
+            !line.starts_with(b"."),
+            "a line starting with a dot: {line:?}"
+        );
     }
     assert_eq!(quoted_printable_decode(encoded.as_bytes()), data);
 }
@@ -66,7 +79,10 @@ fn check_base64(data: &[u8]) {
     assert_eq!(lines.len(), data.len().div_ceil(57));
     for line in lines {
         assert!(line.len() <= MAX_ENCODED_LINE);
-        assert!(line.iter().all(|&b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)));
+        assert!(
+            line.iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+        );
     }
 }
 
@@ -110,7 +126,11 @@ fuzz_target!(|data: &[u8]| {
     check_quoted_printable(&attachment);
     check_base64(&attachment);
     let parameter = mime_parameter("filename", &file_name);
-    assert!(parameter.bytes().all(|b| (b' '..=b'~').contains(&b) || b == b'\r' || b == b'\n'));
+    assert!(
+        parameter
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) || b == b'\r' || b == b'\n')
+    );
     if parameter.contains(['\r', '\n']) {
         crlf_lines(format!("{parameter}\r\n").as_bytes());
     }
@@ -118,7 +138,10 @@ fuzz_target!(|data: &[u8]| {
     // A mailbox written as a header writes it reads back the same.
     let from = match Mailbox::with_name(&from_name, &from_address) {
         Ok(mailbox) => {
-            let again: Mailbox = mailbox.to_string().parse().expect("a written mailbox parses");
+            let again: Mailbox = mailbox
+                .to_string()
+                .parse()
+                .expect("a written mailbox parses");
             assert_eq!(again.address(), mailbox.address());
             assert_eq!(again.name(), mailbox.name(), "written as {mailbox}");
             Some(mailbox)

@@ -23,7 +23,11 @@ fn check_invariants(input: &[u8], report: &TraceReport) {
         if let Ok(summary) = &entry.parsed
             && summary.starts_with("SASL ")
         {
-            assert!(matches!(entry.text.as_str(), "<redacted>" | "*"), "{:?}", entry.text);
+            assert!(
+                matches!(entry.text.as_str(), "<redacted>" | "*"),
+                "{:?}",
+                entry.text
+            );
         }
         if let Err(error) = &entry.parsed {
             assert!(error.offset <= input.len());
