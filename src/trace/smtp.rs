@@ -1,5 +1,6 @@
 //! SMTP transcripts: commands line by line, replies (one or more lines), SASL responses
-//! after a `334`, and message data from a `354` to its `.` line.
+//! after a `334`, message data from a `354` to its `.` line, and BDAT chunks by their
+//! announced size.
 //!
 //! The client's lines change meaning with the server's answers (after `354` they are
 //! message data, after `334` a SASL response), so both sides are read in the transcript's
@@ -23,6 +24,8 @@ enum ClientState {
     Commands,
     SaslResponse,
     Data,
+    /// A BDAT chunk's bytes (RFC 3030): counted, not read as lines.
+    Chunk,
 }
 
 /// What the reply to an outstanding command decides.
@@ -45,12 +48,22 @@ struct DataSection {
     error: Option<TraceError>,
 }
 
+/// A BDAT chunk being read.
+struct ChunkSection {
+    first: usize,
+    lines: usize,
+    size: u64,
+    remaining: u64,
+    left_out: u64,
+}
+
 struct Decoder<'o, 'a> {
     out: &'o mut Out<'a>,
     limits: &'o Limits,
     client: ClientState,
     expect: VecDeque<Expect>,
     data: Option<DataSection>,
+    chunk: Option<ChunkSection>,
     server: Pending,
 }
 
@@ -62,6 +75,7 @@ pub(super) fn decode(out: &mut Out<'_>, limits: &Limits) {
         client: ClientState::Commands,
         expect: VecDeque::new(),
         data: None,
+        chunk: None,
         server: Pending::default(),
     };
     for (index, line) in lines.iter().enumerate() {
@@ -75,9 +89,10 @@ pub(super) fn decode(out: &mut Out<'_>, limits: &Limits) {
 
 impl Decoder<'_, '_> {
     fn client_line(&mut self, index: usize, line: &TraceLine) {
-        if self.client == ClientState::Data {
-            self.data_line(index, line);
-            return;
+        match self.client {
+            ClientState::Data => return self.data_line(index, line),
+            ClientState::Chunk => return self.chunk_line(index, line),
+            ClientState::Commands | ClientState::SaslResponse => {}
         }
         if let Content::Gap(count) = line.content {
             self.out
@@ -93,6 +108,12 @@ impl Decoder<'_, '_> {
             self.out.push(index, 1, text.to_owned(), parsed);
             return;
         }
+        self.command(index, bytes, 0);
+    }
+
+    /// The command in `bytes`, which start at byte `at` of line `index` (after a BDAT
+    /// chunk that ended inside the line, `at` is past it).
+    fn command(&mut self, index: usize, bytes: &[u8], at: usize) {
         let (wire, redacted) = with_redacted_response(bytes);
         let secret = is_auth(bytes);
         match parse_command(&wire, self.limits) {
@@ -102,6 +123,19 @@ impl Decoder<'_, '_> {
                     Command::Auth { .. } => Expect::Auth,
                     _ => Expect::Reply,
                 });
+                if let Command::Bdat { size, .. } = command
+                    && size > 0
+                {
+                    // The chunk follows at once, without waiting for a reply.
+                    self.client = ClientState::Chunk;
+                    self.chunk = Some(ChunkSection {
+                        first: index,
+                        lines: 0,
+                        size,
+                        remaining: size,
+                        left_out: 0,
+                    });
+                }
                 let (text, summary) = match command {
                     Command::Auth {
                         mechanism,
@@ -127,16 +161,84 @@ impl Decoder<'_, '_> {
                 let error = TraceErrorKind::Unfinished {
                     what: "the command line does not end",
                 };
-                self.command_error(index, 0, error, secret);
+                self.command_error(index, at, error, secret);
             }
             Err(error) => {
-                let at = match error {
+                let within = match error {
                     crate::smtp::codec::CommandError::NotUtf8 { offset } => offset,
                     _ => 0,
                 };
-                self.command_error(index, at, TraceErrorKind::SmtpCommand(error), secret);
+                let kind = TraceErrorKind::SmtpCommand(error);
+                self.command_error(index, at + within, kind, secret);
             }
         }
+    }
+
+    /// A client line while a BDAT chunk is outstanding: its bytes (and line end) count
+    /// toward the chunk; a command may follow the chunk's end on the same line.
+    fn chunk_line(&mut self, index: usize, line: &TraceLine) {
+        let Some(chunk) = &mut self.chunk else {
+            self.client = ClientState::Commands;
+            return;
+        };
+        if chunk.lines == 0 {
+            chunk.first = index;
+        }
+        chunk.lines += 1;
+        let bytes = line.bytes();
+        let rest = match line.content {
+            Content::Gap(count) => {
+                let taken = count.min(chunk.remaining);
+                chunk.left_out += taken;
+                chunk.remaining -= taken;
+                &[][..]
+            }
+            Content::Bytes { .. } => {
+                let with_end = bytes.len() as u64 + 2;
+                let taken = with_end.min(chunk.remaining);
+                chunk.remaining -= taken;
+                // `taken` is at most the line's length plus two, so it fits.
+                bytes
+                    .get(usize::try_from(taken).unwrap_or(usize::MAX)..)
+                    .unwrap_or_default()
+            }
+        };
+        if chunk.remaining > 0 {
+            return;
+        }
+        let at = bytes.len() - rest.len();
+        self.end_chunk();
+        if !rest.is_empty() {
+            self.command(index, rest, at);
+        }
+    }
+
+    /// Ends the BDAT chunk: all its bytes seen, or cut short by the server's answer.
+    fn end_chunk(&mut self) {
+        self.client = ClientState::Commands;
+        let Some(chunk) = self.chunk.take() else {
+            return;
+        };
+        if chunk.lines == 0 {
+            return;
+        }
+        let seen = chunk.size - chunk.remaining - chunk.left_out;
+        let parsed = if chunk.remaining == 0 && chunk.left_out == 0 {
+            Ok(format!("BDAT chunk: {} bytes", chunk.size))
+        } else if chunk.left_out > 0 {
+            Ok(format!(
+                "BDAT chunk: {seen} of {} bytes, {} left out of the trace",
+                chunk.size, chunk.left_out
+            ))
+        } else {
+            let last = chunk.first + chunk.lines - 1;
+            let kind = TraceErrorKind::Unfinished {
+                what: "the BDAT chunk ends before the size its command announced",
+            };
+            Err(self.out.error(last, usize::MAX, kind, false))
+        };
+        let text = self.out.text(chunk.first);
+        self.out.push(chunk.first, chunk.lines, text, parsed);
     }
 
     /// A line that is no command: the server will answer it (with a `500`).
@@ -225,9 +327,12 @@ impl Decoder<'_, '_> {
     }
 
     fn server_line(&mut self, index: usize, line: &TraceLine) {
-        if self.client == ClientState::Data {
+        match self.client {
             // The server answers only after the data's end: the `.` was left out.
-            self.end_data(false);
+            ClientState::Data => self.end_data(false),
+            // Or after the whole chunk.
+            ClientState::Chunk => self.end_chunk(),
+            ClientState::Commands | ClientState::SaslResponse => {}
         }
         if let Content::Gap(count) = line.content {
             self.unfinished_reply("the reply is cut short by bytes left out of the trace");
@@ -292,8 +397,10 @@ impl Decoder<'_, '_> {
     }
 
     fn finish(&mut self) {
-        if self.client == ClientState::Data {
-            self.end_data(false);
+        match self.client {
+            ClientState::Data => self.end_data(false),
+            ClientState::Chunk => self.end_chunk(),
+            ClientState::Commands | ClientState::SaslResponse => {}
         }
         self.unfinished_reply("the transcript ends inside a multi-line reply");
     }

@@ -365,3 +365,40 @@ fn limits_bound_what_a_transcript_makes_the_decoder_hold() {
         TraceErrorKind::SmtpReply(ReplyError::LineTooLong { .. })
     ));
 }
+
+#[test]
+fn bdat_chunks_are_taken_by_their_size_even_when_a_command_follows_on_the_line() {
+    // As the tracer shows `BDAT 14\r\nSubject: x\r\n\r\n` then `hiBDAT 0 LAST\r\n` written
+    // right after the chunk: the chunk ends inside the line.
+    let trace = "\
+S: 220 mx
+C: BDAT 16
+C: Subject: x
+C: 
+C: hiBDAT 0 LAST
+S: 250 2.0.0 16 octets received
+S: 250 2.0.0 queued
+C: BDAT 10 LAST
+C: short
+S: 250 2.0.0 queued
+";
+    let report = decode_trace(trace.as_bytes());
+    assert_eq!(
+        summaries(&report)[..6],
+        [
+            ok(S, 1, "reply 220"),
+            ok(C, 2, "command Bdat"),
+            ok(C, 3, "BDAT chunk: 16 bytes"),
+            ok(C, 5, "command Bdat"),
+            ok(S, 6, "reply 250 2.0.0"),
+            ok(S, 7, "reply 250 2.0.0"),
+        ]
+    );
+    // Seven bytes of ten, then the server answers: the chunk was cut short.
+    let error = report.failures().next().expect("the last chunk is short");
+    assert_eq!(error.line_no, 9);
+    assert!(
+        error.to_string().contains("BDAT chunk ends before"),
+        "{error}"
+    );
+}
