@@ -1,6 +1,7 @@
 //! Splitting a transcript into its `C:` and `S:` lines, and turning each line's text back
 //! into the bytes that went over the wire.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::Side;
@@ -11,7 +12,7 @@ const GAP_SUFFIX: &str = " more bytes";
 
 /// One `C:` or `S:` line of the transcript.
 #[derive(Debug)]
-pub(super) struct TraceLine {
+pub(super) struct TraceLine<'a> {
     pub(super) side: Side,
     /// From 1.
     pub(super) line_no: usize,
@@ -19,14 +20,15 @@ pub(super) struct TraceLine {
     pub(super) start: usize,
     /// The text after the marker, in the input, line end excluded.
     pub(super) text: Range<usize>,
-    pub(super) content: Content,
+    pub(super) content: Content<'a>,
 }
 
 #[derive(Debug)]
-pub(super) enum Content {
-    /// The bytes the line stands for, without a line end.
+pub(super) enum Content<'a> {
+    /// The bytes the line stands for, without a line end (borrowed from the input unless
+    /// an escape was undone).
     Bytes {
-        bytes: Vec<u8>,
+        bytes: Cow<'a, [u8]>,
         /// Where an escape was undone: (offset in `bytes`, offset in the text) just after
         /// it, so an offset in the bytes maps back to the input.
         undone: Vec<(usize, usize)>,
@@ -36,15 +38,15 @@ pub(super) enum Content {
 }
 
 /// The transcript's lines, and how many input lines were neither `C:` nor `S:` lines.
-pub(super) struct Lines {
-    pub(super) lines: Vec<TraceLine>,
+pub(super) struct Lines<'a> {
+    pub(super) lines: Vec<TraceLine<'a>>,
     pub(super) skipped: usize,
     pub(super) first_skipped: Option<usize>,
 }
 
 /// Reads every line of `input`; lines without a marker (notes, blank lines, a tool's own
 /// messages) are counted and left alone.
-pub(super) fn split(input: &[u8]) -> Lines {
+pub(super) fn split(input: &[u8]) -> Lines<'_> {
     let mut lines = Vec::new();
     let (mut skipped, mut first_skipped) = (0, None);
     let mut start = 0;
@@ -107,7 +109,7 @@ fn marker(line: &[u8]) -> Option<(Side, usize)> {
     Some((side, skip))
 }
 
-fn content(text: &[u8]) -> Content {
+fn content(text: &[u8]) -> Content<'_> {
     if let Some(count) = gap(text) {
         return Content::Gap(count);
     }
@@ -128,7 +130,10 @@ fn gap(text: &[u8]) -> Option<u64> {
 /// `\r` and `\n` stay as they are: the tracer never writes `\n` (it splits lines there), a
 /// bare CR is a protocol error either way, and IMAP text holds backslashes before letters
 /// (`\noselect`) that must not turn into line breaks.
-fn unescape(text: &[u8]) -> (Vec<u8>, Vec<(usize, usize)>) {
+fn unescape(text: &[u8]) -> (Cow<'_, [u8]>, Vec<(usize, usize)>) {
+    if crate::scan::find_byte(b'\\', text).is_none() {
+        return (Cow::Borrowed(text), Vec::new());
+    }
     let mut bytes = Vec::with_capacity(text.len());
     let mut undone = Vec::new();
     let mut at = 0;
@@ -152,7 +157,7 @@ fn unescape(text: &[u8]) -> (Vec<u8>, Vec<(usize, usize)>) {
         at = slash + used;
     }
     bytes.extend_from_slice(&text[at..]);
-    (bytes, undone)
+    (Cow::Owned(bytes), undone)
 }
 
 /// `\u{1b}` at the start of `text`: the character and the escape's length.
@@ -167,7 +172,7 @@ fn escaped_char(text: &[u8]) -> Option<(char, usize)> {
     Some((c, 3 + close + 1))
 }
 
-impl TraceLine {
+impl TraceLine<'_> {
     /// The line's bytes (empty for a gap).
     pub(super) fn bytes(&self) -> &[u8] {
         match &self.content {

@@ -236,7 +236,7 @@ pub fn decode_trace_with_limits(input: &[u8], limits: &Limits) -> TraceReport {
 }
 
 /// The server's first line tells; without one, the client's first line.
-fn detect(lines: &[TraceLine]) -> Option<Protocol> {
+fn detect(lines: &[TraceLine<'_>]) -> Option<Protocol> {
     let first = |side| {
         lines
             .iter()
@@ -268,7 +268,7 @@ fn detect(lines: &[TraceLine]) -> Option<Protocol> {
 /// Where entries go, with what they need to point into the input.
 struct Out<'a> {
     input: &'a [u8],
-    lines: &'a [TraceLine],
+    lines: &'a [TraceLine<'a>],
     entries: Vec<TraceEntry>,
 }
 
@@ -321,7 +321,7 @@ struct Pending {
 
 impl Pending {
     /// Adds line `index`'s bytes and the CRLF the transcript took off.
-    fn push(&mut self, index: usize, line: &TraceLine) {
+    fn push(&mut self, index: usize, line: &TraceLine<'_>) {
         self.push_bytes(index, line.bytes());
     }
 
