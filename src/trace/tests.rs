@@ -402,3 +402,15 @@ S: 250 2.0.0 queued
         "{error}"
     );
 }
+
+#[test]
+fn a_synchronising_literal_is_read_across_the_servers_go_ahead() {
+    let trace = b"S: * OK hi\nC: a1 LOGIN {5}\nS: + go ahead\nC: alice {7}\nS: + go ahead\n\
+                  C: hunter2\nS: a1 OK logged in\n";
+    let report = decode_trace(trace);
+    assert!(report.is_clean(), "{report:#?}");
+    let login = &report.entries[1];
+    assert_eq!((login.line_no, login.lines), (2, 3));
+    assert_eq!(login.parsed.as_deref(), Ok("command Login"));
+    assert!(!format!("{report:?}").contains("hunter2"));
+}
