@@ -39,7 +39,9 @@
 //! so the message they belong to is reported as cut short, and decoding picks up again at
 //! the next line that starts a message. It shows control characters as escapes (`\t`,
 //! `\u{1b}`), which are undone; a byte that was not UTF-8 became U+FFFD and cannot be
-//! restored.
+//! restored (an IMAP literal holding one then counts differently). A line over 2 KiB that
+//! arrived in small pieces is printed by the tracer in pieces, which read as lines of
+//! their own.
 
 mod imap;
 mod lines;
