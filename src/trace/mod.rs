@@ -182,7 +182,11 @@ impl fmt::Display for TraceErrorKind {
 
 impl fmt::Display for TraceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, byte {}: ", self.line_no, self.offset)?;
+        match self.kind {
+            // The codec's message names the byte already (the input's offset).
+            TraceErrorKind::Imap(_) => write!(f, "line {}: ", self.line_no)?,
+            _ => write!(f, "line {}, byte {}: ", self.line_no, self.offset)?,
+        }
         // The codecs' messages quote the peer's bytes through `escape_control` already.
         self.kind.fmt(f)
     }
