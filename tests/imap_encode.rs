@@ -328,3 +328,43 @@ fn owned_values_outlive_their_buffer() {
     let copy = owned.to_static();
     assert_eq!(copy, owned);
 }
+
+/// Regression (found by the `arbitrary` round trip): a tagged PREAUTH or BYE was written
+/// (`a1 BYE ...`), and no reader, this codec's included, takes one; now it is refused, and
+/// the untagged forms are written as before.
+#[test]
+fn a_tagged_preauth_or_bye_is_refused() {
+    for kind in [StatusKind::PreAuth, StatusKind::Bye] {
+        let mut status = Status {
+            tag: Some(tag()),
+            kind,
+            code: None,
+            text: Text::from("bye"),
+        };
+        let mut out = Vec::new();
+        let refused = encode_response(&Response::Status(status.clone()), &mut out);
+        assert!(
+            matches!(refused, Err(EncodeError::Unrepresentable { .. })),
+            "{kind:?}: {refused:?}"
+        );
+        status.tag = None;
+        let untagged = Response::Status(status);
+        let mut out = Vec::new();
+        encode_response(&untagged, &mut out).unwrap();
+        assert_eq!(response(&out), untagged);
+    }
+}
+
+/// Regression (found by the `arbitrary` round trip): a quota root that starts with `]`, an
+/// ASTRING-CHAR, was written bare and read back as the end of the root list.
+#[test]
+fn a_quota_root_may_start_with_a_bracket() {
+    let data = Response::Data(Data::QuotaRoot {
+        mailbox: MailboxName::from("INBOX"),
+        roots: vec![AString::from("]root"), AString::from("Sent]")],
+    });
+    let mut out = Vec::new();
+    encode_response(&data, &mut out).unwrap();
+    assert_eq!(show(&out), "* QUOTAROOT INBOX ]root Sent]\r\n");
+    assert_eq!(response(&out), data);
+}

@@ -6,7 +6,8 @@ use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::types::{
     BARE_CODES, Code, Continue, Data, ESearch, ExtensionValue, Greeting, GreetingKind, ListItem,
-    NamespaceDescription, Response, SearchReturnData, Status, StatusAttribute, StatusItem, Text,
+    NamespaceDescription, Response, SearchReturnData, Status, StatusAttribute, StatusItem, StatusKind,
+    Text,
     Thread,
 };
 
@@ -36,6 +37,14 @@ pub(crate) fn response(w: &mut Writer<'_>, response: &Response<'_>) -> Result<()
 
 fn status(w: &mut Writer<'_>, status: &Status<'_>) -> Result<(), EncodeError> {
     match &status.tag {
+        // Only OK, NO and BAD complete a command (RFC 9051 `response-tagged`); a tagged
+        // PREAUTH or BYE would be refused by every reader, this codec's included.
+        Some(_) if matches!(status.kind, StatusKind::PreAuth | StatusKind::Bye) => {
+            return Err(EncodeError::Unrepresentable {
+                what: "status response",
+                reason: "PREAUTH and BYE are untagged; only OK, NO and BAD carry a tag",
+            });
+        }
         Some(tag) => w.tag(tag)?,
         None => w.raw(b"*"),
     }

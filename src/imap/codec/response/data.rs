@@ -8,7 +8,8 @@ use super::status::capability;
 use crate::imap::codec::grammar::chars::{self, ASTRING, ATOM, DIGIT, LIST};
 use crate::imap::codec::grammar::core::{
     after_sp, astring, atom, byte, delimiter, keyword, line_end, mailbox, mailbox_8bit,
-    nested_list, nil, nstring, number, number64, paren_list, sp, space_list, spaces, starts_string,
+    nested_list, nil, nstring, number, number64, paren_list, sp, space_list, space_list_to_line_end,
+    spaces, starts_string,
     string, token,
 };
 use crate::imap::codec::grammar::flag::flag_list;
@@ -440,7 +441,7 @@ fn quota_resource(input: &[u8]) -> PResult<'_, QuotaResource<'_>> {
 pub(crate) fn quota_root_data(input: &[u8]) -> PResult<'_, Data<'_>> {
     let (rest, ()) = sp(input)?;
     let (rest, mailbox) = mailbox(rest)?;
-    let (rest, roots) = space_list(rest, astring)?;
+    let (rest, roots) = space_list_to_line_end(rest, astring)?;
     let (rest, ()) = line_end(rest)?;
     Ok((rest, Data::QuotaRoot { mailbox, roots }))
 }
