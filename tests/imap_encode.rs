@@ -368,3 +368,80 @@ fn a_quota_root_may_start_with_a_bracket() {
     assert_eq!(show(&out), "* QUOTAROOT INBOX ]root Sent]\r\n");
     assert_eq!(response(&out), data);
 }
+
+/// Regression (found by the `arbitrary` round trip): numbers a reader takes as `number64`
+/// (mod-sequences, quota figures, sizes, line counts) were written past 2^63-1, where every
+/// reader, this codec's included, refuses them. Now the writer refuses them first, and
+/// 2^63-1 itself still goes out and reads back.
+#[test]
+fn numbers_past_2_63_are_refused_where_a_number64_is_read() {
+    let largest = i64::MAX as u64;
+    let responses = |n: u64| {
+        vec![
+            Response::Data(Data::Quota {
+                root: AString::from("root"),
+                resources: vec![mailwire::imap::codec::types::QuotaResource {
+                    name: Atom::new("STORAGE").unwrap(),
+                    usage: 1,
+                    limit: n,
+                }],
+            }),
+            Response::Data(Data::Search {
+                ids: vec![1],
+                modseq: Some(n),
+            }),
+            Response::Data(Data::Fetch {
+                seq: 1,
+                items: vec![FetchItem::ModSeq(Some(n))],
+            }),
+            Response::Data(Data::Fetch {
+                seq: 1,
+                items: vec![FetchItem::Rfc822Size(n)],
+            }),
+            Response::Data(Data::Fetch {
+                seq: 1,
+                items: vec![FetchItem::GmailMessageId(n)],
+            }),
+            Response::Status(Status {
+                tag: None,
+                kind: StatusKind::Ok,
+                code: Some(Code::HighestModSeq(n)),
+                text: Text::from("x"),
+            }),
+        ]
+    };
+    for value in responses(largest) {
+        let mut out = Vec::new();
+        encode_response(&value, &mut out).unwrap();
+        assert_eq!(response(&out), value);
+    }
+    for value in responses(largest + 1) {
+        let mut out = Vec::new();
+        let refused = encode_response(&value, &mut out);
+        assert!(
+            matches!(refused, Err(EncodeError::Unrepresentable { .. })),
+            "{value:?}: {refused:?}"
+        );
+    }
+}
+
+/// Regression (found by the `arbitrary` round trip): text of spaces only (`* BAD  `) read
+/// back as no text, for readers take spaces before the line end as stray; it is refused.
+/// After a response code the same text is unambiguous and still written.
+#[test]
+fn response_text_of_spaces_only_is_refused_without_a_code() {
+    let status = |code: Option<Code<'static>>| {
+        Response::Status(Status {
+            tag: None,
+            kind: StatusKind::Bad,
+            code,
+            text: Text::from("  "),
+        })
+    };
+    let mut out = Vec::new();
+    assert!(encode_response(&status(None), &mut out).is_err());
+    let with_code = status(Some(Code::Alert));
+    let mut out = Vec::new();
+    encode_response(&with_code, &mut out).unwrap();
+    assert_eq!(response(&out), with_code);
+}

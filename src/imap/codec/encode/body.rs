@@ -57,10 +57,7 @@ fn language(w: &mut Writer<'_>, languages: &[IString<'_>]) -> Result<(), EncodeE
 fn body_extension(w: &mut Writer<'_>, value: &BodyExtension<'_>) -> Result<(), EncodeError> {
     match value {
         BodyExtension::String(value) => w.nstring(value),
-        BodyExtension::Number(n) => {
-            w.number(*n);
-            Ok(())
-        }
+        BodyExtension::Number(n) => w.number64(*n, "body extension"),
         BodyExtension::List(list) => w.list(list, body_extension),
     }
 }
@@ -128,7 +125,7 @@ pub(crate) fn body(w: &mut Writer<'_>, structure: &BodyStructure<'_>) -> Result<
                 SinglePartKind::Basic => {}
                 SinglePartKind::Text { lines } => {
                     w.sp();
-                    w.number(*lines);
+                    w.number64(*lines, "body line count")?;
                 }
                 SinglePartKind::Message {
                     envelope: enclosed,
@@ -140,7 +137,7 @@ pub(crate) fn body(w: &mut Writer<'_>, structure: &BodyStructure<'_>) -> Result<
                     w.sp();
                     body(w, inner)?;
                     w.sp();
-                    w.number(*lines);
+                    w.number64(*lines, "body line count")?;
                 }
             }
             if let Some(extension) = &part.extension {
@@ -233,7 +230,8 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(),
     match item {
         F::Uid(n) => w.number(u64::from(*n)),
         F::BinarySize { size, .. } => w.number(u64::from(*size)),
-        F::Rfc822Size(n) | F::GmailMessageId(n) | F::GmailThreadId(n) => w.number(*n),
+        F::Rfc822Size(n) => w.number64(*n, "RFC822.SIZE")?,
+        F::GmailMessageId(n) | F::GmailThreadId(n) => w.number64(*n, "Gmail id")?,
         F::Flags(flags) => w.flag_list(flags)?,
         F::InternalDate(date) => w.date_time(date),
         F::Envelope(value) => envelope(w, value)?,
@@ -246,7 +244,7 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(),
         | F::Preview(data) => w.nstring(data)?,
         F::ModSeq(Some(n)) => {
             w.raw(b"(");
-            w.number(*n);
+            w.number64(*n, "mod-sequence")?;
             w.raw(b")");
         }
         F::ModSeq(None) => w.raw(b"(-1)"),

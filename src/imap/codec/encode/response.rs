@@ -71,6 +71,13 @@ fn resp_text(
     if let Some(code) = code {
         w.sp();
         self::code(w, code)?;
+    } else if !text.as_bytes().is_empty() && text.as_bytes().iter().all(|&b| b == b' ') {
+        // Readers take spaces before the line end for stray ones: `* OK   ` is an OK with
+        // no text, not one whose text is two spaces.
+        return Err(EncodeError::Unrepresentable {
+            what: "response text",
+            reason: "it is only spaces, which read back as no text; send it empty",
+        });
     }
     if !text.as_bytes().is_empty() {
         w.sp();
@@ -94,16 +101,16 @@ pub(crate) fn code(w: &mut Writer<'_>, code: &Code<'_>) -> Result<(), EncodeErro
             w.raw(b"PERMANENTFLAGS ");
             w.flag_list(flags)?;
         }
-        Code::UidNext(n) => number_code(w, "UIDNEXT", u64::from(*n)),
-        Code::UidValidity(n) => number_code(w, "UIDVALIDITY", u64::from(*n)),
-        Code::Unseen(n) => number_code(w, "UNSEEN", u64::from(*n)),
-        Code::HighestModSeq(n) => number_code(w, "HIGHESTMODSEQ", *n),
+        Code::UidNext(n) => number_code(w, "UIDNEXT", u64::from(*n))?,
+        Code::UidValidity(n) => number_code(w, "UIDVALIDITY", u64::from(*n))?,
+        Code::Unseen(n) => number_code(w, "UNSEEN", u64::from(*n))?,
+        Code::HighestModSeq(n) => number_code(w, "HIGHESTMODSEQ", *n)?,
         Code::Modified(set) => {
             w.raw(b"MODIFIED ");
             w.sequence_set(set)?;
         }
         Code::AppendUid { uid_validity, uids } => {
-            number_code(w, "APPENDUID", u64::from(*uid_validity));
+            number_code(w, "APPENDUID", u64::from(*uid_validity))?;
             w.sp();
             w.sequence_set(uids)?;
         }
@@ -112,7 +119,7 @@ pub(crate) fn code(w: &mut Writer<'_>, code: &Code<'_>) -> Result<(), EncodeErro
             source,
             destination,
         } => {
-            number_code(w, "COPYUID", u64::from(*uid_validity));
+            number_code(w, "COPYUID", u64::from(*uid_validity))?;
             w.sp();
             w.sequence_set(source)?;
             w.sp();
@@ -138,10 +145,12 @@ pub(crate) fn code(w: &mut Writer<'_>, code: &Code<'_>) -> Result<(), EncodeErro
     Ok(())
 }
 
-fn number_code(w: &mut Writer<'_>, name: &str, value: u64) {
+/// `NAME n`. Every number here is read back as a `number` or a `number64`, so one past
+/// 2^63-1 is refused rather than written for no reader to take.
+fn number_code(w: &mut Writer<'_>, name: &'static str, value: u64) -> Result<(), EncodeError> {
     w.raw(name.as_bytes());
     w.sp();
-    w.number(value);
+    w.number64(value, name)
 }
 
 fn status_item(w: &mut Writer<'_>, item: &StatusItem<'_>) -> Result<(), EncodeError> {
@@ -153,14 +162,14 @@ fn status_item(w: &mut Writer<'_>, item: &StatusItem<'_>) -> Result<(), EncodeEr
                          StatusItem::AppendLimit, not a number",
             });
         }
-        StatusItem::Known(attribute, value) => number_code(w, attribute.name(), *value),
+        StatusItem::Known(attribute, value) => number_code(w, attribute.name(), *value)?,
         StatusItem::MailboxId(id) => {
             w.raw(b"MAILBOXID (");
             object_id(w, id.as_str())?;
             w.raw(b")");
         }
         StatusItem::AppendLimit(None) => w.raw(b"APPENDLIMIT NIL"),
-        StatusItem::AppendLimit(Some(limit)) => number_code(w, "APPENDLIMIT", *limit),
+        StatusItem::AppendLimit(Some(limit)) => number_code(w, "APPENDLIMIT", *limit)?,
         StatusItem::Other(name, value) => {
             w.atom(name, "status item")?;
             w.sp();
@@ -173,10 +182,7 @@ fn status_item(w: &mut Writer<'_>, item: &StatusItem<'_>) -> Result<(), EncodeEr
 /// A `tagged-ext-val`, in the form [`ExtensionValue`] reads back alike.
 fn extension_value(w: &mut Writer<'_>, value: &ExtensionValue<'_>) -> Result<(), EncodeError> {
     match value {
-        ExtensionValue::Number(n) => {
-            w.number(*n);
-            Ok(())
-        }
+        ExtensionValue::Number(n) => w.number64(*n, "extension value"),
         ExtensionValue::SequenceSet(set) => w.sequence_set(set),
         ExtensionValue::String(value) => w.astring(value),
         ExtensionValue::List(list) => w.list(list, extension_value),
@@ -216,16 +222,17 @@ fn list_item(w: &mut Writer<'_>, item: &ListItem<'_>) -> Result<(), EncodeError>
 }
 
 /// The numbers of SEARCH and SORT data, each after a space, then RFC 7162's `(MODSEQ n)`.
-fn numbers(w: &mut Writer<'_>, ids: &[u32], modseq: Option<u64>) {
+fn numbers(w: &mut Writer<'_>, ids: &[u32], modseq: Option<u64>) -> Result<(), EncodeError> {
     for id in ids {
         w.sp();
         w.number(u64::from(*id));
     }
     if let Some(modseq) = modseq {
         w.raw(b" (MODSEQ ");
-        w.number(modseq);
+        w.number64(modseq, "mod-sequence")?;
         w.raw(b")");
     }
+    Ok(())
 }
 
 /// What follows ESEARCH: `(TAG ...)`, `UID` and the returned data, each after a space.
@@ -241,10 +248,10 @@ fn esearch(w: &mut Writer<'_>, value: &ESearch<'_>) -> Result<(), EncodeError> {
     for item in &value.data {
         w.sp();
         match item {
-            SearchReturnData::Min(n) => number_code(w, "MIN", u64::from(*n)),
-            SearchReturnData::Max(n) => number_code(w, "MAX", u64::from(*n)),
-            SearchReturnData::Count(n) => number_code(w, "COUNT", u64::from(*n)),
-            SearchReturnData::ModSeq(n) => number_code(w, "MODSEQ", *n),
+            SearchReturnData::Min(n) => number_code(w, "MIN", u64::from(*n))?,
+            SearchReturnData::Max(n) => number_code(w, "MAX", u64::from(*n))?,
+            SearchReturnData::Count(n) => number_code(w, "COUNT", u64::from(*n))?,
+            SearchReturnData::ModSeq(n) => number_code(w, "MODSEQ", *n)?,
             SearchReturnData::All(set) => {
                 w.raw(b"ALL ");
                 w.sequence_set(set)?;
@@ -346,10 +353,7 @@ fn data(w: &mut Writer<'_>, data: &Data<'_>) -> Result<(), EncodeError> {
         Data::Flags(flags) => w.flag_list(flags),
         Data::Exists(_) | Data::Recent(_) | Data::Expunge(_) => Ok(()),
         Data::Fetch { items, .. } => w.list(items, fetch_item),
-        Data::Search { ids, modseq } | Data::Sort { ids, modseq } => {
-            numbers(w, ids, *modseq);
-            Ok(())
-        }
+        Data::Search { ids, modseq } | Data::Sort { ids, modseq } => numbers(w, ids, *modseq),
         Data::ESearch(value) => esearch(w, value),
         Data::Thread(threads) => {
             if !threads.is_empty() {
@@ -378,10 +382,9 @@ fn data(w: &mut Writer<'_>, data: &Data<'_>) -> Result<(), EncodeError> {
             w.list(resources, |w, resource| {
                 w.atom(&resource.name, "quota resource")?;
                 w.sp();
-                w.number(resource.usage);
+                w.number64(resource.usage, "quota usage")?;
                 w.sp();
-                w.number(resource.limit);
-                Ok(())
+                w.number64(resource.limit, "quota limit")
             })
         }
         Data::QuotaRoot { mailbox, roots } => {
