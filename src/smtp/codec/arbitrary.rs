@@ -96,10 +96,7 @@ const TEXTS: &[&str] = &[
 /// The longest run at the start of the next `0..=MAX_FIELD` input bytes that is UTF-8 and
 /// made of characters `allowed` accepts: a field taken from the input as it is, so that
 /// what the fuzzer varies reaches the wire.
-fn borrowed_run<'a>(
-    u: &mut Unstructured<'a>,
-    allowed: impl Fn(char) -> bool,
-) -> Result<&'a str> {
+fn borrowed_run<'a>(u: &mut Unstructured<'a>, allowed: impl Fn(char) -> bool) -> Result<&'a str> {
     let len = u.int_in_range(0..=MAX_FIELD)?;
     let bytes = u.bytes(len.min(u.len()))?;
     let text = match core::str::from_utf8(bytes) {

@@ -6,9 +6,8 @@ use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::types::{
     BARE_CODES, Code, Continue, Data, ESearch, ExtensionValue, Greeting, GreetingKind, ListItem,
-    NamespaceDescription, Response, SearchReturnData, Status, StatusAttribute, StatusItem, StatusKind,
-    Text,
-    Thread,
+    NamespaceDescription, Response, SearchReturnData, Status, StatusAttribute, StatusItem,
+    StatusKind, Text, Thread,
 };
 
 pub(crate) fn greeting(w: &mut Writer<'_>, greeting: &Greeting<'_>) -> Result<(), EncodeError> {

@@ -8,9 +8,8 @@ use super::status::capability;
 use crate::imap::codec::grammar::chars::{self, ASTRING, ATOM, DIGIT, LIST};
 use crate::imap::codec::grammar::core::{
     after_sp, astring, atom, byte, delimiter, keyword, line_end, mailbox, mailbox_8bit,
-    nested_list, nil, nstring, number, number64, paren_list, sp, space_list, space_list_to_line_end,
-    spaces, starts_string,
-    string, token,
+    nested_list, nil, nstring, number, number64, paren_list, sp, space_list,
+    space_list_to_line_end, spaces, starts_string, string, token,
 };
 use crate::imap::codec::grammar::flag::flag_list;
 use crate::imap::codec::grammar::sequence::sequence_set;
