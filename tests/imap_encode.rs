@@ -445,3 +445,110 @@ fn response_text_of_spaces_only_is_refused_without_a_code() {
     encode_response(&with_code, &mut out).unwrap();
     assert_eq!(response(&out), with_code);
 }
+
+/// Regression (found by the `arbitrary` round trip with unchecked `Other` names and `Raw`
+/// values): the response encoder wrote values kept as a peer sent them unchecked, so a
+/// line feed inside one started another response (`* X a\n* 1 EXISTS`), a space cut an
+/// item short, and a known name (`UID`, `ALERT`, `\Sent`) came back as another value. Now
+/// each is written only when it reads back as itself.
+#[test]
+fn values_kept_raw_in_responses_are_written_only_when_they_read_back_alike() {
+    use mailwire::imap::codec::types::{
+        ESearch, ExtensionValue, ListExtendedItem, MailboxAttributes, Raw, SearchReturnData,
+        StatusItem,
+    };
+    let raw = |bytes: &'static [u8]| Raw(Cow::Borrowed(bytes));
+    let atom = |name: &'static str| Atom::new(name).unwrap();
+    let fetch = |name: &'static str, value: &'static [u8]| {
+        Response::Data(Data::Fetch {
+            seq: 1,
+            items: vec![FetchItem::Other {
+                name: Cow::Borrowed(name),
+                value: raw(value),
+            }],
+        })
+    };
+    let code = |name: &'static str, arguments: Option<&'static [u8]>| {
+        Response::Status(Status {
+            tag: None,
+            kind: StatusKind::Ok,
+            code: Some(Code::Other {
+                name: atom(name),
+                arguments: arguments.map(raw),
+            }),
+            text: Text::from("x"),
+        })
+    };
+    let esearch = |name: &'static str, value: &'static [u8]| {
+        Response::Data(Data::ESearch(ESearch {
+            tag: None,
+            uid: false,
+            data: vec![SearchReturnData::Other(atom(name), raw(value))],
+        }))
+    };
+    let status = |name: &'static str, value: ExtensionValue<'static>| {
+        Response::Data(Data::Status {
+            mailbox: MailboxName::from("INBOX"),
+            items: vec![StatusItem::Other(atom(name), value)],
+        })
+    };
+    let list = |attribute: MailboxAttribute<'static>, value: &'static [u8]| {
+        let mut attributes = MailboxAttributes::new();
+        attributes.insert(attribute);
+        Response::Data(Data::List(ListItem {
+            attributes,
+            delimiter: Some('/'),
+            mailbox: MailboxName::from("INBOX"),
+            extended: vec![ListExtendedItem {
+                tag: AString::from("CHILDINFO"),
+                value: raw(value),
+            }],
+        }))
+    };
+    let refused = [
+        Response::Data(Data::Other(raw(b"XFOO a\n* 1 EXISTS"))),
+        Response::Data(Data::Other(raw(b"NO"))),
+        Response::Data(Data::Other(raw(b"XFOO {3}"))),
+        fetch("UID", b"5"),
+        fetch("X-SCORE", b"1 2"),
+        fetch("X-SCORE", b"1)\r\n* 2 EXPUNGE"),
+        code("ALERT", None),
+        code("UIDNEXT", Some(b"5")),
+        esearch("MIN", b"5"),
+        esearch("UID", b"5"),
+        esearch("PARTIAL", b"1 2"),
+        status("MESSAGES", ExtensionValue::Number(5)),
+        status(
+            "X-ITEM",
+            ExtensionValue::String(AString::Atom(Cow::Borrowed("12"))),
+        ),
+        list(MailboxAttribute::Extension(atom("Sent")), b"(SUBSCRIBED)"),
+        list(MailboxAttribute::Extension(atom("XList")), b"a b"),
+    ];
+    for value in refused {
+        let mut out = Vec::new();
+        let result = encode_response(&value, &mut out);
+        assert!(
+            matches!(result, Err(EncodeError::Unrepresentable { .. })),
+            "{value:?} was written as {:?}",
+            show(&out)
+        );
+    }
+    let written = [
+        Response::Data(Data::Other(raw(b"XAPPLEPUSHSERVICE aps-version 2"))),
+        fetch("X-SCORE", b"(1 (2 \"x\"))"),
+        fetch("X-BODY[1]<0>", b"{3}\r\nabc"),
+        code("WEBALERT", Some(b"url=https://example.com/x")),
+        esearch("PARTIAL", b"(1:100 3,5)"),
+        status(
+            "X-ITEM",
+            ExtensionValue::String(AString::Atom(Cow::Borrowed("x12"))),
+        ),
+        list(MailboxAttribute::Extension(atom("XList")), b"(SUBSCRIBED)"),
+    ];
+    for value in written {
+        let mut out = Vec::new();
+        encode_response(&value, &mut out).unwrap_or_else(|e| panic!("{e}: {value:?}"));
+        assert_eq!(response(&out), value);
+    }
+}

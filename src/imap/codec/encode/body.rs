@@ -4,6 +4,7 @@ use super::core::Writer;
 use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::grammar::skip::bracket_content_len;
+use crate::imap::codec::response::fetch::fetch_item_into;
 use crate::imap::codec::types::{
     AString, Address, AddressField, Atom, BodyExtension, BodyStructure, Envelope, ExtensionData,
     FetchItem, IString, Parameters, SinglePartKind,
@@ -177,6 +178,7 @@ fn origin(w: &mut Writer<'_>, origin: Option<u32>) {
 /// then its value.
 pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(), EncodeError> {
     use FetchItem as F;
+    let start = w.out.len();
     match item {
         F::BodySection {
             section: spec,
@@ -261,7 +263,25 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(),
             }
             other => w.astring(other),
         })?,
-        F::Other { value, .. } => w.raw(value.as_bytes()),
+        F::Other { value, .. } => {
+            w.raw(value.as_bytes());
+            // A known item's name (`UID`) reads back as that item; a value that is not one
+            // value (a space, a line end inside) would be cut short or end the response.
+            let written = w.out.get(start..).unwrap_or_default();
+            let mut read = Vec::with_capacity(1);
+            let same = matches!(
+                fetch_item_into(written, usize::MAX, &mut read),
+                Ok(([], ()))
+            ) && read.len() == 1
+                && read.first() == Some(item);
+            if !same {
+                return Err(EncodeError::Unrepresentable {
+                    what: "FETCH item",
+                    reason: "its name is a known item, or its value is not one value (a word, a \
+                             string or a balanced list)",
+                });
+            }
+        }
     }
     Ok(())
 }

@@ -1,14 +1,23 @@
 //! Writing greetings, status responses, data and continuation requests.
+//!
+//! What a response keeps as a peer sent it (an unknown code's arguments, an unknown item's
+//! value, a whole unknown response) and names a known variant already covers (`Other`
+//! spelled `ALERT`) are written only when the parser reads the bytes back as the same value:
+//! so no such value can end the line, start another response or come back as another one.
 
 use super::body::{fetch_item, object_id};
 use super::core::Writer;
 use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars;
+use crate::imap::codec::grammar::skip::skip_value;
+use crate::imap::codec::response::data::{search_return_data, status_item as read_status_item};
+use crate::imap::codec::response::status::code as read_code;
 use crate::imap::codec::types::{
     BARE_CODES, Code, Continue, Data, ESearch, ExtensionValue, Greeting, GreetingKind, ListItem,
-    NamespaceDescription, Response, SearchReturnData, Status, StatusAttribute, StatusItem,
-    StatusKind, Text, Thread,
+    MailboxAttribute, NamespaceDescription, Response, SearchReturnData, Status, StatusAttribute,
+    StatusItem, StatusKind, Text, Thread,
 };
+use crate::limits::Limits;
 
 pub(crate) fn greeting(w: &mut Writer<'_>, greeting: &Greeting<'_>) -> Result<(), EncodeError> {
     w.raw(match greeting.kind {
@@ -85,7 +94,24 @@ fn resp_text(
     Ok(())
 }
 
+/// Refuses what was written since `start` unless `reads_same` holds for those bytes: the
+/// check every value kept as a peer sent it passes.
+fn reads_back(
+    w: &Writer<'_>,
+    start: usize,
+    reads_same: impl FnOnce(&[u8]) -> bool,
+    what: &'static str,
+    reason: &'static str,
+) -> Result<(), EncodeError> {
+    if reads_same(w.out.get(start..).unwrap_or_default()) {
+        Ok(())
+    } else {
+        Err(EncodeError::Unrepresentable { what, reason })
+    }
+}
+
 pub(crate) fn code(w: &mut Writer<'_>, code: &Code<'_>) -> Result<(), EncodeError> {
+    let start = w.out.len();
     w.raw(b"[");
     match code {
         Code::BadCharset(list) if !list.is_empty() => {
@@ -137,6 +163,16 @@ pub(crate) fn code(w: &mut Writer<'_>, code: &Code<'_>) -> Result<(), EncodeErro
                 w.sp();
                 w.raw(bytes);
             }
+            w.raw(b"]");
+            // `Other` spelled `ALERT`, or `UIDNEXT` with a number, reads as the known code.
+            return reads_back(
+                w,
+                start,
+                |seen| matches!(read_code(seen), Ok(([], read)) if read == *code),
+                "response code",
+                "its name is a known code that reads back as that code; use the code's own \
+                 variant",
+            );
         }
         bare => w.known_name(&BARE_CODES, bare, "response code")?,
     }
@@ -170,9 +206,19 @@ fn status_item(w: &mut Writer<'_>, item: &StatusItem<'_>) -> Result<(), EncodeEr
         StatusItem::AppendLimit(None) => w.raw(b"APPENDLIMIT NIL"),
         StatusItem::AppendLimit(Some(limit)) => number_code(w, "APPENDLIMIT", *limit)?,
         StatusItem::Other(name, value) => {
+            let start = w.out.len();
             w.atom(name, "status item")?;
             w.sp();
             extension_value(w, value)?;
+            // A known attribute's name, or a value that reads as another kind (an atom of
+            // digits reads as a number), would come back as another item.
+            reads_back(
+                w,
+                start,
+                |seen| matches!(read_status_item(seen, usize::MAX), Ok(([], read)) if read == *item),
+                "status item",
+                "its name is a known attribute, or its value reads back as another kind of value",
+            )?;
         }
     }
     Ok(())
@@ -203,6 +249,21 @@ fn list_item(w: &mut Writer<'_>, item: &ListItem<'_>) -> Result<(), EncodeError>
                 _ => Ok(()),
             },
         }
+        .and_then(|()| match &attribute {
+            // `Extension("Sent")` would read back as `\Sent`, another value.
+            MailboxAttribute::Extension(atom)
+                if !matches!(
+                    MailboxAttribute::backslashed(atom.as_str()),
+                    MailboxAttribute::Extension(_)
+                ) =>
+            {
+                Err(EncodeError::Unrepresentable {
+                    what: "mailbox attribute",
+                    reason: "it is a known attribute; use its own variant",
+                })
+            }
+            _ => Ok(()),
+        })
     })?;
     w.sp();
     w.delimiter(item.delimiter)?;
@@ -213,7 +274,15 @@ fn list_item(w: &mut Writer<'_>, item: &ListItem<'_>) -> Result<(), EncodeError>
         w.list(&item.extended, |w, extended| {
             w.astring(&extended.tag)?;
             w.sp();
-            w.raw(extended.value.as_bytes());
+            let value = extended.value.as_bytes();
+            // One value, as the parser skips it: a space or line end inside would split it.
+            if !matches!(skip_value(value, usize::MAX), Ok(([], _))) {
+                return Err(EncodeError::Unrepresentable {
+                    what: "LIST extended item",
+                    reason: "its value is not one value (a word, a string or a balanced list)",
+                });
+            }
+            w.raw(value);
             Ok(())
         })?;
     }
@@ -256,9 +325,23 @@ fn esearch(w: &mut Writer<'_>, value: &ESearch<'_>) -> Result<(), EncodeError> {
                 w.sequence_set(set)?;
             }
             SearchReturnData::Other(name, value) => {
+                let start = w.out.len();
                 w.atom(name, "search return data")?;
                 w.sp();
                 w.raw(value.as_bytes());
+                // `UID` where the list starts reads as the UID flag.
+                let uid_flag = name.eq_ignore_case("UID");
+                reads_back(
+                    w,
+                    start,
+                    |seen| {
+                        !uid_flag
+                            && matches!(search_return_data(seen, usize::MAX), Ok(([], read)) if read == *item)
+                    },
+                    "search return data",
+                    "its name is a known one (or UID), or its value is not one value (a word, a \
+                     string or a balanced list)",
+                )?;
             }
         }
     }
@@ -396,6 +479,28 @@ fn data(w: &mut Writer<'_>, data: &Data<'_>) -> Result<(), EncodeError> {
         }
         Data::Vanished { uids, .. } => w.sequence_set(uids),
         Data::Other(raw) => {
+            // Read back whole, as a client would: a line end inside would start another
+            // response, a known name would make it another kind.
+            let mut alone = Vec::with_capacity(raw.as_bytes().len() + 4);
+            alone.extend_from_slice(b"* ");
+            alone.extend_from_slice(raw.as_bytes());
+            alone.extend_from_slice(b"\r\n");
+            // Whatever limits it was read under, one line of its own length is within these.
+            let limits =
+                Limits::default().with_line_len(alone.len().max(Limits::default().line_len));
+            let same = matches!(
+                crate::imap::codec::parse_response(&alone, &limits),
+                Ok(crate::Parsed::Complete(Response::Data(Data::Other(read)), used))
+                    if used == alone.len() && read == *raw
+            );
+            if !same {
+                return Err(EncodeError::Unrepresentable {
+                    what: "untagged response",
+                    reason: "it does not read back as the same unknown response (it holds a line \
+                             end or NUL, ends like a literal's announcement, or starts with a \
+                             known name)",
+                });
+            }
             w.raw(raw.as_bytes());
             Ok(())
         }

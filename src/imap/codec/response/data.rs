@@ -144,7 +144,7 @@ fn list_data_with<const EIGHT_BIT: bool>(input: &[u8], depth: usize) -> PResult<
     ))
 }
 
-fn status_item(input: &[u8], depth: usize) -> PResult<'_, StatusItem<'_>> {
+pub(crate) fn status_item(input: &[u8], depth: usize) -> PResult<'_, StatusItem<'_>> {
     let (rest, name) = atom(input)?;
     let (rest, ()) = sp(rest)?;
     match StatusAttribute::from_name(name) {
@@ -261,7 +261,7 @@ pub(crate) fn numbers_data(input: &[u8]) -> PResult<'_, (Vec<u32>, Option<u64>)>
     Ok((rest, (ids, modseq)))
 }
 
-fn search_return_data(input: &[u8], depth: usize) -> PResult<'_, SearchReturnData<'_>> {
+pub(crate) fn search_return_data(input: &[u8], depth: usize) -> PResult<'_, SearchReturnData<'_>> {
     let (rest, name) = atom(input)?;
     let (rest, ()) = sp(rest)?;
     match Keyword::of(name.as_bytes()) {
