@@ -546,7 +546,17 @@ fn values_kept_raw_in_responses_are_written_only_when_they_read_back_alike() {
         ),
         list(MailboxAttribute::Extension(atom("XList")), b"(SUBSCRIBED)"),
     ];
-    for value in written {
+    // After the UID flag (or a first item), an item named UID is no flag: it reads back.
+    // (A fuzzer's `* ESEARCH (TAG "a") UID MIN 7 UID 800` is kept as a seed.)
+    let after_flag = Response::Data(Data::ESearch(ESearch {
+        tag: Some(AString::from("a")),
+        uid: true,
+        data: vec![
+            SearchReturnData::Min(7),
+            SearchReturnData::Other(atom("UID"), raw(b"800")),
+        ],
+    }));
+    for value in written.into_iter().chain([after_flag]) {
         let mut out = Vec::new();
         encode_response(&value, &mut out).unwrap_or_else(|e| panic!("{e}: {value:?}"));
         assert_eq!(response(&out), value);

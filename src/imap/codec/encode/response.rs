@@ -10,12 +10,12 @@ use super::core::Writer;
 use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::grammar::skip::skip_value;
-use crate::imap::codec::response::data::{search_return_data, status_item as read_status_item};
+use crate::imap::codec::response::data::{search_return_data, tagged_ext_val};
 use crate::imap::codec::response::status::code as read_code;
 use crate::imap::codec::types::{
-    BARE_CODES, Code, Continue, Data, ESearch, ExtensionValue, Greeting, GreetingKind, ListItem,
-    MailboxAttribute, NamespaceDescription, Response, SearchReturnData, Status, StatusAttribute,
-    StatusItem, StatusKind, Text, Thread,
+    AString, BARE_CODES, Code, Continue, Data, ESearch, ExtensionValue, Greeting, GreetingKind,
+    ListItem, MailboxAttribute, NamespaceDescription, Response, SearchReturnData, Status,
+    StatusAttribute, StatusItem, StatusKind, Text, Thread,
 };
 use crate::limits::Limits;
 
@@ -206,22 +206,41 @@ fn status_item(w: &mut Writer<'_>, item: &StatusItem<'_>) -> Result<(), EncodeEr
         StatusItem::AppendLimit(None) => w.raw(b"APPENDLIMIT NIL"),
         StatusItem::AppendLimit(Some(limit)) => number_code(w, "APPENDLIMIT", *limit)?,
         StatusItem::Other(name, value) => {
-            let start = w.out.len();
+            // A known attribute's name, or a value that reads as another kind (an atom of
+            // digits reads as a number), would come back as another item.
+            if StatusAttribute::from_name(name.as_str()).is_some() {
+                return Err(EncodeError::Unrepresentable {
+                    what: "status item",
+                    reason: "its name is a known attribute; use StatusItem::Known",
+                });
+            }
+            if !extension_value_reads_alike(value) {
+                return Err(EncodeError::Unrepresentable {
+                    what: "status item",
+                    reason: "its value reads back as another kind of value (an atom that is a \
+                             number or a sequence set, a set that is one number)",
+                });
+            }
             w.atom(name, "status item")?;
             w.sp();
             extension_value(w, value)?;
-            // A known attribute's name, or a value that reads as another kind (an atom of
-            // digits reads as a number), would come back as another item.
-            reads_back(
-                w,
-                start,
-                |seen| matches!(read_status_item(seen, usize::MAX), Ok(([], read)) if read == *item),
-                "status item",
-                "its name is a known attribute, or its value reads back as another kind of value",
-            )?;
         }
     }
     Ok(())
+}
+
+/// True when `value` written out reads back as the same kind: the parser takes a word of
+/// digits for a number and one of digits, `:`, `,` and `*` for a sequence set.
+fn extension_value_reads_alike(value: &ExtensionValue<'_>) -> bool {
+    match value {
+        ExtensionValue::Number(_) | ExtensionValue::String(AString::String(_)) => true,
+        ExtensionValue::SequenceSet(set) => !set.to_string().bytes().all(|b| b.is_ascii_digit()),
+        ExtensionValue::String(AString::Atom(text)) => matches!(
+            tagged_ext_val(text.as_bytes(), 1),
+            Ok(([], ExtensionValue::String(AString::Atom(read)))) if read == *text
+        ),
+        ExtensionValue::List(list) => list.iter().all(extension_value_reads_alike),
+    }
 }
 
 /// A `tagged-ext-val`, in the form [`ExtensionValue`] reads back alike.
@@ -313,7 +332,8 @@ fn esearch(w: &mut Writer<'_>, value: &ESearch<'_>) -> Result<(), EncodeError> {
     if value.uid {
         w.raw(b" UID");
     }
-    for item in &value.data {
+    let uid_unflagged = !value.uid;
+    for (index, item) in value.data.iter().enumerate() {
         w.sp();
         match item {
             SearchReturnData::Min(n) => number_code(w, "MIN", u64::from(*n))?,
@@ -329,8 +349,9 @@ fn esearch(w: &mut Writer<'_>, value: &ESearch<'_>) -> Result<(), EncodeError> {
                 w.atom(name, "search return data")?;
                 w.sp();
                 w.raw(value.as_bytes());
-                // `UID` where the list starts reads as the UID flag.
-                let uid_flag = name.eq_ignore_case("UID");
+                // `UID` where the list starts, unless the flag went before it, reads as
+                // the flag.
+                let uid_flag = index == 0 && uid_unflagged && name.eq_ignore_case("UID");
                 reads_back(
                     w,
                     start,
@@ -339,8 +360,8 @@ fn esearch(w: &mut Writer<'_>, value: &ESearch<'_>) -> Result<(), EncodeError> {
                             && matches!(search_return_data(seen, usize::MAX), Ok(([], read)) if read == *item)
                     },
                     "search return data",
-                    "its name is a known one (or UID), or its value is not one value (a word, a \
-                     string or a balanced list)",
+                    "its name is a known one (or UID first), or its value is not one value (a \
+                     word, a string or a balanced list)",
                 )?;
             }
         }

@@ -144,7 +144,7 @@ fn list_data_with<const EIGHT_BIT: bool>(input: &[u8], depth: usize) -> PResult<
     ))
 }
 
-pub(crate) fn status_item(input: &[u8], depth: usize) -> PResult<'_, StatusItem<'_>> {
+fn status_item(input: &[u8], depth: usize) -> PResult<'_, StatusItem<'_>> {
     let (rest, name) = atom(input)?;
     let (rest, ()) = sp(rest)?;
     match StatusAttribute::from_name(name) {
