@@ -1,6 +1,6 @@
 //! The `arbitrary` feature's promise, checked on many inputs: every generated SMTP command
-//! and reply, IMAP command and response is accepted by the crate's encoder and parses back
-//! to an equal value; and the generators reach every variant.
+//! and reply, IMAP command, response and greeting is accepted by the crate's encoder and
+//! parses back to an equal value; and the generators reach every variant.
 //!
 //! The inputs are deterministic pseudo-random buffers (xorshift), so a failure names a seed
 //! that reproduces it.
@@ -131,6 +131,24 @@ fn imap_response_round_trip(data: &[u8]) -> Result<String, String> {
     }
 }
 
+fn imap_greeting_round_trip(data: &[u8]) -> Result<String, String> {
+    let mut u = Unstructured::new(data);
+    let greeting =
+        imap::types::Greeting::<'static>::arbitrary(&mut u).map_err(|e| e.to_string())?;
+    let mut wire = Vec::new();
+    imap::encode_greeting(&greeting, &mut wire)
+        .map_err(|e| format!("{greeting:?} refused by the encoder: {e}"))?;
+    match imap::parse_greeting(&wire, &Limits::default()) {
+        Ok(Parsed::Complete(parsed, used)) if parsed == greeting && used == wire.len() => {
+            Ok(format!("{:?}", greeting.kind))
+        }
+        other => Err(format!(
+            "{greeting:?} written as {:?} reads back as {other:?}",
+            String::from_utf8_lossy(&wire)
+        )),
+    }
+}
+
 /// The variant's name at the start of a `Debug` form: `MailFrom { .. }` gives `MailFrom`.
 fn variant_name(debug: &str) -> String {
     debug
@@ -185,6 +203,12 @@ fn every_imap_command_round_trips() {
 #[test]
 fn every_imap_response_round_trips() {
     round_trips("IMAP response", imap_response_round_trip);
+}
+
+#[test]
+fn every_imap_greeting_round_trips() {
+    let kinds = round_trips("IMAP greeting", imap_greeting_round_trip);
+    assert_reached("IMAP greeting", &kinds, &["Ok", "PreAuth", "Bye"]);
 }
 
 #[test]

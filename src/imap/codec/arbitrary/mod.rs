@@ -4,7 +4,8 @@
 //! Every [`Command<'static>`](Command) made here is one [`encode_command`] accepts with
 //! [`EncodeOptions::default()`] (synchronising literals, no UTF8=ACCEPT) and
 //! [`parse_command`] reads back as the same value; every [`Response<'static>`](Response) is
-//! one [`encode_response`] accepts and [`parse_response`] reads back alike. They cover every
+//! one [`encode_response`] accepts and [`parse_response`] reads back alike, and every
+//! [`Greeting<'static>`](Greeting) one [`encode_greeting`] and [`parse_greeting`] agree on. They cover every
 //! command, every kind of untagged data (FETCH with ENVELOPE, BODYSTRUCTURE and body
 //! sections, LIST, STATUS, SEARCH and ESEARCH, CAPABILITY, ...), status responses with
 //! every response code, and continuation requests, in each of the forms a value can take
@@ -44,6 +45,8 @@
 //!
 //! [`encode_command`]: super::encode_command
 //! [`encode_response`]: super::encode_response
+//! [`encode_greeting`]: super::encode_greeting
+//! [`parse_greeting`]: super::parse_greeting
 //! [`parse_command`]: super::parse_command
 //! [`parse_response`]: super::parse_response
 //! [`EncodeOptions::default()`]: super::EncodeOptions
@@ -62,7 +65,7 @@ use super::types::{
 };
 
 #[cfg(doc)]
-use super::types::{Command, Response};
+use super::types::{Command, Greeting, Response};
 
 /// Longest string made, in bytes.
 const MAX_STRING: usize = 24;

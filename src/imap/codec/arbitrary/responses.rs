@@ -13,11 +13,11 @@ use super::{
 use crate::imap::codec::response::fetch::item_named;
 use crate::imap::codec::types::{
     AString, Address, AddressField, BARE_CODES, BodyExtension, BodyStructure, Code, Continue, Data,
-    Disposition, ESearch, Envelope, ExtensionData, ExtensionValue, FetchItem, Flags, IString,
-    IdParameters, ListExtendedItem, ListItem, MailboxAttribute, MailboxAttributes, MultiPart,
-    MultiPartExtension, NamespaceDescription, Parameters, QuotaResource, Raw, Response,
-    SearchReturnData, SinglePart, SinglePartExtension, SinglePartKind, Status, StatusAttribute,
-    StatusItem, StatusKind, Thread,
+    Disposition, ESearch, Envelope, ExtensionData, ExtensionValue, FetchItem, Flags, Greeting,
+    GreetingKind, IString, IdParameters, ListExtendedItem, ListItem, MailboxAttribute,
+    MailboxAttributes, MultiPart, MultiPartExtension, NamespaceDescription, Parameters,
+    QuotaResource, Raw, Response, SearchReturnData, SinglePart, SinglePartExtension,
+    SinglePartKind, Status, StatusAttribute, StatusItem, StatusKind, Thread,
 };
 
 const SIDE: Side = Side::Server;
@@ -31,6 +31,21 @@ impl<'a> Arbitrary<'a> for Response<'static> {
                 text: text(u)?,
             }),
             _ => Response::Data(data(u)?),
+        })
+    }
+
+    fn size_hint(_depth: usize) -> (usize, Option<usize>) {
+        (1, None)
+    }
+}
+
+impl<'a> Arbitrary<'a> for Greeting<'static> {
+    /// `* OK`, `* PREAUTH` or `* BYE`, with any response code and text.
+    fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
+        Ok(Greeting {
+            kind: *u.choose(&[GreetingKind::Ok, GreetingKind::PreAuth, GreetingKind::Bye])?,
+            code: option_of(u, code)?,
+            text: text(u)?,
         })
     }
 
