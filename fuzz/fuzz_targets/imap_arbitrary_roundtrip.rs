@@ -3,8 +3,8 @@
 //! accepted by the encoder and parses back as the same value, taking every byte written.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use libfuzzer_sys::arbitrary::{Arbitrary, Unstructured};
+use libfuzzer_sys::fuzz_target;
 use mailwire::imap::codec::types::{Command, Greeting, Response};
 use mailwire::imap::codec::{
     EncodeOptions, Parsed, encode_command, encode_greeting, encode_response, parse_command,

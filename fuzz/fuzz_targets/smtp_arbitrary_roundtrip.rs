@@ -2,8 +2,8 @@
 //! accepted by the encoder and parses back as the same value, taking every byte written.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use libfuzzer_sys::arbitrary::{Arbitrary, Unstructured};
+use libfuzzer_sys::fuzz_target;
 use mailwire::limits::Limits;
 use mailwire::smtp::codec::{Command, OwnedReply, Parsed, parse_command, parse_reply};
 
