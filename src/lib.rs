@@ -8,7 +8,9 @@
 //!   [`limits::Limits`]. Those that read a stream answer with the one [`Parsed`] type of
 //!   both protocols: the item and the bytes it took, or "read more".
 //!   `default-features = false` builds this layer alone (nom and base64 are its only
-//!   dependencies).
+//!   dependencies). Feature `arbitrary` adds `arbitrary::Arbitrary` for the commands and
+//!   responses of both protocols (`smtp::codec::arbitrary`, `imap::codec::arbitrary`):
+//!   values the encoders always accept and the parsers read back equal, for fuzzers.
 //! - **Connection** (`mailwire::net`, feature `client`): TCP with a timeout on every wait,
 //!   implicit TLS or STARTTLS through rustls (an upgrade refuses bytes that arrived before
 //!   it), bounded reads, and a transcript hook that never sees a password.

@@ -328,3 +328,237 @@ fn owned_values_outlive_their_buffer() {
     let copy = owned.to_static();
     assert_eq!(copy, owned);
 }
+
+/// Regression (found by the `arbitrary` round trip): a tagged PREAUTH or BYE was written
+/// (`a1 BYE ...`), and no reader, this codec's included, takes one; now it is refused, and
+/// the untagged forms are written as before.
+#[test]
+fn a_tagged_preauth_or_bye_is_refused() {
+    for kind in [StatusKind::PreAuth, StatusKind::Bye] {
+        let mut status = Status {
+            tag: Some(tag()),
+            kind,
+            code: None,
+            text: Text::from("bye"),
+        };
+        let mut out = Vec::new();
+        let refused = encode_response(&Response::Status(status.clone()), &mut out);
+        assert!(
+            matches!(refused, Err(EncodeError::Unrepresentable { .. })),
+            "{kind:?}: {refused:?}"
+        );
+        status.tag = None;
+        let untagged = Response::Status(status);
+        let mut out = Vec::new();
+        encode_response(&untagged, &mut out).unwrap();
+        assert_eq!(response(&out), untagged);
+    }
+}
+
+/// Regression (found by the `arbitrary` round trip): a quota root that starts with `]`, an
+/// ASTRING-CHAR, was written bare and read back as the end of the root list.
+#[test]
+fn a_quota_root_may_start_with_a_bracket() {
+    let data = Response::Data(Data::QuotaRoot {
+        mailbox: MailboxName::from("INBOX"),
+        roots: vec![AString::from("]root"), AString::from("Sent]")],
+    });
+    let mut out = Vec::new();
+    encode_response(&data, &mut out).unwrap();
+    assert_eq!(show(&out), "* QUOTAROOT INBOX ]root Sent]\r\n");
+    assert_eq!(response(&out), data);
+}
+
+/// Regression (found by the `arbitrary` round trip): numbers a reader takes as `number64`
+/// (mod-sequences, quota figures, sizes, line counts) were written past 2^63-1, where every
+/// reader, this codec's included, refuses them. Now the writer refuses them first, and
+/// 2^63-1 itself still goes out and reads back.
+#[test]
+fn numbers_past_2_63_are_refused_where_a_number64_is_read() {
+    let largest = i64::MAX as u64;
+    let responses = |n: u64| {
+        vec![
+            Response::Data(Data::Quota {
+                root: AString::from("root"),
+                resources: vec![mailwire::imap::codec::types::QuotaResource {
+                    name: Atom::new("STORAGE").unwrap(),
+                    usage: 1,
+                    limit: n,
+                }],
+            }),
+            Response::Data(Data::Search {
+                ids: vec![1],
+                modseq: Some(n),
+            }),
+            Response::Data(Data::Fetch {
+                seq: 1,
+                items: vec![FetchItem::ModSeq(Some(n))],
+            }),
+            Response::Data(Data::Fetch {
+                seq: 1,
+                items: vec![FetchItem::Rfc822Size(n)],
+            }),
+            Response::Data(Data::Fetch {
+                seq: 1,
+                items: vec![FetchItem::GmailMessageId(n)],
+            }),
+            Response::Status(Status {
+                tag: None,
+                kind: StatusKind::Ok,
+                code: Some(Code::HighestModSeq(n)),
+                text: Text::from("x"),
+            }),
+        ]
+    };
+    for value in responses(largest) {
+        let mut out = Vec::new();
+        encode_response(&value, &mut out).unwrap();
+        assert_eq!(response(&out), value);
+    }
+    for value in responses(largest + 1) {
+        let mut out = Vec::new();
+        let refused = encode_response(&value, &mut out);
+        assert!(
+            matches!(refused, Err(EncodeError::Unrepresentable { .. })),
+            "{value:?}: {refused:?}"
+        );
+    }
+}
+
+/// Regression (found by the `arbitrary` round trip): text of spaces only (`* BAD  `) read
+/// back as no text, for readers take spaces before the line end as stray; it is refused.
+/// After a response code the same text is unambiguous and still written.
+#[test]
+fn response_text_of_spaces_only_is_refused_without_a_code() {
+    let status = |code: Option<Code<'static>>| {
+        Response::Status(Status {
+            tag: None,
+            kind: StatusKind::Bad,
+            code,
+            text: Text::from("  "),
+        })
+    };
+    let mut out = Vec::new();
+    assert!(encode_response(&status(None), &mut out).is_err());
+    let with_code = status(Some(Code::Alert));
+    let mut out = Vec::new();
+    encode_response(&with_code, &mut out).unwrap();
+    assert_eq!(response(&out), with_code);
+}
+
+/// Regression (found by the `arbitrary` round trip with unchecked `Other` names and `Raw`
+/// values): the response encoder wrote values kept as a peer sent them unchecked, so a
+/// line feed inside one started another response (`* X a\n* 1 EXISTS`), a space cut an
+/// item short, and a known name (`UID`, `ALERT`, `\Sent`) came back as another value. Now
+/// each is written only when it reads back as itself.
+#[test]
+fn values_kept_raw_in_responses_are_written_only_when_they_read_back_alike() {
+    use mailwire::imap::codec::types::{
+        ESearch, ExtensionValue, ListExtendedItem, MailboxAttributes, Raw, SearchReturnData,
+        StatusItem,
+    };
+    let raw = |bytes: &'static [u8]| Raw(Cow::Borrowed(bytes));
+    let atom = |name: &'static str| Atom::new(name).unwrap();
+    let fetch = |name: &'static str, value: &'static [u8]| {
+        Response::Data(Data::Fetch {
+            seq: 1,
+            items: vec![FetchItem::Other {
+                name: Cow::Borrowed(name),
+                value: raw(value),
+            }],
+        })
+    };
+    let code = |name: &'static str, arguments: Option<&'static [u8]>| {
+        Response::Status(Status {
+            tag: None,
+            kind: StatusKind::Ok,
+            code: Some(Code::Other {
+                name: atom(name),
+                arguments: arguments.map(raw),
+            }),
+            text: Text::from("x"),
+        })
+    };
+    let esearch = |name: &'static str, value: &'static [u8]| {
+        Response::Data(Data::ESearch(ESearch {
+            tag: None,
+            uid: false,
+            data: vec![SearchReturnData::Other(atom(name), raw(value))],
+        }))
+    };
+    let status = |name: &'static str, value: ExtensionValue<'static>| {
+        Response::Data(Data::Status {
+            mailbox: MailboxName::from("INBOX"),
+            items: vec![StatusItem::Other(atom(name), value)],
+        })
+    };
+    let list = |attribute: MailboxAttribute<'static>, value: &'static [u8]| {
+        let mut attributes = MailboxAttributes::new();
+        attributes.insert(attribute);
+        Response::Data(Data::List(ListItem {
+            attributes,
+            delimiter: Some('/'),
+            mailbox: MailboxName::from("INBOX"),
+            extended: vec![ListExtendedItem {
+                tag: AString::from("CHILDINFO"),
+                value: raw(value),
+            }],
+        }))
+    };
+    let refused = [
+        Response::Data(Data::Other(raw(b"XFOO a\n* 1 EXISTS"))),
+        Response::Data(Data::Other(raw(b"NO"))),
+        Response::Data(Data::Other(raw(b"XFOO {3}"))),
+        fetch("UID", b"5"),
+        fetch("X-SCORE", b"1 2"),
+        fetch("X-SCORE", b"1)\r\n* 2 EXPUNGE"),
+        code("ALERT", None),
+        code("UIDNEXT", Some(b"5")),
+        esearch("MIN", b"5"),
+        esearch("UID", b"5"),
+        esearch("PARTIAL", b"1 2"),
+        status("MESSAGES", ExtensionValue::Number(5)),
+        status(
+            "X-ITEM",
+            ExtensionValue::String(AString::Atom(Cow::Borrowed("12"))),
+        ),
+        list(MailboxAttribute::Extension(atom("Sent")), b"(SUBSCRIBED)"),
+        list(MailboxAttribute::Extension(atom("XList")), b"a b"),
+    ];
+    for value in refused {
+        let mut out = Vec::new();
+        let result = encode_response(&value, &mut out);
+        assert!(
+            matches!(result, Err(EncodeError::Unrepresentable { .. })),
+            "{value:?} was written as {:?}",
+            show(&out)
+        );
+    }
+    let written = [
+        Response::Data(Data::Other(raw(b"XAPPLEPUSHSERVICE aps-version 2"))),
+        fetch("X-SCORE", b"(1 (2 \"x\"))"),
+        fetch("X-BODY[1]<0>", b"{3}\r\nabc"),
+        code("WEBALERT", Some(b"url=https://example.com/x")),
+        esearch("PARTIAL", b"(1:100 3,5)"),
+        status(
+            "X-ITEM",
+            ExtensionValue::String(AString::Atom(Cow::Borrowed("x12"))),
+        ),
+        list(MailboxAttribute::Extension(atom("XList")), b"(SUBSCRIBED)"),
+    ];
+    // After the UID flag (or a first item), an item named UID is no flag: it reads back.
+    // (A fuzzer's `* ESEARCH (TAG "a") UID MIN 7 UID 800` is kept as a seed.)
+    let after_flag = Response::Data(Data::ESearch(ESearch {
+        tag: Some(AString::from("a")),
+        uid: true,
+        data: vec![
+            SearchReturnData::Min(7),
+            SearchReturnData::Other(atom("UID"), raw(b"800")),
+        ],
+    }));
+    for value in written.into_iter().chain([after_flag]) {
+        let mut out = Vec::new();
+        encode_response(&value, &mut out).unwrap_or_else(|e| panic!("{e}: {value:?}"));
+        assert_eq!(response(&out), value);
+    }
+}

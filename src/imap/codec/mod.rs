@@ -36,6 +36,8 @@
 //! assert_eq!(error.to_string(), "unexpected input at byte 15: expected a number");
 //! ```
 
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;
 pub mod encode;
 pub mod error;
 pub mod framing;

@@ -24,6 +24,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;
 mod command;
 mod command_parse;
 mod data;

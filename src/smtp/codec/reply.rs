@@ -29,10 +29,11 @@ use core::fmt::Write as _;
 use crate::scan::find_byte;
 use crate::text::Escaping;
 
-/// A three-digit SMTP reply code from 200 to 599.
+/// A three-digit SMTP reply code from 200 to 559 whose second digit is 0 to 5.
 ///
-/// 1xx codes are not used by SMTP, and nothing above 5xx exists, so a value of this type is
-/// always one a server can meaningfully send.
+/// 1xx codes are not used by SMTP, nothing above 5xx exists, and RFC 5321 (section 4.2)
+/// gives the second digit the values 0 to 5 only, so a value of this type is always one a
+/// server can meaningfully send and [`parse_reply`](super::parse_reply) reads back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ReplyCode(u16);
 
@@ -50,9 +51,10 @@ impl ReplyCode {
     /// `354` start mail input (the answer to DATA).
     pub const START_MAIL_INPUT: ReplyCode = ReplyCode(354);
 
-    /// The code `value`, or `None` when it lies outside 200..=599.
+    /// The code `value`, or `None` when it lies outside 200..=599 or its second digit is
+    /// above 5 (`260`), which no reply parser reads as a code.
     pub const fn new(value: u16) -> Option<Self> {
-        if value >= 200 && value <= 599 {
+        if value >= 200 && value <= 599 && value / 10 % 10 <= 5 {
             Some(ReplyCode(value))
         } else {
             None

@@ -4,6 +4,7 @@ use super::core::Writer;
 use crate::imap::codec::error::EncodeError;
 use crate::imap::codec::grammar::chars;
 use crate::imap::codec::grammar::skip::bracket_content_len;
+use crate::imap::codec::response::fetch::fetch_item_into;
 use crate::imap::codec::types::{
     AString, Address, AddressField, Atom, BodyExtension, BodyStructure, Envelope, ExtensionData,
     FetchItem, IString, Parameters, SinglePartKind,
@@ -57,10 +58,7 @@ fn language(w: &mut Writer<'_>, languages: &[IString<'_>]) -> Result<(), EncodeE
 fn body_extension(w: &mut Writer<'_>, value: &BodyExtension<'_>) -> Result<(), EncodeError> {
     match value {
         BodyExtension::String(value) => w.nstring(value),
-        BodyExtension::Number(n) => {
-            w.number(*n);
-            Ok(())
-        }
+        BodyExtension::Number(n) => w.number64(*n, "body extension"),
         BodyExtension::List(list) => w.list(list, body_extension),
     }
 }
@@ -128,7 +126,7 @@ pub(crate) fn body(w: &mut Writer<'_>, structure: &BodyStructure<'_>) -> Result<
                 SinglePartKind::Basic => {}
                 SinglePartKind::Text { lines } => {
                     w.sp();
-                    w.number(*lines);
+                    w.number64(*lines, "body line count")?;
                 }
                 SinglePartKind::Message {
                     envelope: enclosed,
@@ -140,7 +138,7 @@ pub(crate) fn body(w: &mut Writer<'_>, structure: &BodyStructure<'_>) -> Result<
                     w.sp();
                     body(w, inner)?;
                     w.sp();
-                    w.number(*lines);
+                    w.number64(*lines, "body line count")?;
                 }
             }
             if let Some(extension) = &part.extension {
@@ -180,6 +178,7 @@ fn origin(w: &mut Writer<'_>, origin: Option<u32>) {
 /// then its value.
 pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(), EncodeError> {
     use FetchItem as F;
+    let start = w.out.len();
     match item {
         F::BodySection {
             section: spec,
@@ -233,7 +232,8 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(),
     match item {
         F::Uid(n) => w.number(u64::from(*n)),
         F::BinarySize { size, .. } => w.number(u64::from(*size)),
-        F::Rfc822Size(n) | F::GmailMessageId(n) | F::GmailThreadId(n) => w.number(*n),
+        F::Rfc822Size(n) => w.number64(*n, "RFC822.SIZE")?,
+        F::GmailMessageId(n) | F::GmailThreadId(n) => w.number64(*n, "Gmail id")?,
         F::Flags(flags) => w.flag_list(flags)?,
         F::InternalDate(date) => w.date_time(date),
         F::Envelope(value) => envelope(w, value)?,
@@ -246,7 +246,7 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(),
         | F::Preview(data) => w.nstring(data)?,
         F::ModSeq(Some(n)) => {
             w.raw(b"(");
-            w.number(*n);
+            w.number64(*n, "mod-sequence")?;
             w.raw(b")");
         }
         F::ModSeq(None) => w.raw(b"(-1)"),
@@ -263,7 +263,25 @@ pub(crate) fn fetch_item(w: &mut Writer<'_>, item: &FetchItem<'_>) -> Result<(),
             }
             other => w.astring(other),
         })?,
-        F::Other { value, .. } => w.raw(value.as_bytes()),
+        F::Other { value, .. } => {
+            w.raw(value.as_bytes());
+            // A known item's name (`UID`) reads back as that item; a value that is not one
+            // value (a space, a line end inside) would be cut short or end the response.
+            let written = w.out.get(start..).unwrap_or_default();
+            let mut read = Vec::with_capacity(1);
+            let same = matches!(
+                fetch_item_into(written, usize::MAX, &mut read),
+                Ok(([], ()))
+            ) && read.len() == 1
+                && read.first() == Some(item);
+            if !same {
+                return Err(EncodeError::Unrepresentable {
+                    what: "FETCH item",
+                    reason: "its name is a known item, or its value is not one value (a word, a \
+                             string or a balanced list)",
+                });
+            }
+        }
     }
     Ok(())
 }

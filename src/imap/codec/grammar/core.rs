@@ -514,13 +514,35 @@ pub(crate) fn nested_list<'a, T>(
 /// `[CAPABILITY a b]`); the list may be empty and a trailing space is tolerated.
 pub(crate) fn space_list<'a, T>(
     input: &'a [u8],
+    item: impl FnMut(&'a [u8]) -> PResult<'a, T>,
+) -> PResult<'a, Vec<T>> {
+    spaced_items(input, true, item)
+}
+
+/// [`space_list`] up to the end of the line only, for items that may start with `]` (an
+/// astring may: `* QUOTAROOT INBOX ]root`).
+pub(crate) fn space_list_to_line_end<'a, T>(
+    input: &'a [u8],
+    item: impl FnMut(&'a [u8]) -> PResult<'a, T>,
+) -> PResult<'a, Vec<T>> {
+    spaced_items(input, false, item)
+}
+
+fn spaced_items<'a, T>(
+    input: &'a [u8],
+    bracket_ends: bool,
     mut item: impl FnMut(&'a [u8]) -> PResult<'a, T>,
 ) -> PResult<'a, Vec<T>> {
     let mut items = Vec::new();
     let mut rest = input;
     loop {
         let after = spaces(rest);
-        if after.len() == rest.len() || matches!(after.first(), None | Some(b'\r' | b'\n' | b']')) {
+        let ends = match after.first() {
+            None | Some(b'\r' | b'\n') => true,
+            Some(b']') => bracket_ends,
+            Some(_) => false,
+        };
+        if after.len() == rest.len() || ends {
             return Ok((rest, items));
         }
         let (tail, value) = item(after)?;

@@ -8,8 +8,8 @@ use super::status::capability;
 use crate::imap::codec::grammar::chars::{self, ASTRING, ATOM, DIGIT, LIST};
 use crate::imap::codec::grammar::core::{
     after_sp, astring, atom, byte, delimiter, keyword, line_end, mailbox, mailbox_8bit,
-    nested_list, nil, nstring, number, number64, paren_list, sp, space_list, spaces, starts_string,
-    string, token,
+    nested_list, nil, nstring, number, number64, paren_list, sp, space_list,
+    space_list_to_line_end, spaces, starts_string, string, token,
 };
 use crate::imap::codec::grammar::flag::flag_list;
 use crate::imap::codec::grammar::sequence::sequence_set;
@@ -261,7 +261,7 @@ pub(crate) fn numbers_data(input: &[u8]) -> PResult<'_, (Vec<u32>, Option<u64>)>
     Ok((rest, (ids, modseq)))
 }
 
-fn search_return_data(input: &[u8], depth: usize) -> PResult<'_, SearchReturnData<'_>> {
+pub(crate) fn search_return_data(input: &[u8], depth: usize) -> PResult<'_, SearchReturnData<'_>> {
     let (rest, name) = atom(input)?;
     let (rest, ()) = sp(rest)?;
     match Keyword::of(name.as_bytes()) {
@@ -440,7 +440,7 @@ fn quota_resource(input: &[u8]) -> PResult<'_, QuotaResource<'_>> {
 pub(crate) fn quota_root_data(input: &[u8]) -> PResult<'_, Data<'_>> {
     let (rest, ()) = sp(input)?;
     let (rest, mailbox) = mailbox(rest)?;
-    let (rest, roots) = space_list(rest, astring)?;
+    let (rest, roots) = space_list_to_line_end(rest, astring)?;
     let (rest, ()) = line_end(rest)?;
     Ok((rest, Data::QuotaRoot { mailbox, roots }))
 }

@@ -354,6 +354,28 @@ fn reply_codes_are_limited_to_smtp_classes() {
     assert!(ReplyCode::OK.is_positive_completion());
 }
 
+/// Regression (found by the `arbitrary` round trip): `ReplyCode::new(260)` used to succeed,
+/// and the reply written with it (`260 text`) was refused by the parser, whose second digit
+/// is 0 to 5 as RFC 5321 has it. Every code the constructor accepts now reads back.
+#[test]
+fn every_code_the_constructor_accepts_parses_back() {
+    assert_eq!(ReplyCode::new(260), None);
+    assert_eq!(ReplyCode::new(559).map(ReplyCode::get), Some(559));
+    assert_eq!(ReplyCode::new(599), None);
+    let mut accepted = 0;
+    for value in 0..1000 {
+        let Some(code) = ReplyCode::new(value) else {
+            continue;
+        };
+        accepted += 1;
+        let mut wire = Vec::new();
+        OwnedReply::new(code, None, vec!["text".to_owned()]).encode(&mut wire);
+        assert_eq!(whole_reply(&wire).code(), code, "{value}");
+    }
+    // 2xx to 5xx with a second digit of 0 to 5: 4 * 6 * 10.
+    assert_eq!(accepted, 240);
+}
+
 #[test]
 fn errors_say_where_in_words() {
     let error = parse_reply(b"250-ok\r\n250_x\r\n", &Limits::default()).unwrap_err();
