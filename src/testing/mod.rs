@@ -35,6 +35,7 @@
 mod certs;
 mod conn;
 pub mod demo;
+pub mod imap;
 mod log;
 pub mod mail;
 mod script;
