@@ -124,7 +124,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
         };
         let read_only = selected.read_only;
         let uids = selected.resolve(set, uid);
-        let reads = interim::reads(&attributes) && !read_only;
+        let reads = interim::reads(&attributes, self.mode) && !read_only;
         let (snapshots, changed) = self.snapshots(&uids, reads);
         if changed {
             self.store.notify();

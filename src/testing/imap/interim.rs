@@ -127,15 +127,13 @@ pub(super) fn fetch_items<'a>(
 }
 
 /// True when the FETCH reads a message's content without PEEK, which sets `\Seen`.
-pub(super) fn reads(attributes: &[FetchAttribute<'_>]) -> bool {
-    attributes.iter().any(|attribute| {
-        matches!(
-            attribute,
-            FetchAttribute::BodySection { peek: false, .. }
-                | FetchAttribute::Binary { peek: false, .. }
-                | FetchAttribute::Rfc822
-                | FetchAttribute::Rfc822Text
-        )
+/// (iCloud answers RFC822 and RFC822.TEXT with nothing, so they read nothing there.)
+pub(super) fn reads(attributes: &[FetchAttribute<'_>], mode: ServerMode) -> bool {
+    attributes.iter().any(|attribute| match attribute {
+        FetchAttribute::BodySection { peek: false, .. }
+        | FetchAttribute::Binary { peek: false, .. } => true,
+        FetchAttribute::Rfc822 | FetchAttribute::Rfc822Text => mode != ServerMode::Icloud,
+        _ => false,
     })
 }
 

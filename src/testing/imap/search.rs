@@ -1,11 +1,14 @@
 //! SEARCH and UID SEARCH, with ESEARCH's `RETURN (MIN MAX COUNT ALL SAVE)`.
 
+use std::borrow::Cow;
+
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::interim::{self, SearchContext};
 use super::session::{Session, Step, uid_set};
 use crate::imap::codec::types::{
-    AString, Code, Data, ESearch, Response, SearchKey, SearchReturnData, SearchReturnOption, Tag,
+    AString, Code, Data, ESearch, IString, Response, SearchKey, SearchReturnData,
+    SearchReturnOption, Tag,
 };
 
 /// The charsets SEARCH takes (RFC 3501 requires US-ASCII; UTF-8 is what clients send).
@@ -123,7 +126,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
                         data.push(SearchReturnData::ModSeq(modseq));
                     }
                     self.push(&Response::Data(Data::ESearch(ESearch {
-                        tag: Some(AString::from(tag.as_str())),
+                        // RFC 4731 writes the tag as a string; tag characters never
+                        // need escaping in one.
+                        tag: Some(AString::String(IString::Quoted(Cow::Borrowed(
+                            tag.as_str().as_bytes(),
+                        )))),
                         uid,
                         data,
                     })));
