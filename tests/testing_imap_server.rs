@@ -837,3 +837,40 @@ async fn serve_stream_ends_when_the_input_ends() {
     assert!(answers.contains("a3 OK [APPENDUID "), "{answers}");
     assert_eq!(store.messages(USER, "INBOX").unwrap()[0].data, b"abc");
 }
+
+#[tokio::test]
+async fn sequence_numbers_past_the_last_message_are_a_bad_command() {
+    let store = store(ServerMode::Rfc);
+    deliver(&store, "INBOX", "one");
+    let server = server(&store).await;
+    let mut client = Raw::logged_in(server.port()).await;
+    client.run("x1 SELECT INBOX").await;
+    assert_eq!(
+        client.run("x2 FETCH 2 FLAGS").await,
+        ["x2 BAD Invalid message sequence number"]
+    );
+    assert_eq!(
+        client.run("x3 STORE 1:5 +FLAGS (\\Seen)").await,
+        ["x3 BAD Invalid message sequence number"]
+    );
+    // UIDs that do not exist are simply not there.
+    assert_eq!(
+        client.run("x4 UID FETCH 2:9 FLAGS").await,
+        ["x4 OK FETCH completed"]
+    );
+    assert_eq!(
+        client.run("x5 FETCH 1:* (UID)").await,
+        ["* 1 FETCH (UID 1)", "x5 OK FETCH completed"]
+    );
+}
+
+#[tokio::test]
+async fn a_full_implicit_tls_server_says_bye_through_tls() {
+    let store = store(ServerMode::Rfc);
+    let config = ImapServerConfig::implicit_tls(demo_server_config()).with_max_sessions(1);
+    let server = ImapServer::start(config, store.clone()).await.unwrap();
+    let (_first, greeting) = Raw::tls(server.port()).await;
+    assert!(greeting.starts_with("* OK [CAPABILITY "));
+    let (_, refused) = Raw::tls(server.port()).await;
+    assert_eq!(refused, "* BYE Too many connections");
+}

@@ -33,6 +33,12 @@ pub(super) fn store_code(error: &StoreError) -> Code<'static> {
 /// hierarchy delimiter (RFC 3501 §6.3.8). Dynamic programming over both, so a pattern of
 /// many wildcards costs no more than its length times the name's.
 pub(super) fn pattern_matches(pattern: &[char], name: &[char]) -> bool {
+    // Every character but a wildcard consumes one of the name's, so a longer pattern
+    // cannot match; this also bounds the work below by the name's length.
+    let fixed = pattern.iter().filter(|c| !matches!(c, '*' | '%')).count();
+    if fixed > name.len() {
+        return false;
+    }
     // matched[j]: the pattern so far matches the first j characters of the name.
     let mut matched = vec![false; name.len() + 1];
     matched[0] = true;
@@ -63,6 +69,26 @@ pub(super) fn pattern_matches(pattern: &[char], name: &[char]) -> bool {
 
 /// The pattern a client sent, joined to its reference and decoded, INBOX in one case.
 fn full_pattern(reference: &MailboxName<'_>, pattern: &[u8]) -> Vec<char> {
+    collapse(raw_pattern(reference, pattern))
+}
+
+/// A run of wildcards matches what its widest member does: `%%` is `%`, `%*` is `*`.
+fn collapse(pattern: Vec<char>) -> Vec<char> {
+    let mut collapsed: Vec<char> = Vec::with_capacity(pattern.len());
+    for c in pattern {
+        match (collapsed.last_mut(), c) {
+            (Some(last @ ('*' | '%')), '*' | '%') => {
+                if c == '*' {
+                    *last = '*';
+                }
+            }
+            _ => collapsed.push(c),
+        }
+    }
+    collapsed
+}
+
+fn raw_pattern(reference: &MailboxName<'_>, pattern: &[u8]) -> Vec<char> {
     let decode = |bytes: &[u8]| {
         utf7::decode(bytes).unwrap_or_else(|_| String::from_utf8_lossy(bytes).into_owned())
     };
@@ -489,6 +515,14 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_wildcards_collapse_to_their_widest() {
+        assert_eq!(
+            collapse("a%%b%*%c**".chars().collect()),
+            "a%b*c*".chars().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
     fn list_wildcards_match_as_rfc_3501_says() {
         assert!(matches("*", "INBOX"));
         assert!(matches("*", "a/b/c"));
@@ -506,5 +540,6 @@ mod tests {
         assert!(matches("", ""));
         assert!(!matches("", "a"));
         assert!(matches("%%*%", "x/y"));
+        assert!(!matches("abcdef", "abc"));
     }
 }

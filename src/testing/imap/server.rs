@@ -8,14 +8,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::config::ImapServerConfig;
-use super::session::Session;
-use crate::imap::codec::encode_response;
-use crate::imap::codec::types::{Response, Status, StatusKind, Text};
+use super::session::{Session, turn_away};
 use crate::testing::mail::MailStore;
 
 /// An IMAP server on loopback over a [`MailStore`], for tests and demos.
@@ -122,6 +120,7 @@ async fn accept_all(listener: TcpListener, config: Arc<ImapServerConfig>, store:
     // Aborting this task drops the set, which aborts every session in it.
     let mut sessions = JoinSet::new();
     let active = Arc::new(AtomicUsize::new(0));
+    let refusing = Arc::new(AtomicUsize::new(0));
     loop {
         let tcp = match listener.accept().await {
             Ok((tcp, _)) => tcp,
@@ -143,24 +142,15 @@ async fn accept_all(listener: TcpListener, config: Arc<ImapServerConfig>, store:
                     let _ = ImapServer::serve_stream(&config, &store, tcp).await;
                 });
             }
+            // Saying BYE is bounded too: past as many refusals in flight as sessions, a
+            // flood of connections is closed without a word.
             None => {
-                sessions.spawn(async move {
-                    let mut tcp = tcp;
-                    let mut bye = Vec::new();
-                    let refusal = Response::Status(Status {
-                        tag: None,
-                        kind: StatusKind::Bye,
-                        code: None,
-                        text: Text::from("Too many connections"),
+                if let Some(refusal) = admit(&refusing, config.max_sessions.max(1)) {
+                    sessions.spawn(async move {
+                        let _refusal = refusal;
+                        turn_away(&config, tcp).await;
                     });
-                    if encode_response(&refusal, &mut bye).is_ok() {
-                        let _ = tokio::time::timeout(config.write_timeout, async {
-                            tcp.write_all(&bye).await?;
-                            tcp.shutdown().await
-                        })
-                        .await;
-                    }
-                });
+                }
             }
         }
     }

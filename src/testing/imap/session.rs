@@ -13,8 +13,8 @@ use super::conn::{Conn, FLUSH_AT, WireError};
 use crate::imap::codec::error::{DecodeError, DecodeErrorKind};
 use crate::imap::codec::framing::Frame;
 use crate::imap::codec::types::{
-    Atom, Code, Command, CommandBody, Continue, Data, FetchItem, Flag, Response, SequenceSet,
-    Status, StatusKind, Tag, Text,
+    Atom, Code, Command, CommandBody, Continue, Data, FetchItem, Flag, Response, SeqBound,
+    SequenceSet, Status, StatusKind, Tag, Text,
 };
 use crate::imap::codec::{Parsed, encode_greeting, encode_response, parse_command};
 use crate::limits::Limits;
@@ -81,22 +81,68 @@ impl Selected {
             )
         };
         let set = set.resolve(&saved);
-        let count = self.view.len() as u32;
-        if uid {
-            let largest = self.view.last().map_or(0, |known| known.uid);
-            self.view
-                .iter()
-                .filter(|known| set.contains(known.uid, largest) == Some(true))
-                .map(|known| known.uid)
-                .collect()
+        let largest = if uid {
+            self.view.last().map_or(0, |known| known.uid)
         } else {
-            self.view
-                .iter()
-                .enumerate()
-                .filter(|(index, _)| set.contains(*index as u32 + 1, count) == Some(true))
-                .map(|(_, known)| known.uid)
-                .collect()
+            self.view.len() as u32
+        };
+        let ranges = Ranges::new(&set, largest);
+        self.view
+            .iter()
+            .enumerate()
+            .filter(|(index, known)| {
+                ranges.contains(if uid { known.uid } else { *index as u32 + 1 })
+            })
+            .map(|(_, known)| known.uid)
+            .collect()
+    }
+
+    /// True when a set of sequence numbers names one past the last message: RFC 3501
+    /// §9 makes that a protocol error (`*` is always the last message).
+    pub(super) fn out_of_range(&self, set: &SequenceSet) -> bool {
+        let count = self.view.len() as u32;
+        set.ranges.iter().any(|range| {
+            [Some(range.start), range.end]
+                .into_iter()
+                .flatten()
+                .any(|bound| matches!(bound, SeqBound::Value(n) if n > count))
+        })
+    }
+}
+
+/// A sequence set read against the largest number in use, as sorted disjoint ranges, so
+/// that whether a number is in it costs a binary search however many parts the set has.
+pub(super) struct Ranges(Vec<(u32, u32)>);
+
+impl Ranges {
+    pub(super) fn new(set: &SequenceSet, largest: u32) -> Ranges {
+        let value = |bound: SeqBound| match bound {
+            SeqBound::Value(n) => n,
+            SeqBound::Largest => largest,
+        };
+        let mut ranges: Vec<(u32, u32)> = set
+            .ranges
+            .iter()
+            .map(|range| {
+                let start = value(range.start);
+                let end = range.end.map_or(start, value);
+                (start.min(end), start.max(end))
+            })
+            .collect();
+        ranges.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+        for (start, end) in ranges {
+            match merged.last_mut() {
+                Some(last) if start <= last.1.saturating_add(1) => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
         }
+        Ranges(merged)
+    }
+
+    pub(super) fn contains(&self, n: u32) -> bool {
+        let after = self.0.partition_point(|&(start, _)| start <= n);
+        after > 0 && self.0[after - 1].1 >= n
     }
 }
 
@@ -381,6 +427,25 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin + Send> Session<'a, S> {
         );
         if needs_selection && self.selected.is_none() {
             return self.bad(&tag, "No mailbox selected").await;
+        }
+        if let C::Fetch {
+            set, uid: false, ..
+        }
+        | C::Store {
+            set, uid: false, ..
+        }
+        | C::Copy {
+            set, uid: false, ..
+        }
+        | C::Move {
+            set, uid: false, ..
+        } = &command.body
+            && self
+                .selected
+                .as_ref()
+                .is_some_and(|selected| selected.out_of_range(set))
+        {
+            return self.bad(&tag, "Invalid message sequence number").await;
         }
         match command.body {
             C::Capability => self.capability(&tag).await,
@@ -669,6 +734,32 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin + Send> Session<'a, S> {
                 .map(Flag::Keyword),
         );
         flags
+    }
+}
+
+/// Turns a client away when the server is full: `* BYE Too many connections`, through TLS
+/// first on an implicit-TLS server so that the client can read it.
+pub(super) async fn turn_away<S: AsyncRead + AsyncWrite + Unpin + Send>(
+    config: &ImapServerConfig,
+    stream: S,
+) {
+    let mut conn = Conn::new(stream, config.limits, config.write_timeout);
+    if config.security == Security::ImplicitTls {
+        let Some(tls) = config.tls.clone() else {
+            return;
+        };
+        if conn.start_tls(tls, config.limits).await.is_err() {
+            return;
+        }
+    }
+    let bye = Response::Status(Status {
+        tag: None,
+        kind: StatusKind::Bye,
+        code: None,
+        text: Text::from("Too many connections"),
+    });
+    if encode_response(&bye, &mut conn.out).is_ok() {
+        conn.close().await;
     }
 }
 
