@@ -874,3 +874,70 @@ async fn a_full_implicit_tls_server_says_bye_through_tls() {
     let (_, refused) = Raw::tls(server.port()).await;
     assert_eq!(refused, "* BYE Too many connections");
 }
+
+#[tokio::test]
+async fn fetch_answers_envelope_bodystructure_sections_and_partials() {
+    let store = store(ServerMode::Rfc);
+    let message = "From: Bob <bob@example.test>\r\n\
+                   To: alice@example.test\r\n\
+                   Subject: parts\r\n\
+                   Date: Fri, 04 Dec 2026 10:00:00 +0000\r\n\
+                   Message-ID: <parts@example.test>\r\n\
+                   MIME-Version: 1.0\r\n\
+                   Content-Type: multipart/mixed; boundary=\"b1\"\r\n\
+                   \r\n\
+                   --b1\r\n\
+                   Content-Type: text/plain; charset=utf-8\r\n\
+                   \r\n\
+                   Hello.\r\n\
+                   --b1\r\n\
+                   Content-Type: application/octet-stream\r\n\
+                   Content-Transfer-Encoding: base64\r\n\
+                   \r\n\
+                   AAEC\r\n\
+                   --b1--\r\n";
+    store.deliver(USER, "INBOX", message.as_bytes()).unwrap();
+    let server = server(&store).await;
+    let mut client = Raw::logged_in(server.port()).await;
+    client.run("y1 SELECT INBOX").await;
+    let envelope = client.run("y2 FETCH 1 ENVELOPE").await;
+    assert_eq!(
+        envelope[0],
+        "* 1 FETCH (ENVELOPE (\"Fri, 04 Dec 2026 10:00:00 +0000\" \"parts\" \
+         ((\"Bob\" NIL \"bob\" \"example.test\")) ((\"Bob\" NIL \"bob\" \"example.test\")) \
+         ((\"Bob\" NIL \"bob\" \"example.test\")) ((NIL NIL \"alice\" \"example.test\")) \
+         NIL NIL NIL \"<parts@example.test>\"))"
+    );
+    let structure = client.run("y3 FETCH 1 BODYSTRUCTURE").await;
+    assert!(
+        structure[0]
+            .starts_with("* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"utf-8\")"),
+        "{structure:?}"
+    );
+    assert!(
+        structure[0].contains("\"mixed\" (\"boundary\" \"b1\")"),
+        "{structure:?}"
+    );
+    assert_eq!(
+        client
+            .run("y4 FETCH 1 (BODY.PEEK[1] BODY.PEEK[2]<1.2>)")
+            .await,
+        [
+            "* 1 FETCH (BODY[1] \"Hello.\" BODY[2]<1> \"AE\")",
+            "y4 OK FETCH completed"
+        ]
+    );
+    let fields = client
+        .run("y5 FETCH 1 (BODY.PEEK[HEADER.FIELDS (SUBJECT)] FLAGS)")
+        .await;
+    assert_eq!(fields[0], "* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {18}");
+    assert_eq!(fields[1], "Subject: parts");
+    // Without PEEK the read sets \Seen, shown in the answer and kept in the store.
+    let read = client.run("y6 FETCH 1 BODY[3]").await;
+    assert_eq!(read[0], "* 1 FETCH (FLAGS (\\Seen) BODY[3] NIL)");
+    assert_eq!(store.messages(USER, "INBOX").unwrap()[0].flags, ["\\Seen"]);
+    assert_eq!(
+        client.run("y7 SEARCH SENTON 4-Dec-2026 BODY hello").await,
+        ["* SEARCH 1", "y7 OK SEARCH completed"]
+    );
+}

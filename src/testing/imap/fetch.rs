@@ -1,25 +1,28 @@
-//! FETCH: the messages a set names, their items, and `\Seen` set by reading.
+//! FETCH: the messages a set names, their items (made by the message analysis), and
+//! `\Seen` stored when a fetch reads a message.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use super::interim::{self, MessageView};
+use super::message::{self, FetchOptions, MessageView, ParsedMessage};
 use super::session::{Session, Step};
 use crate::imap::codec::types::{
     Data, DateTime, FetchAttribute, FetchItem, FetchItems, FetchModifier, Flag, Response,
     SequenceSet, Tag,
 };
+use crate::testing::mail::ServerMode;
 
-/// What FETCH needs of one message, copied out under the store's lock (the bytes shared,
-/// not copied), so that the answer is written without holding the lock.
+/// What FETCH and SEARCH need of one message, copied out under the store's lock (the bytes
+/// and their analysis shared, not copied), so that the work is done without the lock.
 pub(super) struct Snapshot {
     pub(super) seq: u32,
     pub(super) uid: u32,
     pub(super) flags: Vec<Flag<'static>>,
     pub(super) internal_date: DateTime,
     pub(super) modseq: u64,
-    pub(super) data: Arc<[u8]>,
+    data: Arc<[u8]>,
+    parsed: Arc<OnceLock<ParsedMessage>>,
 }
 
 impl Snapshot {
@@ -30,54 +33,64 @@ impl Snapshot {
             flags: &self.flags,
             internal_date: self.internal_date,
             modseq: self.modseq,
-            data: &self.data,
+            parsed: self
+                .parsed
+                .get_or_init(|| ParsedMessage::parse(self.data.clone())),
         }
     }
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
-    /// The messages of the selected mailbox whose UIDs are in `uids` (the ones another
-    /// session expunged meanwhile are left out), setting `\Seen` first when `mark_seen`.
-    pub(super) fn snapshots(&self, uids: &[u32], mark_seen: bool) -> (Vec<Snapshot>, bool) {
+    /// The messages of the selected mailbox whose UIDs are in `uids`, in that order (the
+    /// ones another session expunged meanwhile are left out).
+    pub(super) fn snapshots(&self, uids: &[u32]) -> Vec<Snapshot> {
         let Some(selected) = self.selected.as_ref() else {
-            return (Vec::new(), false);
+            return Vec::new();
         };
-        let mut changed = false;
-        let mut inner = self.store.lock();
+        let inner = self.store.lock();
         let Some(mailbox) = inner
-            .account_mut(self.account_name())
+            .account(self.account_name())
             .ok()
-            .and_then(|account| account.mailbox_by_id_mut(selected.id))
+            .and_then(|account| account.mailbox_by_id(selected.id))
         else {
-            return (Vec::new(), false);
+            return Vec::new();
         };
-        let mut snapshots = Vec::with_capacity(uids.len());
-        let mut modseq = None;
-        for &uid in uids {
-            let (Some(position), Some(seq)) = (mailbox.position(uid), selected.seq_of(uid)) else {
-                continue;
+        uids.iter()
+            .filter_map(|&uid| {
+                let message = &mailbox.messages[mailbox.position(uid)?];
+                Some(Snapshot {
+                    seq: selected.seq_of(uid)?,
+                    uid,
+                    flags: message.flags.clone(),
+                    internal_date: message.internal_date,
+                    modseq: message.modseq,
+                    data: message.data.clone(),
+                    parsed: message.parsed.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Stores `\Seen` on `uid` (a FETCH read it), all messages of one command sharing one
+    /// new mod-sequence, kept in `modseq`. Returns the message's mod-sequence after.
+    fn mark_seen(&self, uid: u32, modseq: &mut Option<u64>) -> Option<u64> {
+        let selected = self.selected.as_ref()?;
+        let mut inner = self.store.lock();
+        let mailbox = inner
+            .account_mut(self.account_name())
+            .ok()?
+            .mailbox_by_id_mut(selected.id)?;
+        let position = mailbox.position(uid)?;
+        if !mailbox.messages[position].has(&Flag::Seen) {
+            let next = match *modseq {
+                Some(next) => next,
+                None => *modseq.insert(mailbox.next_modseq()),
             };
-            if mark_seen && !mailbox.messages[position].has(&Flag::Seen) {
-                let next = match modseq {
-                    Some(modseq) => modseq,
-                    None => *modseq.insert(mailbox.next_modseq()),
-                };
-                let message = &mut mailbox.messages[position];
-                message.flags.push(Flag::Seen);
-                message.modseq = next;
-                changed = true;
-            }
-            let message = &mailbox.messages[position];
-            snapshots.push(Snapshot {
-                seq,
-                uid,
-                flags: message.flags.clone(),
-                internal_date: message.internal_date,
-                modseq: message.modseq,
-                data: message.data.clone(),
-            });
+            let message = &mut mailbox.messages[position];
+            message.flags.push(Flag::Seen);
+            message.modseq = next;
         }
-        (snapshots, changed)
+        Some(mailbox.messages[position].modseq)
     }
 
     /// Notes that the client now knows the flags of `uid` as of `modseq`.
@@ -102,58 +115,64 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
             FetchModifier::ChangedSince(n) => Some(*n),
             FetchModifier::Vanished => None,
         });
-        let attributes = interim::attributes(items);
-        let mut attributes = attributes.into_owned();
+        let mut attributes = message::attributes(items).into_owned();
         // RFC 7162 §3.1: a FETCH of MODSEQ or with CHANGEDSINCE turns CONDSTORE on, and
         // CHANGEDSINCE implies MODSEQ in the answer.
-        if changed_since.is_some()
-            || attributes
-                .iter()
-                .any(|a| matches!(a, FetchAttribute::ModSeq))
-        {
+        let asks_modseq = attributes
+            .iter()
+            .any(|a| matches!(a, FetchAttribute::ModSeq));
+        if changed_since.is_some() || asks_modseq {
             self.condstore = true;
-            if !attributes
-                .iter()
-                .any(|a| matches!(a, FetchAttribute::ModSeq))
-            {
+            if !asks_modseq {
                 attributes.push(FetchAttribute::ModSeq);
             }
         }
         let Some(selected) = self.selected.as_ref() else {
             return self.bad(tag, "No mailbox selected").await;
         };
-        let read_only = selected.read_only;
+        let options = FetchOptions {
+            uid,
+            rfc822_answers_nothing: self.mode == ServerMode::Icloud,
+            read_only: selected.read_only,
+        };
         let uids = selected.resolve(set, uid);
-        let reads = interim::reads(&attributes, self.mode) && !read_only;
-        let (snapshots, changed) = self.snapshots(&uids, reads);
-        if changed {
-            self.store.notify();
-        }
-        let asks_flags = attributes
+        let snapshots = self.snapshots(&uids);
+        let tells_flags = attributes
             .iter()
             .any(|a| matches!(a, FetchAttribute::Flags));
+        let mut seen_modseq = None;
         for snapshot in &snapshots {
             if changed_since.is_some_and(|since| snapshot.modseq <= since) {
                 continue;
             }
             let view = snapshot.view();
-            let mut items = interim::fetch_items(&view, &attributes, uid, self.mode);
-            // Reading set \Seen: the client hears the new flags with the data.
-            let tells_flags = asks_flags || reads;
-            if reads && !asks_flags {
-                items.push(FetchItem::Flags(snapshot.flags.iter().cloned().collect()));
+            let mut answer = message::fetch_items(&view, &attributes, options);
+            let mut modseq = snapshot.modseq;
+            if answer.sets_seen {
+                // The items show \Seen already; the store learns it here.
+                if let Some(after) = self.mark_seen(snapshot.uid, &mut seen_modseq) {
+                    modseq = after;
+                    for item in &mut answer.items {
+                        if let FetchItem::ModSeq(value) = item {
+                            *value = Some(after);
+                        }
+                    }
+                }
             }
-            if items.is_empty() {
+            if answer.items.is_empty() {
                 continue;
             }
             self.send(&Response::Data(Data::Fetch {
                 seq: snapshot.seq,
-                items,
+                items: answer.items,
             }))
             .await?;
-            if tells_flags {
-                self.known(snapshot.uid, snapshot.modseq);
+            if tells_flags || answer.sets_seen {
+                self.known(snapshot.uid, modseq);
             }
+        }
+        if seen_modseq.is_some() {
+            self.store.notify();
         }
         self.done(tag, None, "FETCH completed").await
     }

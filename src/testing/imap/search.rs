@@ -4,11 +4,11 @@ use std::borrow::Cow;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use super::interim::{self, SearchContext};
+use super::message::{self, SearchContext};
 use super::session::{Session, Step, uid_set};
 use crate::imap::codec::types::{
     AString, Code, Data, ESearch, IString, Response, SearchKey, SearchReturnData,
-    SearchReturnOption, Tag,
+    SearchReturnOption, SequenceSet, Tag,
 };
 
 /// The charsets SEARCH takes (RFC 3501 requires US-ASCII; UTF-8 is what clients send).
@@ -21,6 +21,23 @@ fn uses_modseq(key: &SearchKey<'_>) -> bool {
         SearchKey::Or(a, b) => uses_modseq(a) || uses_modseq(b),
         SearchKey::And(keys) => keys.iter().any(uses_modseq),
         _ => false,
+    }
+}
+
+/// `key` with each `$` replaced by the saved result it stands for.
+fn resolve_saved(key: &mut SearchKey<'_>, seqs: &SequenceSet, uids: &SequenceSet) {
+    match key {
+        SearchKey::Uid(set) => *set = set.resolve(uids),
+        SearchKey::SequenceSet(set) => *set = set.resolve(seqs),
+        SearchKey::Not(inner) => resolve_saved(inner, seqs, uids),
+        SearchKey::Or(left, right) => {
+            resolve_saved(left, seqs, uids);
+            resolve_saved(right, seqs, uids);
+        }
+        SearchKey::And(keys) => keys
+            .iter_mut()
+            .for_each(|key| resolve_saved(key, seqs, uids)),
+        _ => {}
     }
 }
 
@@ -57,24 +74,38 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
         let context = SearchContext {
             largest_seq: selected.view.len() as u32,
             largest_uid: selected.view.last().map_or(0, |known| known.uid),
-            saved_uids: uid_set(&selected.saved),
-            saved_seqs: uid_set(
-                &selected
-                    .saved
-                    .iter()
-                    .filter_map(|uid| selected.seq_of(*uid))
-                    .collect::<Vec<_>>(),
-            ),
+            now: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |since| {
+                    i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+                }),
         };
+        // `$` (RFC 5182) names the last saved result, which only the session knows.
+        let saved_uids = uid_set(&selected.saved);
+        let saved_seqs = uid_set(
+            &selected
+                .saved
+                .iter()
+                .filter_map(|uid| selected.seq_of(*uid))
+                .collect::<Vec<_>>(),
+        );
+        let criteria: Vec<SearchKey<'_>> = criteria
+            .iter()
+            .map(|key| {
+                let mut key = key.clone();
+                resolve_saved(&mut key, &saved_seqs, &saved_uids);
+                key
+            })
+            .collect();
         let all: Vec<u32> = selected.view.iter().map(|known| known.uid).collect();
-        let (snapshots, _) = self.snapshots(&all, false);
+        let snapshots = self.snapshots(&all);
         let found: Vec<(u32, u32, u64)> = snapshots
             .iter()
             .filter(|snapshot| {
                 let view = snapshot.view();
                 criteria
                     .iter()
-                    .all(|key| interim::matches(key, &view, &context))
+                    .all(|key| message::matches(key, &view, &context))
             })
             .map(|snapshot| (snapshot.seq, snapshot.uid, snapshot.modseq))
             .collect();

@@ -74,11 +74,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
                 };
                 for message in picked {
                     copied.source.push(message.uid);
-                    copied.destination.push(target.push(
-                        message.data,
-                        message.flags,
-                        message.internal_date,
-                    ));
+                    copied.destination.push(target.push_copy(message));
                 }
                 if moving {
                     let moved = copied.source.clone();
