@@ -862,6 +862,17 @@ async fn sequence_numbers_past_the_last_message_are_a_bad_command() {
         client.run("x5 FETCH 1:* (UID)").await,
         ["* 1 FETCH (UID 1)", "x5 OK FETCH completed"]
     );
+    // In an empty mailbox even `*` is past the end (Dovecot answers the same); UID sets
+    // are not.
+    client.run("x6 SELECT Drafts").await;
+    assert_eq!(
+        client.run("x7 FETCH 1:* FLAGS").await,
+        ["x7 BAD Invalid message sequence number"]
+    );
+    assert_eq!(
+        client.run("x8 UID FETCH 1:* FLAGS").await,
+        ["x8 OK FETCH completed"]
+    );
 }
 
 #[tokio::test]

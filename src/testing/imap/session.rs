@@ -101,6 +101,10 @@ impl Selected {
     /// §9 makes that a protocol error (`*` is always the last message).
     pub(super) fn out_of_range(&self, set: &SequenceSet) -> bool {
         let count = self.view.len() as u32;
+        // In an empty mailbox even `*` names nothing there is (Dovecot answers alike).
+        if count == 0 && !set.ranges.is_empty() {
+            return true;
+        }
         set.ranges.iter().any(|range| {
             [Some(range.start), range.end]
                 .into_iter()
