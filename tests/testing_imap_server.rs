@@ -647,106 +647,6 @@ async fn copy_move_and_expunge_report_uids() {
 }
 
 #[tokio::test]
-async fn two_sessions_see_each_others_store_and_expunge_when_they_may() {
-    let store = store(ServerMode::Rfc);
-    for subject in ["one", "two", "three"] {
-        deliver(&store, "INBOX", subject);
-    }
-    let server = server(&store).await;
-    let mut first = Raw::logged_in(server.port()).await;
-    let mut second = Raw::logged_in(server.port()).await;
-    first.run("p1 SELECT INBOX").await;
-    second.run("q1 SELECT INBOX").await;
-
-    first
-        .run("p2 STORE 2 +FLAGS.SILENT (\\Flagged \\Deleted)")
-        .await;
-    assert_eq!(
-        second.run("q2 NOOP").await,
-        [
-            "* 2 FETCH (UID 2 FLAGS (\\Flagged \\Deleted))",
-            "q2 OK NOOP completed"
-        ]
-    );
-    assert_eq!(
-        first.run("p3 EXPUNGE").await,
-        ["* 2 EXPUNGE", "p3 OK EXPUNGE completed"]
-    );
-    // During FETCH the second session's numbers must not move: no EXPUNGE yet, and message
-    // 3 is still message 3 to it.
-    assert_eq!(
-        second.run("q3 FETCH 3 (UID)").await,
-        ["* 3 FETCH (UID 3)", "q3 OK FETCH completed"]
-    );
-    assert_eq!(
-        second.run("q4 NOOP").await,
-        ["* 2 EXPUNGE", "q4 OK NOOP completed"]
-    );
-    deliver(&store, "INBOX", "four");
-    assert_eq!(
-        second.run("q5 FETCH 2 (UID)").await,
-        ["* 2 FETCH (UID 3)", "* 3 EXISTS", "q5 OK FETCH completed"]
-    );
-}
-
-#[tokio::test]
-async fn idle_hears_a_delivery_and_another_sessions_store_at_once() {
-    let store = store(ServerMode::Rfc);
-    deliver(&store, "INBOX", "one");
-    let server = server(&store).await;
-    let mut watcher = Raw::logged_in(server.port()).await;
-    let mut other = Raw::logged_in(server.port()).await;
-    watcher.run("r1 SELECT INBOX").await;
-    other.run("s1 SELECT INBOX").await;
-    watcher.send(b"r2 IDLE\r\n").await;
-    assert_eq!(watcher.line().await, "+ idling");
-
-    let delivering = {
-        let store = store.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            let at = std::time::Instant::now();
-            deliver(&store, "INBOX", "two");
-            at
-        })
-    };
-    assert_eq!(watcher.line().await, "* 2 EXISTS");
-    let latency = delivering.await.unwrap().elapsed();
-    println!("IDLE heard the delivery {latency:?} after it");
-    assert!(latency < std::time::Duration::from_secs(1));
-
-    other.run("s2 STORE 1 +FLAGS (\\Seen)").await;
-    assert_eq!(watcher.line().await, "* 1 FETCH (UID 1 FLAGS (\\Seen))");
-    watcher.send(b"DONE\r\n").await;
-    assert_eq!(watcher.until("r2").await, ["r2 OK IDLE terminated"]);
-    // In RFC mode a line other than DONE ends IDLE with BAD.
-    watcher.send(b"r3 IDLE\r\n").await;
-    assert_eq!(watcher.line().await, "+ idling");
-    watcher.send(b"r4 NOOP\r\n").await;
-    assert_eq!(watcher.until("r3").await, ["r3 BAD Expected DONE"]);
-}
-
-#[tokio::test]
-async fn icloud_idle_sends_pending_changes_before_its_continuation_and_wants_only_done() {
-    let store = store(ServerMode::Icloud);
-    deliver(&store, "INBOX", "one");
-    let server = server(&store).await;
-    let mut client = Raw::logged_in(server.port()).await;
-    client.run("t1 SELECT INBOX").await;
-    deliver(&store, "INBOX", "two");
-    client.send(b"t2 IDLE\r\n").await;
-    assert_eq!(client.line().await, "* 2 EXISTS");
-    assert_eq!(client.line().await, "+ idling");
-    client.send(b"t3 NOOP\r\n").await;
-    assert_eq!(
-        client.line().await,
-        "t3 BAD DONE is the only command allowed after IDLE"
-    );
-    client.send(b"done\r\n").await;
-    assert_eq!(client.until("t2").await, ["t2 OK IDLE terminated"]);
-}
-
-#[tokio::test]
 async fn a_mailbox_deleted_and_created_again_has_a_new_uidvalidity() {
     let store = store(ServerMode::Rfc);
     let server = server(&store).await;
@@ -791,54 +691,6 @@ async fn a_mailbox_deleted_and_created_again_has_a_new_uidvalidity() {
 }
 
 #[tokio::test]
-async fn sessions_over_the_limit_and_idle_clients_are_sent_away() {
-    let store = store(ServerMode::Rfc);
-    let config = ImapServerConfig::plaintext()
-        .with_max_sessions(1)
-        .with_idle_timeout(std::time::Duration::from_millis(300));
-    let server = ImapServer::start(config, store.clone()).await.unwrap();
-    let (mut first, _) = Raw::plain(server.port()).await;
-    let (_, refused) = Raw::plain(server.port()).await;
-    assert_eq!(refused, "* BYE Too many connections");
-    assert_eq!(first.line().await, "* BYE Autologout; idle for too long");
-}
-
-#[tokio::test]
-async fn serve_stream_ends_when_the_input_ends() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let store = store(ServerMode::Rfc);
-    let (mut client, server_side) = tokio::io::duplex(64 * 1024);
-    let config = ImapServerConfig::plaintext();
-    let session = {
-        let store = store.clone();
-        tokio::spawn(async move { ImapServer::serve_stream(&config, &store, server_side).await })
-    };
-    client
-        .write_all(
-            format!(
-                "a1 LOGIN {USER} {PASSWORD}\r\na2 SELECT INBOX\r\na3 APPEND INBOX {{3+}}\r\nabc\r\n"
-            )
-            .as_bytes(),
-        )
-        .await
-        .unwrap();
-    client.shutdown().await.unwrap();
-    tokio::time::timeout(std::time::Duration::from_secs(5), session)
-        .await
-        .expect("the session ends when its input does")
-        .unwrap()
-        .unwrap();
-    let mut answers = String::new();
-    client.read_to_string(&mut answers).await.unwrap();
-    assert!(
-        answers.contains("a2 OK [READ-WRITE] SELECT completed"),
-        "{answers}"
-    );
-    assert!(answers.contains("a3 OK [APPENDUID "), "{answers}");
-    assert_eq!(store.messages(USER, "INBOX").unwrap()[0].data, b"abc");
-}
-
-#[tokio::test]
 async fn sequence_numbers_past_the_last_message_are_a_bad_command() {
     let store = store(ServerMode::Rfc);
     deliver(&store, "INBOX", "one");
@@ -873,17 +725,6 @@ async fn sequence_numbers_past_the_last_message_are_a_bad_command() {
         client.run("x8 UID FETCH 1:* FLAGS").await,
         ["x8 OK FETCH completed"]
     );
-}
-
-#[tokio::test]
-async fn a_full_implicit_tls_server_says_bye_through_tls() {
-    let store = store(ServerMode::Rfc);
-    let config = ImapServerConfig::implicit_tls(demo_server_config()).with_max_sessions(1);
-    let server = ImapServer::start(config, store.clone()).await.unwrap();
-    let (_first, greeting) = Raw::tls(server.port()).await;
-    assert!(greeting.starts_with("* OK [CAPABILITY "));
-    let (_, refused) = Raw::tls(server.port()).await;
-    assert_eq!(refused, "* BYE Too many connections");
 }
 
 #[tokio::test]

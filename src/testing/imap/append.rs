@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use super::session::{Session, Step, ordered_set};
+use super::selected::ordered_set;
+use super::session::{Session, Step};
 use crate::imap::codec::types::{AppendMessage, Atom, Code, Flag, MailboxName, Tag};
 use crate::testing::mail::StoreError;
 use crate::testing::mail::mailbox::{clean_flags, now};

@@ -52,6 +52,7 @@ pub(crate) mod message;
 mod misc;
 mod search;
 mod select;
+mod selected;
 mod server;
 mod session;
 mod store;

@@ -5,7 +5,8 @@ use std::borrow::Cow;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::message::{self, SearchContext};
-use super::session::{Session, Step, uid_set};
+use super::selected::uid_set;
+use super::session::{Session, Step};
 use crate::imap::codec::types::{
     AString, Code, Data, ESearch, IString, Response, SearchKey, SearchReturnData,
     SearchReturnOption, SequenceSet, Tag,

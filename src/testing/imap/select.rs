@@ -2,7 +2,8 @@
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use super::session::{Known, Selected, Session, Step};
+use super::selected::{Known, Selected};
+use super::session::{Session, Step};
 use crate::imap::codec::types::{
     Code, Data, Flag, MailboxName, Response, SelectParameter, StatusKind, Tag,
 };

@@ -2,7 +2,8 @@
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use super::session::{Session, Step, uid_set};
+use super::selected::uid_set;
+use super::session::{Session, Step};
 use crate::imap::codec::types::{
     Code, Data, FetchItem, Flag, Response, SequenceSet, StatusKind, StoreKind, Tag,
 };

@@ -2,7 +2,8 @@
 
 use tokio::io::{AsyncRead, AsyncWrite};
 
-use super::session::{Session, Step, ordered_set};
+use super::selected::ordered_set;
+use super::session::{Session, Step};
 use crate::imap::codec::types::{Code, Flag, MailboxName, SequenceSet, Tag};
 use crate::testing::mail::StoreError;
 use crate::testing::mail::mailbox::Message;
