@@ -391,11 +391,13 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin + Send> Session<'a, S> {
 
     /// Encodes `response` into the waiting answers. The session builds only values the
     /// encoder accepts; should one still fail, it is left out whole rather than half sent.
-    pub(super) fn push(&mut self, response: &Response<'_>) {
+    pub(super) fn push(&mut self, response: &Response<'_>) -> bool {
         let before = self.conn.out.len();
-        if encode_response(response, &mut self.conn.out).is_err() {
+        let encoded = encode_response(response, &mut self.conn.out).is_ok();
+        if !encoded {
             self.conn.out.truncate(before);
         }
+        encoded
     }
 
     /// Like [`push`](Self::push), writing out once enough is waiting.
@@ -425,12 +427,22 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin + Send> Session<'a, S> {
         code: Option<Code<'_>>,
         text: &str,
     ) -> Step {
-        self.push(&Response::Status(Status {
+        let completed = self.push(&Response::Status(Status {
             tag: Some(tag.clone()),
             kind,
             code,
             text: Text::new(Cow::Borrowed(text.as_bytes())),
         }));
+        if !completed {
+            // Every command gets its completion, even when its text or code could not be
+            // written: the client would wait for it forever.
+            self.push(&Response::Status(Status {
+                tag: Some(tag.clone()),
+                kind,
+                code: None,
+                text: Text::from("completed"),
+            }));
+        }
         self.conn.flush().await?;
         Ok(())
     }

@@ -419,6 +419,9 @@ impl MailStore {
     /// Delivers a message to a user's mailbox (`"INBOX"` for mail from SMTP) and wakes
     /// every session watching the store. Returns the new UID.
     ///
+    /// A NUL byte, which IMAP cannot send outside BINARY, is stored as 0x80, as Dovecot
+    /// does, so that every FETCH of the message can be answered.
+    ///
     /// Refused when the user or mailbox does not exist or the message or mailbox size
     /// limit would be passed.
     pub fn deliver(&self, account: &str, mailbox: &str, message: &[u8]) -> Result<u32, StoreError> {
@@ -448,10 +451,18 @@ impl MailStore {
                 .mailbox(mailbox)
                 .ok_or_else(|| StoreError::NoSuchMailbox(mailbox.to_owned()))?
                 .id;
+            let data: Arc<[u8]> = if message.contains(&0) {
+                message
+                    .iter()
+                    .map(|&byte| if byte == 0 { 0x80 } else { byte })
+                    .collect()
+            } else {
+                Arc::from(message)
+            };
             inner.add_message(
                 account,
                 id,
-                Arc::from(message),
+                data,
                 clean_flags(flags),
                 date.unwrap_or_else(now),
             )?
@@ -586,7 +597,8 @@ mod tests {
                 limit: 100
             })
         );
-        assert_eq!(store.deliver(user, "INBOX", b"a"), Ok(1));
+        assert_eq!(store.deliver(user, "INBOX", b"a\0"), Ok(1));
+        assert_eq!(store.messages(user, "INBOX").unwrap()[0].data, b"a\x80");
         assert_eq!(store.deliver(user, "inbox", b"b"), Ok(2));
         assert!(matches!(
             store.deliver(user, "INBOX", b"c"),
