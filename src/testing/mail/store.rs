@@ -587,6 +587,14 @@ mod tests {
     }
 
     #[test]
+    fn debug_shows_accounts_but_no_password() {
+        let store = store();
+        let shown = format!("{store:?}");
+        assert!(shown.contains("alice@example.test"), "{shown}");
+        assert!(!shown.contains("\"pw\""), "{shown}");
+    }
+
+    #[test]
     fn deliveries_are_refused_past_the_limits_and_for_unknown_names() {
         let store = store();
         let user = "alice@example.test";
