@@ -281,7 +281,8 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin + Send> Session<'a, S> {
         }
         match command.body {
             C::Capability => self.capability(&tag).await,
-            C::Noop | C::Check => self.done(&tag, None, "NOOP completed").await,
+            C::Noop => self.done(&tag, None, "NOOP completed").await,
+            C::Check => self.done(&tag, None, "CHECK completed").await,
             C::Logout => {
                 self.push(&Response::Status(Status {
                     tag: None,
