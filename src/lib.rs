@@ -81,6 +81,7 @@ pub mod scan;
 pub mod security;
 pub mod smtp;
 pub mod text;
+pub mod trace;
 
 pub use parsed::Parsed;
 

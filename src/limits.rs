@@ -25,7 +25,9 @@ pub struct Limits {
     /// Largest single answer read from a peer, in bytes: an SMTP reply with all its lines,
     /// an IMAP response with its literals. It bounds what the peer makes this side hold,
     /// never the mail this side sends. Code playing the server reads the client's side
-    /// under the same bound: an IMAP command with its literals, SMTP message data.
+    /// under the same bound: an IMAP command with its literals, SMTP message data. The IMAP
+    /// client counts each untagged response it holds at its size plus what holding it
+    /// costs, so a flood of tiny responses cannot take many times this in memory.
     pub response_len: u64,
     /// Deepest nesting of parenthesised lists (IMAP BODYSTRUCTURE and friends).
     pub nesting_depth: usize,

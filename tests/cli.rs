@@ -689,3 +689,122 @@ fn decode_shows_the_sasl_responses_after_auth_redacted() {
         }
     }
 }
+
+#[tokio::test]
+async fn decode_trace_reads_back_the_trace_of_a_send() {
+    use mailwire::testing::smtp::{SmtpServer, SmtpServerConfig};
+
+    let (tls, ca_file) = loopback_ca("trace-ca.pem");
+    let password = password_of_this_run();
+    let config = SmtpServerConfig::starttls(tls).with_user("someone@mx.test", password.clone());
+    let server = SmtpServer::start(config).await.unwrap();
+    let port = server.port().to_string();
+    // A tab (escaped by the tracer), a leading dot (stuffed) and a body larger than the
+    // tracer shows of one write.
+    let mut body = b"Hello\twith a tab\n.a dot line\n".to_vec();
+    for line in 0..200 {
+        body.extend_from_slice(format!("line {line} of a long body\n").as_bytes());
+    }
+    let out = mailwire_async(
+        &[
+            "send",
+            "--host",
+            "localhost",
+            "--port",
+            &port,
+            "--tls",
+            "starttls",
+            "--ca-file",
+            ca_file.to_str().unwrap(),
+            "--user",
+            "someone@mx.test",
+            "--password-env",
+            "TRACE_PASSWORD",
+            "--from",
+            "someone@mx.test",
+            "--to",
+            "friend@example.org",
+            "--subject",
+            "traced",
+            "--body-file",
+            "-",
+            "--timeout",
+            "10",
+            "--trace",
+        ],
+        &[("TRACE_PASSWORD", &password)],
+        &body,
+    )
+    .await;
+    std::fs::remove_file(&ca_file).ok();
+    let trace = out.stderr;
+    assert!(out.status.success(), "{}", text(&trace));
+    assert_eq!(server.shutdown().await.len(), 1);
+
+    let decoded = mailwire(&["decode", "trace"], &[], &trace);
+    let (stdout, stderr) = (text(&decoded.stdout), text(&decoded.stderr));
+    assert!(
+        decoded.status.success(),
+        "{stdout}\n{stderr}\n{}",
+        text(&trace)
+    );
+    let kinds: Vec<&str> = stdout
+        .lines()
+        .filter_map(|line| line.split(" -> ").nth(1))
+        .collect();
+    for expected in [
+        "reply 220",
+        "command Ehlo",
+        "command StartTls",
+        "command Auth PLAIN",
+        "reply 235 2.7.0",
+        "command MailFrom",
+        "command RcptTo",
+        "command Data",
+        "reply 354",
+        "command Quit",
+    ] {
+        assert!(kinds.contains(&expected), "{expected} missing in {stdout}");
+    }
+    assert!(
+        kinds.iter().any(|kind| kind.starts_with("message data: ")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(": AUTH PLAIN <redacted> -> command Auth PLAIN"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(&password), "the password leaked: {stdout}");
+    assert_eq!(raw_terminal_controls(&stdout), [], "{stdout:?}");
+
+    // The same trace with a reply broken: exit 1, the caret under the byte.
+    let broken = text(&trace).replacen("S: 235 ", "S: 2x5 ", 1);
+    let decoded = mailwire(&["decode", "trace", "-"], &[], broken.as_bytes());
+    let stdout = text(&decoded.stdout);
+    assert_eq!(decoded.status.code(), Some(1), "{stdout}");
+    let failing = stdout
+        .lines()
+        .position(|line| line.contains(" -> error: "))
+        .expect("the failure is shown");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(
+        lines[failing + 1].trim_start().starts_with("S: 2x5 "),
+        "{stdout}"
+    );
+    let caret = lines[failing + 2].find('^').expect("a caret");
+    assert_eq!(&lines[failing + 1][caret..caret + 1], "x", "{stdout}");
+    assert!(
+        text(&decoded.stderr).contains("1 of "),
+        "{}",
+        text(&decoded.stderr)
+    );
+}
+
+#[test]
+fn decode_trace_without_a_transcript_says_what_one_looks_like() {
+    let out = mailwire(&["decode", "trace"], &[], b"hello\nworld\n");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("`C: `"), "{stderr}");
+    assert!(stderr.contains("2 input line(s)"), "{stderr}");
+}

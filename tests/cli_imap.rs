@@ -833,3 +833,83 @@ fn search_move_and_delete_act_on_exactly_the_uids_named() {
         assert_eq!(imap_ok(mode, &["search", from, "deleted"]), "");
     }
 }
+
+/// `mailwire decode trace` on what `--trace` printed: every entry parsed, exit 0.
+fn decode_trace(trace: &[u8]) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailwire"))
+        .args(["decode", "trace", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the mailwire binary runs");
+    child.stdin.take().unwrap().write_all(trace).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{stderr}\nthe trace:\n{}",
+        text(trace)
+    );
+    assert_eq!(raw_terminal_controls(&stdout), [], "{stdout:?}");
+    stdout
+}
+
+#[test]
+fn decode_trace_reads_back_the_trace_of_an_append_and_a_fetch() {
+    let servers = Servers::get();
+    let mailbox = TestMailbox::new("trace");
+    let name = mailbox.name.as_str();
+    // A tab (escaped by the tracer) and several lines: the literal spans them both ways.
+    let original = message("traced", "a\tb\r\nline two\r\n.dot line");
+    let path = scratch("trace.eml");
+    std::fs::write(&path, &original).unwrap();
+    let appended = imap_command(
+        "implicit",
+        &["append", name, path.to_str().unwrap(), "--trace"],
+    )
+    .output()
+    .unwrap();
+    std::fs::remove_file(&path).ok();
+    assert!(appended.status.success(), "{}", text(&appended.stderr));
+    let dir = scratch("trace-out");
+    let _ = std::fs::remove_dir_all(&dir);
+    let fetched = imap_command(
+        "starttls",
+        &[
+            "fetch",
+            name,
+            "--uid",
+            "1",
+            "--out",
+            dir.to_str().unwrap(),
+            "--trace",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(fetched.status.success(), "{}", text(&fetched.stderr));
+    assert_eq!(std::fs::read(dir.join("1.eml")).unwrap(), original);
+    std::fs::remove_dir_all(&dir).ok();
+
+    let append = decode_trace(&appended.stderr);
+    let fetch = decode_trace(&fetched.stderr);
+    for decoded in [&append, &fetch] {
+        assert!(decoded.contains(" -> greeting OK"), "{decoded}");
+        assert!(
+            decoded.contains(" -> command Login") || decoded.contains(" -> command Authenticate"),
+            "{decoded}"
+        );
+        assert!(
+            !decoded.contains(&servers.user1.password),
+            "the password leaked: {decoded}"
+        );
+    }
+    assert!(append.contains(" -> command Append"), "{append}");
+    assert!(fetch.contains(" -> command StartTls"), "{fetch}");
+    let body = fetch
+        .lines()
+        .find(|line| line.ends_with(" -> data Fetch") && line.contains("BODY"))
+        .unwrap_or_else(|| panic!("no FETCH with the body in {fetch}"));
+    assert!(body.starts_with("S "), "{body}");
+}

@@ -1,20 +1,17 @@
 //! The IMAP client's session against the scripted server: greetings (iCloud's among
-//! them), every way to log in and to be refused, STARTTLS and its attacks, routing of
-//! unilateral data, deadlines and cancelled commands. Each test is a transcript in and an
-//! expectation out.
+//! them), every way to log in and to be refused, routing of unilateral data, deadlines and
+//! cancelled commands. Each test is a transcript in and an expectation out. STARTTLS's
+//! attacks and the other hostile peers are in `hostile_imap.rs`.
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use mailwire::imap::{Deadlines, Error, Event, Security, TlsConfig};
-use mailwire::net::NetError;
+use mailwire::imap::{Error, Event};
 use mailwire::provider::ICLOUD;
 use mailwire::testing::{Mode, Script, ScriptedServer};
-use support::certs::TestCa;
 use support::imap::{
-    self, PASSWORD, SHORT, builder, failed_login, finish, finish_lenient, hang_up, plain,
-    with_login,
+    self, PASSWORD, builder, failed_login, finish, finish_lenient, hang_up, plain, with_login,
 };
 
 const ICLOUD_GREETING: &[u8] = b"* OK [CAPABILITY st11p00mm-iscream013 1Q8F XAPPLEPUSHSERVICE \
@@ -215,122 +212,6 @@ async fn a_wrong_icloud_password_is_a_credentials_error_with_the_app_password_hi
 }
 
 #[tokio::test]
-async fn preauth_on_a_starttls_connection_is_an_error_and_no_credential_is_sent() {
-    let script = Script::new(Mode::Plain)
-        .send(b"* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] logged in already\r\n")
-        .read_until_close();
-    let (error, server) = failed_login(script, "user", |builder| {
-        builder.security(Security::StartTls)
-    })
-    .await;
-    assert!(
-        matches!(error, Error::PreauthWithoutTls { .. }),
-        "{error:?}"
-    );
-    let log = finish_lenient(server).await;
-    assert_eq!(log.received_unredacted(), b"");
-}
-
-#[tokio::test]
-async fn starttls_not_advertised_is_an_error_and_no_credential_is_sent() {
-    let script = Script::new(Mode::Plain)
-        .send(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
-        .read_until_close();
-    let (error, server) = failed_login(script, "user", |builder| {
-        builder.security(Security::StartTls)
-    })
-    .await;
-    assert!(
-        matches!(error, Error::StartTlsUnavailable { .. }),
-        "{error:?}"
-    );
-    let log = finish_lenient(server).await;
-    assert_eq!(log.received_unredacted(), b"");
-}
-
-#[tokio::test]
-async fn bytes_injected_after_the_starttls_ok_are_refused_and_nothing_follows() {
-    let script = Script::new(Mode::Plain)
-        .send(b"* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready\r\n")
-        .expect_exact("A1 STARTTLS")
-        .send(b"A1 OK Begin TLS negotiation now\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] planted\r\n")
-        .read_until_close();
-    let (error, server) = failed_login(script, "user", |builder| {
-        builder.security(Security::StartTls)
-    })
-    .await;
-    assert!(
-        matches!(
-            error,
-            Error::Net {
-                source: NetError::BufferedBeforeTls { .. },
-                ..
-            }
-        ),
-        "{error:?}"
-    );
-    let log = finish_lenient(server).await;
-    assert_eq!(log.received_unredacted(), b"A1 STARTTLS\r\n");
-}
-
-#[tokio::test]
-async fn capabilities_and_data_from_before_tls_are_forgotten_after_starttls_and_login() {
-    let ca = TestCa::new();
-    let script = Script::new(Mode::Plain)
-        .send(b"* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED X-BEFORE-TLS] ready\r\n")
-        .expect_exact("A1 STARTTLS")
-        .send(b"* 3 EXISTS\r\nA1 OK [CAPABILITY IMAP4rev1 X-PLANTED] Begin TLS\r\n")
-        .starttls(ca.leaf(&["localhost"]).server_config())
-        .expect_exact("A2 CAPABILITY")
-        .send(b"* CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN X-AFTER-TLS\r\nA2 OK done\r\n")
-        .expect_exact(format!("A3 AUTHENTICATE PLAIN {}", plain("user")))
-        .send(b"A3 OK [CAPABILITY IMAP4rev1 IDLE X-AFTER-LOGIN] authenticated\r\n");
-    let server = ScriptedServer::start(script).await.unwrap();
-    let mut client = with_login(builder(server.port()), "user")
-        .security(Security::StartTls)
-        .tls(TlsConfig::only_roots_pem(ca.pem().as_bytes()).unwrap())
-        .connect()
-        .await
-        .unwrap();
-    assert!(client.has_capability("X-AFTER-LOGIN"));
-    for gone in [
-        "X-BEFORE-TLS",
-        "X-PLANTED",
-        "X-AFTER-TLS",
-        "LOGINDISABLED",
-        "AUTH=PLAIN",
-    ] {
-        assert!(!client.has_capability(gone), "{gone}");
-    }
-    // The EXISTS sent before TLS is not reported as if it were trusted.
-    assert_eq!(client.take_events(), vec![]);
-    let log = hang_up(client, server).await;
-    assert!(log.tls_established);
-    assert!(!String::from_utf8_lossy(log.plaintext_unredacted()).contains("AUTHENTICATE"));
-}
-
-#[tokio::test]
-async fn a_tagged_reply_for_a_tag_never_sent_is_a_protocol_error() {
-    let (mut client, server) = preauth(|script| {
-        script
-            .expect_exact("A1 NOOP")
-            .send(b"A7 OK NOOP completed\r\n")
-            .read_until_close()
-    })
-    .await;
-    let error = client.noop().await.unwrap_err();
-    assert!(
-        matches!(&error, Error::Protocol { what, .. } if what.contains("A7")),
-        "{error:?}"
-    );
-    assert!(!client.is_usable());
-    let next = client.noop().await.unwrap_err();
-    assert!(matches!(next, Error::Unusable { .. }), "{next:?}");
-    drop(client);
-    finish_lenient(server).await;
-}
-
-#[tokio::test]
 async fn unilateral_exists_during_noop_reaches_the_events() {
     let (mut client, server) = preauth(|script| {
         script.expect_exact("A1 NOOP").send(
@@ -347,35 +228,6 @@ async fn unilateral_exists_during_noop_reaches_the_events() {
         "{events:?}"
     );
     hang_up(client, server).await;
-}
-
-#[tokio::test]
-async fn a_server_trickling_a_byte_at_a_time_meets_the_response_deadline() {
-    let script = Script::new(Mode::Plain)
-        .send(b"* PREAUTH [CAPABILITY IMAP4rev1] ready\r\n")
-        .expect_exact("A1 NOOP")
-        .send_slowly(
-            b"* OK still thinking about this NOOP, one byte at a time\r\nA1 OK done\r\n",
-            1,
-            Duration::from_millis(50),
-        );
-    let server = ScriptedServer::start(script).await.unwrap();
-    let mut client = builder(server.port())
-        .deadlines(Deadlines::all(SHORT).with_response(Duration::from_millis(500)))
-        .connect()
-        .await
-        .unwrap();
-    let started = Instant::now();
-    let error = client.noop().await.unwrap_err();
-    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
-    assert!(error.is_retryable());
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
-    drop(client);
-    finish_lenient(server).await;
 }
 
 #[tokio::test]
@@ -480,29 +332,6 @@ async fn a_large_literal_in_unsolicited_data_is_collected_and_reaches_the_events
 }
 
 #[tokio::test]
-async fn a_literal_larger_than_the_limit_is_a_clear_error() {
-    let script = Script::new(Mode::Plain)
-        .send(b"* PREAUTH [CAPABILITY IMAP4rev1] ready\r\n")
-        .expect_exact("A1 NOOP")
-        .send(b"* 1 FETCH (BODY[] {5000000}\r\n")
-        .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let mut client = builder(server.port())
-        .limits(mailwire::limits::Limits::default().with_literal_len(1_000_000))
-        .connect()
-        .await
-        .unwrap();
-    let error = client.noop().await.unwrap_err();
-    assert!(
-        matches!(&error, Error::Protocol { what, .. } if what.contains("literal")),
-        "{error:?}"
-    );
-    assert!(!client.is_usable());
-    drop(client);
-    finish_lenient(server).await;
-}
-
-#[tokio::test]
 async fn a_command_cancelled_while_its_literal_waits_for_the_go_ahead_leaves_the_client_unusable() {
     let (mut client, server) = preauth(|script| {
         // An 8-bit value goes out as a synchronising literal; the server never says `+`.
@@ -523,23 +352,6 @@ async fn a_command_cancelled_while_its_literal_waits_for_the_go_ahead_leaves_the
     drop(client);
     let log = finish_lenient(server).await;
     assert!(!log.received_text_unredacted().contains("NOOP"));
-}
-
-#[tokio::test]
-async fn a_value_the_wire_cannot_carry_is_refused_before_anything_is_sent() {
-    let (mut client, server) = preauth(|script| {
-        script
-            .expect_exact("A1 NOOP")
-            .send(b"A1 OK NOOP completed\r\n")
-    })
-    .await;
-    let fields = [("name".to_owned(), "nul\0byte".to_owned())];
-    let error = client.id(&fields).await.unwrap_err();
-    assert!(matches!(error, Error::InvalidArgument { .. }), "{error:?}");
-    // Nothing went out, and the session goes on with a fresh tag.
-    client.noop().await.unwrap();
-    let log = hang_up(client, server).await;
-    assert_eq!(log.received_unredacted(), b"A1 NOOP\r\n");
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! Test certificates made with rcgen: a CA, leaves it signs, and the broken kinds a client
-//! must refuse (self-signed, wrong name, expired).
+//! must refuse (self-signed, wrong name, expired, signed by an unknown CA or by an impostor
+//! of a trusted one).
 
 use std::sync::Arc;
 
@@ -47,7 +48,13 @@ fn leaf_params(names: &[&str]) -> CertificateParams {
 
 impl TestCa {
     pub fn new() -> Self {
-        let mut params = named("mailwire test CA", &[]);
+        Self::named("mailwire test CA")
+    }
+
+    /// A CA whose subject is `common_name`: another name than [`TestCa::new`]'s makes a CA
+    /// a client trusting that one has never heard of; the same name makes an impostor.
+    pub fn named(common_name: &str) -> Self {
+        let mut params = named(common_name, &[]);
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
         let key = KeyPair::generate().expect("key generation");

@@ -3,5 +3,6 @@
 
 pub mod certs;
 pub mod cli;
+pub mod hostile;
 pub mod imap;
 pub mod servers;

@@ -18,6 +18,10 @@ mailwire decode KIND [FILE|-]: parse a byte stream, print one parsed item per li
          imap-response  responses as an IMAP server sends them (greeting included)
          imap-command   commands as an IMAP client sends them (with AUTHENTICATE
                         answers and IDLE's DONE)
+         trace          a two-sided transcript of C: and S: lines (what --trace
+                        prints), SMTP or IMAP: one line per command or response,
+                        `S 12: <text> -> <what it parsed as>`; a failure shows the
+                        line with a caret under the failing byte
   FILE   input file, or - (the default) for standard input
 
 On bad input the exit status is 1 and the error names the byte offset.
@@ -27,9 +31,13 @@ On bad input the exit status is 1 and the error names the byte offset.
 const MAX_INPUT: u64 = 1 << 30;
 
 pub fn run(mut args: Args) -> Result<(), Failure> {
-    let kind = args
-        .next()
-        .ok_or_else(|| UsageError("decode needs a KIND: smtp-reply or smtp-command".to_owned()))?;
+    let kind = args.next().ok_or_else(|| {
+        UsageError(
+            "decode needs a KIND: smtp-reply, smtp-command, imap-response, imap-command \
+                 or trace"
+                .to_owned(),
+        )
+    })?;
     let path = args.next().unwrap_or_else(|| "-".to_owned());
     if let Some(extra) = args.next() {
         return Err(UsageError(format!("unexpected argument {extra:?}")).into());
@@ -56,11 +64,65 @@ pub fn run(mut args: Args) -> Result<(), Failure> {
         "smtp-command" => each(&input, &mut out, smtp_command_decoder(&limits)),
         "imap-response" => each(&input, &mut out, imap_response_decoder(&limits)),
         "imap-command" => each(&input, &mut out, imap_command_decoder(&limits)),
+        "trace" => trace(&input, &mut out),
         other => Err(UsageError(format!(
-            "unknown KIND {other:?}: use smtp-reply, smtp-command, imap-response or imap-command"
+            "unknown KIND {other:?}: use smtp-reply, smtp-command, imap-response, imap-command \
+             or trace"
         ))
         .into()),
     }
+}
+
+/// A transcript: one line per entry, a failing one followed by its line and a caret under
+/// the failing byte (unless the line may hold a password).
+fn trace(input: &[u8], out: &mut impl std::io::Write) -> Result<(), Failure> {
+    let report = mailwire::trace::decode_trace(input);
+    let write_error = |e: std::io::Error| Failure::Runtime(e.to_string());
+    for entry in &report.entries {
+        // Texts and reasons echo the transcript, which a server wrote: escaped.
+        let head = format!("{} {}: {}", entry.side, entry.line_no, entry.text);
+        match &entry.parsed {
+            Ok(summary) => writeln!(out, "{} -> {}", terminal::escape_control(&head), summary),
+            Err(error) => {
+                let reason = terminal::escape_control(&error.to_string()).into_owned();
+                writeln!(
+                    out,
+                    "{} -> error: {reason}",
+                    terminal::escape_control(&head)
+                )
+                .and_then(|()| match error.pointer() {
+                    Some((line, column)) => {
+                        writeln!(out, "    {line}\n    {}^", " ".repeat(column))
+                    }
+                    None => writeln!(out, "    (the line is not shown: it may hold a password)"),
+                })
+            }
+        }
+        .map_err(write_error)?;
+    }
+    if report.skipped_lines > 0 {
+        terminal::warn(&format!(
+            "note: {} input line(s) are neither C: nor S: lines and were not read (the first is \
+             line {})",
+            report.skipped_lines,
+            report.first_skipped_line.unwrap_or(0)
+        ));
+    }
+    if report.protocol.is_none() {
+        return Err(Failure::Input(
+            "no C: or S: line tells whether this is SMTP or IMAP; a transcript marks what the \
+             client sent with `C: ` and what the server sent with `S: `"
+                .to_owned(),
+        ));
+    }
+    let failures = report.failures().count();
+    if failures > 0 {
+        return Err(Failure::Input(format!(
+            "{failures} of {} entries did not parse (shown above)",
+            report.entries.len()
+        )));
+    }
+    Ok(())
 }
 
 /// One step of a decoder: the printed item and the bytes it used, `None` when the input

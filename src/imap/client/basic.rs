@@ -2,6 +2,7 @@
 
 use super::command::{claim_data, claim_nothing};
 use super::error::Error;
+use super::mailbox::check_text;
 use super::session::Client;
 use super::state::Event;
 use crate::imap::codec::types::{Capability, CommandBody, Data, IString, IntoOwned};
@@ -50,11 +51,18 @@ impl Client {
     }
 
     /// `ID` (RFC 2971): tells the server who this client is and returns what the server
-    /// says of itself (empty for `ID NIL`).
+    /// says of itself (empty for `ID NIL`). A name or value holding CR, LF or NUL is
+    /// refused with [`Error::InvalidArgument`] before anything is sent.
     pub async fn id(
         &mut self,
         fields: &[(String, String)],
     ) -> Result<Vec<(String, Option<String>)>, Error> {
+        // A literal could carry CR and LF, but no ID field means them: a line break here
+        // is a caller's value gone wrong (or an attempt to smuggle a second command).
+        for (name, value) in fields {
+            check_text("ID field name", name)?;
+            check_text("ID field value", value)?;
+        }
         let parameters = (!fields.is_empty()).then(|| {
             fields
                 .iter()

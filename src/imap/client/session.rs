@@ -238,7 +238,11 @@ impl Client {
     }
 
     pub(super) fn fail_net(&mut self, during: &'static str, source: NetError) -> Error {
-        if let (Some(text), NetError::Closed { .. }) = (&self.bye, &source) {
+        // After a BYE the server owes nothing more; one that then stalls instead of
+        // closing has still said why it ended the session, which says more than a timeout.
+        if let Some(text) = &self.bye
+            && (matches!(source, NetError::Closed { .. }) || source.is_timeout())
+        {
             let text = text.clone();
             self.break_connection("the server said BYE and closed the connection");
             return Error::Bye {
@@ -734,7 +738,7 @@ impl Client {
         let bound = self.limits.response_len;
         for entry in self.in_flight.iter_mut() {
             if entry.completion.is_none() && (entry.claim)(&response) {
-                entry.claimed_bytes = entry.claimed_bytes.saturating_add(size);
+                entry.claimed_bytes = entry.claimed_bytes.saturating_add(held_size(size));
                 if entry.claimed_bytes > bound {
                     let what = format!(
                         "more than {bound} bytes of answers to {} {} before its completion \
@@ -758,7 +762,7 @@ impl Client {
     /// Queues an event of `size` wire bytes, within [`Limits::response_len`] of events
     /// not yet taken.
     fn queue_event(&mut self, event: Event, size: u64) -> Result<(), Error> {
-        self.events_bytes = self.events_bytes.saturating_add(size);
+        self.events_bytes = self.events_bytes.saturating_add(held_size(size));
         if self.events_bytes > self.limits.response_len {
             self.break_connection(format!(
                 "{} events ({} bytes, over Limits::response_len) were never taken; call \
@@ -781,4 +785,18 @@ impl Client {
         self.selected = None;
         self.bye = None;
     }
+}
+
+/// What holding a response of `wire` bytes costs: its bytes, plus the value that holds
+/// them and an allocation or two. Counting wire bytes alone let a flood of tiny responses
+/// (a million `* OK x`, 8 bytes each) take some thirty times [`Limits::response_len`] in
+/// memory.
+pub(super) fn held_size(wire: u64) -> u64 {
+    const HELD_OVERHEAD: usize = 64
+        + if size_of::<Response<'static>>() > size_of::<Event>() {
+            size_of::<Response<'static>>()
+        } else {
+            size_of::<Event>()
+        };
+    wire.saturating_add(HELD_OVERHEAD as u64)
 }

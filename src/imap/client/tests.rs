@@ -180,7 +180,9 @@ fn exists_flood(tag: &str) -> Vec<u8> {
 
 #[tokio::test]
 async fn events_a_caller_never_takes_break_the_session_past_the_response_bound() {
-    let (mut client, server) = preauth_within(Limits::default().with_response_len(100), |s| {
+    // Room for seven of the ten events (each held costs its 13 bytes and its overhead).
+    let bound = 7 * super::session::held_size(13) + 9;
+    let (mut client, server) = preauth_within(Limits::default().with_response_len(bound), |s| {
         s.expect_exact("A1 NOOP").send(exists_flood("A1"))
     })
     .await;
@@ -208,7 +210,9 @@ async fn events_taken_between_commands_free_their_share_of_the_bound() {
         lines.extend_from_slice(format!("{tag} OK done\r\n").as_bytes());
         lines
     };
-    let (mut client, server) = preauth_within(Limits::default().with_response_len(64), |s| {
+    // Room for the four events of one NOOP, not for those of two.
+    let bound = 4 * super::session::held_size(12) + 16;
+    let (mut client, server) = preauth_within(Limits::default().with_response_len(bound), |s| {
         s.expect_exact("A1 NOOP")
             .send(half("A1"))
             .expect_exact("A2 NOOP")

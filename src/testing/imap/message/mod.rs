@@ -2,7 +2,7 @@
 //! a stored message, as pure functions of its bytes (no I/O, no locks).
 //!
 //! A message is read once into a [`ParsedMessage`] (never failing, whatever the bytes);
-//! from it come the ENVELOPE, BODY and BODYSTRUCTURE, every BODY[section]<partial>, the
+//! from it come the ENVELOPE, BODY and BODYSTRUCTURE, every `BODY[section]<partial>`, the
 //! FETCH items of one message ([`fetch_items`]) and whether it matches a SEARCH key
 //! ([`matches`]). Every value is the codec's own type, so the codec's encoder writes the
 //! answer.

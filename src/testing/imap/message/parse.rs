@@ -18,6 +18,17 @@ use crate::scan::next_line;
 /// this many levels plus the envelopes inside them.
 pub(crate) const MAX_DEPTH: usize = 32;
 
+/// How many parts a message is read into at most. Each part costs a few hundred bytes of
+/// index; a hostile body made of nothing but delimiter lines would otherwise cost some
+/// fifty times its size. Past the bound the last part found runs to the end of its
+/// multipart, and nested ones are kept whole.
+pub(crate) const MAX_PARTS: usize = 10_000;
+
+/// How many header fields of one part are indexed at most (a line of `a:` would otherwise
+/// cost an index entry for every four bytes). Later lines stay in the header's bytes,
+/// which HEADER and RFC822.HEADER return whole; they are not looked up by name.
+pub(crate) const MAX_FIELDS: usize = 5_000;
+
 /// One header field: where its name, its value (still folded) and its whole lines are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Field {
@@ -92,7 +103,8 @@ impl ParsedMessage {
     /// Reads `bytes` as a message. Never fails; see the module documentation for how
     /// broken input reads.
     pub(crate) fn parse(bytes: Arc<[u8]>) -> ParsedMessage {
-        let root = read_part(&bytes, 0..bytes.len(), Default::default(), 0);
+        let mut budget = MAX_PARTS;
+        let root = read_part(&bytes, 0..bytes.len(), Default::default(), 0, &mut budget);
         ParsedMessage { bytes, root }
     }
 
@@ -178,8 +190,15 @@ enum Default_ {
     Message,
 }
 
-/// Reads the part in `range` of `bytes`: header, body, and what it holds.
-fn read_part(bytes: &[u8], range: Range<usize>, default: Default_, depth: usize) -> Part {
+/// Reads the part in `range` of `bytes`; `budget` is how many more parts may be made.
+fn read_part(
+    bytes: &[u8],
+    range: Range<usize>,
+    default: Default_,
+    depth: usize,
+    budget: &mut usize,
+) -> Part {
+    *budget = budget.saturating_sub(1);
     let (fields, body_start) = read_header(bytes, range.clone());
     let header = range.start..body_start;
     let body = body_start..range.end;
@@ -223,7 +242,7 @@ fn read_part(bytes: &[u8], range: Range<usize>, default: Default_, depth: usize)
         .map(|(_, value)| value.clone())
         .filter(|boundary| !boundary.is_empty());
     let nested = media_type == "multipart" || (media_type == "message" && is_message(&subtype));
-    let kind = if nested && depth >= MAX_DEPTH {
+    let kind = if nested && (depth >= MAX_DEPTH || *budget == 0) {
         // Too deep to look into: the part is kept whole, and says so with its type.
         media_type = "application".to_owned();
         subtype = "octet-stream".to_owned();
@@ -237,12 +256,12 @@ fn read_part(bytes: &[u8], range: Range<usize>, default: Default_, depth: usize)
             Default_::Text
         };
         let ranges = match &boundary {
-            Some(boundary) => split_parts(bytes, body.clone(), boundary),
+            Some(boundary) => split_parts(bytes, body.clone(), boundary, *budget),
             None => Vec::new(),
         };
         let mut parts: Vec<Part> = ranges
             .into_iter()
-            .map(|part| read_part(bytes, part, child_default, depth + 1))
+            .map(|part| read_part(bytes, part, child_default, depth + 1, budget))
             .collect();
         if parts.is_empty() {
             parts.push(empty_text_part(body.end));
@@ -254,6 +273,7 @@ fn read_part(bytes: &[u8], range: Range<usize>, default: Default_, depth: usize)
             body.clone(),
             Default_::Text,
             depth + 1,
+            budget,
         )))
     } else {
         PartKind::Leaf
@@ -290,6 +310,7 @@ fn empty_text_part(at: usize) -> Part {
 /// line; the end of `range` when there is none).
 fn read_header(bytes: &[u8], range: Range<usize>) -> (Vec<Field>, usize) {
     let mut fields: Vec<Field> = Vec::new();
+    let mut capped = false;
     let mut at = range.start;
     let end = range.end;
     while at < end {
@@ -309,10 +330,16 @@ fn read_header(bytes: &[u8], range: Range<usize>) -> (Vec<Field>, usize) {
         }
         let first = bytes.get(content.start).copied().unwrap_or(b' ');
         if first == b' ' || first == b'\t' {
-            if let Some(last) = fields.last_mut() {
+            // A continuation of an unindexed line past the bound is not the last field's.
+            if let Some(last) = fields.last_mut().filter(|_| !capped) {
                 last.value.end = content.end;
                 last.lines.end = line.end;
             }
+            continue;
+        }
+        if fields.len() >= MAX_FIELDS {
+            // Past the bound: the line stays in the header's bytes, unindexed.
+            capped = true;
             continue;
         }
         let text = bytes.get(content.clone()).unwrap_or_default();
@@ -340,8 +367,10 @@ fn read_header(bytes: &[u8], range: Range<usize>) -> (Vec<Field>, usize) {
 
 /// The ranges of the parts of a multipart body delimited by `boundary` (RFC 2046 §5.1.1):
 /// the line end before a delimiter line belongs to the delimiter. A body whose close
-/// delimiter never comes ends its last part at the end of `body`.
-fn split_parts(bytes: &[u8], body: Range<usize>, boundary: &[u8]) -> Vec<Range<usize>> {
+/// delimiter never comes ends its last part at the end of `body`, and so does the
+/// `max`-th part (at least one is always found).
+fn split_parts(bytes: &[u8], body: Range<usize>, boundary: &[u8], max: usize) -> Vec<Range<usize>> {
+    let max = max.max(1);
     let mut parts = Vec::new();
     let mut current: Option<usize> = None;
     let mut at = body.start;
@@ -368,6 +397,11 @@ fn split_parts(bytes: &[u8], body: Range<usize>, boundary: &[u8]) -> Vec<Range<u
             // that happens to start like one.
             if tail.iter().all(|&b| b == b' ' || b == b'\t') {
                 if let Some(start) = current.take() {
+                    if parts.len() + 1 == max {
+                        // The last part allowed: it takes the rest of the body.
+                        parts.push(start..body.end.max(start));
+                        return parts;
+                    }
                     parts.push(start..line_end_before.max(start));
                 }
                 if close {

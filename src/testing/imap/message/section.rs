@@ -1,4 +1,4 @@
-//! BODY[section]<partial> (RFC 3501 §6.4.5): which bytes of a message a section names.
+//! `BODY[section]<partial>` (RFC 3501 §6.4.5): which bytes of a message a section names.
 //!
 //! A part path walks the MIME tree: in a message (the top one or one a `message/rfc822`
 //! part encloses) number `n` is the n-th part of a multipart body, and part 1 of a

@@ -515,3 +515,14 @@ fn mangled_messages_never_panic_and_always_answer_valid_imap() {
         }
     }
 }
+
+#[test]
+fn a_parsed_message_can_be_shared_between_sessions() {
+    // The store keeps one analysis per message and every session's task reads it.
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<ParsedMessage>();
+    let message = Arc::new(parsed(NESTED));
+    let other = Arc::clone(&message);
+    let size = std::thread::spawn(move || other.size()).join().unwrap();
+    assert_eq!(size, message.size());
+}

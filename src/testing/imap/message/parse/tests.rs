@@ -197,3 +197,34 @@ fn mime_values_read_parameters_quotes_and_comments() {
     let message = read(b"Content-Type: garbage\r\n\r\nx");
     assert_eq!(kind(message.root()), "text/plain");
 }
+
+#[test]
+fn parts_and_fields_are_bounded() {
+    // A body of nothing but delimiter lines.
+    let mut bytes = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n".to_vec();
+    bytes.extend(b"--b\r\n".repeat(50_000));
+    bytes.extend(b"--b--\r\n");
+    let message = read(&bytes);
+    let found = parts(message.root());
+    assert_eq!(found.len(), MAX_PARTS - 1);
+    // The last part takes the rest, delimiters and all.
+    let last = &found[MAX_PARTS - 2];
+    let rest = message.slice(last.header.start..last.body.end);
+    assert_eq!(rest.len(), (50_000 - (MAX_PARTS - 1)) * 5 + 7);
+    assert!(rest.ends_with(b"--b\r\n--b--\r\n"));
+    // A header of nothing but tiny fields.
+    let mut bytes = b"a:\r\n".repeat(MAX_FIELDS - 1);
+    bytes.extend(b"Last: one\r\n two\r\n");
+    bytes.extend(b"a:\r\n b\r\n".repeat(20_000));
+    bytes.extend(b"Subject: late\r\n\r\nbody");
+    let message = read(&bytes);
+    assert_eq!(message.root().fields.len(), MAX_FIELDS);
+    assert_eq!(message.header(message.root(), "subject"), None);
+    // The last field indexed keeps its own lines, and no line of those after it.
+    assert_eq!(
+        message.header(message.root(), "last").as_deref(),
+        Some(&b"one two"[..])
+    );
+    // The header's bytes are all still there.
+    assert_eq!(message.slice(message.root().body.clone()), b"body");
+}

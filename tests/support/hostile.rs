@@ -1,0 +1,144 @@
+//! What every hostile-peer case checks, written once for the SMTP and IMAP suites: a
+//! bounded run, bounded memory, nothing secret in plaintext, and a session transcript that
+//! can be cut at each of its steps (for the EOF and stall classes).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
+use rustls::ServerConfig;
+
+/// The longest any one case may take, server and client together. A case that needs more
+/// hangs somewhere, and the suite says so instead of waiting.
+pub const CASE_LIMIT: Duration = Duration::from_secs(30);
+
+/// Runs `work` within [`CASE_LIMIT`], naming `case` if it does not end.
+pub async fn bounded<T>(case: &str, work: impl Future<Output = T>) -> T {
+    match tokio::time::timeout(CASE_LIMIT, work).await {
+        Ok(value) => value,
+        Err(_) => panic!("{case}: still running after {CASE_LIMIT:?}: nothing bounded the wait"),
+    }
+}
+
+/// The process's peak resident set (`VmHWM` in /proc/self/status), in KiB.
+pub fn peak_rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/self/status")
+}
+
+/// One resource-exhaustion case at a time: the peak RSS is the whole process's, so two
+/// floods at once would each see the other's memory.
+static MEMORY_CASES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Runs `work` (within [`CASE_LIMIT`]) and asserts the process's peak RSS grew by less
+/// than `bound_mib` while it ran: a client that buffered a flood whole (64 MiB and more in
+/// these cases) breaks the bound.
+pub async fn memory_bounded<T>(case: &str, bound_mib: u64, work: impl Future<Output = T>) -> T {
+    let _alone = MEMORY_CASES.lock().await;
+    let before = peak_rss_kib();
+    let value = bounded(case, work).await;
+    let grown = peak_rss_kib().saturating_sub(before);
+    assert!(
+        grown < bound_mib * 1024,
+        "{case}: the peak RSS grew by {grown} KiB (bound {bound_mib} MiB)"
+    );
+    value
+}
+
+/// What the server read in plaintext holds none of `secrets` (the password in clear and
+/// in each encoding the wire could carry it, the message's text).
+pub fn assert_plaintext_clean(case: &str, log: &ServerLog, secrets: &[&str]) {
+    let plaintext = String::from_utf8_lossy(log.plaintext_unredacted());
+    for secret in secrets {
+        assert!(
+            !plaintext.contains(secret),
+            "{case}: {secret:?} went out in plaintext: {plaintext:?}"
+        );
+    }
+}
+
+/// The server's log, whether or not its script ran to its end (a hostile case usually
+/// ends with the client hanging up early).
+pub async fn log_of(server: ScriptedServer) -> ServerLog {
+    match server.finish().await {
+        Ok(log) => log,
+        Err(error) => error.log,
+    }
+}
+
+/// One step of a session transcript.
+#[derive(Clone)]
+pub enum Step {
+    /// The server sends these bytes; the label names what the client waits for here.
+    Server(&'static str, Vec<u8>),
+    /// The client sends a line starting with this.
+    Client(&'static str),
+    /// The client sends everything up to and including this (a message after DATA).
+    ClientUntil(&'static str),
+    /// The server starts TLS.
+    Tls,
+}
+
+/// How a cut transcript ends.
+#[derive(Clone, Copy, Debug)]
+pub enum Cut {
+    /// The server closes the connection (EOF for the client).
+    Eof,
+    /// The server goes silent for this long, then closes.
+    Stall(Duration),
+}
+
+/// A whole session as the server plays it, to be cut at each step where the client waits
+/// for the server (the TLS handshake included).
+pub struct Transcript {
+    pub steps: Vec<Step>,
+    pub tls: Arc<ServerConfig>,
+}
+
+impl Transcript {
+    /// Each place the client waits for the server: (index of the step, its label).
+    pub fn waits(&self) -> Vec<(usize, &'static str)> {
+        self.steps
+            .iter()
+            .enumerate()
+            .filter_map(|(index, step)| match step {
+                Step::Server(label, _) => Some((index, *label)),
+                Step::Tls => Some((index, "TLS handshake")),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The script of the whole session.
+    pub fn whole(&self) -> Script {
+        self.play(self.steps.len())
+            .step_timeout(Duration::from_secs(3))
+    }
+
+    /// The script that plays the steps before `index`, then ends as `cut` says.
+    pub fn cut_at(&self, index: usize, cut: Cut) -> Script {
+        let script = self.play(index).step_timeout(Duration::from_secs(3));
+        match cut {
+            Cut::Eof => script.close(),
+            Cut::Stall(pause) => script.stall(pause).close(),
+        }
+    }
+
+    fn play(&self, until: usize) -> Script {
+        let mut script = Script::new(Mode::Plain);
+        for step in self.steps.iter().take(until) {
+            script = match step {
+                Step::Server(_, bytes) => script.send(bytes),
+                Step::Client(prefix) => script.expect_prefix(*prefix),
+                Step::ClientUntil(end) => script.read_until(*end),
+                Step::Tls => script.starttls(Arc::clone(&self.tls)),
+            };
+        }
+        script
+    }
+}
