@@ -37,6 +37,7 @@ mod conn;
 pub mod demo;
 pub mod imap;
 mod log;
+pub mod mail;
 mod script;
 mod server;
 pub mod smtp;
