@@ -32,6 +32,7 @@
 //! # });
 //! ```
 
+mod certgen;
 mod certs;
 mod conn;
 pub mod demo;
@@ -40,6 +41,7 @@ mod script;
 mod server;
 pub mod smtp;
 
+pub use certgen::{CertError, GeneratedTls};
 pub use certs::server_config_from_pem;
 pub use conn::ServerConn;
 pub use log::{ExpectRecord, Failure, ScriptError, ServerLog};
