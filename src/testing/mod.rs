@@ -37,6 +37,7 @@ mod certs;
 mod conn;
 pub mod demo;
 mod log;
+pub mod mail;
 mod script;
 mod server;
 pub mod smtp;
