@@ -1,33 +1,5 @@
-//! Fresh TLS certificates for a test server: a throwaway CA and a server certificate it
-//! signed, made in memory at each call. No files, no network, no key shared with anyone.
-//!
-//! The CA key exists only inside [`GeneratedTls::generate`] and is dropped once it has
-//! signed the server certificate, so nothing else can ever be issued under that CA; a
-//! client that trusts it (through [`GeneratedTls::client_config`] or
-//! [`GeneratedTls::ca_pem`]) trusts this one server and nothing more. That is what makes it
-//! safer than the fixed [`demo`](super::demo) certificates, whose key is public.
-//!
-//! ```
-//! use mailwire::net::{ConnectOptions, Connection};
-//! use mailwire::testing::GeneratedTls;
-//! use mailwire::testing::smtp::{SmtpServer, SmtpServerConfig};
-//!
-//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
-//! let tls = GeneratedTls::generate(&["mail.test"]).unwrap();
-//! let server = SmtpServer::start(SmtpServerConfig::implicit_tls(tls.server_config()))
-//!     .await
-//!     .unwrap();
-//! let options = ConnectOptions::default().with_tls(tls.client_tls());
-//! let mut client = Connection::connect_tls("localhost", server.port(), &options)
-//!     .await
-//!     .unwrap();
-//! assert_eq!(
-//!     client.read_line().await.unwrap(),
-//!     b"220 localhost ESMTP mailwire test server"
-//! );
-//! assert!(tls.ca_pem().starts_with("-----BEGIN CERTIFICATE-----\n"));
-//! # });
-//! ```
+//! Fresh TLS certificates for a test server, made in memory: [`GeneratedTls`] (its
+//! documentation has the example), with the DER of the certificates written by this crate.
 
 mod der;
 
@@ -110,8 +82,36 @@ impl fmt::Display for CertError {
 
 impl std::error::Error for CertError {}
 
-/// A fresh CA and a server certificate it signed, with the rustls configurations that use
-/// them. See the [module documentation](self).
+/// Fresh TLS certificates for a test server: a throwaway CA and a server certificate it
+/// signed, made in memory at each call. No files, no network, no key shared with anyone.
+///
+/// The CA key exists only inside [`GeneratedTls::generate`] and is dropped once it has
+/// signed the server certificate, so nothing else can ever be issued under that CA; a
+/// client that trusts it (through [`GeneratedTls::client_config`] or
+/// [`GeneratedTls::ca_pem`]) trusts this one server and nothing more. That is what makes it
+/// safer than the fixed [`demo`](super::demo) certificates, whose key is public.
+///
+/// ```
+/// use mailwire::net::{ConnectOptions, Connection};
+/// use mailwire::testing::GeneratedTls;
+/// use mailwire::testing::smtp::{SmtpServer, SmtpServerConfig};
+///
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let tls = GeneratedTls::generate(&["mail.test"]).unwrap();
+/// let server = SmtpServer::start(SmtpServerConfig::implicit_tls(tls.server_config()))
+///     .await
+///     .unwrap();
+/// let options = ConnectOptions::default().with_tls(tls.client_tls());
+/// let mut client = Connection::connect_tls("localhost", server.port(), &options)
+///     .await
+///     .unwrap();
+/// assert_eq!(
+///     client.read_line().await.unwrap(),
+///     b"220 localhost ESMTP mailwire test server"
+/// );
+/// assert!(tls.ca_pem().starts_with("-----BEGIN CERTIFICATE-----\n"));
+/// # });
+/// ```
 ///
 /// `Debug` shows the certificates' names and validity, never the server's private key.
 #[derive(Clone)]
