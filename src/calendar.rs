@@ -87,6 +87,19 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
+/// Days from 1970-01-01 to a proleptic Gregorian (year, month 1..=12, day 1..=31): the
+/// inverse of [`civil_from_days`] (Howard Hinnant's `days_from_civil`).
+#[cfg(feature = "testing")]
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let shifted_month = if month > 2 { month - 3 } else { month + 9 };
+    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +142,23 @@ mod tests {
             month += 1;
         }
         (year, month, days + 1)
+    }
+
+    #[cfg(feature = "testing")]
+    #[test]
+    fn days_from_civil_inverts_civil_from_days() {
+        for days in (-800_000..800_000)
+            .step_by(97)
+            .chain([0, -1, 11_016, 47_541])
+        {
+            let (year, month, day) = civil_from_days(days);
+            assert_eq!(
+                days_from_civil(year, month, day),
+                days,
+                "{year}-{month}-{day}"
+            );
+        }
+        assert_eq!(days_from_civil(2000, 2, 29), 11_016);
     }
 
     #[test]

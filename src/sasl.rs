@@ -273,6 +273,74 @@ pub fn plain_initial_response(credentials: &Credentials) -> String {
     response
 }
 
+/// A PLAIN message as a server reads it (RFC 4616): the identity to act as, the user who
+/// logs in, and the password. `Debug` does not show the password.
+///
+/// ```
+/// use mailwire::sasl::decode_plain;
+///
+/// let message = decode_plain(b"\0tim\0tanstaaftanstaaf").unwrap();
+/// assert_eq!(message.authzid(), "");
+/// assert_eq!(message.username(), "tim");
+/// assert_eq!(message.password(), "tanstaaftanstaaf");
+/// assert!(!format!("{message:?}").contains("tanstaaf"));
+/// // Two parts, four parts, or bytes that are not UTF-8 are not a PLAIN message.
+/// assert!(decode_plain(b"tim\0secret").is_none());
+/// assert!(decode_plain(b"\0tim\0pw\0more").is_none());
+/// assert!(decode_plain(b"\0tim\0\xff").is_none());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct PlainMessage {
+    authzid: String,
+    username: String,
+    password: String,
+}
+
+impl PlainMessage {
+    /// The authorization identity (empty: act as the user who logs in).
+    pub fn authzid(&self) -> &str {
+        &self.authzid
+    }
+
+    /// The authentication identity: who logs in.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    /// The password in clear: compare it, never log it.
+    pub fn password(&self) -> &str {
+        &self.password
+    }
+}
+
+impl fmt::Debug for PlainMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PlainMessage")
+            .field("authzid", &self.authzid)
+            .field("username", &self.username)
+            .field("password", &format_args!("{REDACTED}"))
+            .finish()
+    }
+}
+
+/// Reads a decoded PLAIN message, `authzid NUL authcid NUL password` (RFC 4616), as a
+/// server receives it; `None` when it does not have exactly three UTF-8 parts.
+pub fn decode_plain(message: &[u8]) -> Option<PlainMessage> {
+    let mut parts = message.split(|&byte| byte == 0);
+    let authzid = parts.next()?;
+    let username = parts.next()?;
+    let password = parts.next()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    let text = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).ok();
+    Some(PlainMessage {
+        authzid: text(authzid)?,
+        username: text(username)?,
+        password: text(password)?,
+    })
+}
+
 /// The client side of an AUTH LOGIN exchange.
 ///
 /// Servers word their prompts differently (`Username:`, `User Name`, `login:`, or nothing

@@ -389,6 +389,33 @@ pub fn quoted_printable_decode(data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Decodes a base64 body as mail carries it: line breaks and other bytes outside the
+/// alphabet are skipped, padding is optional, and a broken tail is dropped rather than
+/// failing the whole body (a reader wants what can be read). Never longer than `data`.
+#[cfg(feature = "testing")]
+pub(crate) fn base64_decode_lenient(data: &[u8]) -> Vec<u8> {
+    let mut clean: Vec<u8> = data
+        .iter()
+        .copied()
+        .take_while(|&b| b != b'=')
+        .filter(|&b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+        .collect();
+    // One leftover character cannot carry a byte; base64 would refuse it.
+    if clean.len() % 4 == 1 {
+        clean.pop();
+    }
+    lenient_base64().decode(&clean).unwrap_or_default()
+}
+
+/// `bytes` in the charset named `label` as text: UTF-8, US-ASCII and ISO-8859-1 are
+/// converted; `None` for any other charset, which the caller then reads as bytes.
+#[cfg(feature = "testing")]
+pub(crate) fn decode_charset(bytes: &[u8], label: &str) -> Option<String> {
+    let mut out = String::with_capacity(bytes.len());
+    Charset::from_label(label)?.decode_into(bytes, &mut out);
+    Some(out)
+}
+
 /// Encodes `data` as base64 in lines of [`MAX_ENCODED_LINE`] characters, each ended by
 /// CRLF.
 pub fn base64_lines(data: &[u8]) -> String {
@@ -771,5 +798,25 @@ mod tests {
                 value
             );
         }
+    }
+
+    #[cfg(feature = "testing")]
+    #[test]
+    fn bodies_decode_leniently() {
+        assert_eq!(base64_decode_lenient(b"AAEC\r\n/w==\r\n"), [0, 1, 2, 255]);
+        // No padding, blanks, a byte outside the alphabet, a lone last character.
+        assert_eq!(base64_decode_lenient(b"aGVs bG8*"), b"hello");
+        assert_eq!(base64_decode_lenient(b"aGVsbG8hZ"), b"hello!");
+        assert_eq!(base64_decode_lenient(b"aGk=trailing after padding"), b"hi");
+        assert_eq!(base64_decode_lenient(b""), b"");
+        assert_eq!(
+            decode_charset(b"caf\xe9", "ISO-8859-1").as_deref(),
+            Some("café")
+        );
+        assert_eq!(
+            decode_charset("café".as_bytes(), "utf-8").as_deref(),
+            Some("café")
+        );
+        assert_eq!(decode_charset(b"x", "koi8-r"), None);
     }
 }

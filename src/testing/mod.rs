@@ -36,6 +36,7 @@ mod certgen;
 mod certs;
 mod conn;
 pub mod demo;
+pub mod imap;
 mod log;
 pub mod mail;
 mod script;

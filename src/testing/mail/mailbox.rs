@@ -2,10 +2,11 @@
 //! (UIDVALIDITY, UIDNEXT, MODSEQ).
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::imap::codec::types::{Date, DateTime, Flag, MailboxAttribute};
+use crate::testing::imap::message::ParsedMessage;
 
 /// One message in a mailbox.
 #[derive(Debug, Clone)]
@@ -17,6 +18,9 @@ pub(crate) struct Message {
     /// The mod-sequence of the last change to this message (RFC 7162).
     pub(crate) modseq: u64,
     pub(crate) data: Arc<[u8]>,
+    /// The message read for FETCH and SEARCH: made on first use, outside any lock if the
+    /// caller holds a clone, and shared by copies of the message.
+    pub(crate) parsed: Arc<OnceLock<ParsedMessage>>,
 }
 
 impl Message {
@@ -138,7 +142,19 @@ impl Mailbox {
             internal_date,
             modseq,
             data,
+            parsed: Arc::default(),
         });
+        uid
+    }
+
+    /// Adds a copy of `message` (COPY, MOVE), sharing its bytes and analysis, and returns
+    /// its UID here.
+    pub(crate) fn push_copy(&mut self, message: Message) -> u32 {
+        let parsed = message.parsed.clone();
+        let uid = self.push(message.data, message.flags, message.internal_date);
+        if let Some(copy) = self.messages.last_mut() {
+            copy.parsed = parsed;
+        }
         uid
     }
 

@@ -38,11 +38,8 @@
 //! ```
 
 mod error;
-// The IMAP session uses the rest of these internals.
-#[allow(dead_code)]
 pub(crate) mod mailbox;
 mod mode;
-#[allow(dead_code)]
 pub(crate) mod store;
 
 pub use error::{StoreError, StoreLimits};

@@ -206,6 +206,13 @@ pub(crate) fn check_room(
     if !mailbox.selectable {
         return Err(StoreError::NotSelectable(mailbox.name.clone()));
     }
+    // UIDs only grow; a mailbox that has used them all takes no more.
+    if u64::from(mailbox.uid_next) + count as u64 > u64::from(u32::MAX) {
+        return Err(StoreError::MailboxFull {
+            mailbox: mailbox.name.clone(),
+            limit: "no UIDs left".into(),
+        });
+    }
     if mailbox.messages.len() + count > limits.mailbox_messages {
         return Err(StoreError::MailboxFull {
             mailbox: mailbox.name.clone(),

@@ -33,15 +33,12 @@ fn decode(base64: &str) -> Option<Vec<u8>> {
 
 /// The parts of a PLAIN message: `authzid NUL authcid NUL password` (RFC 4616).
 fn plain_credentials(message: &[u8]) -> Option<(String, String, String)> {
-    let mut parts = message.split(|&byte| byte == 0);
-    let authzid = parts.next()?;
-    let user = parts.next()?;
-    let password = parts.next()?;
-    if parts.next().is_some() {
-        return None;
-    }
-    let text = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).ok();
-    Some((text(authzid)?, text(user)?, text(password)?))
+    let message = crate::sasl::decode_plain(message)?;
+    Some((
+        message.authzid().to_owned(),
+        message.username().to_owned(),
+        message.password().to_owned(),
+    ))
 }
 
 impl Session<'_> {
