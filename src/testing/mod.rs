@@ -47,5 +47,6 @@ pub use certgen::{CertError, GeneratedTls};
 pub use certs::server_config_from_pem;
 pub use conn::ServerConn;
 pub use log::{ExpectRecord, Failure, ScriptError, ServerLog};
+pub use mail::MailServer;
 pub use script::{HandlerFuture, Mode, Script};
 pub use server::ScriptedServer;
