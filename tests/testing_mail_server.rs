@@ -158,7 +158,10 @@ async fn generated_certificates_serve_tls_on_all_four_ports() {
             .unwrap();
     assert!(smtp_reply(&mut submission).await[0].starts_with("220 "));
     let ehlo = smtp_says(&mut submission, "EHLO c").await;
-    assert!(ehlo.iter().any(|line| line.get(4..) == Some("STARTTLS")), "{ehlo:?}");
+    assert!(
+        ehlo.iter().any(|line| line.get(4..) == Some("STARTTLS")),
+        "{ehlo:?}"
+    );
     assert_eq!(
         smtp_says(&mut submission, "STARTTLS").await,
         ["220 2.0.0 Ready to start TLS"]
