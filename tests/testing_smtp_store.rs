@@ -259,3 +259,27 @@ async fn a_session_over_a_stream_ends_when_its_input_does_mid_command() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_unknown_user_of_a_local_domain_is_refused_at_rcpt_and_other_domains_are_taken() {
+    let config = SmtpServerConfig::plaintext().with_store(rfc_store());
+    let replies = converse(
+        &config,
+        &format!(
+            "EHLO c\r\nAUTH PLAIN {}\r\nMAIL FROM:<bob@example.test>\r\n\
+             RCPT TO:<nobody@EXAMPLE.test>\r\nRCPT TO:<someone@elsewhere.test>\r\n\
+             RCPT TO:<bob@example.test>\r\n",
+            plain(BOB, "bob-password")
+        ),
+    )
+    .await;
+    assert_eq!(
+        replies[10..],
+        [
+            "550 5.1.1 <nobody@EXAMPLE.test>: Recipient address rejected: User unknown in \
+             virtual mailbox table",
+            "250 2.1.5 Ok",
+            "250 2.1.5 Ok",
+        ]
+    );
+}

@@ -248,7 +248,8 @@ impl SmtpServerConfig {
     /// Delivers accepted mail into `store`: each recipient that names one of its accounts
     /// (in any case) gets the message in its INBOX, and in iCloud mode the sender's
     /// account also gets a copy, marked `\Seen`, in `Sent Messages`, as iCloud files what
-    /// is submitted through it. Recipients that are not accounts are kept in
+    /// is submitted through it. A recipient in an account's domain that names no account
+    /// is refused at RCPT (`550 5.1.1`); recipients in other domains are kept in
     /// [`received`](super::SmtpServer::received) as without a store (the most recent
     /// 1000 messages). The store's accounts can authenticate, besides any
     /// [`with_user`](Self::with_user), and its message size limit bounds SIZE.

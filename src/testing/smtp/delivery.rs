@@ -21,7 +21,35 @@ fn account_for<'a>(accounts: &'a [String], address: &str) -> Option<&'a String> 
         })
 }
 
+/// The domain of an address, after its last `@`.
+fn domain(address: &str) -> Option<&str> {
+    address.rsplit_once('@').map(|(_, domain)| domain)
+}
+
 impl Session<'_> {
+    /// With a store, a recipient in one of its accounts' domains that names no account is
+    /// refused at RCPT, as a real server refuses an unknown local user; other domains are
+    /// accepted (an authenticated client may send anywhere) and kept for `received()`.
+    pub(super) fn unknown_local_recipient(&self, address: &str) -> Option<OwnedReply> {
+        let store = self.config().store.as_ref()?;
+        let wanted = domain(address)?;
+        let accounts = store.users();
+        let local_domain = accounts
+            .iter()
+            .filter_map(|account| domain(account))
+            .any(|known| known.eq_ignore_ascii_case(wanted));
+        (local_domain && account_for(&accounts, address).is_none()).then(|| {
+            self.reply(
+                MAILBOX_UNAVAILABLE,
+                (5, 1, 1),
+                format!(
+                    "<{address}>: Recipient address rejected: User unknown in virtual mailbox \
+                     table"
+                ),
+            )
+        })
+    }
+
     /// Files a complete message and returns its queue id, or the reply refusing it when
     /// no recipient could take it.
     ///

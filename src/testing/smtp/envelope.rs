@@ -139,6 +139,9 @@ impl Session<'_> {
                 format!("<{address}>: Recipient address rejected: User unknown"),
             ));
         }
+        if let Some(refusal) = self.unknown_local_recipient(address) {
+            return Some(refusal);
+        }
         config
             .recipient_policy
             .as_ref()
