@@ -523,12 +523,53 @@ async fn a_refused_account_or_a_taken_port_is_an_error_not_a_half_started_server
         .await
         .unwrap_err();
     assert!(error.to_string().contains("CR, LF or NUL"), "{error}");
-    let first = start(ServerMode::Rfc).await;
-    let error = MailServer::start(
-        MailServerConfig::new().with_base_port(first.smtp_submission_addr().port()),
-    )
-    .await
-    .unwrap_err();
-    assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse);
-    first.shutdown().await;
+
+    // The third of four ports taken: the two SMTP listeners already bound are let go.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = taken.local_addr().unwrap().port() - 2;
+    for port in [base, base + 1] {
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
+            eprintln!("SKIPPED the half-start check: port {port} is in use by another program");
+            return;
+        }
+    }
+    let error = MailServer::start(MailServerConfig::new().with_base_port(base))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse, "{error}");
+    for port in [base, base + 1] {
+        assert!(
+            std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(),
+            "port {port} is still held after the failed start"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_base_port_gives_four_consecutive_ports_in_the_printed_order() {
+    // Ports the system just handed out, then let go: free unless something raced us.
+    for _ in 0..10 {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = probe.local_addr().unwrap().port();
+        drop(probe);
+        if base > u16::MAX - 4 {
+            continue;
+        }
+        let Ok(server) = MailServer::start(MailServerConfig::new().with_base_port(base)).await
+        else {
+            continue;
+        };
+        assert_eq!(
+            [
+                server.smtp_submission_addr().port(),
+                server.smtp_tls_addr().port(),
+                server.imap_tls_addr().port(),
+                server.imap_starttls_addr().port(),
+            ],
+            [base, base + 1, base + 2, base + 3]
+        );
+        server.shutdown().await;
+        return;
+    }
+    panic!("no four consecutive free ports found in ten tries");
 }

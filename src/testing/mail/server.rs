@@ -324,29 +324,23 @@ impl MailServer {
                 )
             }
         };
-        // Each server stops when dropped, so a failure here leaves nothing listening.
-        let submission = SmtpServer::start_at(
-            config.addr(0)?,
-            config.smtp(SmtpServerConfig::starttls(tls.clone()), &store),
-        )
-        .await?;
-        let smtps = SmtpServer::start_at(
-            config.addr(1)?,
-            config.smtp(SmtpServerConfig::implicit_tls(tls.clone()), &store),
-        )
-        .await?;
-        let imaps = ImapServer::start_at(
-            config.addr(2)?,
-            config.imap(ImapServerConfig::implicit_tls(tls.clone())),
-            store.clone(),
-        )
-        .await?;
-        let imap = ImapServer::start_at(
-            config.addr(3)?,
-            config.imap(ImapServerConfig::starttls(tls)),
-            store.clone(),
-        )
-        .await?;
+        // A failure part-way shuts down what did start, and waits for it: dropping alone
+        // would free the ports only once the runtime next ran the aborted tasks.
+        let mut started = Started::default();
+        if let Err(error) = started.start_all(&config, &store, tls).await {
+            started.shutdown().await;
+            return Err(error);
+        }
+        let (Some(imap), Some(imaps), Some(smtps), Some(submission)) = (
+            started.imap.pop(),
+            started.imap.pop(),
+            started.smtp.pop(),
+            started.smtp.pop(),
+        ) else {
+            return Err(io::Error::other(
+                "the mail server's listeners did not all start",
+            ));
+        };
         Ok(MailServer {
             store,
             users: config.users,
@@ -419,6 +413,63 @@ impl MailServer {
         self.smtps.shutdown().await;
         self.imaps.shutdown().await;
         self.imap.shutdown().await;
+    }
+}
+
+/// The listeners started so far, in the order of the ports.
+#[derive(Default)]
+struct Started {
+    smtp: Vec<SmtpServer>,
+    imap: Vec<ImapServer>,
+}
+
+impl Started {
+    async fn start_all(
+        &mut self,
+        config: &MailServerConfig,
+        store: &MailStore,
+        tls: Arc<ServerConfig>,
+    ) -> io::Result<()> {
+        self.smtp.push(
+            SmtpServer::start_at(
+                config.addr(0)?,
+                config.smtp(SmtpServerConfig::starttls(tls.clone()), store),
+            )
+            .await?,
+        );
+        self.smtp.push(
+            SmtpServer::start_at(
+                config.addr(1)?,
+                config.smtp(SmtpServerConfig::implicit_tls(tls.clone()), store),
+            )
+            .await?,
+        );
+        self.imap.push(
+            ImapServer::start_at(
+                config.addr(2)?,
+                config.imap(ImapServerConfig::implicit_tls(tls.clone())),
+                store.clone(),
+            )
+            .await?,
+        );
+        self.imap.push(
+            ImapServer::start_at(
+                config.addr(3)?,
+                config.imap(ImapServerConfig::starttls(tls)),
+                store.clone(),
+            )
+            .await?,
+        );
+        Ok(())
+    }
+
+    async fn shutdown(self) {
+        for server in self.smtp {
+            server.shutdown().await;
+        }
+        for server in self.imap {
+            server.shutdown().await;
+        }
     }
 }
 
