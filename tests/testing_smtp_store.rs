@@ -283,3 +283,40 @@ async fn an_unknown_user_of_a_local_domain_is_refused_at_rcpt_and_other_domains_
         ]
     );
 }
+
+#[tokio::test]
+async fn byte_soup_ends_the_session_in_time_whatever_it_holds() {
+    let config = SmtpServerConfig::plaintext()
+        .with_store(rfc_store())
+        .with_idle_timeout(Duration::from_secs(2));
+    // A fixed-seed xorshift: the same soup every run, bytes of every kind, CR and LF often.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for round in 0..20 {
+        let soup: String = (0..4096)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                match state % 16 {
+                    0 => '\r',
+                    1 => '\n',
+                    2 => ':',
+                    _ => char::from(b' ' + (state >> 8) as u8 % 95),
+                }
+            })
+            .collect();
+        let input = format!("EHLO fuzz\r\n{soup}");
+        let replies = converse(&config, &input).await;
+        assert_eq!(
+            replies[0], "220 localhost ESMTP mailwire test server",
+            "round {round}"
+        );
+        assert!(
+            replies
+                .iter()
+                .all(|reply| reply.len() >= 3
+                    && reply.as_bytes()[..3].iter().all(u8::is_ascii_digit)),
+            "round {round}: {replies:?}"
+        );
+    }
+}

@@ -156,12 +156,13 @@ async fn demo() -> Result<(), Failure> {
         .select("INBOX")
         .await
         .map_err(|e| fail("IMAP SELECT INBOX", &e))?;
-    println!(
+    // The folder names are the server's words: escaped like everything else it says.
+    terminal::say(&format!(
         "2. IMAP: {RECIPIENT} logged in over TLS; the folders are iCloud's: {}. INBOX holds \
          {} messages; IDLE starts, to be told of new mail.",
         names.join(", "),
         inbox.exists
-    );
+    ));
 
     let message = build_message()?;
     println!(
