@@ -64,17 +64,61 @@ fn password_of_this_run() -> String {
 }
 
 #[test]
-fn the_demo_sends_through_a_local_server_with_starttls_and_auth() {
+fn the_demo_sends_sees_the_push_in_idle_fetches_and_matches() {
     let out = mailwire(&["demo"], &[], b"");
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
-    assert!(stdout.contains("C: STARTTLS"), "{stdout}");
-    assert!(stdout.contains("C: AUTH PLAIN <redacted>"), "{stdout}");
+    // It says it matched, with the size, and only after comparing.
+    let matched = stdout
+        .lines()
+        .find(|line| line.starts_with("matched: the fetched message is byte-identical"))
+        .unwrap_or_else(|| panic!("no `matched` line: {stdout}"));
+    assert!(matched.ends_with(" bytes)"), "{matched}");
+    // IDLE saw the delivery, and said how fast.
+    let idle = stdout
+        .lines()
+        .find(|line| line.contains("IDLE: `* 1 EXISTS` arrived"))
+        .unwrap_or_else(|| panic!("no IDLE line: {stdout}"));
+    assert!(idle.contains(" ms after"), "{idle}");
+    // iCloud's folder names and its Sent Messages copy.
     assert!(
-        !stdout.contains("demo-password"),
-        "the password leaked: {stdout}"
+        stdout.contains("Sent Messages, Deleted Messages"),
+        "{stdout}"
     );
-    assert!(stdout.contains("equals what was built: yes"), "{stdout}");
+    assert!(stdout.contains("(1 message)"), "{stdout}");
+    // Both transcripts, with the secrets redacted and the message summarised.
+    let smtp = stdout
+        .find("The SMTP session")
+        .expect("the SMTP transcript");
+    let imap = stdout
+        .find("The IMAP session")
+        .expect("the IMAP transcript");
+    let smtp_part = &stdout[smtp..imap];
+    let imap_part = &stdout[imap..];
+    for expected in [
+        "C: STARTTLS",
+        "C: AUTH PLAIN <redacted>",
+        "C: DATA",
+        "more lines (",
+    ] {
+        assert!(smtp_part.contains(expected), "{expected}: {smtp_part}");
+    }
+    for expected in [
+        " IDLE",
+        "S: + ",
+        "S: * 1 EXISTS",
+        "C: DONE",
+        "BODY.PEEK[]",
+        "<redacted>",
+    ] {
+        assert!(imap_part.contains(expected), "{expected}: {imap_part}");
+    }
+    for password in ["demo-password", "zoe-password"] {
+        assert!(!stdout.contains(password), "the password leaked: {stdout}");
+        assert!(!text(&out.stderr).contains(password));
+    }
+    // Nothing base64 of a password either: AUTH PLAIN's payload names the user first.
+    assert!(!stdout.contains(&STANDARD.encode("\0demo@mailwire.test\0demo-password")));
 }
 
 #[test]

@@ -32,6 +32,7 @@
 //! # });
 //! ```
 
+mod certgen;
 mod certs;
 mod conn;
 pub mod demo;
@@ -42,8 +43,10 @@ mod script;
 mod server;
 pub mod smtp;
 
+pub use certgen::{CertError, GeneratedTls};
 pub use certs::server_config_from_pem;
 pub use conn::ServerConn;
 pub use log::{ExpectRecord, Failure, ScriptError, ServerLog};
+pub use mail::MailServer;
 pub use script::{HandlerFuture, Mode, Script};
 pub use server::ScriptedServer;

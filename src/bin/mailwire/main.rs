@@ -13,6 +13,7 @@ mod imap_ops;
 mod imap_query;
 mod redirect;
 mod send;
+mod serve;
 mod terminal;
 mod trace;
 
@@ -23,7 +24,9 @@ use args::{Args, UsageError};
 const HELP: &str = "\
 mailwire: SMTP and IMAP on the wire
 
-  mailwire demo                     send a message through a local server, offline
+  mailwire demo                     send a message and read it back through a local server,
+                                    offline
+  mailwire serve [FLAGS]            run an in-memory SMTP + IMAP server (mailwire serve --help)
   mailwire send [FLAGS]             send a message (mailwire send --help)
   mailwire imap [FLAGS] COMMAND     read and manage mail over IMAP (mailwire imap --help)
   mailwire decode KIND [FILE|-]     parse a protocol byte stream (mailwire decode --help)
@@ -74,6 +77,10 @@ fn run() -> Result<(), Failure> {
             print!("{}", decode::HELP);
             Ok(())
         }
+        Some("serve") if wants_help(&args) => {
+            print!("{}", serve::HELP);
+            Ok(())
+        }
         Some("imap") if wants_help(&args) => {
             print!("{}", imap::HELP);
             Ok(())
@@ -82,6 +89,7 @@ fn run() -> Result<(), Failure> {
         Some("imap") => imap::run(args),
         Some("decode") => decode::run(args),
         Some("demo") => demo::run(args),
+        Some("serve") => serve::run(args),
         Some("--version" | "-V") => {
             println!("mailwire {}", env!("CARGO_PKG_VERSION"));
             Ok(())

@@ -40,8 +40,10 @@
 mod error;
 pub(crate) mod mailbox;
 mod mode;
+mod server;
 pub(crate) mod store;
 
 pub use error::{StoreError, StoreLimits};
 pub use mode::ServerMode;
+pub use server::{MailServer, MailServerConfig};
 pub use store::{MailStore, StoredMessage};

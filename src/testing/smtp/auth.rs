@@ -95,14 +95,10 @@ impl Session<'_> {
             // The exchange already ended with its reply.
             return Ok(());
         };
-        let known = self
-            .config()
-            .users
-            .iter()
-            .any(|(known_user, known_password)| *known_user == user && *known_password == password);
+        let account = self.config().login(&user, &password);
         // Acting for another user is not something a submission test server grants.
-        if known && (authzid.is_empty() || authzid == user) {
-            self.authenticated_as = Some(user);
+        if let Some(account) = account.filter(|_| authzid.is_empty() || authzid == user) {
+            self.authenticated_as = Some(account);
             self.say(AUTHENTICATED, (2, 7, 0), "Authentication successful")
                 .await
         } else {

@@ -8,6 +8,7 @@ use rustls::ServerConfig;
 
 use crate::limits::Limits;
 use crate::smtp::codec::OwnedReply;
+use crate::testing::mail::MailStore;
 
 pub use crate::security::Security;
 
@@ -50,6 +51,7 @@ pub struct SmtpServerConfig {
     pub(super) max_connections: usize,
     pub(super) limits: Limits,
     pub(super) idle_timeout: Duration,
+    pub(super) store: Option<MailStore>,
 }
 
 impl Default for SmtpServerConfig {
@@ -72,6 +74,7 @@ impl Default for SmtpServerConfig {
             max_connections: 64,
             limits: Limits::default(),
             idle_timeout: Duration::from_secs(5 * 60),
+            store: None,
         }
     }
 }
@@ -97,6 +100,7 @@ impl fmt::Debug for SmtpServerConfig {
             .field("max_connections", &self.max_connections)
             .field("limits", &self.limits)
             .field("idle_timeout", &self.idle_timeout)
+            .field("store", &self.store)
             .finish()
     }
 }
@@ -241,15 +245,71 @@ impl SmtpServerConfig {
         self
     }
 
+    /// Delivers accepted mail into `store`: each recipient that names one of its accounts
+    /// (in any case) gets the message in its INBOX, and in iCloud mode the sender's
+    /// account also gets a copy, marked `\Seen`, in `Sent Messages`, as iCloud files what
+    /// is submitted through it. A recipient in an account's domain that names no account
+    /// is refused at RCPT (`550 5.1.1`); recipients in other domains are kept in
+    /// [`received`](super::SmtpServer::received) as without a store (the most recent
+    /// 1000 messages). The store's accounts can authenticate, besides any
+    /// [`with_user`](Self::with_user), and its message size limit bounds SIZE.
+    ///
+    /// ```
+    /// use mailwire::testing::mail::{MailStore, ServerMode};
+    /// use mailwire::testing::smtp::SmtpServerConfig;
+    ///
+    /// let store = MailStore::new(ServerMode::Rfc);
+    /// store.add_user("bob@example.test", "secret").unwrap();
+    /// let config = SmtpServerConfig::plaintext().with_store(store.clone());
+    /// assert!(format!("{config:?}").contains("bob@example.test"));
+    /// assert!(!format!("{config:?}").contains("secret"));
+    /// ```
+    pub fn with_store(mut self, store: MailStore) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The store accepted mail is delivered into, if any.
+    pub fn store(&self) -> Option<&MailStore> {
+        self.store.as_ref()
+    }
+
     /// The largest message accepted, in bytes.
     pub(super) fn message_limit(&self) -> u64 {
-        self.size_limit.map_or(self.limits.response_len, |size| {
+        let limit = self.size_limit.map_or(self.limits.response_len, |size| {
             size.min(self.limits.response_len)
-        })
+        });
+        match &self.store {
+            Some(store) => limit.min(store.limits().message_size),
+            None => limit,
+        }
+    }
+
+    /// The SIZE announced in EHLO: the configured one, or the store's bound.
+    pub(super) fn announced_size(&self) -> Option<u64> {
+        match (self.size_limit, &self.store) {
+            (None, None) => None,
+            _ => Some(self.message_limit()),
+        }
     }
 
     /// True when AUTH is part of the service at all.
     pub(super) fn auth_enabled(&self) -> bool {
-        !self.users.is_empty()
+        !self.users.is_empty() || self.store.is_some()
+    }
+
+    /// The account `user` logs in to with `password`: one of the configured users, or an
+    /// account of the store.
+    pub(super) fn login(&self, user: &str, password: &str) -> Option<String> {
+        let configured = self
+            .users
+            .iter()
+            .any(|(known_user, known_password)| known_user == user && known_password == password);
+        if configured {
+            return Some(user.to_owned());
+        }
+        self.store
+            .as_ref()
+            .and_then(|store| store.check_login(user, password))
     }
 }

@@ -50,7 +50,7 @@ impl Session<'_> {
     ) -> Option<OwnedReply> {
         let config = self.config();
         match (keyword, value) {
-            ("SIZE", _) if config.size_limit.is_some() => {
+            ("SIZE", _) if config.announced_size().is_some() => {
                 let declared = value
                     .filter(|digits| digits.bytes().all(|byte| byte.is_ascii_digit()))
                     .and_then(|digits| digits.parse::<u64>().ok());
@@ -138,6 +138,9 @@ impl Session<'_> {
                 (5, 1, 1),
                 format!("<{address}>: Recipient address rejected: User unknown"),
             ));
+        }
+        if let Some(refusal) = self.unknown_local_recipient(address) {
+            return Some(refusal);
         }
         config
             .recipient_policy

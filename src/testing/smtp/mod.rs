@@ -3,7 +3,11 @@
 //! [`SmtpServer`] speaks the protocol through the crate's own codec: EHLO/HELO, STARTTLS
 //! (RFC 3207), AUTH PLAIN and LOGIN (RFC 4954), MAIL/RCPT/DATA with dot-stuffing undone,
 //! BDAT (RFC 3030) when asked, RSET, NOOP, VRFY and QUIT, with pipelined commands answered
-//! in order. It keeps every message it accepts as a [`ReceivedMail`]. What it offers,
+//! in order. It keeps every message it accepts as a [`ReceivedMail`], or, with a
+//! [`MailStore`](crate::testing::mail::MailStore) behind it
+//! ([`SmtpServerConfig::with_store`]), files it in the recipients' mailboxes where the IMAP
+//! server reads them. [`SmtpServer::serve_stream`] runs one session over any stream, for
+//! fuzzing. What it offers,
 //! requires and refuses is set in [`SmtpServerConfig`]: TLS mode, accounts, SIZE, which
 //! extensions are announced, recipients to refuse, a reply to give every message instead
 //! of accepting it, limits and timeouts. Replies follow Postfix's wording.
@@ -45,6 +49,7 @@
 
 mod auth;
 mod config;
+mod delivery;
 mod envelope;
 mod reply;
 mod server;

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Poll, Waker};
 use std::time::Duration;
 
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -74,6 +75,10 @@ struct Mailbox {
     waiters: Vec<Waker>,
 }
 
+/// How many messages a server with a store keeps for `received()` (those with recipients
+/// outside the store), the oldest dropped first.
+const KEPT_WITH_STORE: usize = 1000;
+
 /// What every session of one server shares.
 pub(super) struct Shared {
     pub(super) config: SmtpServerConfig,
@@ -89,12 +94,34 @@ impl Shared {
         self.mailbox.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn new(config: SmtpServerConfig) -> Self {
+        Shared {
+            config,
+            mailbox: Mutex::default(),
+            last_queue_id: AtomicU64::new(0),
+            active: AtomicUsize::new(0),
+        }
+    }
+
+    /// A fresh queue id for an accepted message.
+    pub(super) fn next_queue_id(&self) -> u64 {
+        self.last_queue_id.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
     /// Keeps `mail` and wakes whoever waits for mail; returns its queue id.
-    pub(super) fn deliver(&self, mail: ReceivedMail) -> u64 {
-        let id = self.last_queue_id.fetch_add(1, Ordering::Relaxed) + 1;
+    pub(super) fn keep(&self, mail: ReceivedMail) -> u64 {
+        let id = self.next_queue_id();
+        // A server with a store may serve for days (`mailwire serve`, a fuzzer): what it
+        // keeps for `received()` besides the store is bounded. Without one, a test wants
+        // every message back.
+        let bound = self.config.store.as_ref().map(|_| KEPT_WITH_STORE);
         let waiters = {
             let mut mailbox = self.mailbox();
             mailbox.mails.push(mail);
+            if let Some(bound) = bound {
+                let excess = mailbox.mails.len().saturating_sub(bound);
+                mailbox.mails.drain(..excess);
+            }
             std::mem::take(&mut mailbox.waiters)
         };
         waiters.into_iter().for_each(Waker::wake);
@@ -153,12 +180,7 @@ impl SmtpServer {
     pub async fn start_at(addr: SocketAddr, config: SmtpServerConfig) -> io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared {
-            config,
-            mailbox: Mutex::default(),
-            last_queue_id: AtomicU64::new(0),
-            active: AtomicUsize::new(0),
-        });
+        let shared = Arc::new(Shared::new(config));
         let task = tokio::spawn(accept_all(listener, shared.clone()));
         Ok(SmtpServer {
             addr,
@@ -212,6 +234,36 @@ impl SmtpServer {
             })
     }
 
+    /// Serves one SMTP session over `stream` (no socket, no listener) until QUIT, a fatal
+    /// error or the end of the input: for fuzzing the server and for tests in one
+    /// process. With [`implicit_tls`](SmtpServerConfig::implicit_tls) the session starts
+    /// with a TLS handshake over the stream. Mail goes where the configuration says (its
+    /// store); none is kept for [`received`](Self::received), there being no server.
+    ///
+    /// ```
+    /// use mailwire::testing::smtp::{SmtpServer, SmtpServerConfig};
+    /// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let (mut client, server) = tokio::io::duplex(4096);
+    /// client.write_all(b"EHLO fuzz\r\nNOOP\r\nQUIT\r\n").await.unwrap();
+    /// let config = SmtpServerConfig::plaintext();
+    /// SmtpServer::serve_stream(&config, server).await.unwrap();
+    /// let mut replies = String::new();
+    /// client.read_to_string(&mut replies).await.unwrap();
+    /// assert!(replies.starts_with("220 localhost ESMTP"));
+    /// assert!(replies.ends_with("250 2.0.0 Ok\r\n221 2.0.0 Bye\r\n"));
+    /// # });
+    /// ```
+    pub async fn serve_stream<'a, S>(config: &SmtpServerConfig, stream: S) -> io::Result<()>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'a,
+    {
+        let shared = Shared::new(config.clone());
+        session::serve(stream, &shared, true).await;
+        Ok(())
+    }
+
     /// Stops listening and ends every connection at once (clients see the connection
     /// close), then returns the messages accepted.
     pub async fn shutdown(mut self) -> Vec<ReceivedMail> {
@@ -246,7 +298,13 @@ async fn accept_all(listener: TcpListener, shared: Arc<Shared>) {
             }
         };
         while sessions.try_join_next().is_some() {}
+        // Replies are small and each must leave at once (pipelining clients wait for them).
+        let _ = tcp.set_nodelay(true);
         let admission = shared.admit();
-        sessions.spawn(session::serve(tcp, shared.clone(), admission));
+        let shared = shared.clone();
+        sessions.spawn(async move {
+            session::serve(tcp, &shared, admission.is_some()).await;
+            drop(admission);
+        });
     }
 }

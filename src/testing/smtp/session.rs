@@ -1,14 +1,10 @@
 //! One client's session: the command loop and the state RFC 5321, 3207 and 4954 keep.
 
-use std::sync::Arc;
-
-use tokio::net::TcpStream;
-
 use super::config::Security;
 use super::config::SmtpServerConfig;
 use super::reply::*;
-use super::server::{Admission, Shared};
-use super::wire::{Wire, WireError};
+use super::server::Shared;
+use super::wire::{Stream, Wire, WireError};
 use crate::smtp::codec::{
     Capabilities, Command, CommandError, OwnedReply, ReplyCode, parse_command_line,
 };
@@ -61,7 +57,7 @@ pub(super) struct Transaction {
 
 pub(super) struct Session<'s> {
     pub(super) shared: &'s Shared,
-    pub(super) wire: Wire,
+    pub(super) wire: Wire<'s>,
     /// The client said EHLO (`Some(true)`) or HELO (`Some(false)`) since the last reset.
     pub(super) greeted: Option<bool>,
     pub(super) authenticated_as: Option<String>,
@@ -69,17 +65,18 @@ pub(super) struct Session<'s> {
     errors: u32,
 }
 
-/// Serves one connection until QUIT, a fatal error, or the client leaves.
-pub(super) async fn serve(tcp: TcpStream, shared: Arc<Shared>, admission: Option<Admission>) {
+/// Serves one connection until QUIT, a fatal error, or the client leaves. A connection
+/// over the server's limit (`admitted` false) is told so and closed.
+pub(super) async fn serve<'s>(stream: impl Stream + 's, shared: &'s Shared, admitted: bool) {
     let mut session = Session {
-        shared: &shared,
-        wire: Wire::new(tcp, shared.config.idle_timeout),
+        shared,
+        wire: Wire::new(stream, shared.config.idle_timeout),
         greeted: None,
         authenticated_as: None,
         transaction: None,
         errors: 0,
     };
-    let last_words = match session.run(admission.is_some()).await {
+    let last_words = match session.run(admitted).await {
         Ok(()) | Err(End::Gone) => None,
         Err(End::TimedOut) => Some(session.reply(
             UNAVAILABLE,
@@ -100,7 +97,6 @@ pub(super) async fn serve(tcp: TcpStream, shared: Arc<Shared>, admission: Option
         let _ = session.wire.send(&reply).await;
     }
     session.wire.close().await;
-    drop(admission);
 }
 
 impl Session<'_> {
@@ -282,7 +278,7 @@ impl Session<'_> {
         let tls = self.wire.is_tls();
         let offer_auth = config.auth_enabled() && (tls || config.security == Security::Plaintext);
         let mut capabilities = Capabilities::new(&config.hostname);
-        capabilities.size = config.size_limit;
+        capabilities.size = config.announced_size();
         capabilities.pipelining = config.pipelining;
         capabilities.eight_bit_mime = config.eight_bit_mime;
         capabilities.smtp_utf8 = config.smtp_utf8;

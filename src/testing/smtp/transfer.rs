@@ -155,9 +155,12 @@ impl Session<'_> {
             tls: self.wire.is_tls(),
             params: transaction.params,
         };
-        // Kept before the reply leaves, so a client that has read "queued" finds the
-        // message in `received()`.
-        let id = self.shared.deliver(mail);
+        // Kept (or filed in the store) before the reply leaves, so a client that has read
+        // "queued" finds the message in `received()` or its mailbox.
+        let id = match self.file(mail) {
+            Ok(id) => id,
+            Err(refusal) => return self.send(&refusal).await,
+        };
         self.say(OK, (2, 0, 0), format!("Ok: queued as {id}")).await
     }
 }

@@ -5,13 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rustls::ServerConfig;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::{Instant, timeout, timeout_at};
 use tokio_rustls::TlsAcceptor;
-use tokio_rustls::server::TlsStream;
 
-use crate::net::stream::MaybeTls;
 use crate::scan::{LineError, next_line};
 use crate::smtp::codec::OwnedReply;
 
@@ -34,20 +31,35 @@ pub(super) enum WireError {
     LineTooLong,
 }
 
-pub(super) struct Wire {
-    stream: MaybeTls<TlsStream<TcpStream>>,
+/// Any byte stream a session can run over: a TCP socket, TLS over one, or an in-memory
+/// pipe (a fuzzer's input).
+pub(super) trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
+
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
+
+/// A stream behind one pointer, so that TLS can wrap whatever came in without making
+/// every part of the session generic over it.
+type Boxed<'s> = Box<dyn Stream + 's>;
+
+pub(super) struct Wire<'s> {
+    /// `None` only after a failed TLS handshake took the stream away.
+    stream: Option<Boxed<'s>>,
+    tls: bool,
     /// `inbox[start..]` holds the bytes read and not yet taken.
     inbox: Vec<u8>,
     start: usize,
     idle: Duration,
 }
 
-impl Wire {
-    pub(super) fn new(tcp: TcpStream, idle: Duration) -> Self {
-        // Replies are small and each must leave at once (pipelining clients wait for them).
-        let _ = tcp.set_nodelay(true);
+fn gone() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::NotConnected, "the connection is gone")
+}
+
+impl<'s> Wire<'s> {
+    pub(super) fn new(stream: impl Stream + 's, idle: Duration) -> Self {
         Wire {
-            stream: MaybeTls::Plain(tcp),
+            stream: Some(Box::new(stream)),
+            tls: false,
             inbox: Vec::new(),
             start: 0,
             idle,
@@ -55,7 +67,7 @@ impl Wire {
     }
 
     pub(super) fn is_tls(&self) -> bool {
-        self.stream.is_tls()
+        self.tls
     }
 
     /// Bytes received and not yet taken.
@@ -78,8 +90,11 @@ impl Wire {
             self.inbox.drain(..self.start);
             self.start = 0;
         }
+        let Some(stream) = self.stream.as_mut() else {
+            return Err(WireError::Gone);
+        };
         let mut chunk = [0u8; CHUNK];
-        match timeout_at(deadline, self.stream.read(&mut chunk)).await {
+        match timeout_at(deadline, stream.read(&mut chunk)).await {
             Err(_) => Err(WireError::TimedOut),
             Ok(Err(_)) | Ok(Ok(0)) => Err(WireError::Gone),
             Ok(Ok(read)) => {
@@ -120,6 +135,7 @@ impl Wire {
         reply.encode(&mut out);
         let stream = &mut self.stream;
         let written = timeout(self.idle, async {
+            let stream = stream.as_mut().ok_or_else(gone)?;
             stream.write_all(&out).await?;
             stream.flush().await
         })
@@ -137,14 +153,16 @@ impl Wire {
     pub(super) async fn start_tls(&mut self, config: Arc<ServerConfig>) -> Result<(), WireError> {
         self.inbox.clear();
         self.start = 0;
-        let MaybeTls::Plain(tcp) = std::mem::replace(&mut self.stream, MaybeTls::Gone) else {
+        if self.tls {
             return Err(WireError::Gone);
-        };
-        match timeout(self.idle, TlsAcceptor::from(config).accept(tcp)).await {
+        }
+        let plain = self.stream.take().ok_or(WireError::Gone)?;
+        match timeout(self.idle, TlsAcceptor::from(config).accept(plain)).await {
             Err(_) => Err(WireError::TimedOut),
             Ok(Err(_)) => Err(WireError::Gone),
             Ok(Ok(tls)) => {
-                self.stream = MaybeTls::Tls(Box::new(tls));
+                self.stream = Some(Box::new(tls));
+                self.tls = true;
                 Ok(())
             }
         }
@@ -153,16 +171,19 @@ impl Wire {
     /// Ends the connection: TLS close_notify and FIN, then a short bounded drain of what
     /// the client is still sending, so its unread bytes do not turn the close into a
     /// reset that could destroy the last reply before the client reads it.
-    pub(super) async fn close(mut self) {
+    pub(super) async fn close(self) {
+        let Some(mut stream) = self.stream else {
+            return;
+        };
         let write_time = self.idle.min(DRAIN_TIME);
-        if timeout(write_time, self.stream.shutdown()).await.is_err() {
+        if timeout(write_time, stream.shutdown()).await.is_err() {
             return;
         }
         let deadline = Instant::now() + DRAIN_TIME.min(self.idle);
         let mut drained = 0usize;
         let mut chunk = [0u8; CHUNK];
         while drained < DRAIN_BYTES {
-            match timeout_at(deadline, self.stream.read(&mut chunk)).await {
+            match timeout_at(deadline, stream.read(&mut chunk)).await {
                 Ok(Ok(read)) if read > 0 => drained += read,
                 _ => break,
             }
