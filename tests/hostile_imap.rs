@@ -180,3 +180,14 @@ mod malformed;
 /// session goes on: its next command is the first the server reads.
 #[path = "hostile_imap/injection_in_arguments.rs"]
 mod injection_in_arguments;
+
+/// The README's security table says how many tests each class runs: it must say what
+/// `cargo test` really runs.
+#[test]
+fn the_readme_table_counts_the_tests_of_each_class() {
+    assert_eq!(
+        support::hostile::readme_tests_per_class("imap"),
+        support::hostile::tests_per_class("imap"),
+        "the IMAP column of the README's hostile-peer table (tests per class 1 to 9)"
+    );
+}

@@ -170,3 +170,14 @@ mod malformed;
 /// usable where one exists.
 #[path = "hostile_smtp/injection_in_arguments.rs"]
 mod injection_in_arguments;
+
+/// The README's security table says how many tests each class runs: it must say what
+/// `cargo test` really runs.
+#[test]
+fn the_readme_table_counts_the_tests_of_each_class() {
+    assert_eq!(
+        support::hostile::readme_tests_per_class("smtp"),
+        support::hostile::tests_per_class("smtp"),
+        "the SMTP column of the README's hostile-peer table (tests per class 1 to 9)"
+    );
+}

@@ -142,3 +142,73 @@ impl Transcript {
         script
     }
 }
+
+/// The number of `#[tokio::test]` functions in each class of a suite (`"smtp"` or
+/// `"imap"`), by the class numbers of the README's table. Class 7 (stalls) is the tests of
+/// `every_step.rs` whose name speaks of a stall; class 6 the rest of that file.
+pub fn tests_per_class(protocol: &str) -> [usize; 9] {
+    let files = [
+        "stripping",
+        "injection",
+        "certificates",
+        "before_tls",
+        "exhaustion",
+        "every_step",
+        "every_step",
+        "malformed",
+        "injection_in_arguments",
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut counts = [0; 9];
+    for (class, file) in files.iter().enumerate() {
+        let path = root.join(format!("tests/hostile_{protocol}/{file}.rs"));
+        let source =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let names = source.split("#[tokio::test]").skip(1).filter_map(|after| {
+            let signature = after.split('(').next()?;
+            signature.rsplit(' ').next().map(str::to_owned)
+        });
+        counts[class] = names
+            .filter(|name| match class {
+                5 => !name.contains("stall"),
+                6 => name.contains("stall"),
+                _ => true,
+            })
+            .count();
+    }
+    counts
+}
+
+/// The test counts the README's hostile-peer table gives for `protocol`'s column: a row's
+/// last cell reads `SMTP-tests (cases) / IMAP-tests (cases)`.
+pub fn readme_tests_per_class(protocol: &str) -> [usize; 9] {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let column = usize::from(protocol == "imap");
+    let mut counts = [usize::MAX; 9];
+    for line in readme.lines() {
+        let Some(row) = line.strip_prefix("| ") else {
+            continue;
+        };
+        let Some((number, _)) = row.split_once(". ") else {
+            continue;
+        };
+        let Ok(class @ 1..=9) = number.parse::<usize>() else {
+            continue;
+        };
+        let cell = line
+            .trim_end_matches(" |")
+            .rsplit("| ")
+            .next()
+            .unwrap_or_default();
+        let tests = cell
+            .split(" / ")
+            .nth(column)
+            .and_then(|side| side.split(' ').next())
+            .and_then(|count| count.parse().ok());
+        if let Some(tests) = tests {
+            counts[class - 1] = tests;
+        }
+    }
+    counts
+}
