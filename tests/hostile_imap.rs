@@ -18,7 +18,6 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mailwire::imap::codec::types::{AString, Atom, SearchKey, Section, SequenceSet};
@@ -29,10 +28,10 @@ use mailwire::imap::{
 use mailwire::limits::Limits;
 use mailwire::net::{NetError, TlsFailure};
 use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
-use rustls::ServerConfig;
-use support::certs::{TestCa, self_signed};
+use support::certs::TestCa;
 use support::hostile::{
-    Cut, Step, Transcript, assert_plaintext_clean, bounded, log_of, memory_bounded,
+    Cut, Step, Transcript, assert_plaintext_clean, bad_certificates, bounded, failed_session,
+    log_of, memory_bounded,
 };
 use support::imap::{PASSWORD, SHORT, builder, plain, with_login};
 
@@ -71,13 +70,7 @@ async fn refused(
     script: Script,
     builder: impl FnOnce(u16) -> ClientBuilder,
 ) -> (Error, ServerLog) {
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = bounded(case, builder(server.port()).connect()).await;
-    let error = match result {
-        Ok(client) => panic!("{case}: the session was expected to fail: {client:?}"),
-        Err(error) => error,
-    };
-    (error, log_of(server).await)
+    failed_session(case, script, |port| builder(port).connect()).await
 }
 
 /// A session logged in already (PREAUTH), going on with `then`, with `limits`.

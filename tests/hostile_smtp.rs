@@ -18,7 +18,6 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mailwire::message::{Mailbox, MessageBuilder};
@@ -28,10 +27,10 @@ use mailwire::security::Security;
 use mailwire::smtp::codec::ReplyError;
 use mailwire::smtp::{ClientBuilder, Envelope, Error, Phase, PhaseTimeouts};
 use mailwire::testing::{Failure, Mode, Script, ScriptedServer, ServerLog};
-use rustls::ServerConfig;
-use support::certs::{TestCa, self_signed};
+use support::certs::TestCa;
 use support::hostile::{
-    Cut, Step, Transcript, assert_plaintext_clean, bounded, log_of, memory_bounded,
+    Cut, Step, Transcript, assert_plaintext_clean, bad_certificates, bounded, failed_session,
+    log_of, memory_bounded,
 };
 
 const PASSWORD: &str = "s3cret-app-password";
@@ -85,6 +84,17 @@ async fn session(builder: ClientBuilder) -> Result<(), Error> {
     let mut client = builder.connect().await?;
     client.send_raw(&envelope(), &message()).await?;
     client.quit().await
+}
+
+/// A session (STARTTLS or implicit TLS as `security` says, trusting `ca`) against the
+/// scripted `script`, expected to fail: the error, and what the server read.
+async fn refused(
+    case: &str,
+    script: Script,
+    security: Security,
+    ca: &TestCa,
+) -> (Error, ServerLog) {
+    failed_session(case, script, |port| session(client(port, security, ca))).await
 }
 
 /// The checks every case ends with: no secret in plaintext, and no mail command at all

@@ -11,15 +11,8 @@ async fn garbage_instead_of_a_greeting_is_a_protocol_error() {
         &b"22 short\r\n"[..],
     ] {
         let case = format!("greeting {:?}", String::from_utf8_lossy(garbage));
-        let server = ScriptedServer::start(Script::new(Mode::Plain).send(garbage))
-            .await
-            .unwrap();
-        let result = bounded(
-            &case,
-            session(client(server.port(), Security::StartTls, &ca)),
-        )
-        .await;
-        let error = result.expect_err(&case);
+        let script = Script::new(Mode::Plain).send(garbage);
+        let (error, log) = refused(&case, script, Security::StartTls, &ca).await;
         assert!(
             matches!(
                 error,
@@ -31,8 +24,6 @@ async fn garbage_instead_of_a_greeting_is_a_protocol_error() {
             "{case}: {error:?}"
         );
         assert!(error.to_string().contains("localhost"), "{case}: {error}");
-        drop(error);
-        let log = log_of(server).await;
         assert!(log.received_unredacted().is_empty(), "{case}: {log:?}");
     }
 }
@@ -53,13 +44,7 @@ async fn a_malformed_ehlo_reply_is_a_protocol_error() {
             .expect_prefix("EHLO ")
             .send(reply)
             .read_until_close();
-        let server = ScriptedServer::start(script).await.unwrap();
-        let result = bounded(
-            &case,
-            session(client(server.port(), Security::StartTls, &ca)),
-        )
-        .await;
-        let error = result.expect_err(&case);
+        let (error, log) = refused(&case, script, Security::StartTls, &ca).await;
         assert!(
             matches!(
                 error,
@@ -70,8 +55,6 @@ async fn a_malformed_ehlo_reply_is_a_protocol_error() {
             ),
             "{case}: {error:?}"
         );
-        drop(error);
-        let log = log_of(server).await;
         assert!(
             !log.received_text_unredacted().contains("STARTTLS"),
             "{case}: nothing after the malformed reply"
@@ -89,13 +72,7 @@ async fn a_continued_reply_that_never_ends_is_a_clear_error() {
         .expect_prefix("EHLO ")
         .send(b"250-mx.test\r\n250-STARTTLS\r\n")
         .close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = bounded(
-        case,
-        session(client(server.port(), Security::StartTls, &ca)),
-    )
-    .await;
-    let error = result.expect_err(case);
+    let (error, log) = refused(case, script, Security::StartTls, &ca).await;
     assert!(
         matches!(
             error,
@@ -109,8 +86,6 @@ async fn a_continued_reply_that_never_ends_is_a_clear_error() {
         ),
         "{case}: {error:?}"
     );
-    drop(error);
-    let log = log_of(server).await;
     assert!(
         !log.received_text_unredacted().contains("STARTTLS"),
         "{case}"

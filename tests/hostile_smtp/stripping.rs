@@ -8,20 +8,12 @@ async fn starttls_not_advertised_gets_nothing_but_ehlo() {
         .send(GREETING)
         .expect_prefix("EHLO ")
         .send(b"250-mx.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n");
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = bounded(
-        case,
-        session(client(server.port(), Security::StartTls, &ca)),
-    )
-    .await;
-    let error = result.expect_err(case);
+    let (error, log) = refused(case, script, Security::StartTls, &ca).await;
     assert!(
         matches!(error, Error::StartTlsNotOffered { .. }),
         "{case}: {error:?}"
     );
     assert!(error.to_string().contains("STARTTLS"), "{case}: {error}");
-    drop(error);
-    let log = log_of(server).await;
     assert_nothing_sensitive(case, &log);
     assert!(log.received_text_unredacted().starts_with("EHLO "));
 }
@@ -43,13 +35,7 @@ async fn starttls_refused_with_each_plausible_code_stops_the_session() {
             .expect_exact("STARTTLS")
             .send(reply)
             .read_until_close();
-        let server = ScriptedServer::start(script).await.unwrap();
-        let result = bounded(
-            &case,
-            session(client(server.port(), Security::StartTls, &ca)),
-        )
-        .await;
-        let error = result.expect_err(&case);
+        let (error, log) = refused(&case, script, Security::StartTls, &ca).await;
         match &error {
             Error::Rejected {
                 phase: Phase::StartTls,
@@ -63,8 +49,6 @@ async fn starttls_refused_with_each_plausible_code_stops_the_session() {
             shown.contains("localhost:") && shown.contains(&code.to_string()),
             "{case}: {shown}"
         );
-        drop(error);
-        let log = log_of(server).await;
         assert!(!log.tls_established, "{case}");
         assert_nothing_sensitive(&case, &log);
         assert!(
@@ -83,13 +67,7 @@ async fn an_ehlo_refused_on_a_starttls_session_gets_no_helo_fallback() {
         .send(GREETING)
         .expect_prefix("EHLO ")
         .send(b"502 5.5.2 Error: command not recognized\r\n");
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = bounded(
-        case,
-        session(client(server.port(), Security::StartTls, &ca)),
-    )
-    .await;
-    let error = result.expect_err(case);
+    let (error, log) = refused(case, script, Security::StartTls, &ca).await;
     assert!(
         matches!(
             error,
@@ -101,8 +79,6 @@ async fn an_ehlo_refused_on_a_starttls_session_gets_no_helo_fallback() {
         "{case}: {error:?}"
     );
     assert!(error.to_string().contains("502"), "{case}: {error}");
-    drop(error);
-    let log = log_of(server).await;
     assert!(
         !log.received_text_unredacted().contains("HELO"),
         "{case}: {:?}",

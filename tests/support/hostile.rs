@@ -2,12 +2,16 @@
 //! bounded run, bounded memory, nothing secret in plaintext, and a session transcript that
 //! can be cut at each of its steps (for the EOF and stall classes).
 
+use std::fmt::Debug;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use mailwire::net::TlsFailure;
 use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
 use rustls::ServerConfig;
+
+use super::certs::{TestCa, self_signed};
 
 /// The longest any one case may take, server and client together. A case that needs more
 /// hangs somewhere, and the suite says so instead of waiting.
@@ -69,6 +73,63 @@ pub async fn log_of(server: ScriptedServer) -> ServerLog {
         Ok(log) => log,
         Err(error) => error.log,
     }
+}
+
+/// Plays `script` on a scripted server and runs `session` (given the server's port)
+/// against it within [`CASE_LIMIT`], expecting it to fail: the error, and what the server
+/// read (once the session is over, so the log is whole).
+pub async fn failed_session<T: Debug, E, F>(
+    case: &str,
+    script: Script,
+    session: impl FnOnce(u16) -> F,
+) -> (E, ServerLog)
+where
+    F: Future<Output = Result<T, E>>,
+{
+    let server = ScriptedServer::start(script).await.unwrap();
+    let error = match bounded(case, session(server.port())).await {
+        Ok(value) => panic!("{case}: the session was expected to fail: {value:?}"),
+        Err(error) => error,
+    };
+    (error, log_of(server).await)
+}
+
+/// The certificates a client trusting `ca` must refuse, for a server dialled as
+/// `localhost`: (what is wrong, the server's TLS configuration, the failure the client
+/// must name). `other_name` is the name of the wrong-name certificate.
+pub fn bad_certificates(
+    ca: &TestCa,
+    other_name: &str,
+) -> Vec<(&'static str, Arc<ServerConfig>, TlsFailure)> {
+    vec![
+        (
+            "self-signed",
+            self_signed(&["localhost"]).server_config(),
+            TlsFailure::UnknownIssuer,
+        ),
+        (
+            "wrong name",
+            ca.leaf(&[other_name]).server_config(),
+            TlsFailure::WrongName,
+        ),
+        (
+            "expired",
+            ca.expired_leaf(&["localhost"]).server_config(),
+            TlsFailure::Expired,
+        ),
+        (
+            "unknown CA",
+            TestCa::named("another test CA")
+                .leaf(&["localhost"])
+                .server_config(),
+            TlsFailure::UnknownIssuer,
+        ),
+        (
+            "impostor CA (the trusted CA's name, another key)",
+            TestCa::new().leaf(&["localhost"]).server_config(),
+            TlsFailure::BadCertificate,
+        ),
+    ]
 }
 
 /// One step of a session transcript.
