@@ -70,12 +70,16 @@ fn client(port: u16, security: Security, ca: &TestCa) -> ClientBuilder {
         .credentials(credentials())
 }
 
-/// Greeting and the first EHLO, as a STARTTLS server says them.
-fn starttls_opening() -> Script {
+/// The greeting, then the client's EHLO: the script goes on with the EHLO reply.
+fn up_to_ehlo() -> Script {
     Script::new(Mode::Plain)
         .send(GREETING)
         .expect_prefix("EHLO ")
-        .send(EHLO_BEFORE_TLS)
+}
+
+/// Greeting and the first EHLO, as a STARTTLS server says them.
+fn starttls_opening() -> Script {
+    up_to_ehlo().send(EHLO_BEFORE_TLS)
 }
 
 /// A whole session: connect (STARTTLS and AUTH as the builder says), send the message,

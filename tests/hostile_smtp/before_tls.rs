@@ -5,9 +5,7 @@ async fn capabilities_from_before_tls_are_forgotten() {
     let case = "AUTH offered only in the plaintext EHLO";
     let ca = TestCa::new();
     let tls = ca.leaf(&["localhost"]).server_config();
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
+    let script = up_to_ehlo()
         .send(b"250-mx.test\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n")
         .expect_exact("STARTTLS")
         .send_and_starttls(b"220 2.0.0 Ready\r\n", tls)

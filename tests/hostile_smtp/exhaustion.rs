@@ -51,11 +51,7 @@ async fn an_ehlo_reply_of_ten_thousand_lines_is_refused_at_the_reply_limit() {
         reply.extend_from_slice(format!("250-X-EXTENSION-{n}\r\n").as_bytes());
     }
     reply.extend_from_slice(b"250 STARTTLS\r\n");
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
-        .send(reply)
-        .read_until_close();
+    let script = up_to_ehlo().send(reply).read_until_close();
     let (error, log) = refused_in_bounded_memory(case, script, &ca).await;
     assert!(
         matches!(
@@ -79,10 +75,7 @@ async fn an_ehlo_reply_of_ten_thousand_lines_is_refused_at_the_reply_limit() {
 async fn an_endless_multi_line_reply_is_refused_at_the_reply_limit() {
     let case = "250- lines without end";
     let ca = TestCa::new();
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
-        .send_forever(b"250-X\r\n".repeat(512), 64 << 20);
+    let script = up_to_ehlo().send_forever(b"250-X\r\n".repeat(512), 64 << 20);
     let (error, log) = refused_in_bounded_memory(case, script, &ca).await;
     assert!(
         matches!(
@@ -110,10 +103,7 @@ async fn a_reply_trickled_byte_by_byte_times_out_at_the_reply_deadline() {
     }
     reply.extend_from_slice(b"250 SIZE 10240000 and some more words to make it long\r\n");
     reply.extend_from_slice(&[b' '; 40]);
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
-        .send_slowly(&reply, 1, Duration::from_millis(100));
+    let script = up_to_ehlo().send_slowly(&reply, 1, Duration::from_millis(100));
     let server = ScriptedServer::start(script).await.unwrap();
     let limit = Duration::from_millis(400);
     let started = Instant::now();

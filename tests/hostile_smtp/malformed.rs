@@ -39,11 +39,7 @@ async fn a_malformed_ehlo_reply_is_a_protocol_error() {
         b"600 STARTTLS\r\n",
     ] {
         let case = format!("EHLO answered {:?}", String::from_utf8_lossy(reply));
-        let script = Script::new(Mode::Plain)
-            .send(GREETING)
-            .expect_prefix("EHLO ")
-            .send(reply)
-            .read_until_close();
+        let script = up_to_ehlo().send(reply).read_until_close();
         let (error, log) = refused(&case, script, Security::StartTls, &ca).await;
         assert!(
             matches!(
@@ -67,9 +63,7 @@ async fn a_malformed_ehlo_reply_is_a_protocol_error() {
 async fn a_continued_reply_that_never_ends_is_a_clear_error() {
     let case = "250- then EOF";
     let ca = TestCa::new();
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
+    let script = up_to_ehlo()
         .send(b"250-mx.test\r\n250-STARTTLS\r\n")
         .close();
     let (error, log) = refused(case, script, Security::StartTls, &ca).await;
