@@ -302,7 +302,10 @@ fn mailbox_attribute(u: &mut Unstructured<'_>) -> Result<MailboxAttribute<'stati
 
 fn status_item(u: &mut Unstructured<'_>) -> Result<StatusItem<'static>> {
     Ok(match u.choose_index(4)? {
-        0 => StatusItem::Known(*u.choose(&STATUS_ATTRIBUTES[..NUMBERED_STATUS])?, number64(u)?),
+        0 => StatusItem::Known(
+            *u.choose(&STATUS_ATTRIBUTES[..NUMBERED_STATUS])?,
+            number64(u)?,
+        ),
         1 => StatusItem::MailboxId(object_id(u)?),
         2 => StatusItem::AppendLimit(option_of(u, number64)?),
         _ => StatusItem::Other(
