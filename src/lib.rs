@@ -2,7 +2,7 @@
 //!
 //! Three layers, each usable alone:
 //!
-//! - **Codecs** ([`smtp::codec`], pure, no I/O): bytes in, values out, and back, for both
+//! - **Codecs** ([`smtp::codec`], [`imap::codec`], pure, no I/O): bytes in, values out, and back, for both
 //!   directions of each protocol, so clients, servers, proxies and fuzzers share them.
 //!   Parsers borrow from the input, never panic, and bound every allocation by
 //!   [`limits::Limits`]. Those that read a stream answer with the one [`Parsed`] type of
@@ -19,8 +19,24 @@
 //!
 //! Around them: [`message`] builds RFC 5322 messages, [`sasl`] speaks PLAIN and LOGIN,
 //! [`provider`] knows iCloud's settings and fallbacks (`docs/icloud.md` in the repository
-//! says which of iCloud's behaviours mailwire handles, and how), and `mailwire::testing` (feature
-//! `testing`) runs scripted and real SMTP servers on loopback for tests.
+//! says which of iCloud's behaviours mailwire handles, and how), and [`trace`] reads a
+//! two-sided `C:`/`S:` transcript (or the CLI's `--trace` output) back through the codecs,
+//! naming the byte where a line fails (codec layer, no features needed).
+//!
+//! For tests and fuzzers:
+//!
+//! - `mailwire::testing` (feature `testing`): a scripted server that misbehaves on purpose
+//!   and an SMTP test server, on loopback;
+//! - `mailwire::testing::MailServer`: a mail server in a box, SMTP submission and IMAP over
+//!   one in-memory store, with generated TLS certificates, in `rfc` or `icloud` mode (what
+//!   `mailwire serve` and `mailwire demo` run);
+//! - `mailwire::testing::mail`: that store (`MailStore`: users, mailboxes, delivery, waiting
+//!   for mail) and the server's configuration and mode;
+//! - `mailwire::testing::imap`: the IMAP server alone, on a port or over any stream (one
+//!   session per fuzz input);
+//! - feature `arbitrary`: `arbitrary::Arbitrary` for SMTP and IMAP commands and responses
+//!   (`smtp::codec::arbitrary`, `imap::codec::arbitrary`), only values the encoders accept
+//!   and the parsers read back equal, so a fuzzer can start from valid traffic.
 //!
 //! ```
 //! use mailwire::limits::Limits;

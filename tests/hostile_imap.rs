@@ -18,7 +18,6 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mailwire::imap::codec::types::{AString, Atom, SearchKey, Section, SequenceSet};
@@ -29,10 +28,10 @@ use mailwire::imap::{
 use mailwire::limits::Limits;
 use mailwire::net::{NetError, TlsFailure};
 use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
-use rustls::ServerConfig;
-use support::certs::{TestCa, self_signed};
+use support::certs::TestCa;
 use support::hostile::{
-    Cut, Step, Transcript, assert_plaintext_clean, bounded, log_of, memory_bounded,
+    Cut, Step, Transcript, assert_plaintext_clean, bad_certificates, bounded, failed_session,
+    log_of, memory_bounded,
 };
 use support::imap::{PASSWORD, SHORT, builder, plain, with_login};
 
@@ -71,13 +70,7 @@ async fn refused(
     script: Script,
     builder: impl FnOnce(u16) -> ClientBuilder,
 ) -> (Error, ServerLog) {
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = bounded(case, builder(server.port()).connect()).await;
-    let error = match result {
-        Ok(client) => panic!("{case}: the session was expected to fail: {client:?}"),
-        Err(error) => error,
-    };
-    (error, log_of(server).await)
+    failed_session(case, script, |port| builder(port).connect()).await
 }
 
 /// A session logged in already (PREAUTH), going on with `then`, with `limits`.
@@ -180,3 +173,14 @@ mod malformed;
 /// session goes on: its next command is the first the server reads.
 #[path = "hostile_imap/injection_in_arguments.rs"]
 mod injection_in_arguments;
+
+/// The README's security table says how many tests each class runs: it must say what
+/// `cargo test` really runs.
+#[test]
+fn the_readme_table_counts_the_tests_of_each_class() {
+    assert_eq!(
+        support::hostile::readme_tests_per_class("imap"),
+        support::hostile::tests_per_class("imap"),
+        "the IMAP column of the README's hostile-peer table (tests per class 1 to 9)"
+    );
+}

@@ -18,7 +18,6 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mailwire::message::{Mailbox, MessageBuilder};
@@ -28,10 +27,10 @@ use mailwire::security::Security;
 use mailwire::smtp::codec::ReplyError;
 use mailwire::smtp::{ClientBuilder, Envelope, Error, Phase, PhaseTimeouts};
 use mailwire::testing::{Failure, Mode, Script, ScriptedServer, ServerLog};
-use rustls::ServerConfig;
-use support::certs::{TestCa, self_signed};
+use support::certs::TestCa;
 use support::hostile::{
-    Cut, Step, Transcript, assert_plaintext_clean, bounded, log_of, memory_bounded,
+    Cut, Step, Transcript, assert_plaintext_clean, bad_certificates, bounded, failed_session,
+    log_of, memory_bounded,
 };
 
 const PASSWORD: &str = "s3cret-app-password";
@@ -71,12 +70,16 @@ fn client(port: u16, security: Security, ca: &TestCa) -> ClientBuilder {
         .credentials(credentials())
 }
 
-/// Greeting and the first EHLO, as a STARTTLS server says them.
-fn starttls_opening() -> Script {
+/// The greeting, then the client's EHLO: the script goes on with the EHLO reply.
+fn up_to_ehlo() -> Script {
     Script::new(Mode::Plain)
         .send(GREETING)
         .expect_prefix("EHLO ")
-        .send(EHLO_BEFORE_TLS)
+}
+
+/// Greeting and the first EHLO, as a STARTTLS server says them.
+fn starttls_opening() -> Script {
+    up_to_ehlo().send(EHLO_BEFORE_TLS)
 }
 
 /// A whole session: connect (STARTTLS and AUTH as the builder says), send the message,
@@ -85,6 +88,17 @@ async fn session(builder: ClientBuilder) -> Result<(), Error> {
     let mut client = builder.connect().await?;
     client.send_raw(&envelope(), &message()).await?;
     client.quit().await
+}
+
+/// A session (STARTTLS or implicit TLS as `security` says, trusting `ca`) against the
+/// scripted `script`, expected to fail: the error, and what the server read.
+async fn refused(
+    case: &str,
+    script: Script,
+    security: Security,
+    ca: &TestCa,
+) -> (Error, ServerLog) {
+    failed_session(case, script, |port| session(client(port, security, ca))).await
 }
 
 /// The checks every case ends with: no secret in plaintext, and no mail command at all
@@ -170,3 +184,14 @@ mod malformed;
 /// usable where one exists.
 #[path = "hostile_smtp/injection_in_arguments.rs"]
 mod injection_in_arguments;
+
+/// The README's security table says how many tests each class runs: it must say what
+/// `cargo test` really runs.
+#[test]
+fn the_readme_table_counts_the_tests_of_each_class() {
+    assert_eq!(
+        support::hostile::readme_tests_per_class("smtp"),
+        support::hostile::tests_per_class("smtp"),
+        "the SMTP column of the README's hostile-peer table (tests per class 1 to 9)"
+    );
+}

@@ -99,8 +99,15 @@ fn fields(header: &[u8]) -> Vec<(String, String)> {
         let (name, value) = text.split_once(':').expect("a field has a colon");
         assert!(!name.is_empty(), "{text:?}");
         assert!(name.bytes().all(|b| (b'!'..=b'~').contains(&b)), "{text:?}");
-        let value = value.strip_prefix(' ').unwrap_or(value);
         fields.push((name.to_owned(), value.to_owned()));
+    }
+    // The space after the colon goes once the value is unfolded: a value whose first word
+    // did not fit beside the name is folded right after the colon ("Subject:" CRLF
+    // " word"), and unfolding gives "Subject: word" as if it had never been folded.
+    for (_, value) in &mut fields {
+        if value.starts_with(' ') {
+            value.remove(0);
+        }
     }
     fields
 }

@@ -2,23 +2,16 @@
 //! framing (a literal's bytes span lines), each message parsed as a greeting, response or
 //! command; AUTHENTICATE's lines and IDLE's DONE on the client side.
 
+use super::imap_client::{ClientMessage, ImapClientReader};
 use super::lines::{Content, TraceLine};
 use super::{Out, Pending, Side, TraceErrorKind, variant_name};
 use crate::Parsed;
 use crate::imap::codec::types::{AuthenticateData, Command, CommandBody, Response};
 use crate::imap::codec::{
-    DecodeError, EncodeOptions, encode_command, framing, parse_authenticate_data, parse_command,
-    parse_greeting, parse_idle_done, parse_response,
+    DecodeError, EncodeOptions, encode_command, framing, parse_command, parse_greeting,
+    parse_response,
 };
 use crate::limits::Limits;
-
-/// What a client line may be besides a command.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Awaiting {
-    Command,
-    AuthenticateData,
-    Done,
-}
 
 /// One side's reading state.
 #[derive(Default)]
@@ -36,7 +29,7 @@ struct Decoder<'o, 'a> {
     client: SideState,
     server: SideState,
     greeted: bool,
-    awaiting: Awaiting,
+    reader: ImapClientReader,
 }
 
 pub(super) fn decode(out: &mut Out<'_>, limits: &Limits) {
@@ -47,7 +40,7 @@ pub(super) fn decode(out: &mut Out<'_>, limits: &Limits) {
         client: SideState::default(),
         server: SideState::default(),
         greeted: false,
-        awaiting: Awaiting::Command,
+        reader: ImapClientReader::new(),
     };
     for (index, line) in lines.iter().enumerate() {
         decoder.line(index, line);
@@ -178,8 +171,7 @@ impl Decoder<'_, '_> {
             }
             Side::Client => {
                 let message = &self.client.pending.bytes[..len];
-                let (text, parsed) =
-                    client_message(out, &mut self.awaiting, message, first, limits);
+                let (text, parsed) = client_message(out, &mut self.reader, message, first, limits);
                 (text, parsed, self.client.pending.lines_in(len))
             }
         };
@@ -283,43 +275,25 @@ fn contains_word(haystack: &[u8], word: &[u8]) -> bool {
 /// what to show and what it parsed as (or the error and whether the line may hold a secret).
 fn client_message(
     out: &Out<'_>,
-    awaiting: &mut Awaiting,
+    reader: &mut ImapClientReader,
     message: &[u8],
     first: usize,
     limits: &Limits,
 ) -> (String, Result<String, (DecodeError, bool)>) {
-    let parsed = parse_command(message, limits);
-    if let Ok(Parsed::Complete(command, _)) = &parsed {
-        *awaiting = match command.body {
-            CommandBody::Authenticate { .. } => Awaiting::AuthenticateData,
-            CommandBody::Idle => Awaiting::Done,
-            _ => Awaiting::Command,
-        };
-        let summary = format!("command {}", variant_name(&command.body));
-        return (command_text(out, command, first), Ok(summary));
-    }
-    match *awaiting {
-        Awaiting::AuthenticateData => {
-            if let Ok(Parsed::Complete(data, _)) = parse_authenticate_data(message, limits) {
-                return match data {
-                    AuthenticateData::Cancel => ("*".to_owned(), Ok("SASL cancel".to_owned())),
-                    AuthenticateData::Response(_) => {
-                        ("<redacted>".to_owned(), Ok("SASL response".to_owned()))
-                    }
-                };
-            }
+    let error = match reader.read(message, limits) {
+        Ok(Parsed::Complete(ClientMessage::Command(command), _)) => {
+            let summary = format!("command {}", variant_name(&command.body));
+            return (command_text(out, &command, first), Ok(summary));
         }
-        Awaiting::Done => {
-            if let Ok(Parsed::Complete((), _)) = parse_idle_done(message, limits) {
-                *awaiting = Awaiting::Command;
-                return (out.text(first), Ok("DONE (ends IDLE)".to_owned()));
-            }
+        Ok(Parsed::Complete(ClientMessage::AuthenticateData(AuthenticateData::Cancel), _)) => {
+            return ("*".to_owned(), Ok("SASL cancel".to_owned()));
         }
-        Awaiting::Command => {}
-    }
-    let secret = *awaiting == Awaiting::AuthenticateData || may_hold_secret(message);
-    let text = shown(out, first, secret);
-    let error = match parsed {
+        Ok(Parsed::Complete(ClientMessage::AuthenticateData(_), _)) => {
+            return ("<redacted>".to_owned(), Ok("SASL response".to_owned()));
+        }
+        Ok(Parsed::Complete(ClientMessage::Done, _)) => {
+            return (out.text(first), Ok("DONE (ends IDLE)".to_owned()));
+        }
         Err(error) => error,
         // Framing found the whole message, so the parser cannot ask for more.
         Ok(_) => DecodeError::new(
@@ -329,7 +303,8 @@ fn client_message(
             },
         ),
     };
-    (text, Err((error, secret)))
+    let secret = reader.in_authenticate() || may_hold_secret(message);
+    (shown(out, first, secret), Err((error, secret)))
 }
 
 /// A command's first line as shown: a LOGIN password or AUTHENTICATE's initial response

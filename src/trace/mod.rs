@@ -44,6 +44,7 @@
 //! their own.
 
 mod imap;
+mod imap_client;
 mod lines;
 mod smtp;
 #[cfg(test)]
@@ -55,6 +56,8 @@ use crate::imap::codec::DecodeError;
 use crate::limits::Limits;
 use crate::smtp::codec::{CommandError, DataError, ReplyError};
 use lines::TraceLine;
+
+pub use imap_client::{ClientMessage, ImapClientReader};
 
 /// Which protocol a transcript speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

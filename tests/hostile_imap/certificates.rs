@@ -1,41 +1,9 @@
 use super::*;
 
-fn bad_certificates(ca: &TestCa) -> Vec<(&'static str, Arc<ServerConfig>, TlsFailure)> {
-    vec![
-        (
-            "self-signed",
-            self_signed(&["localhost"]).server_config(),
-            TlsFailure::UnknownIssuer,
-        ),
-        (
-            "wrong name",
-            ca.leaf(&["imap.example.org"]).server_config(),
-            TlsFailure::WrongName,
-        ),
-        (
-            "expired",
-            ca.expired_leaf(&["localhost"]).server_config(),
-            TlsFailure::Expired,
-        ),
-        (
-            "unknown CA",
-            TestCa::named("another test CA")
-                .leaf(&["localhost"])
-                .server_config(),
-            TlsFailure::UnknownIssuer,
-        ),
-        (
-            "impostor CA (the trusted CA's name, another key)",
-            TestCa::new().leaf(&["localhost"]).server_config(),
-            TlsFailure::BadCertificate,
-        ),
-    ]
-}
-
 #[tokio::test]
 async fn bad_certificates_are_refused_with_implicit_tls() {
     let ca = TestCa::new();
-    for (what, tls, failure) in bad_certificates(&ca) {
+    for (what, tls, failure) in bad_certificates(&ca, "imap.example.org") {
         let case = format!("implicit TLS, {what} certificate");
         let script = Script::new(Mode::ImplicitTls(tls))
             .send(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n");
@@ -58,7 +26,7 @@ async fn bad_certificates_are_refused_with_implicit_tls() {
 #[tokio::test]
 async fn bad_certificates_are_refused_after_starttls() {
     let ca = TestCa::new();
-    for (what, tls, failure) in bad_certificates(&ca) {
+    for (what, tls, failure) in bad_certificates(&ca, "imap.example.org") {
         let case = format!("STARTTLS, {what} certificate");
         let script = Script::new(Mode::Plain)
             .send(STARTTLS_GREETING)

@@ -5,28 +5,18 @@ async fn capabilities_from_before_tls_are_forgotten() {
     let case = "AUTH offered only in the plaintext EHLO";
     let ca = TestCa::new();
     let tls = ca.leaf(&["localhost"]).server_config();
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
+    let script = up_to_ehlo()
         .send(b"250-mx.test\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n")
         .expect_exact("STARTTLS")
         .send_and_starttls(b"220 2.0.0 Ready\r\n", tls)
         .expect_prefix("EHLO ")
         .send(b"250-mx.test\r\n250 8BITMIME\r\n");
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = bounded(
-        case,
-        session(client(server.port(), Security::StartTls, &ca)),
-    )
-    .await;
-    let error = result.expect_err(case);
+    let (error, log) = refused(case, script, Security::StartTls, &ca).await;
     assert!(
         matches!(error, Error::AuthNotOffered { .. }),
         "{case}: {error:?}"
     );
     assert!(error.to_string().contains("AUTH"), "{case}: {error}");
-    drop(error);
-    let log = log_of(server).await;
     assert!(log.tls_established);
     assert_nothing_sensitive(case, &log);
     assert!(!log.received_text_unredacted().contains("AUTH"), "{case}");
@@ -45,19 +35,11 @@ async fn extra_lines_of_a_multi_line_greeting_are_not_taken_as_extensions() {
         .send_and_starttls(b"220 2.0.0 Ready\r\n", tls)
         .expect_prefix("EHLO ")
         .send(b"250-mx.test\r\n250 8BITMIME\r\n");
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = bounded(
-        case,
-        session(client(server.port(), Security::StartTls, &ca)),
-    )
-    .await;
-    let error = result.expect_err(case);
+    let (error, log) = refused(case, script, Security::StartTls, &ca).await;
     assert!(
         matches!(&error, Error::AuthNotOffered { offered, .. } if offered.is_empty()),
         "{case}: {error:?}"
     );
-    drop(error);
-    let log = log_of(server).await;
     assert!(log.tls_established);
     assert_nothing_sensitive(case, &log);
     assert!(!log.received_text_unredacted().contains("AUTH"), "{case}");

@@ -3,6 +3,17 @@ use super::*;
 /// Peak RSS growth allowed while a flood runs.
 const MEMORY_BOUND_MIB: u64 = 16;
 
+/// [`refused`] over STARTTLS, the peak RSS growing by less than [`MEMORY_BOUND_MIB`] while
+/// the server floods and the client reads.
+async fn refused_in_bounded_memory(case: &str, script: Script, ca: &TestCa) -> (Error, ServerLog) {
+    memory_bounded(
+        case,
+        MEMORY_BOUND_MIB,
+        refused(case, script, Security::StartTls, ca),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn an_endless_reply_line_is_cut_off_at_the_line_limit() {
     let case = "an endless 220- line";
@@ -10,14 +21,7 @@ async fn an_endless_reply_line_is_cut_off_at_the_line_limit() {
     let script = Script::new(Mode::Plain)
         .send(b"220-")
         .send_forever(b"x".repeat(4096), 64 << 20);
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = memory_bounded(
-        case,
-        MEMORY_BOUND_MIB,
-        session(client(server.port(), Security::StartTls, &ca)),
-    )
-    .await;
-    let error = result.expect_err(case);
+    let (error, log) = refused_in_bounded_memory(case, script, &ca).await;
     match &error {
         Error::Protocol {
             phase: Phase::Greeting,
@@ -34,8 +38,6 @@ async fn an_endless_reply_line_is_cut_off_at_the_line_limit() {
         error.to_string().contains("without a line end"),
         "{case}: {error}"
     );
-    drop(error);
-    let log = log_of(server).await;
     assert!(log.sent < 32 << 20, "{case}: read {} bytes", log.sent);
     assert!(log.received_unredacted().is_empty(), "{case}");
 }
@@ -49,19 +51,8 @@ async fn an_ehlo_reply_of_ten_thousand_lines_is_refused_at_the_reply_limit() {
         reply.extend_from_slice(format!("250-X-EXTENSION-{n}\r\n").as_bytes());
     }
     reply.extend_from_slice(b"250 STARTTLS\r\n");
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
-        .send(reply)
-        .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = memory_bounded(
-        case,
-        MEMORY_BOUND_MIB,
-        session(client(server.port(), Security::StartTls, &ca)),
-    )
-    .await;
-    let error = result.expect_err(case);
+    let script = up_to_ehlo().send(reply).read_until_close();
+    let (error, log) = refused_in_bounded_memory(case, script, &ca).await;
     assert!(
         matches!(
             &error,
@@ -73,8 +64,6 @@ async fn an_ehlo_reply_of_ten_thousand_lines_is_refused_at_the_reply_limit() {
         ),
         "{case}: {error:?}"
     );
-    drop(error);
-    let log = log_of(server).await;
     assert_nothing_sensitive(case, &log);
     assert!(
         !log.received_text_unredacted().contains("STARTTLS"),
@@ -86,18 +75,8 @@ async fn an_ehlo_reply_of_ten_thousand_lines_is_refused_at_the_reply_limit() {
 async fn an_endless_multi_line_reply_is_refused_at_the_reply_limit() {
     let case = "250- lines without end";
     let ca = TestCa::new();
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
-        .send_forever(b"250-X\r\n".repeat(512), 64 << 20);
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = memory_bounded(
-        case,
-        MEMORY_BOUND_MIB,
-        session(client(server.port(), Security::StartTls, &ca)),
-    )
-    .await;
-    let error = result.expect_err(case);
+    let script = up_to_ehlo().send_forever(b"250-X\r\n".repeat(512), 64 << 20);
+    let (error, log) = refused_in_bounded_memory(case, script, &ca).await;
     assert!(
         matches!(
             &error,
@@ -109,8 +88,6 @@ async fn an_endless_multi_line_reply_is_refused_at_the_reply_limit() {
         ),
         "{case}: {error:?}"
     );
-    drop(error);
-    let log = log_of(server).await;
     assert!(log.sent < 32 << 20, "{case}: read {} bytes", log.sent);
     assert_nothing_sensitive(case, &log);
 }
@@ -126,10 +103,7 @@ async fn a_reply_trickled_byte_by_byte_times_out_at_the_reply_deadline() {
     }
     reply.extend_from_slice(b"250 SIZE 10240000 and some more words to make it long\r\n");
     reply.extend_from_slice(&[b' '; 40]);
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
-        .send_slowly(&reply, 1, Duration::from_millis(100));
+    let script = up_to_ehlo().send_slowly(&reply, 1, Duration::from_millis(100));
     let server = ScriptedServer::start(script).await.unwrap();
     let limit = Duration::from_millis(400);
     let started = Instant::now();

@@ -11,13 +11,7 @@ async fn lines_injected_in_the_starttls_packet_abort_the_upgrade() {
             b"220 2.0.0 Ready to start TLS\r\n250-mx.test\r\n250 AUTH PLAIN\r\n",
             tls,
         );
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = bounded(
-        case,
-        session(client(server.port(), Security::StartTls, &ca)),
-    )
-    .await;
-    let error = result.expect_err(case);
+    let (error, log) = refused(case, script, Security::StartTls, &ca).await;
     match &error {
         Error::Net {
             phase: Phase::StartTls,
@@ -26,8 +20,6 @@ async fn lines_injected_in_the_starttls_packet_abort_the_upgrade() {
         other => panic!("{case}: expected the injection to be refused, got {other:?}"),
     }
     assert!(error.to_string().contains("STARTTLS"), "{case}: {error}");
-    drop(error);
-    let log = log_of(server).await;
     assert!(!log.tls_established);
     assert_nothing_sensitive(case, &log);
 }
@@ -48,13 +40,7 @@ async fn a_reply_injected_in_the_next_packet_breaks_the_handshake() {
             })
         })
         .read_until_close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = bounded(
-        case,
-        session(client(server.port(), Security::StartTls, &ca)),
-    )
-    .await;
-    let error = result.expect_err(case);
+    let (error, log) = refused(case, script, Security::StartTls, &ca).await;
     match &error {
         Error::Net {
             phase: Phase::StartTls,
@@ -67,8 +53,6 @@ async fn a_reply_injected_in_the_next_packet_breaks_the_handshake() {
         ),
         other => panic!("{case}: expected the handshake to fail, got {other:?}"),
     }
-    drop(error);
-    let log = log_of(server).await;
     assert!(!log.tls_established);
     assert_nothing_sensitive(case, &log);
 }

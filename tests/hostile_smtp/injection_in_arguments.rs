@@ -39,9 +39,7 @@ async fn cr_lf_or_nul_in_the_ehlo_name_is_refused_before_connecting() {
 
 #[tokio::test]
 async fn cr_lf_or_nul_in_an_address_is_refused_before_anything_is_sent() {
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
+    let script = up_to_ehlo()
         .send(b"250-mx.test\r\n250-PIPELINING\r\n250-AUTH PLAIN\r\n250 ENHANCEDSTATUSCODES\r\n")
         .expect_prefix("AUTH PLAIN ")
         .send(b"235 2.7.0 Authentication successful\r\n")

@@ -11,15 +11,8 @@ async fn garbage_instead_of_a_greeting_is_a_protocol_error() {
         &b"22 short\r\n"[..],
     ] {
         let case = format!("greeting {:?}", String::from_utf8_lossy(garbage));
-        let server = ScriptedServer::start(Script::new(Mode::Plain).send(garbage))
-            .await
-            .unwrap();
-        let result = bounded(
-            &case,
-            session(client(server.port(), Security::StartTls, &ca)),
-        )
-        .await;
-        let error = result.expect_err(&case);
+        let script = Script::new(Mode::Plain).send(garbage);
+        let (error, log) = refused(&case, script, Security::StartTls, &ca).await;
         assert!(
             matches!(
                 error,
@@ -31,8 +24,6 @@ async fn garbage_instead_of_a_greeting_is_a_protocol_error() {
             "{case}: {error:?}"
         );
         assert!(error.to_string().contains("localhost"), "{case}: {error}");
-        drop(error);
-        let log = log_of(server).await;
         assert!(log.received_unredacted().is_empty(), "{case}: {log:?}");
     }
 }
@@ -48,18 +39,8 @@ async fn a_malformed_ehlo_reply_is_a_protocol_error() {
         b"600 STARTTLS\r\n",
     ] {
         let case = format!("EHLO answered {:?}", String::from_utf8_lossy(reply));
-        let script = Script::new(Mode::Plain)
-            .send(GREETING)
-            .expect_prefix("EHLO ")
-            .send(reply)
-            .read_until_close();
-        let server = ScriptedServer::start(script).await.unwrap();
-        let result = bounded(
-            &case,
-            session(client(server.port(), Security::StartTls, &ca)),
-        )
-        .await;
-        let error = result.expect_err(&case);
+        let script = up_to_ehlo().send(reply).read_until_close();
+        let (error, log) = refused(&case, script, Security::StartTls, &ca).await;
         assert!(
             matches!(
                 error,
@@ -70,8 +51,6 @@ async fn a_malformed_ehlo_reply_is_a_protocol_error() {
             ),
             "{case}: {error:?}"
         );
-        drop(error);
-        let log = log_of(server).await;
         assert!(
             !log.received_text_unredacted().contains("STARTTLS"),
             "{case}: nothing after the malformed reply"
@@ -84,18 +63,10 @@ async fn a_malformed_ehlo_reply_is_a_protocol_error() {
 async fn a_continued_reply_that_never_ends_is_a_clear_error() {
     let case = "250- then EOF";
     let ca = TestCa::new();
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
+    let script = up_to_ehlo()
         .send(b"250-mx.test\r\n250-STARTTLS\r\n")
         .close();
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = bounded(
-        case,
-        session(client(server.port(), Security::StartTls, &ca)),
-    )
-    .await;
-    let error = result.expect_err(case);
+    let (error, log) = refused(case, script, Security::StartTls, &ca).await;
     assert!(
         matches!(
             error,
@@ -109,8 +80,6 @@ async fn a_continued_reply_that_never_ends_is_a_clear_error() {
         ),
         "{case}: {error:?}"
     );
-    drop(error);
-    let log = log_of(server).await;
     assert!(
         !log.received_text_unredacted().contains("STARTTLS"),
         "{case}"

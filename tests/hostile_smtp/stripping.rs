@@ -4,24 +4,13 @@ use super::*;
 async fn starttls_not_advertised_gets_nothing_but_ehlo() {
     let case = "STARTTLS not advertised, AUTH offered in plaintext";
     let ca = TestCa::new();
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
-        .send(b"250-mx.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n");
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = bounded(
-        case,
-        session(client(server.port(), Security::StartTls, &ca)),
-    )
-    .await;
-    let error = result.expect_err(case);
+    let script = up_to_ehlo().send(b"250-mx.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n");
+    let (error, log) = refused(case, script, Security::StartTls, &ca).await;
     assert!(
         matches!(error, Error::StartTlsNotOffered { .. }),
         "{case}: {error:?}"
     );
     assert!(error.to_string().contains("STARTTLS"), "{case}: {error}");
-    drop(error);
-    let log = log_of(server).await;
     assert_nothing_sensitive(case, &log);
     assert!(log.received_text_unredacted().starts_with("EHLO "));
 }
@@ -43,13 +32,7 @@ async fn starttls_refused_with_each_plausible_code_stops_the_session() {
             .expect_exact("STARTTLS")
             .send(reply)
             .read_until_close();
-        let server = ScriptedServer::start(script).await.unwrap();
-        let result = bounded(
-            &case,
-            session(client(server.port(), Security::StartTls, &ca)),
-        )
-        .await;
-        let error = result.expect_err(&case);
+        let (error, log) = refused(&case, script, Security::StartTls, &ca).await;
         match &error {
             Error::Rejected {
                 phase: Phase::StartTls,
@@ -63,8 +46,6 @@ async fn starttls_refused_with_each_plausible_code_stops_the_session() {
             shown.contains("localhost:") && shown.contains(&code.to_string()),
             "{case}: {shown}"
         );
-        drop(error);
-        let log = log_of(server).await;
         assert!(!log.tls_established, "{case}");
         assert_nothing_sensitive(&case, &log);
         assert!(
@@ -79,17 +60,8 @@ async fn starttls_refused_with_each_plausible_code_stops_the_session() {
 async fn an_ehlo_refused_on_a_starttls_session_gets_no_helo_fallback() {
     let case = "EHLO refused with 502 on a STARTTLS session";
     let ca = TestCa::new();
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
-        .send(b"502 5.5.2 Error: command not recognized\r\n");
-    let server = ScriptedServer::start(script).await.unwrap();
-    let result = bounded(
-        case,
-        session(client(server.port(), Security::StartTls, &ca)),
-    )
-    .await;
-    let error = result.expect_err(case);
+    let script = up_to_ehlo().send(b"502 5.5.2 Error: command not recognized\r\n");
+    let (error, log) = refused(case, script, Security::StartTls, &ca).await;
     assert!(
         matches!(
             error,
@@ -101,8 +73,6 @@ async fn an_ehlo_refused_on_a_starttls_session_gets_no_helo_fallback() {
         "{case}: {error:?}"
     );
     assert!(error.to_string().contains("502"), "{case}: {error}");
-    drop(error);
-    let log = log_of(server).await;
     assert!(
         !log.received_text_unredacted().contains("HELO"),
         "{case}: {:?}",
@@ -112,9 +82,7 @@ async fn an_ehlo_refused_on_a_starttls_session_gets_no_helo_fallback() {
 
     // In plaintext mode, asked for by name, the old HELO is acceptable: the refusal above
     // is the STARTTLS mode's, not a broken EHLO path.
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
+    let script = up_to_ehlo()
         .send(b"502 5.5.2 Error: command not recognized\r\n")
         .expect_prefix("HELO ")
         .send(b"250 mx.test\r\n");
@@ -134,9 +102,7 @@ async fn auth_offered_before_tls_waits_for_tls_and_the_login_goes_encrypted() {
     let case = "AUTH advertised in the plaintext EHLO";
     let ca = TestCa::new();
     let tls = ca.leaf(&["localhost"]).server_config();
-    let script = Script::new(Mode::Plain)
-        .send(GREETING)
-        .expect_prefix("EHLO ")
+    let script = up_to_ehlo()
         .send(b"250-mx.test\r\n250-AUTH PLAIN LOGIN\r\n250-STARTTLS\r\n250 8BITMIME\r\n")
         .expect_exact("STARTTLS")
         .send_and_starttls(b"220 2.0.0 Ready\r\n", tls)

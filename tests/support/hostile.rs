@@ -2,12 +2,16 @@
 //! bounded run, bounded memory, nothing secret in plaintext, and a session transcript that
 //! can be cut at each of its steps (for the EOF and stall classes).
 
+use std::fmt::Debug;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use mailwire::net::TlsFailure;
 use mailwire::testing::{Mode, Script, ScriptedServer, ServerLog};
 use rustls::ServerConfig;
+
+use super::certs::{TestCa, self_signed};
 
 /// The longest any one case may take, server and client together. A case that needs more
 /// hangs somewhere, and the suite says so instead of waiting.
@@ -69,6 +73,63 @@ pub async fn log_of(server: ScriptedServer) -> ServerLog {
         Ok(log) => log,
         Err(error) => error.log,
     }
+}
+
+/// Plays `script` on a scripted server and runs `session` (given the server's port)
+/// against it within [`CASE_LIMIT`], expecting it to fail: the error, and what the server
+/// read (once the session is over, so the log is whole).
+pub async fn failed_session<T: Debug, E, F>(
+    case: &str,
+    script: Script,
+    session: impl FnOnce(u16) -> F,
+) -> (E, ServerLog)
+where
+    F: Future<Output = Result<T, E>>,
+{
+    let server = ScriptedServer::start(script).await.unwrap();
+    let error = match bounded(case, session(server.port())).await {
+        Ok(value) => panic!("{case}: the session was expected to fail: {value:?}"),
+        Err(error) => error,
+    };
+    (error, log_of(server).await)
+}
+
+/// The certificates a client trusting `ca` must refuse, for a server dialled as
+/// `localhost`: (what is wrong, the server's TLS configuration, the failure the client
+/// must name). `other_name` is the name of the wrong-name certificate.
+pub fn bad_certificates(
+    ca: &TestCa,
+    other_name: &str,
+) -> Vec<(&'static str, Arc<ServerConfig>, TlsFailure)> {
+    vec![
+        (
+            "self-signed",
+            self_signed(&["localhost"]).server_config(),
+            TlsFailure::UnknownIssuer,
+        ),
+        (
+            "wrong name",
+            ca.leaf(&[other_name]).server_config(),
+            TlsFailure::WrongName,
+        ),
+        (
+            "expired",
+            ca.expired_leaf(&["localhost"]).server_config(),
+            TlsFailure::Expired,
+        ),
+        (
+            "unknown CA",
+            TestCa::named("another test CA")
+                .leaf(&["localhost"])
+                .server_config(),
+            TlsFailure::UnknownIssuer,
+        ),
+        (
+            "impostor CA (the trusted CA's name, another key)",
+            TestCa::new().leaf(&["localhost"]).server_config(),
+            TlsFailure::BadCertificate,
+        ),
+    ]
 }
 
 /// One step of a session transcript.
@@ -141,4 +202,74 @@ impl Transcript {
         }
         script
     }
+}
+
+/// The number of `#[tokio::test]` functions in each class of a suite (`"smtp"` or
+/// `"imap"`), by the class numbers of the README's table. Class 7 (stalls) is the tests of
+/// `every_step.rs` whose name speaks of a stall; class 6 the rest of that file.
+pub fn tests_per_class(protocol: &str) -> [usize; 9] {
+    let files = [
+        "stripping",
+        "injection",
+        "certificates",
+        "before_tls",
+        "exhaustion",
+        "every_step",
+        "every_step",
+        "malformed",
+        "injection_in_arguments",
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut counts = [0; 9];
+    for (class, file) in files.iter().enumerate() {
+        let path = root.join(format!("tests/hostile_{protocol}/{file}.rs"));
+        let source =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let names = source.split("#[tokio::test]").skip(1).filter_map(|after| {
+            let signature = after.split('(').next()?;
+            signature.rsplit(' ').next().map(str::to_owned)
+        });
+        counts[class] = names
+            .filter(|name| match class {
+                5 => !name.contains("stall"),
+                6 => name.contains("stall"),
+                _ => true,
+            })
+            .count();
+    }
+    counts
+}
+
+/// The test counts the README's hostile-peer table gives for `protocol`'s column: a row's
+/// last cell reads `SMTP-tests (cases) / IMAP-tests (cases)`.
+pub fn readme_tests_per_class(protocol: &str) -> [usize; 9] {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let column = usize::from(protocol == "imap");
+    let mut counts = [usize::MAX; 9];
+    for line in readme.lines() {
+        let Some(row) = line.strip_prefix("| ") else {
+            continue;
+        };
+        let Some((number, _)) = row.split_once(". ") else {
+            continue;
+        };
+        let Ok(class @ 1..=9) = number.parse::<usize>() else {
+            continue;
+        };
+        let cell = line
+            .trim_end_matches(" |")
+            .rsplit("| ")
+            .next()
+            .unwrap_or_default();
+        let tests = cell
+            .split(" / ")
+            .nth(column)
+            .and_then(|side| side.split(' ').next())
+            .and_then(|count| count.parse().ok());
+        if let Some(tests) = tests {
+            counts[class - 1] = tests;
+        }
+    }
+    counts
 }

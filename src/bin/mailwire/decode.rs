@@ -6,6 +6,7 @@ use mailwire::Parsed;
 use mailwire::imap::codec as imap;
 use mailwire::limits::Limits;
 use mailwire::smtp::codec;
+use mailwire::trace::{ClientMessage, ImapClientReader};
 
 use crate::args::{Args, UsageError};
 use crate::{Failure, terminal};
@@ -210,44 +211,21 @@ fn imap_response_decoder(limits: &Limits) -> impl FnMut(&[u8], usize) -> Step + 
 }
 
 /// Client commands, and the lines that are not commands but answer one: AUTHENTICATE's
-/// challenge responses and the DONE that ends IDLE.
+/// challenge responses (shown redacted: they may hold a password) and the DONE that ends
+/// IDLE, told apart as the trace decoder does.
 fn imap_command_decoder(limits: &Limits) -> impl FnMut(&[u8], usize) -> Step + '_ {
-    let mut awaiting = Awaiting::Command;
-    move |rest, base| {
-        let parsed = imap::parse_command(rest, limits);
-        if let Ok(Parsed::Complete(command, _)) = &parsed {
-            awaiting = match command.body {
-                imap::types::CommandBody::Authenticate { .. } => Awaiting::AuthenticateData,
-                imap::types::CommandBody::Idle => Awaiting::Done,
-                _ => Awaiting::Command,
-            };
-            return imap_step(parsed, base);
+    let mut reader = ImapClientReader::new();
+    move |rest, base| match reader.read(rest, limits) {
+        Ok(Parsed::Complete(ClientMessage::Command(command), used)) => {
+            Ok(Some((format!("{command:?}"), used)))
         }
-        match awaiting {
-            Awaiting::AuthenticateData => match imap::parse_authenticate_data(rest, limits) {
-                Ok(Parsed::Complete(_, used)) => {
-                    Ok(Some(("AuthenticateData([redacted])".to_owned(), used)))
-                }
-                _ => imap_step(parsed, base),
-            },
-            Awaiting::Done => match imap::parse_idle_done(rest, limits) {
-                Ok(Parsed::Complete((), used)) => {
-                    awaiting = Awaiting::Command;
-                    Ok(Some(("Done".to_owned(), used)))
-                }
-                _ => imap_step(parsed, base),
-            },
-            Awaiting::Command => imap_step(parsed, base),
+        Ok(Parsed::Complete(ClientMessage::AuthenticateData(_), used)) => {
+            Ok(Some(("AuthenticateData([redacted])".to_owned(), used)))
         }
+        Ok(Parsed::Complete(ClientMessage::Done, used)) => Ok(Some(("Done".to_owned(), used))),
+        Ok(Parsed::Complete(other, used)) => Ok(Some((format!("{other:?}"), used))),
+        result => imap_step(result, base),
     }
-}
-
-/// What a client line may be besides a command.
-#[derive(Clone, Copy)]
-enum Awaiting {
-    Command,
-    AuthenticateData,
-    Done,
 }
 
 fn format_reply(reply: &codec::OwnedReply) -> String {

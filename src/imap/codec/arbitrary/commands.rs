@@ -199,7 +199,9 @@ fn list_mailbox(u: &mut Unstructured<'_>) -> Result<ListMailbox<'static>> {
     })
 }
 
-const STATUS_ATTRIBUTES: [StatusAttribute; 10] = [
+/// Every STATUS attribute; the first [`NUMBERED_STATUS`] come back as numbers (the
+/// others, MAILBOXID and APPENDLIMIT, have answers of their own).
+pub(super) const STATUS_ATTRIBUTES: [StatusAttribute; 10] = [
     StatusAttribute::Messages,
     StatusAttribute::Recent,
     StatusAttribute::UidNext,
@@ -211,6 +213,9 @@ const STATUS_ATTRIBUTES: [StatusAttribute; 10] = [
     StatusAttribute::MailboxId,
     StatusAttribute::AppendLimit,
 ];
+
+/// How many of [`STATUS_ATTRIBUTES`] a server answers with a number.
+pub(super) const NUMBERED_STATUS: usize = 8;
 
 fn status_attribute(u: &mut Unstructured<'_>) -> Result<StatusAttribute> {
     Ok(*u.choose(&STATUS_ATTRIBUTES)?)

@@ -258,8 +258,9 @@ fn mailbox(u: &mut Unstructured<'_>, side: Side) -> Result<MailboxName<'static>>
     astring(u, side).map(MailboxName)
 }
 
-/// Response text: no CR, LF or NUL, not starting with `[` (which would read as a code) and
-/// not only spaces (which read as stray spaces before the line end).
+/// Response text: no CR, LF or NUL, not starting with `[` (which would read as a code),
+/// not only spaces (which read as stray spaces before the line end) and not ending in `}`
+/// (which could announce a literal).
 fn text(u: &mut Unstructured<'_>) -> Result<Text<'static>> {
     const POOL: &[&str] = &[
         "",
@@ -286,6 +287,11 @@ fn text(u: &mut Unstructured<'_>) -> Result<Text<'static>> {
         .collect();
     if let Some(first @ (b'[' | b' ')) = bytes.first_mut() {
         *first = b'(';
+    }
+    // A line ending `{N}` announces a literal to whoever frames it, so the text would not
+    // read back as the end of its response.
+    while bytes.last() == Some(&b'}') {
+        bytes.pop();
     }
     Ok(Text::new(bytes))
 }

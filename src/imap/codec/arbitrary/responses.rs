@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use ::arbitrary::{Arbitrary, Result, Unstructured};
 
-use super::commands::section;
+use super::commands::{NUMBERED_STATUS, STATUS_ATTRIBUTES, section};
 use super::{
     MAX_DEPTH, MAX_ITEMS, Side, astring, atom, atom_where, capabilities, date_time, flags, istring,
     list_of, mailbox, nstring, number64, nz_u32, object_id, option_of, sequence_set, tag, text,
@@ -301,18 +301,11 @@ fn mailbox_attribute(u: &mut Unstructured<'_>) -> Result<MailboxAttribute<'stati
 }
 
 fn status_item(u: &mut Unstructured<'_>) -> Result<StatusItem<'static>> {
-    const NUMBERED: [StatusAttribute; 8] = [
-        StatusAttribute::Messages,
-        StatusAttribute::Recent,
-        StatusAttribute::UidNext,
-        StatusAttribute::UidValidity,
-        StatusAttribute::Unseen,
-        StatusAttribute::HighestModSeq,
-        StatusAttribute::Size,
-        StatusAttribute::Deleted,
-    ];
     Ok(match u.choose_index(4)? {
-        0 => StatusItem::Known(*u.choose(&NUMBERED)?, number64(u)?),
+        0 => StatusItem::Known(
+            *u.choose(&STATUS_ATTRIBUTES[..NUMBERED_STATUS])?,
+            number64(u)?,
+        ),
         1 => StatusItem::MailboxId(object_id(u)?),
         2 => StatusItem::AppendLimit(option_of(u, number64)?),
         _ => StatusItem::Other(
