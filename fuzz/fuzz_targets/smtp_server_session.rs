@@ -29,7 +29,8 @@ fuzz_target!(|data: &[u8]| {
             .with_message_size(64 * 1024)
             .with_mailbox_messages(16),
     );
-    // "alice" logs in (AUTH PLAIN AGFsaWNlAHB3); mail to either address is delivered.
+    // Either logs in (AUTH PLAIN AGFsaWNlQGV4YW1wbGUudGVzdABwdw== for alice; in iCloud mode
+    // also as plain "alice"); mail to either address is delivered.
     store
         .add_user("alice@example.test", "pw")
         .expect("a valid user");
