@@ -78,3 +78,69 @@ pub(crate) async fn accept_loop<Serve, Refuse, ServeFut, RefuseFut>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+
+    use super::accept_loop;
+
+    async fn first_bytes(tcp: &mut TcpStream) -> Vec<u8> {
+        let mut buffer = [0u8; 16];
+        let read = tokio::time::timeout(Duration::from_secs(3), tcp.read(&mut buffer))
+            .await
+            .expect("an answer or a close, not silence");
+        buffer[..read.unwrap_or(0)].to_vec()
+    }
+
+    #[tokio::test]
+    async fn sessions_then_refusals_then_silence_past_each_limit_and_slots_come_back() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (served, refused) = (
+            std::sync::Arc::new(tokio::sync::Semaphore::new(0)),
+            std::sync::Arc::new(tokio::sync::Semaphore::new(0)),
+        );
+        let hold = |tag: &'static [u8], gate: std::sync::Arc<tokio::sync::Semaphore>| {
+            move |mut tcp: TcpStream| {
+                let gate = gate.clone();
+                async move {
+                    let _ = tcp.write_all(tag).await;
+                    // Held until the test lets one go.
+                    gate.acquire().await.unwrap().forget();
+                }
+            }
+        };
+        let task = tokio::spawn(accept_loop(
+            listener,
+            1,
+            hold(b"hello", served.clone()),
+            hold(b"busy", refused.clone()),
+        ));
+        let connect = || TcpStream::connect(("127.0.0.1", port));
+        let mut first = connect().await.unwrap();
+        assert_eq!(first_bytes(&mut first).await, b"hello");
+        let mut second = connect().await.unwrap();
+        assert_eq!(first_bytes(&mut second).await, b"busy");
+        // One session and one refusal in flight: the next is closed without a word.
+        let mut third = connect().await.unwrap();
+        assert_eq!(first_bytes(&mut third).await, b"");
+        // A session that ends gives its slot back.
+        served.add_permits(1);
+        refused.add_permits(1);
+        let mut again = Vec::new();
+        for _ in 0..100 {
+            let mut next = connect().await.unwrap();
+            again = first_bytes(&mut next).await;
+            if again == b"hello" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(again, b"hello");
+        task.abort();
+    }
+}
