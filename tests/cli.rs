@@ -113,6 +113,13 @@ fn the_demo_sends_sees_the_push_in_idle_fetches_and_matches() {
     ] {
         assert!(imap_part.contains(expected), "{expected}: {imap_part}");
     }
+    // INBOX is selected once: it stays selected through IDLE, and the FETCH that follows
+    // names the new message by the sequence number EXISTS gave.
+    let selects = imap_part
+        .lines()
+        .filter(|line| line.contains("C: ") && line.contains(" SELECT "))
+        .count();
+    assert_eq!(selects, 1, "{imap_part}");
     for password in ["demo-password", "zoe-password"] {
         assert!(!stdout.contains(password), "the password leaked: {stdout}");
         assert!(!text(&out.stderr).contains(password));

@@ -56,36 +56,41 @@ fn arg(value: impl ToString) -> OsString {
     value.to_string().into()
 }
 
-fn imaplib_against(mode: &'static str, test: &str) {
-    if !require(test, &["python3"]) {
+/// One client script against a fresh `mailwire serve` in `mode`: skipped (loudly) without
+/// `tools`, otherwise run with the arguments `args` picks from the server, and at least
+/// `at_least` checks must pass (fewer means the script stopped early).
+fn check_against(
+    mode: &'static str,
+    test: &str,
+    tools: &[&str],
+    script: &str,
+    at_least: usize,
+    args: impl FnOnce(&Serve) -> Vec<OsString>,
+) {
+    if !require(test, tools) {
         return;
     }
     let serve = Serve::start(mode, test);
-    let (user, password) = USERS[0];
-    let passed = python_check(
-        test,
-        "imaplib_check.py",
+    let passed = python_check(test, script, args(&serve));
+    assert!(passed >= at_least, "{test}: only {passed} checks ran");
+}
+
+fn imaplib_against(mode: &'static str, test: &str) {
+    check_against(mode, test, &["python3"], "imaplib_check.py", 100, |serve| {
         vec![
             arg(serve.host()),
             arg(serve.imap_tls.port()),
             arg(serve.imap_starttls.port()),
             serve.ca_file.clone().into_os_string(),
-            arg(user),
-            arg(password),
+            arg(USERS[0].0),
+            arg(USERS[0].1),
             arg(mode),
-        ],
-    );
-    assert!(passed >= 100, "{test}: only {passed} checks ran");
+        ]
+    });
 }
 
 fn smtplib_against(mode: &'static str, test: &str) {
-    if !require(test, &["python3"]) {
-        return;
-    }
-    let serve = Serve::start(mode, test);
-    let passed = python_check(
-        test,
-        "smtplib_check.py",
+    check_against(mode, test, &["python3"], "smtplib_check.py", 30, |serve| {
         vec![
             arg(serve.host()),
             arg(serve.smtp_submission.port()),
@@ -97,19 +102,13 @@ fn smtplib_against(mode: &'static str, test: &str) {
             arg(USERS[1].0),
             arg(USERS[1].1),
             arg(mode),
-        ],
-    );
-    assert!(passed >= 30, "{test}: only {passed} checks ran");
+        ]
+    });
 }
 
 fn swaks_against(mode: &'static str, test: &str) {
-    if !require(test, &["python3", "swaks"]) {
-        return;
-    }
-    let serve = Serve::start(mode, test);
-    let passed = python_check(
-        test,
-        "swaks_check.py",
+    let tools = ["python3", "swaks"];
+    check_against(mode, test, &tools, "swaks_check.py", 13, |serve| {
         vec![
             arg(serve.host()),
             arg(serve.smtp_submission.port()),
@@ -119,19 +118,13 @@ fn swaks_against(mode: &'static str, test: &str) {
             arg(USERS[0].0),
             arg(USERS[0].1),
             arg(mode),
-        ],
-    );
-    assert!(passed >= 13, "{test}: only {passed} checks ran");
+        ]
+    });
 }
 
 fn mbsync_against(mode: &'static str, test: &str) {
-    if !require(test, &["python3", "mbsync"]) {
-        return;
-    }
-    let serve = Serve::start(mode, test);
-    let passed = python_check(
-        test,
-        "mbsync_check.py",
+    let tools = ["python3", "mbsync"];
+    check_against(mode, test, &tools, "mbsync_check.py", 35, |serve| {
         vec![
             arg(serve.host()),
             arg(serve.imap_tls.port()),
@@ -140,9 +133,8 @@ fn mbsync_against(mode: &'static str, test: &str) {
             arg(USERS[0].0),
             arg(USERS[0].1),
             arg(mode),
-        ],
-    );
-    assert!(passed >= 35, "{test}: only {passed} checks ran");
+        ]
+    });
 }
 
 #[test]

@@ -75,6 +75,26 @@ async fn imap_client(
         .await
 }
 
+/// SMTP submission with STARTTLS and AUTH, as a mail app sends.
+async fn submission(
+    server: &MailServer,
+    user: &str,
+    password: &str,
+) -> Result<smtp::Client, smtp::Error> {
+    let port = server.smtp_submission_addr().port();
+    smtp_client(server, port, Security::StartTls, user, password).await
+}
+
+/// IMAP over implicit TLS, logged in, as a mail app reads.
+async fn imaps(
+    server: &MailServer,
+    user: &str,
+    password: &str,
+) -> Result<imap::Client, imap::Error> {
+    let port = server.imap_tls_addr().port();
+    imap_client(server, port, Security::ImplicitTls, user, password).await
+}
+
 /// Every message of `mailbox`, by UID: (uid, flags, bytes).
 async fn fetch_all(
     client: &mut imap::Client,
@@ -127,6 +147,11 @@ async fn smtp_says(connection: &mut Connection, command: &str) -> Vec<String> {
     smtp_reply(connection).await
 }
 
+/// Sends `command` and expects the one-line `reply`.
+async fn says(connection: &mut Connection, command: &str, reply: &str) {
+    assert_eq!(smtp_says(connection, command).await, [reply], "{command}");
+}
+
 #[tokio::test]
 async fn generated_certificates_serve_tls_on_all_four_ports() {
     let server = start(ServerMode::Rfc).await;
@@ -162,10 +187,7 @@ async fn generated_certificates_serve_tls_on_all_four_ports() {
         ehlo.iter().any(|line| line.get(4..) == Some("STARTTLS")),
         "{ehlo:?}"
     );
-    assert_eq!(
-        smtp_says(&mut submission, "STARTTLS").await,
-        ["220 2.0.0 Ready to start TLS"]
-    );
+    says(&mut submission, "STARTTLS", "220 2.0.0 Ready to start TLS").await;
     submission.upgrade().await.unwrap();
     assert!(submission.is_tls());
 
@@ -186,15 +208,7 @@ async fn mail_submitted_on_both_smtp_ports_is_read_back_over_both_imap_ports() {
     let server = start(ServerMode::Rfc).await;
     let first = message(BOB, CAROL, "over submission");
     let second = message(BOB, CAROL, "over implicit TLS");
-    let mut smtp = smtp_client(
-        &server,
-        server.smtp_submission_addr().port(),
-        Security::StartTls,
-        BOB,
-        BOB_PASSWORD,
-    )
-    .await
-    .unwrap();
+    let mut smtp = submission(&server, BOB, BOB_PASSWORD).await.unwrap();
     smtp.send(&first).await.unwrap();
     smtp.quit().await.unwrap();
     let mut smtp = smtp_client(
@@ -224,15 +238,7 @@ async fn mail_submitted_on_both_smtp_ports_is_read_back_over_both_imap_ports() {
         imap.logout().await.unwrap();
     }
     // An RFC server files no copy: that is the client's job there.
-    let mut bob = imap_client(
-        &server,
-        server.imap_tls_addr().port(),
-        Security::ImplicitTls,
-        BOB,
-        BOB_PASSWORD,
-    )
-    .await
-    .unwrap();
+    let mut bob = imaps(&server, BOB, BOB_PASSWORD).await.unwrap();
     assert!(fetch_all(&mut bob, "Sent").await.is_empty());
     server.shutdown().await;
 }
@@ -241,41 +247,17 @@ async fn mail_submitted_on_both_smtp_ports_is_read_back_over_both_imap_ports() {
 async fn icloud_mode_files_a_read_copy_in_the_senders_sent_messages() {
     let server = start(ServerMode::Icloud).await;
     let sent = message(BOB, CAROL, "filed by the server");
-    let mut smtp = smtp_client(
-        &server,
-        server.smtp_submission_addr().port(),
-        Security::StartTls,
-        BOB,
-        BOB_PASSWORD,
-    )
-    .await
-    .unwrap();
+    let mut smtp = submission(&server, BOB, BOB_PASSWORD).await.unwrap();
     smtp.send(&sent).await.unwrap();
     smtp.quit().await.unwrap();
 
-    let mut bob = imap_client(
-        &server,
-        server.imap_tls_addr().port(),
-        Security::ImplicitTls,
-        BOB,
-        BOB_PASSWORD,
-    )
-    .await
-    .unwrap();
+    let mut bob = imaps(&server, BOB, BOB_PASSWORD).await.unwrap();
     let copies = fetch_all(&mut bob, "Sent Messages").await;
     assert_eq!(copies.len(), 1);
     assert_eq!(copies[0].1, [Flag::Seen]);
     assert_eq!(copies[0].2, sent.as_bytes());
     assert!(fetch_all(&mut bob, "INBOX").await.is_empty());
-    let mut carol = imap_client(
-        &server,
-        server.imap_tls_addr().port(),
-        Security::ImplicitTls,
-        CAROL,
-        CAROL_PASSWORD,
-    )
-    .await
-    .unwrap();
+    let mut carol = imaps(&server, CAROL, CAROL_PASSWORD).await.unwrap();
     let inbox = fetch_all(&mut carol, "INBOX").await;
     assert_eq!(inbox.len(), 1);
     assert!(inbox[0].1.is_empty(), "delivered mail is unread");
@@ -285,14 +267,7 @@ async fn icloud_mode_files_a_read_copy_in_the_senders_sent_messages() {
 #[tokio::test]
 async fn a_wrong_password_is_refused_by_both_protocols() {
     let server = start(ServerMode::Rfc).await;
-    let smtp = smtp_client(
-        &server,
-        server.smtp_submission_addr().port(),
-        Security::StartTls,
-        BOB,
-        "not-the-password",
-    )
-    .await;
+    let smtp = submission(&server, BOB, "not-the-password").await;
     match smtp {
         Err(smtp::Error::AuthFailed { reply, .. }) => {
             assert_eq!(
@@ -302,14 +277,7 @@ async fn a_wrong_password_is_refused_by_both_protocols() {
         }
         other => panic!("SMTP took a wrong password: {:?}", other.err()),
     }
-    let imap = imap_client(
-        &server,
-        server.imap_tls_addr().port(),
-        Security::ImplicitTls,
-        BOB,
-        "not-the-password",
-    )
-    .await;
+    let imap = imaps(&server, BOB, "not-the-password").await;
     assert!(
         matches!(imap, Err(imap::Error::WrongCredentials { .. })),
         "IMAP: {:?}",
@@ -335,14 +303,18 @@ async fn smtp_submission_refuses_auth_and_mail_before_starttls() {
         "AUTH offered in clear: {ehlo:?}"
     );
     let plain = STANDARD.encode(format!("\0{BOB}\0{BOB_PASSWORD}"));
-    assert_eq!(
-        smtp_says(&mut connection, &format!("AUTH PLAIN {plain}")).await,
-        ["530 5.7.0 Must issue a STARTTLS command first"]
-    );
-    assert_eq!(
-        smtp_says(&mut connection, "MAIL FROM:<bob@mail.test>").await,
-        ["530 5.7.0 Must issue a STARTTLS command first"]
-    );
+    says(
+        &mut connection,
+        &format!("AUTH PLAIN {plain}"),
+        "530 5.7.0 Must issue a STARTTLS command first",
+    )
+    .await;
+    says(
+        &mut connection,
+        "MAIL FROM:<bob@mail.test>",
+        "530 5.7.0 Must issue a STARTTLS command first",
+    )
+    .await;
     server.shutdown().await;
 }
 
@@ -364,42 +336,53 @@ async fn a_message_over_the_size_limit_is_refused_at_mail_size_and_at_data() {
     let ehlo = smtp_says(&mut connection, "EHLO client.test").await;
     assert!(ehlo.contains(&"250-SIZE 2000".to_owned()), "{ehlo:?}");
     let plain = STANDARD.encode(format!("\0{BOB}\0{BOB_PASSWORD}"));
-    assert_eq!(
-        smtp_says(&mut connection, &format!("AUTH PLAIN {plain}")).await,
-        ["235 2.7.0 Authentication successful"]
-    );
-    assert_eq!(
-        smtp_says(&mut connection, "MAIL FROM:<bob@mail.test> SIZE=2001").await,
-        ["552 5.3.4 Message size exceeds fixed limit"]
-    );
-    assert_eq!(
-        smtp_says(&mut connection, "MAIL FROM:<bob@mail.test>").await,
-        ["250 2.1.0 Ok"]
-    );
-    assert_eq!(
-        smtp_says(&mut connection, "RCPT TO:<bob@mail.test>").await,
-        ["250 2.1.5 Ok"]
-    );
-    assert_eq!(
-        smtp_says(&mut connection, "DATA").await,
-        ["354 End data with <CR><LF>.<CR><LF>"]
-    );
+    says(
+        &mut connection,
+        &format!("AUTH PLAIN {plain}"),
+        "235 2.7.0 Authentication successful",
+    )
+    .await;
+    says(
+        &mut connection,
+        "MAIL FROM:<bob@mail.test> SIZE=2001",
+        "552 5.3.4 Message size exceeds fixed limit",
+    )
+    .await;
+    says(&mut connection, "MAIL FROM:<bob@mail.test>", "250 2.1.0 Ok").await;
+    says(&mut connection, "RCPT TO:<bob@mail.test>", "250 2.1.5 Ok").await;
+    says(
+        &mut connection,
+        "DATA",
+        "354 End data with <CR><LF>.<CR><LF>",
+    )
+    .await;
     let big = format!("Subject: big\r\n\r\n{}\r\n", "x".repeat(2100));
-    assert_eq!(
-        smtp_says(&mut connection, &format!("{big}.")).await,
-        ["552 5.3.4 Error: message size exceeds fixed maximum message size"]
-    );
+    says(
+        &mut connection,
+        &format!("{big}."),
+        "552 5.3.4 Error: message size exceeds fixed maximum message size",
+    )
+    .await;
     // The session goes on, and a message within the limit still goes through.
-    assert_eq!(
-        smtp_says(&mut connection, "MAIL FROM:<bob@mail.test> SIZE=30").await,
-        ["250 2.1.0 Ok"]
-    );
-    smtp_says(&mut connection, "RCPT TO:<bob@mail.test>").await;
-    smtp_says(&mut connection, "DATA").await;
-    assert_eq!(
-        smtp_says(&mut connection, "Subject: small\r\n\r\nok\r\n.").await,
-        ["250 2.0.0 Ok: queued as 1"]
-    );
+    says(
+        &mut connection,
+        "MAIL FROM:<bob@mail.test> SIZE=30",
+        "250 2.1.0 Ok",
+    )
+    .await;
+    says(&mut connection, "RCPT TO:<bob@mail.test>", "250 2.1.5 Ok").await;
+    says(
+        &mut connection,
+        "DATA",
+        "354 End data with <CR><LF>.<CR><LF>",
+    )
+    .await;
+    says(
+        &mut connection,
+        "Subject: small\r\n\r\nok\r\n.",
+        "250 2.0.0 Ok: queued as 1",
+    )
+    .await;
     let inbox = server.store().messages(BOB, "INBOX").unwrap();
     assert_eq!(inbox.len(), 1);
     assert_eq!(inbox[0].data, b"Subject: small\r\n\r\nok\r\n");
@@ -419,13 +402,8 @@ async fn two_imap_clients_see_each_others_changes() {
             )
             .unwrap();
     }
-    let port = server.imap_tls_addr().port();
-    let mut one = imap_client(&server, port, Security::ImplicitTls, BOB, BOB_PASSWORD)
-        .await
-        .unwrap();
-    let mut two = imap_client(&server, port, Security::ImplicitTls, BOB, BOB_PASSWORD)
-        .await
-        .unwrap();
+    let mut one = imaps(&server, BOB, BOB_PASSWORD).await.unwrap();
+    let mut two = imaps(&server, BOB, BOB_PASSWORD).await.unwrap();
     one.select("INBOX").await.unwrap();
     two.select("INBOX").await.unwrap();
 
@@ -462,25 +440,9 @@ async fn two_imap_clients_see_each_others_changes() {
 async fn idle_sees_an_smtp_delivery_within_a_second() {
     for mode in [ServerMode::Rfc, ServerMode::Icloud] {
         let server = start(mode).await;
-        let mut imap = imap_client(
-            &server,
-            server.imap_tls_addr().port(),
-            Security::ImplicitTls,
-            CAROL,
-            CAROL_PASSWORD,
-        )
-        .await
-        .unwrap();
+        let mut imap = imaps(&server, CAROL, CAROL_PASSWORD).await.unwrap();
         imap.select("INBOX").await.unwrap();
-        let mut smtp = smtp_client(
-            &server,
-            server.smtp_submission_addr().port(),
-            Security::StartTls,
-            BOB,
-            BOB_PASSWORD,
-        )
-        .await
-        .unwrap();
+        let mut smtp = submission(&server, BOB, BOB_PASSWORD).await.unwrap();
         let mut idle = imap.idle().await.unwrap();
         let sent = message(BOB, CAROL, "pushed");
         let started = Instant::now();

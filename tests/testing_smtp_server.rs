@@ -740,6 +740,37 @@ async fn implicit_tls_and_a_connection_limit() {
     }
 }
 
+/// A full server turns connections away with `421`, but a refusal over TLS waits on the
+/// client's handshake: past as many refusals in flight as sessions, further connections
+/// are closed at once, so a flood of silent connections costs a bounded number of tasks.
+#[tokio::test]
+async fn a_flood_past_the_connection_limit_is_closed_without_a_word() {
+    let server = SmtpServer::start(
+        SmtpServerConfig::implicit_tls(demo_server_config()).with_max_connections(1),
+    )
+    .await
+    .unwrap();
+    let mut first = Connection::connect_tls("localhost", server.port(), &options())
+        .await
+        .unwrap();
+    assert_eq!(first.read_line().await.unwrap(), GREETING.as_bytes());
+    // Silent: its refusal waits for a TLS ClientHello that never comes.
+    let _stalled = tokio::net::TcpStream::connect(("127.0.0.1", server.port()))
+        .await
+        .unwrap();
+    let mut flood = tokio::net::TcpStream::connect(("127.0.0.1", server.port()))
+        .await
+        .unwrap();
+    let mut byte = [0u8; 1];
+    let read = tokio::time::timeout(Duration::from_secs(3), flood.read(&mut byte))
+        .await
+        .expect("a connection past the refusals in flight is closed at once, not held");
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    // The session being served is untouched.
+    first.write_all(b"QUIT\r\n").await.unwrap();
+    assert_eq!(first.read_line().await.unwrap(), b"221 2.0.0 Bye");
+}
+
 #[tokio::test]
 async fn wait_for_returns_when_mail_arrives_or_says_what_did() {
     let server = SmtpServer::start(SmtpServerConfig::plaintext().with_enhanced_status_codes(false))

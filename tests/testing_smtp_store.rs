@@ -320,3 +320,41 @@ async fn byte_soup_ends_the_session_in_time_whatever_it_holds() {
         );
     }
 }
+
+/// The `smtp_server_session` fuzz target's seeds are real sessions, each of which gets a
+/// message through to the store (so the fuzzer starts from delivery, not from refusals):
+/// the first byte picks the mode (bit 0) and CHUNKING (bit 1), as in the target.
+#[tokio::test]
+async fn the_fuzz_targets_seed_sessions_deliver() {
+    let seeds =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/smtp_server_session");
+    let mut played = 0;
+    for entry in std::fs::read_dir(&seeds).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let (&flags, input) = bytes.split_first().unwrap();
+        let mode = if flags & 1 == 0 {
+            ServerMode::Rfc
+        } else {
+            ServerMode::Icloud
+        };
+        let store = MailStore::new(mode);
+        store.add_user("alice@example.test", "pw").unwrap();
+        store.add_user(BOB, "pw").unwrap();
+        let config = SmtpServerConfig::plaintext()
+            .with_store(store.clone())
+            .with_chunking(flags & 2 != 0);
+        let replies = converse(&config, std::str::from_utf8(input).unwrap()).await;
+        assert!(
+            replies.iter().any(|reply| reply.starts_with("235 ")),
+            "{path:?} does not log in: {replies:?}"
+        );
+        assert!(
+            !store.messages(BOB, "INBOX").unwrap().is_empty(),
+            "{path:?} delivers nothing: {replies:?}"
+        );
+        assert_eq!(replies.last().map(String::as_str), Some("221 2.0.0 Bye"));
+        played += 1;
+    }
+    assert!(played >= 4, "only {played} seeds in {seeds:?}");
+}

@@ -2,7 +2,9 @@
 //! panic, as base64 or `*`, its data never shown by `Debug`; what the crate's encoders write
 //! for credentials from the input (PLAIN's initial response, LOGIN's two answers, the SMTP
 //! response line) decodes back to exactly those credentials with the crate's decoders; a
-//! server's challenge round-trips; mechanism names compare without regard to case.
+//! server's challenge round-trips; `decode_plain` reads any bytes without panic, takes
+//! exactly the messages of three UTF-8 parts, and reads back what PLAIN's encoder wrote;
+//! mechanism names compare without regard to case.
 #![no_main]
 
 #[path = "common/parts.rs"]
@@ -13,8 +15,8 @@ use mailwire::imap::codec::types::{AuthenticateData, Continue};
 use mailwire::imap::codec::{Parsed, parse_authenticate_data};
 use mailwire::limits::Limits;
 use mailwire::sasl::{
-    Credentials, LoginExchange, Mechanism, check_mechanism_name, plain_initial_response,
-    same_mechanism_name,
+    Credentials, LoginExchange, Mechanism, check_mechanism_name, decode_plain,
+    plain_initial_response, same_mechanism_name,
 };
 use mailwire::smtp::codec::{AuthResponse, auth_response_line, parse_auth_response};
 
@@ -70,6 +72,32 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
+    // The input as a decoded PLAIN message, as a server reads it: three UTF-8 parts or
+    // nothing, the parts exactly those between the NULs, the password never in `Debug`.
+    let fields: Vec<&[u8]> = data.split(|&byte| byte == 0).collect();
+    match decode_plain(data) {
+        Some(message) => {
+            assert_eq!(fields.len(), 3);
+            assert_eq!(message.authzid().as_bytes(), fields[0]);
+            assert_eq!(message.username().as_bytes(), fields[1]);
+            assert_eq!(message.password().as_bytes(), fields[2]);
+            let shown = format!("{message:?}");
+            let password = message.password();
+            if password.len() >= 12
+                && !message.username().contains(password)
+                && !message.authzid().contains(password)
+            {
+                assert!(!shown.contains(password), "{shown}");
+            }
+        }
+        None => assert!(
+            fields.len() != 3
+                || fields
+                    .iter()
+                    .any(|field| std::str::from_utf8(field).is_err())
+        ),
+    }
+
     // A server's challenge: what `Continue::challenge` writes, `Continue::base64` reads.
     let challenge = Continue::challenge(data);
     assert_eq!(challenge.base64().ok().as_deref(), Some(data));
@@ -84,7 +112,17 @@ fuzz_target!(|data: &[u8]| {
             expected.extend_from_slice(username.as_bytes());
             expected.push(0);
             expected.extend_from_slice(password.as_bytes());
-            assert_eq!(imap_decoded(&initial), Some(expected));
+            let decoded = imap_decoded(&initial);
+            assert_eq!(decoded.as_deref(), Some(&expected[..]));
+            // What a server decodes from the encoder's response is the credentials.
+            let message = decoded
+                .as_deref()
+                .and_then(decode_plain)
+                .expect("PLAIN's encoder writes three UTF-8 parts");
+            assert_eq!(
+                (message.authzid(), message.username(), message.password()),
+                ("", username.as_str(), password.as_str())
+            );
 
             let mut line = Vec::new();
             auth_response_line(&initial, &mut line).expect("PLAIN's response is base64");

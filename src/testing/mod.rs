@@ -32,6 +32,7 @@
 //! # });
 //! ```
 
+mod accept;
 mod certgen;
 mod certs;
 mod conn;

@@ -22,9 +22,9 @@ import time
 
 from mwcheck import (
     Idle,
+    capabilities,
     check,
     check_eq,
-    capabilities,
     fail,
     fetch,
     fetch_one,
@@ -34,11 +34,11 @@ from mwcheck import (
     mailboxes,
     message_count,
     ok,
-    parse_mode,
     quote,
     run_main,
     search,
     select,
+    take_args,
 )
 
 RFC_AFTER_LOGIN = {
@@ -135,16 +135,8 @@ def internal_date(value):
 
 class Check:
     def __init__(self, argv):
-        if len(argv) != 8:
-            print(__doc__, file=sys.stderr)
-            sys.exit(2)
-        self.host = argv[1]
-        self.tls_port = int(argv[2])
-        self.starttls_port = int(argv[3])
-        self.cafile = argv[4]
-        self.user = argv[5]
-        self.password = argv[6]
-        self.mode = parse_mode(argv[7])
+        take_args(self, argv, ("host", "tls_port", "starttls_port", "cafile", "user",
+                               "password", "mode"), __doc__)
         suffix = f"{os.getpid()}-{time.time_ns() % 1_000_000}"
         self.work = f"imaplib-check-{suffix}"
         self.other = f"imaplib-other {suffix}"

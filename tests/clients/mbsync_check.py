@@ -36,12 +36,12 @@ from mwcheck import (
     login,
     mailboxes,
     ok,
-    parse_mode,
     plain_message,
     quote,
     run_main,
     search,
     select,
+    take_args,
     tls_context,
 )
 
@@ -68,15 +68,8 @@ def without_tuid(data):
 
 class Check:
     def __init__(self, argv):
-        if len(argv) != 8:
-            print(__doc__, file=sys.stderr)
-            sys.exit(2)
-        self.host = argv[1]
-        self.imaps_port = int(argv[2])
-        self.submission_port = int(argv[3])
-        self.cafile = argv[4]
-        self.user, self.password = argv[5], argv[6]
-        self.mode = parse_mode(argv[7])
+        take_args(self, argv, ("host", "imaps_port", "submission_port", "cafile", "user",
+                               "password", "mode"), __doc__)
         self.dir = tempfile.mkdtemp(prefix="mailwire-mbsync-")
         self.maildir = os.path.join(self.dir, "mail")
         run = f"{os.getpid()}-{time.time_ns() % 1_000_000}"

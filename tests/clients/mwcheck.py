@@ -66,6 +66,20 @@ def parse_mode(value):
     return value
 
 
+def take_args(target, argv, names, usage):
+    """Sets `target.NAME` for each of `names` from the command line: a name ending in
+    `_port` becomes an int, `mode` is checked; a wrong count prints `usage` and exits 2."""
+    if len(argv) != len(names) + 1:
+        print(usage, file=sys.stderr)
+        sys.exit(2)
+    for name, value in zip(names, argv[1:]):
+        if name.endswith("_port"):
+            value = int(value)
+        elif name == "mode":
+            value = parse_mode(value)
+        setattr(target, name, value)
+
+
 def tls_context(cafile):
     """Trusts only the server's CA, and checks the host name (or IP address) as clients do."""
     context = ssl.create_default_context(cafile=cafile)

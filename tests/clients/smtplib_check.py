@@ -28,11 +28,11 @@ from mwcheck import (
     imap_tls,
     login,
     ok,
-    parse_mode,
     run_main,
     search,
     select,
     strip_trace_fields,
+    take_args,
     tls_context,
 )
 
@@ -64,17 +64,8 @@ def reply_code(error):
 
 class Check:
     def __init__(self, argv):
-        if len(argv) != 11:
-            print(__doc__, file=sys.stderr)
-            sys.exit(2)
-        self.host = argv[1]
-        self.submission_port = int(argv[2])
-        self.smtps_port = int(argv[3])
-        self.imaps_port = int(argv[4])
-        self.cafile = argv[5]
-        self.user, self.password = argv[6], argv[7]
-        self.user2, self.password2 = argv[8], argv[9]
-        self.mode = parse_mode(argv[10])
+        take_args(self, argv, ("host", "submission_port", "smtps_port", "imaps_port",
+                               "cafile", "user", "password", "user2", "password2", "mode"), __doc__)
         self.context = tls_context(self.cafile)
         # Postfix hands mail to Dovecot through its queue; the in-memory server delivers
         # before it answers the end of DATA.

@@ -27,11 +27,11 @@ from mwcheck import (
     imap_tls,
     login,
     ok,
-    parse_mode,
     run_main,
     search,
     select,
     strip_trace_fields,
+    take_args,
 )
 
 # swaks's exit statuses (its manual, "EXIT CODES").
@@ -58,22 +58,14 @@ def message(user, tag):
 
 class Check:
     def __init__(self, argv):
-        if len(argv) != 9:
-            print(__doc__, file=sys.stderr)
-            sys.exit(2)
-        self.host = argv[1]
-        self.submission_port = argv[2]
-        self.smtps_port = argv[3]
-        self.imaps_port = int(argv[4])
-        self.cafile = argv[5]
-        self.user, self.password = argv[6], argv[7]
-        self.mode = parse_mode(argv[8])
+        take_args(self, argv, ("host", "submission_port", "smtps_port", "imaps_port",
+                               "cafile", "user", "password", "mode"), __doc__)
         self.scratch = tempfile.mkdtemp(prefix="mailwire-swaks-")
         self.sent = []
 
     def swaks(self, name, port, tls, auth, password, data=None):
         args = [
-            "swaks", "--server", self.host, "--port", port, tls,
+            "swaks", "--server", self.host, "--port", str(port), tls,
             "--tls-verify", "--tls-ca-path", self.cafile,
             "--auth", auth, "--auth-user", self.user,
             "--from", self.user, "--to", self.user,
@@ -116,7 +108,7 @@ class Check:
         # Without --tls the server offers no AUTH before STARTTLS; swaks must not send the
         # password and fails.
         args = [
-            "swaks", "--server", self.host, "--port", self.submission_port,
+            "swaks", "--server", self.host, "--port", str(self.submission_port),
             "--auth", "PLAIN", "--auth-user", self.user, "--from", self.user,
             "--to", self.user, "--timeout", "10",
         ]

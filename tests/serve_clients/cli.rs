@@ -13,32 +13,40 @@ const COMMAND_LIMIT: Duration = Duration::from_secs(60);
 /// The environment variable the tests hand passwords through (never an argument).
 const PASSWORD_ENV: &str = "SERVE_TEST_PASSWORD";
 
-/// `mailwire imap` as `user` over implicit TLS to `serve`, then `args`.
-fn imap_command(serve: &Serve, user: usize, args: &[&str]) -> Command {
+/// `mailwire SUBCOMMAND` as `user` to `serve` on `port` with `--tls tls`, trusting its
+/// CA, the password handed over in the environment; then `args`.
+fn mailwire_as(
+    serve: &Serve,
+    subcommand: &str,
+    port: u16,
+    tls: &str,
+    user: usize,
+    args: &[&str],
+) -> Command {
     let (name, password) = USERS[user];
     let mut command = Command::new(env!("CARGO_BIN_EXE_mailwire"));
     command
-        .args(["imap", "--host", &serve.host()])
         .args([
+            subcommand,
+            "--host",
+            &serve.host(),
             "--port",
-            &serve.imap_tls.port().to_string(),
-            "--tls",
-            "implicit",
+            &port.to_string(),
         ])
+        .args(["--tls", tls])
         .arg("--ca-file")
         .arg(&serve.ca_file)
-        .args([
-            "--user",
-            name,
-            "--password-env",
-            PASSWORD_ENV,
-            "--timeout",
-            "20",
-        ])
+        .args(["--user", name, "--password-env", PASSWORD_ENV])
+        .args(["--timeout", "20"])
         .args(args)
         .env_remove("MAILWIRE_PASSWORD")
         .env(PASSWORD_ENV, password);
     command
+}
+
+/// `mailwire imap` as `user` over implicit TLS to `serve`, then `args`.
+fn imap_command(serve: &Serve, user: usize, args: &[&str]) -> Command {
+    mailwire_as(serve, "imap", serve.imap_tls.port(), "implicit", user, args)
 }
 
 /// Runs `mailwire imap ... args` as `user`, demands exit 0, returns stdout.
@@ -62,25 +70,7 @@ fn send_command(serve: &Serve, tls: &str, args: &[&str]) -> Command {
         "implicit" => serve.smtp_tls.port(),
         _ => serve.smtp_submission.port(),
     };
-    let (name, password) = USERS[0];
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mailwire"));
-    command
-        .args(["send", "--host", &serve.host(), "--port", &port.to_string()])
-        .args(["--tls", tls])
-        .arg("--ca-file")
-        .arg(&serve.ca_file)
-        .args([
-            "--user",
-            name,
-            "--password-env",
-            PASSWORD_ENV,
-            "--timeout",
-            "20",
-        ])
-        .args(args)
-        .env_remove("MAILWIRE_PASSWORD")
-        .env(PASSWORD_ENV, password);
-    command
+    mailwire_as(serve, "send", port, tls, 0, args)
 }
 
 fn file(serve: &Serve, name: &str, bytes: &[u8]) -> String {

@@ -225,30 +225,28 @@ async fn demo() -> Result<(), Failure> {
         arrived_after.as_millis()
     );
 
-    let state = imap
-        .select("INBOX")
-        .await
-        .map_err(|e| fail("IMAP SELECT INBOX", &e))?;
-    let uid = state
-        .uid_next
-        .map_or(1, |next| next.saturating_sub(1))
-        .max(1);
+    // INBOX stays selected through IDLE, and the EXISTS count is the new message's
+    // sequence number: one FETCH gets its UID and bytes, no second SELECT needed.
     let fetched = imap
-        .uid_fetch(&SequenceSet::single(uid), &FetchQuery::new().body(&[]))
+        .fetch(
+            &SequenceSet::single(exists),
+            &FetchQuery::new().uid().body(&[]),
+        )
         .await
-        .map_err(|e| fail("IMAP UID FETCH", &e))?
+        .map_err(|e| fail("IMAP FETCH", &e))?
         .collect()
         .await
-        .map_err(|e| fail("IMAP UID FETCH", &e))?;
-    let body = fetched
+        .map_err(|e| fail("IMAP FETCH", &e))?;
+    let (uid, body) = fetched
         .iter()
-        .find_map(|message| message.body(&[]))
+        .find_map(|message| Some((message.uid()?, message.body(&[])?.to_vec())))
         .ok_or_else(|| {
-            Failure::Runtime(format!("UID FETCH {uid} BODY.PEEK[] returned no message"))
-        })?
-        .to_vec();
+            Failure::Runtime(format!(
+                "FETCH {exists} (UID BODY.PEEK[]) returned no message with its UID"
+            ))
+        })?;
     println!(
-        "6. IMAP: UID FETCH {uid} BODY.PEEK[] returned {} bytes.",
+        "6. IMAP: FETCH {exists} (UID BODY.PEEK[]) returned UID {uid} and {} bytes.",
         body.len()
     );
     let sent_copies = server

@@ -37,8 +37,8 @@ kept in memory and gone when the server stops. It prints, one per line:
                                  --tls-cert gave the certificate)
   ready
 
-and serves until SIGINT or SIGTERM. The accounts' passwords are for this test server only:
-they are never printed.
+and serves until SIGINT or SIGTERM. Passwords given with --user are never printed; the
+default account's, public in this help, is shown on stderr.
 ";
 
 const DEFAULT_USER: (&str, &str) = ("demo@mailwire.test", "demo-password");
@@ -70,6 +70,20 @@ fn user(value: &str) -> Result<(String, String), UsageError> {
         return Err(UsageError(
             "--user cannot hold CR, LF or NUL: no client could send them".to_owned(),
         ));
+    }
+    // The name is printed on its own `user` line, which scripts read: an escape sequence
+    // or a tab in it would reach their terminal or split their fields.
+    if name.chars().any(char::is_control) {
+        return Err(UsageError(
+            "--user: the name cannot hold control characters (tab, escape...)".to_owned(),
+        ));
+    }
+    // `--user bob:$PASSWORD` with the variable unset would make an account nobody means;
+    // and mailwire's clients (like iCloud) refuse an empty password anyway.
+    if password.is_empty() {
+        return Err(UsageError(format!(
+            "--user {name:?} needs a password after the colon"
+        )));
     }
     Ok((name.to_owned(), password.to_owned()))
 }
@@ -116,11 +130,16 @@ fn parse(mut args: Args) -> Result<ServeArgs, UsageError> {
                 .to_owned(),
         ));
     }
-    let mut names: Vec<&str> = parsed.users.iter().map(|(name, _)| name.as_str()).collect();
+    // Addresses differ only in case for nobody: SMTP delivers to `BOB@` and `bob@` alike.
+    let mut names: Vec<String> = parsed
+        .users
+        .iter()
+        .map(|(name, _)| name.to_lowercase())
+        .collect();
     names.sort_unstable();
     if let Some(twice) = names.windows(2).find(|pair| pair[0] == pair[1]) {
         return Err(UsageError(format!(
-            "--user {:?} is given twice: each account once",
+            "--user {:?} is given twice (in any case): each account once",
             twice[0]
         )));
     }
@@ -276,12 +295,12 @@ mod tests {
 
     #[test]
     fn users_split_at_the_first_colon() {
-        let args = parsed(&["--user", "a@b.test:pw:with:colons", "--user", "c:"]).unwrap();
+        let args = parsed(&["--user", "a@b.test:pw:with:colons", "--user", "c:d"]).unwrap();
         assert_eq!(
             args.users,
             [
                 ("a@b.test".to_owned(), "pw:with:colons".to_owned()),
-                ("c".to_owned(), String::new())
+                ("c".to_owned(), "d".to_owned())
             ]
         );
     }
@@ -297,6 +316,27 @@ mod tests {
             );
         }
         assert!(refusal(&["--user", "a:1", "--user", "a:2"]).contains("twice"));
+    }
+
+    #[test]
+    fn users_with_an_empty_password_control_characters_or_twice_in_any_case_are_refused() {
+        // An unset variable in `--user bob:$PASSWORD` is caught, not served.
+        assert!(refusal(&["--user", "bob:"]).contains("needs a password after the colon"));
+        // The name goes out on a `user` line: no escape sequences, no tabs.
+        for bad in ["a\x1b[2Jb:pw", "a\tb:pw", "a\u{7f}:pw", "a\u{85}b:pw"] {
+            let message = refusal(&["--user", bad]);
+            assert!(message.contains("control characters"), "{bad:?}: {message}");
+        }
+        // A password may hold anything a client can send, a tab included.
+        assert!(parsed(&["--user", "a:p\tw"]).is_ok());
+        let message = refusal(&[
+            "--user",
+            "Bob@x.test:secret-one",
+            "--user",
+            "bob@X.test:secret-two",
+        ]);
+        assert!(message.contains("twice"), "{message}");
+        assert!(!message.contains("secret"), "no password in {message}");
     }
 
     #[test]

@@ -5,15 +5,14 @@ use core::fmt;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio::net::TcpListener;
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
 
 use super::config::ImapServerConfig;
 use super::session::{Session, turn_away};
+use crate::testing::accept::accept_loop;
 use crate::testing::mail::MailStore;
 
 /// An IMAP server on loopback over a [`MailStore`], for tests and demos.
@@ -98,60 +97,17 @@ impl Drop for ImapServer {
     }
 }
 
-/// A session counted against the maximum until dropped.
-struct Admission(Arc<AtomicUsize>);
-
-impl Drop for Admission {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-fn admit(active: &Arc<AtomicUsize>, limit: usize) -> Option<Admission> {
-    active
-        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |now| {
-            (now < limit).then_some(now + 1)
-        })
-        .ok()
-        .map(|_| Admission(active.clone()))
-}
-
 async fn accept_all(listener: TcpListener, config: Arc<ImapServerConfig>, store: MailStore) {
-    // Aborting this task drops the set, which aborts every session in it.
-    let mut sessions = JoinSet::new();
-    let active = Arc::new(AtomicUsize::new(0));
-    let refusing = Arc::new(AtomicUsize::new(0));
-    loop {
-        let tcp = match listener.accept().await {
-            Ok((tcp, _)) => tcp,
-            Err(_) => {
-                // Out of file descriptors, or a reset before accept: wait a little rather
-                // than spin, then go on.
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                continue;
-            }
-        };
-        while sessions.try_join_next().is_some() {}
-        let _ = tcp.set_nodelay(true);
-        let config = config.clone();
-        let store = store.clone();
-        match admit(&active, config.max_sessions) {
-            Some(admission) => {
-                sessions.spawn(async move {
-                    let _admission = admission;
-                    let _ = ImapServer::serve_stream(&config, &store, tcp).await;
-                });
-            }
-            // Saying BYE is bounded too: past as many refusals in flight as sessions, a
-            // flood of connections is closed without a word.
-            None => {
-                if let Some(refusal) = admit(&refusing, config.max_sessions.max(1)) {
-                    sessions.spawn(async move {
-                        let _refusal = refusal;
-                        turn_away(&config, tcp).await;
-                    });
-                }
-            }
+    let max_sessions = config.max_sessions;
+    let serve = |tcp: TcpStream| {
+        let (config, store) = (config.clone(), store.clone());
+        async move {
+            let _ = ImapServer::serve_stream(&config, &store, tcp).await;
         }
-    }
+    };
+    let refuse = |tcp: TcpStream| {
+        let config = config.clone();
+        async move { turn_away(&config, tcp).await }
+    };
+    accept_loop(listener, max_sessions, serve, refuse).await;
 }

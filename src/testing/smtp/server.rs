@@ -4,17 +4,18 @@ use core::fmt;
 use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Poll, Waker};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::task::JoinHandle;
 
 use super::config::SmtpServerConfig;
 use super::session;
+use crate::testing::accept::accept_loop;
 
 /// One message the server accepted (answered `250 ... queued`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +85,6 @@ pub(super) struct Shared {
     pub(super) config: SmtpServerConfig,
     mailbox: Mutex<Mailbox>,
     last_queue_id: AtomicU64,
-    active: AtomicUsize,
 }
 
 impl Shared {
@@ -99,7 +99,6 @@ impl Shared {
             config,
             mailbox: Mutex::default(),
             last_queue_id: AtomicU64::new(0),
-            active: AtomicUsize::new(0),
         }
     }
 
@@ -126,26 +125,6 @@ impl Shared {
         };
         waiters.into_iter().for_each(Waker::wake);
         id
-    }
-
-    /// Counts a new connection in, unless the server is full.
-    fn admit(self: &Arc<Self>) -> Option<Admission> {
-        let limit = self.config.max_connections;
-        self.active
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |active| {
-                (active < limit).then_some(active + 1)
-            })
-            .ok()
-            .map(|_| Admission(self.clone()))
-    }
-}
-
-/// A connection counted against `max_connections`, until dropped.
-pub(super) struct Admission(Arc<Shared>);
-
-impl Drop for Admission {
-    fn drop(&mut self) {
-        self.0.active.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -285,26 +264,13 @@ impl Drop for SmtpServer {
 }
 
 async fn accept_all(listener: TcpListener, shared: Arc<Shared>) {
-    // Aborting this task drops the set, which aborts every session in it.
-    let mut sessions = JoinSet::new();
-    loop {
-        let tcp: TcpStream = match listener.accept().await {
-            Ok((tcp, _)) => tcp,
-            Err(_) => {
-                // Out of file descriptors or a connection reset before accept: wait a
-                // little instead of spinning, then go on serving.
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                continue;
-            }
-        };
-        while sessions.try_join_next().is_some() {}
-        // Replies are small and each must leave at once (pipelining clients wait for them).
-        let _ = tcp.set_nodelay(true);
-        let admission = shared.admit();
+    let max_sessions = shared.config.max_connections;
+    let session = |admitted: bool| {
         let shared = shared.clone();
-        sessions.spawn(async move {
-            session::serve(tcp, &shared, admission.is_some()).await;
-            drop(admission);
-        });
-    }
+        move |tcp: TcpStream| {
+            let shared = shared.clone();
+            async move { session::serve(tcp, &shared, admitted).await }
+        }
+    };
+    accept_loop(listener, max_sessions, session(true), session(false)).await;
 }
