@@ -446,6 +446,34 @@ fn response_text_of_spaces_only_is_refused_without_a_code() {
     assert_eq!(response(&out), with_code);
 }
 
+/// Regression (found by CI's short run of `imap_arbitrary_roundtrip`, seed
+/// `regression-greeting-text-ending-in-a-literal-announcement`): a greeting or status
+/// whose text ended in `{5+}` was written as `* OK ... {5+}`, which every reader takes for
+/// a literal's announcement, waiting for five bytes that never come. Now it is refused; the
+/// same characters elsewhere in the text are fine.
+#[test]
+fn response_text_ending_in_a_literal_announcement_is_refused() {
+    let status = |text: &'static str| {
+        Response::Status(Status {
+            tag: None,
+            kind: StatusKind::Ok,
+            code: None,
+            text: Text::from(text),
+        })
+    };
+    for text in ["zyAE {5+}", "{5}", "done {0}", "x {12-}"] {
+        let mut out = Vec::new();
+        let error = encode_response(&status(text), &mut out).unwrap_err();
+        assert!(error.to_string().contains("literal"), "{text}: {error}");
+    }
+    for text in ["{5} is fine inside", "a {b}", "{}", "{5"] {
+        let value = status(text);
+        let mut out = Vec::new();
+        encode_response(&value, &mut out).unwrap();
+        assert_eq!(response(&out), value, "{text}");
+    }
+}
+
 /// Regression (found by the `arbitrary` round trip with unchecked `Other` names and `Raw`
 /// values): the response encoder wrote values kept as a peer sent them unchecked, so a
 /// line feed inside one started another response (`* X a\n* 1 EXISTS`), a space cut an

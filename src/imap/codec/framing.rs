@@ -411,6 +411,13 @@ struct Announcement {
     synchronising: bool,
 }
 
+/// True when a line whose content ends with `content` would read as announcing a literal
+/// (`{N}`, `{N+}`, `{N-}`): a framer would then wait for N bytes that never come. Encoders
+/// refuse to end a line with such text.
+pub(crate) fn ends_in_announcement(content: &[u8]) -> bool {
+    announcement(content).is_some()
+}
+
 /// The literal announced at the end of a line's content, if any.
 fn announcement(content: &[u8]) -> Option<Announcement> {
     let inner = content.strip_suffix(b"}")?;

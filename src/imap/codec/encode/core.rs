@@ -305,6 +305,14 @@ impl<'o> Writer<'o> {
         {
             return Err(refuse("response text", "it holds CR, LF or NUL"));
         }
+        // Text ends its line, so `{5}` at its end would read as a literal's announcement and
+        // a reader would wait for five bytes that never come.
+        if crate::imap::codec::framing::ends_in_announcement(text.as_bytes()) {
+            return Err(refuse(
+                "response text",
+                "it ends in what reads as a literal's announcement (`{N}`)",
+            ));
+        }
         self.raw(text.as_bytes());
         Ok(())
     }
