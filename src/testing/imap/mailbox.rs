@@ -225,10 +225,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
                 responses
             })
             .unwrap_or_default();
-        for response in &responses {
-            self.send(response).await?;
-        }
-        self.done(tag, None, "LIST completed").await
+        self.answer(tag, &responses, "LIST completed").await
     }
 
     pub(super) async fn lsub(
@@ -259,10 +256,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default();
-        for response in &responses {
-            self.send(response).await?;
-        }
-        self.done(tag, None, "LSUB completed").await
+        self.answer(tag, &responses, "LSUB completed").await
     }
 
     pub(super) async fn status(
