@@ -636,13 +636,16 @@ mod tests {
             store.mailboxes(user).unwrap()[6..],
             ["Projects", "Projects/2026"]
         );
-        let first = store
-            .lock()
-            .account(user)
-            .unwrap()
-            .mailbox("Projects/2026")
-            .unwrap()
-            .uid_validity;
+        let validity = || {
+            store
+                .lock()
+                .account(user)
+                .unwrap()
+                .mailbox("Projects/2026")
+                .unwrap()
+                .uid_validity
+        };
+        let first = validity();
         store
             .lock()
             .account_mut(user)
@@ -650,13 +653,7 @@ mod tests {
             .mailboxes
             .retain(|mailbox| mailbox.name != "Projects/2026");
         store.create_mailbox(user, "Projects/2026").unwrap();
-        let second = store
-            .lock()
-            .account(user)
-            .unwrap()
-            .mailbox("Projects/2026")
-            .unwrap()
-            .uid_validity;
+        let second = validity();
         assert_ne!(first, second);
         assert!(matches!(
             store.create_mailbox(user, "Projects"),
