@@ -19,15 +19,20 @@ use crate::testing::mail::store::{Account, DELIMITER, normalise};
 /// The LIST selection options this server knows (RFC 5258, RFC 6154).
 const SELECTION_OPTIONS: [&str; 4] = ["SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE"];
 
+/// `[TOOBIG]` (RFC 4469): a message or literal over the size the server takes.
+pub(super) fn too_big() -> Code<'static> {
+    Code::Other {
+        name: Atom::unchecked("TOOBIG"),
+        arguments: None,
+    }
+}
+
 /// The response code that says why the store refused.
 pub(super) fn store_code(error: &StoreError) -> Code<'static> {
     match error {
         StoreError::NoSuchMailbox(_) | StoreError::NotSelectable(_) => Code::NonExistent,
         StoreError::MailboxExists(_) => Code::AlreadyExists,
-        StoreError::TooLarge { .. } => Code::Other {
-            name: Atom::unchecked("TOOBIG"),
-            arguments: None,
-        },
+        StoreError::TooLarge { .. } => too_big(),
         StoreError::MailboxFull { .. } => Code::OverQuota,
         StoreError::TooManyMailboxes { .. } => Code::Limit,
         StoreError::HasChildren(_) => Code::HasChildren,

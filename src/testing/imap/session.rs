@@ -10,6 +10,7 @@ use tokio::time::Instant;
 
 use super::config::ImapServerConfig;
 use super::conn::{Conn, FLUSH_AT, WireError};
+use super::mailbox::too_big;
 use super::selected::Selected;
 use crate::imap::codec::error::{DecodeError, DecodeErrorKind};
 use crate::imap::codec::framing::Frame;
@@ -171,14 +172,9 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin + Send> Session<'a, S> {
         let tag = leading_tag(&self.conn.inbox).map(|tag| tag.as_str().to_owned());
         let tag = tag.as_deref().and_then(|tag| Tag::new(tag).ok());
         let (kind, code, text) = match error.kind {
-            DecodeErrorKind::LiteralTooLarge { .. } | DecodeErrorKind::MessageTooLarge { .. } => (
-                StatusKind::No,
-                Some(Code::Other {
-                    name: Atom::unchecked("TOOBIG"),
-                    arguments: None,
-                }),
-                format!("{error}"),
-            ),
+            DecodeErrorKind::LiteralTooLarge { .. } | DecodeErrorKind::MessageTooLarge { .. } => {
+                (StatusKind::No, Some(too_big()), format!("{error}"))
+            }
             _ => (StatusKind::Bad, None, format!("{error}")),
         };
         self.push(&Response::Status(Status {
