@@ -513,6 +513,9 @@ async fn store_changes_flags_and_condstore_reports_modseq_and_modified() {
             "k6 OK FETCH completed"
         ]
     );
+    // VANISHED needs QRESYNC enabled (RFC 7162 §3.2.6), which this server never does.
+    let vanished = client.run("k6b UID FETCH 1:* (FLAGS) (CHANGEDSINCE 5 VANISHED)");
+    assert!(vanished.await[0].starts_with("k6b BAD "));
     // Message 1 is unchanged since 5, message 3 is not: only 1 changes.
     assert_eq!(
         client

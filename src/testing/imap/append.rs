@@ -6,7 +6,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::selected::ordered_set;
 use super::session::{Session, Step};
-use crate::imap::codec::types::{AppendMessage, Atom, Code, Flag, MailboxName, Tag};
+use crate::imap::codec::types::{AppendMessage, Code, Flag, MailboxName, Tag};
 use crate::testing::mail::StoreError;
 use crate::testing::mail::mailbox::{clean_flags, now};
 use crate::testing::mail::store::check_room;
@@ -75,14 +75,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
             Err(StoreError::NoSuchMailbox(_)) => {
                 self.no(tag, Some(Code::TryCreate), "The mailbox does not exist")
                     .await
-            }
-            Err(error @ StoreError::TooLarge { .. }) => {
-                let text = error.to_string();
-                let code = Code::Other {
-                    name: Atom::unchecked("TOOBIG"),
-                    arguments: None,
-                };
-                self.no(tag, Some(code), &text).await
             }
             Err(error) => self.refused(tag, &error).await,
         }

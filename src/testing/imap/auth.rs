@@ -158,13 +158,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
                 Err(_) => {
                     // Not base64, or a line over the limit: drop that line (or what has
                     // come of it) and say so.
-                    let end = self
-                        .conn
-                        .inbox
-                        .iter()
-                        .position(|&b| b == b'\n')
-                        .map_or(self.conn.inbox.len(), |lf| lf + 1);
-                    self.conn.inbox.drain(..end);
+                    self.conn.drop_line();
                     return Ok(Answer::Malformed);
                 }
             }

@@ -2,20 +2,19 @@
 //! read and not yet used, the framer that cuts them into commands, and the answers waiting
 //! to go out. Every read waits until a deadline at most and every write has a time-out.
 
-use std::io;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use rustls::ServerConfig;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::{Instant, timeout, timeout_at};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
 use crate::imap::codec::framing::Framer;
 use crate::limits::Limits;
+use crate::net::stream::MaybeTls;
+use crate::scan::find_byte;
 
 /// Bytes per socket read.
 const CHUNK: usize = 16 * 1024;
@@ -27,60 +26,9 @@ pub(super) const FLUSH_AT: usize = 256 * 1024;
 const DRAIN_BYTES: usize = 1 << 20;
 const DRAIN_TIME: Duration = Duration::from_millis(500);
 
-/// A stream before or after TLS.
-pub(super) enum Stream<S> {
-    Plain(S),
-    Tls(Box<TlsStream<S>>),
-    Gone,
-}
-
-fn gone() -> io::Error {
-    io::Error::new(io::ErrorKind::NotConnected, "connection no longer usable")
-}
-
-impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Stream<S> {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(stream) => Pin::new(stream).poll_read(cx, buf),
-            Stream::Tls(tls) => Pin::new(tls.as_mut()).poll_read(cx, buf),
-            Stream::Gone => Poll::Ready(Err(gone())),
-        }
-    }
-}
-
-impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Stream<S> {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            Stream::Plain(stream) => Pin::new(stream).poll_write(cx, buf),
-            Stream::Tls(tls) => Pin::new(tls.as_mut()).poll_write(cx, buf),
-            Stream::Gone => Poll::Ready(Err(gone())),
-        }
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(stream) => Pin::new(stream).poll_flush(cx),
-            Stream::Tls(tls) => Pin::new(tls.as_mut()).poll_flush(cx),
-            Stream::Gone => Poll::Ready(Err(gone())),
-        }
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(stream) => Pin::new(stream).poll_shutdown(cx),
-            Stream::Tls(tls) => Pin::new(tls.as_mut()).poll_shutdown(cx),
-            Stream::Gone => Poll::Ready(Ok(())),
-        }
-    }
-}
+/// The client's stream before or after STARTTLS (or implicit TLS): the client's own type,
+/// over any stream instead of TCP only.
+type Stream<S> = MaybeTls<TlsStream<S>, S>;
 
 /// Why the connection cannot go on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +52,7 @@ pub(super) struct Conn<S> {
 impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
     pub(super) fn new(stream: S, limits: Limits, write_timeout: Duration) -> Self {
         Conn {
-            stream: Stream::Plain(stream),
+            stream: MaybeTls::Plain(stream),
             inbox: Vec::new(),
             out: Vec::new(),
             framer: Framer::commands(limits),
@@ -113,7 +61,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
     }
 
     pub(super) fn is_tls(&self) -> bool {
-        matches!(self.stream, Stream::Tls(_))
+        self.stream.is_tls()
     }
 
     /// Reads at least one more byte, waiting until `deadline` at most.
@@ -136,6 +84,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
                 Ok(())
             }
         }
+    }
+
+    /// Takes the first line of what was read (or all of it when no line end has come yet):
+    /// a line the session will not use, such as a malformed AUTHENTICATE answer or
+    /// something other than DONE during IDLE.
+    pub(super) fn drop_line(&mut self) -> Vec<u8> {
+        let end = find_byte(b'\n', &self.inbox).map_or(self.inbox.len(), |lf| lf + 1);
+        self.inbox.drain(..end).collect()
     }
 
     /// Writes every waiting answer and flushes, within the write time-out.
@@ -170,14 +126,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
     ) -> Result<(), WireError> {
         self.inbox.clear();
         self.framer = Framer::commands(limits);
-        let Stream::Plain(plain) = std::mem::replace(&mut self.stream, Stream::Gone) else {
+        let MaybeTls::Plain(plain) = std::mem::replace(&mut self.stream, MaybeTls::Gone) else {
             return Err(WireError::Gone);
         };
         match timeout(self.write_timeout, TlsAcceptor::from(config).accept(plain)).await {
             Err(_) => Err(WireError::TimedOut),
             Ok(Err(_)) => Err(WireError::Gone),
             Ok(Ok(tls)) => {
-                self.stream = Stream::Tls(Box::new(tls));
+                self.stream = MaybeTls::Tls(Box::new(tls));
                 Ok(())
             }
         }

@@ -111,6 +111,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
         modifiers: &[FetchModifier],
         uid: bool,
     ) -> Step {
+        if modifiers.contains(&FetchModifier::Vanished) {
+            // RFC 7162 §3.2.6: VANISHED is for a client that enabled QRESYNC, which this
+            // server never enables; answering without it would hide the expunges asked for.
+            return match self.mode {
+                ServerMode::Icloud => self.parse_error(Some(tag), "VANISHED").await,
+                _ => self.bad(tag, "VANISHED needs QRESYNC, not enabled").await,
+            };
+        }
         let changed_since = modifiers.iter().find_map(|modifier| match modifier {
             FetchModifier::ChangedSince(n) => Some(*n),
             FetchModifier::Vanished => None,

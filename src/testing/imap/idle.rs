@@ -47,13 +47,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
                 Ok(Parsed::Incomplete) => {}
                 Err(_) => {
                     // A line that is not DONE: drop it (or as much of it as came).
-                    let end = self
-                        .conn
-                        .inbox
-                        .iter()
-                        .position(|&b| b == b'\n')
-                        .map_or(self.conn.inbox.len(), |lf| lf + 1);
-                    let line: Vec<u8> = self.conn.inbox.drain(..end).collect();
+                    let line = self.conn.drop_line();
                     if self.mode == ServerMode::Icloud {
                         let stray = leading_tag(&line);
                         self.push(&Response::Status(Status {

@@ -1,27 +1,38 @@
 //! The mailbox commands: LIST (special-use, LIST-EXTENDED selection, LIST-STATUS), LSUB,
 //! STATUS, CREATE, DELETE, RENAME, SUBSCRIBE and UNSUBSCRIBE.
 
+use std::borrow::Cow;
+
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::session::{Session, Step};
 use crate::imap::codec::types::{
-    Atom, Code, Data, Flag, IntoOwned, ListItem, ListMailbox, ListReturnOption, MailboxAttribute,
-    MailboxAttributes, MailboxName, Response, StatusAttribute, StatusItem, Tag,
+    AString, Atom, Code, Data, Flag, IntoOwned, ListExtendedItem, ListItem, ListMailbox,
+    ListReturnOption, MailboxAttribute, MailboxAttributes, MailboxName, Raw, Response,
+    StatusAttribute, StatusItem, Tag,
 };
 use crate::imap::codec::utf7;
 use crate::testing::mail::StoreError;
 use crate::testing::mail::mailbox::Mailbox;
 use crate::testing::mail::store::{Account, DELIMITER, normalise};
 
+/// The LIST selection options this server knows (RFC 5258, RFC 6154).
+const SELECTION_OPTIONS: [&str; 4] = ["SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE"];
+
+/// `[TOOBIG]` (RFC 4469): a message or literal over the size the server takes.
+pub(super) fn too_big() -> Code<'static> {
+    Code::Other {
+        name: Atom::unchecked("TOOBIG"),
+        arguments: None,
+    }
+}
+
 /// The response code that says why the store refused.
 pub(super) fn store_code(error: &StoreError) -> Code<'static> {
     match error {
         StoreError::NoSuchMailbox(_) | StoreError::NotSelectable(_) => Code::NonExistent,
         StoreError::MailboxExists(_) => Code::AlreadyExists,
-        StoreError::TooLarge { .. } => Code::Other {
-            name: Atom::unchecked("TOOBIG"),
-            arguments: None,
-        },
+        StoreError::TooLarge { .. } => too_big(),
         StoreError::MailboxFull { .. } => Code::OverQuota,
         StoreError::TooManyMailboxes { .. } => Code::Limit,
         StoreError::HasChildren(_) => Code::HasChildren,
@@ -168,8 +179,27 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
         patterns: &[ListMailbox<'_>],
         return_options: &[ListReturnOption<'_>],
     ) -> Step {
-        let only_subscribed = selection.iter().any(|s| s.eq_ignore_case("SUBSCRIBED"));
-        let only_special = selection.iter().any(|s| s.eq_ignore_case("SPECIAL-USE"));
+        let selects = |name: &str| selection.iter().any(|s| s.eq_ignore_case(name));
+        let only_subscribed = selects("SUBSCRIBED");
+        let only_special = selects("SPECIAL-USE");
+        let recursive = selects("RECURSIVEMATCH");
+        // RFC 5258 §3: an option the server does not know, or RECURSIVEMATCH with nothing
+        // to recurse on, is BAD; answering as if it were not there would mislead.
+        let unknown = selection.iter().any(|s| {
+            !SELECTION_OPTIONS
+                .iter()
+                .any(|known| s.eq_ignore_case(known))
+        }) || return_options
+            .iter()
+            .any(|option| matches!(option, ListReturnOption::Other(_)));
+        if unknown {
+            return self.bad(tag, "Unknown LIST option").await;
+        }
+        if recursive && !(only_subscribed || only_special) {
+            return self
+                .bad(tag, "RECURSIVEMATCH needs another selection option")
+                .await;
+        }
         let show_subscribed = only_subscribed
             || return_options
                 .iter()
@@ -205,16 +235,27 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
                         continue;
                     }
                     let subscribed = account.subscribed.contains(&mailbox.name);
-                    if (only_subscribed && !subscribed)
+                    // RECURSIVEMATCH (RFC 5258 §3): a mailbox not subscribed itself is
+                    // still listed when one under it is, and says so with CHILDINFO.
+                    let subscribed_below = recursive
+                        && only_subscribed
+                        && account.subscribed.iter().any(|name| {
+                            name.strip_prefix(mailbox.name.as_str())
+                                .is_some_and(|rest| rest.starts_with(DELIMITER))
+                        });
+                    if (only_subscribed && !subscribed && !subscribed_below)
                         || (only_special && mailbox.special_use.is_none())
                     {
                         continue;
                     }
-                    responses.push(Response::Data(Data::List(list_item(
-                        account,
-                        mailbox,
-                        show_subscribed && subscribed,
-                    ))));
+                    let mut item = list_item(account, mailbox, show_subscribed && subscribed);
+                    if subscribed_below {
+                        item.extended.push(ListExtendedItem {
+                            tag: AString::from("CHILDINFO"),
+                            value: Raw(Cow::Borrowed(&b"(\"SUBSCRIBED\")"[..])),
+                        });
+                    }
+                    responses.push(Response::Data(Data::List(item)));
                     if let Some(attributes) = status.filter(|_| mailbox.selectable) {
                         responses.push(Response::Data(Data::Status {
                             mailbox: wire_name(&mailbox.name),
@@ -225,10 +266,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
                 responses
             })
             .unwrap_or_default();
-        for response in &responses {
-            self.send(response).await?;
-        }
-        self.done(tag, None, "LIST completed").await
+        self.answer(tag, &responses, "LIST completed").await
     }
 
     pub(super) async fn lsub(
@@ -259,10 +297,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default();
-        for response in &responses {
-            self.send(response).await?;
-        }
-        self.done(tag, None, "LSUB completed").await
+        self.answer(tag, &responses, "LSUB completed").await
     }
 
     pub(super) async fn status(

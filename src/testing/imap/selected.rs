@@ -5,7 +5,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::session::{End, Session, Step};
 use crate::imap::codec::types::{
-    Data, FetchItem, Response, SeqBound, SequenceSet, Status, StatusKind, Text,
+    Data, FetchItem, Response, SeqBound, SequenceSet, Status, StatusKind, Tag, Text,
 };
 
 /// What the session has told the client about one message of the selected mailbox.
@@ -125,30 +125,7 @@ pub(super) fn uid_set(numbers: &[u32]) -> SequenceSet {
     let mut sorted = numbers.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
-    let mut set: Option<SequenceSet> = None;
-    let mut index = 0;
-    while index < sorted.len() {
-        let start = sorted[index];
-        let mut end = start;
-        while index + 1 < sorted.len() && sorted[index + 1] == end + 1 {
-            index += 1;
-            end = sorted[index];
-        }
-        let run = if start == end {
-            SequenceSet::single(start)
-        } else {
-            SequenceSet::range(start, end)
-        };
-        set = Some(match set {
-            Some(set) => set.and(run),
-            None => run,
-        });
-        index += 1;
-    }
-    set.unwrap_or(SequenceSet {
-        ranges: Vec::new(),
-        saved: false,
-    })
+    ordered_set(&sorted)
 }
 
 /// A sequence set of `numbers` kept in the order given (for COPYUID, whose two sets pair
@@ -159,7 +136,7 @@ pub(super) fn ordered_set(numbers: &[u32]) -> SequenceSet {
     while index < numbers.len() {
         let start = numbers[index];
         let mut end = start;
-        while index + 1 < numbers.len() && numbers[index + 1] == end.wrapping_add(1) {
+        while index + 1 < numbers.len() && Some(numbers[index + 1]) == end.checked_add(1) {
             index += 1;
             end = numbers[index];
         }
@@ -181,6 +158,25 @@ pub(super) fn ordered_set(numbers: &[u32]) -> SequenceSet {
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
+    /// Answers NO when the selected mailbox was opened with EXAMINE and the command would
+    /// change it (`action`: "expunge", "move"...); true when it did.
+    pub(super) async fn refuse_read_only(
+        &mut self,
+        tag: &Tag<'_>,
+        action: &str,
+    ) -> Result<bool, End> {
+        if !self
+            .selected
+            .as_ref()
+            .is_some_and(|selected| selected.read_only)
+        {
+            return Ok(false);
+        }
+        let text = format!("The mailbox is read-only (EXAMINE); SELECT it to {action}");
+        self.no(tag, None, &text).await?;
+        Ok(true)
+    }
+
     /// Tells the client about changes it has not seen, as far as it may be told now:
     /// EXPUNGE for messages gone (only when `expunges`), FETCH FLAGS for flags others
     /// changed, EXISTS for new messages. When the selected mailbox no longer exists, the
@@ -267,5 +263,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
         }
         self.selected = Some(selected);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ordered_set, uid_set};
+
+    #[test]
+    fn sets_are_written_in_runs_sorted_or_in_the_order_given() {
+        assert_eq!(uid_set(&[7, 2, 3, 1, 3]).to_string(), "1:3,7");
+        assert_eq!(uid_set(&[]).ranges, []);
+        // COPYUID pairs source and destination one by one: the order stays.
+        assert_eq!(ordered_set(&[5, 6, 2, 3, 9]).to_string(), "5:6,2:3,9");
+        assert_eq!(
+            ordered_set(&[u32::MAX - 1, u32::MAX, 1]).to_string(),
+            format!("{}:{},1", u32::MAX - 1, u32::MAX)
+        );
     }
 }

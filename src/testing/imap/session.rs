@@ -10,9 +10,12 @@ use tokio::time::Instant;
 
 use super::config::ImapServerConfig;
 use super::conn::{Conn, FLUSH_AT, WireError};
+use super::mailbox::too_big;
 use super::selected::Selected;
 use crate::imap::codec::error::{DecodeError, DecodeErrorKind};
 use crate::imap::codec::framing::Frame;
+use crate::imap::codec::grammar::chars::TAG;
+use crate::imap::codec::grammar::core::token;
 use crate::imap::codec::types::{
     Atom, Code, Command, CommandBody, Continue, Flag, Response, Status, StatusKind, Tag, Text,
 };
@@ -169,14 +172,9 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin + Send> Session<'a, S> {
         let tag = leading_tag(&self.conn.inbox).map(|tag| tag.as_str().to_owned());
         let tag = tag.as_deref().and_then(|tag| Tag::new(tag).ok());
         let (kind, code, text) = match error.kind {
-            DecodeErrorKind::LiteralTooLarge { .. } | DecodeErrorKind::MessageTooLarge { .. } => (
-                StatusKind::No,
-                Some(Code::Other {
-                    name: Atom::unchecked("TOOBIG"),
-                    arguments: None,
-                }),
-                format!("{error}"),
-            ),
+            DecodeErrorKind::LiteralTooLarge { .. } | DecodeErrorKind::MessageTooLarge { .. } => {
+                (StatusKind::No, Some(too_big()), format!("{error}"))
+            }
             _ => (StatusKind::Bad, None, format!("{error}")),
         };
         self.push(&Response::Status(Status {
@@ -410,6 +408,19 @@ impl<'a, S: AsyncRead + AsyncWrite + Unpin + Send> Session<'a, S> {
         Ok(())
     }
 
+    /// Sends `responses`, then `tag OK text` (after what changed meanwhile).
+    pub(super) async fn answer(
+        &mut self,
+        tag: &Tag<'_>,
+        responses: &[Response<'_>],
+        text: &str,
+    ) -> Step {
+        for response in responses {
+            self.send(response).await?;
+        }
+        self.done(tag, None, text).await
+    }
+
     /// An untagged `* OK [code] text`.
     pub(super) fn untagged_ok(&mut self, code: Option<Code<'_>>, text: &str) {
         self.push(&Response::Status(Status {
@@ -520,11 +531,28 @@ pub(super) async fn turn_away<S: AsyncRead + AsyncWrite + Unpin + Send>(
     }
 }
 
-/// The tag at the start of a command that could not be read, if it has a valid one.
+/// The tag at the start of a command that could not be read, if it has a valid one: the
+/// codec's `tag` grammar, and only when the whole first word is that tag (`a1(x` has none).
 pub(super) fn leading_tag(message: &[u8]) -> Option<Tag<'_>> {
-    let end = message
-        .iter()
-        .position(|&b| b == b' ' || b == b'\r' || b == b'\n')?;
-    let word = std::str::from_utf8(&message[..end]).ok()?;
-    Tag::new(word).ok()
+    let (rest, tag) = token(message, TAG, "a tag").ok()?;
+    matches!(rest.first(), Some(b' ' | b'\r' | b'\n')).then(|| Tag::unchecked(tag))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leading_tag;
+
+    #[test]
+    fn the_tag_of_a_command_that_does_not_parse_is_its_whole_first_word() {
+        let tag = |line: &'static [u8]| leading_tag(line).map(|tag| tag.as_str().to_owned());
+        assert_eq!(tag(b"a1 FROB\r\n"), Some("a1".to_owned()));
+        assert_eq!(tag(b"a.2]x\r\n"), Some("a.2]x".to_owned()));
+        // No tag: a word with a character a tag cannot hold, a continuation's `+`, a
+        // leading space, or a word that has not ended yet.
+        assert_eq!(tag(b"a1(x y\r\n"), None);
+        assert_eq!(tag(b"+ab FROB\r\n"), None);
+        assert_eq!(tag(b" a1 FROB\r\n"), None);
+        assert_eq!(tag(b"a1"), None);
+        assert_eq!(tag(b"a\x80 FROB\r\n"), None);
+    }
 }

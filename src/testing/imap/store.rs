@@ -60,18 +60,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
         unchanged_since: Option<u64>,
         uid: bool,
     ) -> Step {
+        if self.refuse_read_only(tag, "change flags").await? {
+            return Ok(());
+        }
         let Some(selected) = self.selected.as_ref() else {
             return self.bad(tag, "No mailbox selected").await;
         };
-        if selected.read_only {
-            return self
-                .no(
-                    tag,
-                    None,
-                    "The mailbox is read-only (EXAMINE); SELECT it to change flags",
-                )
-                .await;
-        }
         if unchanged_since.is_some() {
             self.condstore = true;
         }

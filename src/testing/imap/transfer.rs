@@ -25,18 +25,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
         uid: bool,
         moving: bool,
     ) -> Step {
+        if moving && self.refuse_read_only(tag, "move").await? {
+            return Ok(());
+        }
         let Some(selected) = self.selected.as_ref() else {
             return self.bad(tag, "No mailbox selected").await;
         };
-        if moving && selected.read_only {
-            return self
-                .no(
-                    tag,
-                    None,
-                    "The mailbox is read-only (EXAMINE); SELECT it to move",
-                )
-                .await;
-        }
         let Some(target) = Self::decode_name(mailbox) else {
             return self
                 .no(tag, Some(Code::TryCreate), "Invalid mailbox name")
@@ -125,18 +119,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send> Session<'_, S> {
     /// EXPUNGE, or UID EXPUNGE of the UIDs in `set`: the `\Deleted` messages go, and the
     /// client hears an EXPUNGE for each.
     pub(super) async fn expunge(&mut self, tag: &Tag<'_>, set: Option<&SequenceSet>) -> Step {
+        if self.refuse_read_only(tag, "expunge").await? {
+            return Ok(());
+        }
         let Some(selected) = self.selected.as_ref() else {
             return self.bad(tag, "No mailbox selected").await;
         };
-        if selected.read_only {
-            return self
-                .no(
-                    tag,
-                    None,
-                    "The mailbox is read-only (EXAMINE); SELECT it to expunge",
-                )
-                .await;
-        }
         let only: Option<Vec<u32>> = set.map(|set| selected.resolve(set, true));
         let id = selected.id;
         let removed = {

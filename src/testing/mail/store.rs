@@ -11,7 +11,7 @@ use tokio::sync::watch;
 use super::error::{StoreError, StoreLimits};
 use super::mailbox::{Mailbox, clean_flags, flag_text, now};
 use super::mode::ServerMode;
-use crate::imap::codec::types::{DateTime, Flag, MailboxAttribute};
+use crate::imap::codec::types::{DateTime, Flag, MailboxAttribute, Secret};
 
 /// The hierarchy separator of mailbox names.
 pub(crate) const DELIMITER: char = '/';
@@ -32,7 +32,8 @@ pub struct StoredMessage {
 #[derive(Debug)]
 pub(crate) struct Account {
     pub(crate) name: String,
-    password: String,
+    /// Kept as the crate's `Secret`, so that no Debug of the store shows it.
+    password: Secret<String>,
     /// INBOX first, then in creation order.
     pub(crate) mailboxes: Vec<Mailbox>,
     pub(crate) subscribed: BTreeSet<String>,
@@ -383,7 +384,7 @@ impl MailStore {
             .collect();
         inner.accounts.push(Account {
             name: name.to_owned(),
-            password: password.to_owned(),
+            password: Secret::new(password.to_owned()),
             mailboxes,
             subscribed,
         });
@@ -402,7 +403,7 @@ impl MailStore {
                     || (icloud
                         && !name.contains('@')
                         && account.name.split_once('@').map(|(local, _)| local) == Some(name));
-                named && account.password == password
+                named && account.password.expose() == password
             })
             .map(|account| account.name.clone())
     }
@@ -592,6 +593,10 @@ mod tests {
         let shown = format!("{store:?}");
         assert!(shown.contains("alice@example.test"), "{shown}");
         assert!(!shown.contains("\"pw\""), "{shown}");
+        // The store's inside too: a crate-internal Debug is still a Debug someone prints.
+        let inside = format!("{:?}", *store.lock());
+        assert!(inside.contains("alice@example.test"), "{inside}");
+        assert!(!inside.contains("\"pw\""), "{inside}");
     }
 
     #[test]
@@ -636,13 +641,16 @@ mod tests {
             store.mailboxes(user).unwrap()[6..],
             ["Projects", "Projects/2026"]
         );
-        let first = store
-            .lock()
-            .account(user)
-            .unwrap()
-            .mailbox("Projects/2026")
-            .unwrap()
-            .uid_validity;
+        let validity = || {
+            store
+                .lock()
+                .account(user)
+                .unwrap()
+                .mailbox("Projects/2026")
+                .unwrap()
+                .uid_validity
+        };
+        let first = validity();
         store
             .lock()
             .account_mut(user)
@@ -650,13 +658,7 @@ mod tests {
             .mailboxes
             .retain(|mailbox| mailbox.name != "Projects/2026");
         store.create_mailbox(user, "Projects/2026").unwrap();
-        let second = store
-            .lock()
-            .account(user)
-            .unwrap()
-            .mailbox("Projects/2026")
-            .unwrap()
-            .uid_validity;
+        let second = validity();
         assert_ne!(first, second);
         assert!(matches!(
             store.create_mailbox(user, "Projects"),

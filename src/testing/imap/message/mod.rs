@@ -17,9 +17,6 @@
 //! assert!(matches(&SearchKey::subject("HI"), &view, &SearchContext::default()));
 //! ```
 
-// Until the IMAP server that calls these lands, only the tests do.
-#![cfg_attr(not(test), allow(dead_code, unused_imports))]
-
 mod date;
 mod envelope;
 mod fetch;

@@ -49,14 +49,13 @@ pub(crate) struct MimeValue {
     pub(crate) params: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
-impl MimeValue {
-    /// The first parameter named `name` (ASCII case ignored).
-    pub(crate) fn param(&self, name: &str) -> Option<&[u8]> {
-        self.params
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name.as_bytes()))
-            .map(|(_, value)| value.as_slice())
-    }
+/// The first parameter named `name` (ASCII case ignored) among a MIME value's or a
+/// part's parameters: the one lookup charset, boundary and the tests all use.
+pub(crate) fn param<'p>(params: &'p [(Vec<u8>, Vec<u8>)], name: &str) -> Option<&'p [u8]> {
+    params
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name.as_bytes()))
+        .map(|(_, value)| value.as_slice())
 }
 
 /// What a part holds beyond its own bytes.
@@ -228,19 +227,13 @@ fn read_part(
     };
     let lower = |bytes: &[u8]| String::from_utf8_lossy(bytes).to_ascii_lowercase();
     let (mut media_type, mut subtype) = (lower(&written_type.0), lower(&written_type.1));
-    if media_type == "text"
-        && !params
-            .iter()
-            .any(|(name, _)| name.eq_ignore_ascii_case(b"charset"))
-    {
+    if media_type == "text" && param(&params, "charset").is_none() {
         // RFC 2045 §5.2: text without a charset is US-ASCII, and servers say so.
         params.push((b"charset".to_vec(), b"us-ascii".to_vec()));
     }
-    let boundary = params
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(b"boundary"))
-        .map(|(_, value)| value.clone())
-        .filter(|boundary| !boundary.is_empty());
+    let boundary = param(&params, "boundary")
+        .filter(|boundary| !boundary.is_empty())
+        .map(<[u8]>::to_vec);
     let nested = media_type == "multipart" || (media_type == "message" && is_message(&subtype));
     let kind = if nested && (depth >= MAX_DEPTH || *budget == 0) {
         // Too deep to look into: the part is kept whole, and says so with its type.

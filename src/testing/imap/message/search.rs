@@ -12,7 +12,7 @@ use memchr::memmem;
 
 use super::date::unix_seconds;
 use super::fetch::decoded_body;
-use super::parse::{ParsedMessage, Part, PartKind};
+use super::parse::{ParsedMessage, Part, PartKind, param};
 use super::{MessageView, SearchContext};
 use crate::imap::codec::types::{Date, Flag, SearchKey};
 use crate::message::encoding::{decode_charset, decode_words};
@@ -143,11 +143,7 @@ fn body_contains(parsed: &ParsedMessage, part: &Part, needle: &[u8]) -> bool {
 /// knows, as UTF-8.
 fn decoded_text<'m>(parsed: &'m ParsedMessage, part: &'m Part) -> Cow<'m, [u8]> {
     let decoded = decoded_body(parsed, part);
-    let charset = part
-        .params
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(b"charset"))
-        .and_then(|(_, value)| std::str::from_utf8(value).ok());
+    let charset = param(&part.params, "charset").and_then(|value| std::str::from_utf8(value).ok());
     match charset.and_then(|label| decode_charset(&decoded, label)) {
         Some(text) => Cow::Owned(text.into_bytes()),
         None => decoded,

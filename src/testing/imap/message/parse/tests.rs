@@ -71,7 +71,10 @@ fn the_builders_message_is_text_and_an_attachment() {
     );
     let disposition = message.mime_value(&top[1], "content-disposition").unwrap();
     assert_eq!(disposition.value, b"attachment");
-    assert_eq!(disposition.param("FILENAME"), Some(&b"bericht.pdf"[..]));
+    assert_eq!(
+        param(&disposition.params, "FILENAME"),
+        Some(&b"bericht.pdf"[..])
+    );
 }
 
 #[test]
@@ -192,7 +195,7 @@ fn mime_values_read_parameters_quotes_and_comments() {
     assert_eq!(parse_mime_value(b"").value, b"");
     // An unterminated quote and comment end at the end of the value.
     let value = parse_mime_value(b"inline; filename=\"open (");
-    assert_eq!(value.param("filename"), Some(&b"open ("[..]));
+    assert_eq!(param(&value.params, "filename"), Some(&b"open ("[..]));
     // A type without a slash is invalid and reads as the default.
     let message = read(b"Content-Type: garbage\r\n\r\nx");
     assert_eq!(kind(message.root()), "text/plain");
