@@ -81,14 +81,12 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(message.authzid().as_bytes(), fields[0]);
             assert_eq!(message.username().as_bytes(), fields[1]);
             assert_eq!(message.password().as_bytes(), fields[2]);
-            let shown = format!("{message:?}");
-            let password = message.password();
-            if password.len() >= 12
-                && !message.username().contains(password)
-                && !message.authzid().contains(password)
-            {
-                assert!(!shown.contains(password), "{shown}");
-            }
+            // Debug never depends on the password: the same message with another password
+            // shows alike. (Searching the text for the password would also find it across
+            // the other fields and their quotes, where it is not the password.)
+            let other = [fields[0], fields[1], b"another password"].join(&0u8);
+            let other = decode_plain(&other).expect("the same parts with a plain password");
+            assert_eq!(format!("{message:?}"), format!("{other:?}"));
         }
         None => assert!(
             fields.len() != 3
