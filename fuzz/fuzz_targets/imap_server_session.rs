@@ -7,12 +7,14 @@
 
 use std::time::Duration;
 
+#[path = "common/session.rs"]
+mod session;
+
 use libfuzzer_sys::fuzz_target;
 use mailwire::imap::codec::{Parsed, parse_greeting, parse_response};
 use mailwire::limits::Limits;
 use mailwire::testing::imap::{ImapServer, ImapServerConfig};
 use mailwire::testing::mail::{MailStore, ServerMode, StoreLimits};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const MESSAGES: [&[u8]; 2] = [
     b"From: Bob <bob@example.test>\r\nTo: alice@example.test\r\nSubject: hi\r\n\r\nhello\r\n",
@@ -39,7 +41,9 @@ fuzz_target!(|data: &[u8]| {
     );
     store.add_user("alice", "pw").expect("a valid user");
     for message in MESSAGES {
-        store.deliver("alice", "INBOX", message).expect("room for it");
+        store
+            .deliver("alice", "INBOX", message)
+            .expect("room for it");
     }
     let config = ImapServerConfig::plaintext()
         .with_limits(
@@ -49,35 +53,16 @@ fuzz_target!(|data: &[u8]| {
                 .with_response_len(256 * 1024),
         )
         .with_idle_timeout(Duration::from_secs(5));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("a runtime");
-    let output = runtime.block_on(async {
-        let (client, server) = tokio::io::duplex(64 * 1024);
-        let (mut reader, mut writer) = tokio::io::split(client);
-        let session = tokio::spawn(async move {
-            ImapServer::serve_stream(&config, &store, server).await
-        });
-        let input = input.to_vec();
-        let writing = tokio::spawn(async move {
-            // The session may end before it has read everything (LOGOUT): not a failure.
-            let _ = writer.write_all(&input).await;
-            let _ = writer.shutdown().await;
-        });
-        let mut output = Vec::new();
-        tokio::time::timeout(Duration::from_secs(20), reader.read_to_end(&mut output))
-            .await
-            .expect("the session ends once its input has")
-            .expect("an in-memory stream does not fail");
-        session.await.expect("no panic").expect("serve_stream ends cleanly");
-        writing.await.expect("no panic");
-        output
+    let output = session::drive(input, move |server| async move {
+        ImapServer::serve_stream(&config, &store, server).await
     });
     // What the server wrote is IMAP: a greeting, then whole responses.
     let limits = Limits::default();
     let Ok(Parsed::Complete(_, mut at)) = parse_greeting(&output, &limits) else {
-        panic!("the greeting does not parse: {:?}", String::from_utf8_lossy(&output));
+        panic!(
+            "the greeting does not parse: {:?}",
+            String::from_utf8_lossy(&output)
+        );
     };
     while at < output.len() {
         match parse_response(&output[at..], &limits) {

@@ -7,12 +7,14 @@
 
 use std::time::Duration;
 
+#[path = "common/session.rs"]
+mod session;
+
 use libfuzzer_sys::fuzz_target;
 use mailwire::limits::Limits;
 use mailwire::smtp::codec::{Parsed, parse_reply};
 use mailwire::testing::mail::{MailStore, ServerMode, StoreLimits};
 use mailwire::testing::smtp::{SmtpServer, SmtpServerConfig};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&flags, input)) = data.split_first() else {
@@ -46,33 +48,8 @@ fuzz_target!(|data: &[u8]| {
                 .with_response_len(64 * 1024),
         )
         .with_idle_timeout(Duration::from_secs(5));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("a runtime");
-    let output = runtime.block_on(async {
-        let (client, server) = tokio::io::duplex(64 * 1024);
-        let (mut reader, mut writer) = tokio::io::split(client);
-        let session = tokio::spawn(async move { SmtpServer::serve_stream(&config, server).await });
-        let input = input.to_vec();
-        let writing = tokio::spawn(async move {
-            // The session may end before it has read everything (QUIT): not a failure.
-            let _ = writer.write_all(&input).await;
-            let _ = writer.shutdown().await;
-        });
-        // Read while the input is written, so a server blocked on a full pipe can't
-        // stall the writer.
-        let mut output = Vec::new();
-        tokio::time::timeout(Duration::from_secs(20), reader.read_to_end(&mut output))
-            .await
-            .expect("the session ends once its input has")
-            .expect("an in-memory stream does not fail");
-        session
-            .await
-            .expect("no panic")
-            .expect("serve_stream ends cleanly");
-        writing.await.expect("no panic");
-        output
+    let output = session::drive(input, move |server| async move {
+        SmtpServer::serve_stream(&config, server).await
     });
     // What the server wrote is SMTP: whole replies, one after another.
     let limits = Limits::default();
